@@ -1,0 +1,20 @@
+"""cognito-emu: a local, AWS-wire-compatible emulator of Amazon Cognito."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Emulator", "__version__"]
+
+if TYPE_CHECKING:
+    from cognito_emu.emulator import Emulator
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so `import cognito_emu` (and the CLI's --help) stays fast.
+    if name == "Emulator":
+        from cognito_emu.emulator import Emulator
+
+        return Emulator
+    raise AttributeError(name)

@@ -1,0 +1,3 @@
+from cognito_emu.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""``cognito-emu``: serve the emulator, print the version."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+from cognito_emu import __version__
+from cognito_emu.config import Config
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cognito-emu",
+        description="A local, AWS-wire-compatible emulator of Amazon Cognito (user pools and identity pools).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="run the emulator as an HTTP server",
+        description="Serve cognito-idp and cognito-identity (AWS JSON 1.1) and the /_emu control API. "
+        "Every option can also be set by an environment variable, shown in brackets.",
+    )
+    serve.add_argument("--host", help="address to listen on [COGNITO_EMU_HOST] (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, help="port to listen on, 0 for any free port [COGNITO_EMU_PORT] (default 9229)"
+    )
+    serve.add_argument("--region", help="region of unsigned calls [COGNITO_EMU_REGION] (default us-east-1)")
+    serve.add_argument(
+        "--account",
+        help="account of calls whose key is not an account id [COGNITO_EMU_ACCOUNT] (default 123456789012)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        help="logging level; info logs one line per call [COGNITO_EMU_LOG_LEVEL] (default info)",
+    )
+    serve.add_argument(
+        "--issuer-base",
+        help="token issuer base, e.g. https://cognito-idp.us-east-1.amazonaws.com [COGNITO_EMU_ISSUER_BASE] "
+        "(default: the URL the client called)",
+    )
+    serve.add_argument(
+        "--deterministic",
+        type=int,
+        metavar="SEED",
+        help="make ids, codes and secrets reproducible [COGNITO_EMU_DETERMINISTIC]",
+    )
+    commands.add_parser("version", help="print the version and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "version":
+        print(__version__)
+        return 0
+    if args.command == "serve":
+        return serve(args)
+    parser.print_help()
+    return 2
+
+
+def serve(args: argparse.Namespace) -> int:
+    try:
+        config = Config.from_env(
+            host=args.host,
+            port=args.port,
+            region=args.region,
+            account=args.account,
+            log_level=args.log_level,
+            issuer_base=args.issuer_base,
+            deterministic=args.deterministic,
+        )
+    except ValueError as exc:
+        print(f"cognito-emu: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from cognito_emu.emulator import Emulator
+    from cognito_emu.server import make_server
+
+    emulator = Emulator(config)
+    try:
+        server = make_server(emulator.app, config.host, config.port)
+    except OSError as exc:
+        print(f"cognito-emu: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
+        return 1
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: Any) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    started = time.perf_counter()
+    logging.getLogger("cognito_emu").info(
+        "cognito-emu %s listening on http://%s:%d (region %s, account %s)",
+        __version__,
+        config.host,
+        server.port,
+        config.region,
+        config.account,
+    )
+    # A line scripts and tests can wait for, with the real port when --port 0 was asked.
+    print(
+        f"cognito-emu ready on http://{config.host}:{server.port} ({(time.perf_counter() - started) * 1000:.0f} ms)",
+        flush=True,
+    )
+    server.serve_forever()
+    logging.getLogger("cognito_emu").info("cognito-emu stopped")
+    return 0

@@ -1,0 +1,45 @@
+"""Emulator settings: defaults, then environment variables (COGNITO_EMU_*), then CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(slots=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 9229
+    region: str = DEFAULT_REGION
+    account: str = DEFAULT_ACCOUNT
+    log_level: str = "info"
+    # None: tokens are issued by "<the base URL the client called>/<poolId>"; otherwise "<issuer_base>/<poolId>".
+    issuer_base: str | None = None
+    # bcrypt work factor; low by default because an emulator's passwords are test data.
+    bcrypt_rounds: int = 4
+    deterministic: int | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
+        environ = dict(os.environ) if environ is None else environ
+        config = cls()
+        for f in fields(cls):
+            raw = environ.get(f"COGNITO_EMU_{f.name.upper()}")
+            if raw is not None and raw != "":
+                setattr(config, f.name, _coerce(f.name, raw))
+        for name, value in overrides.items():
+            if value is not None:
+                setattr(config, name, value)
+        return config
+
+
+def _coerce(name: str, raw: str) -> object:
+    if name in ("port", "bcrypt_rounds", "deterministic"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"COGNITO_EMU_{name.upper()} must be an integer, got {raw!r}") from None
+    return raw

@@ -1,0 +1,79 @@
+"""Operation name -> handler. A model operation without a handler answers an honest error."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from cognito_emu.env import Env
+from cognito_emu.errors import UnsupportedOperationException
+from cognito_emu.protocol.model import service
+from cognito_emu.protocol.sigv4 import Caller
+from cognito_emu.state import Store
+
+
+@dataclass(slots=True)
+class Call:
+    """One AWS API call as handlers see it."""
+
+    env: Env
+    service: str
+    operation: str
+    caller: Caller
+    # scheme://host the client called; the default token issuer is built from it.
+    base_url: str
+    request_id: str
+    user_agent: str = ""
+
+    @property
+    def account(self) -> str:
+        return self.caller.account
+
+    @property
+    def region(self) -> str:
+        return self.caller.region
+
+    @property
+    def store(self) -> Store:
+        return self.env.state.store(self.caller.account, self.caller.region)
+
+
+Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]
+
+
+@cache
+def handlers() -> Mapping[tuple[str, str], Handler]:
+    """Every ``HANDLERS`` table of the modules in ``cognito_emu.ops``, keyed by (service, operation).
+
+    Each ops module declares ``SERVICE`` and ``HANDLERS = {"OperationName": function}``; a name the
+    model does not know is a bug caught here, at start-up.
+    """
+    import cognito_emu.ops as package
+
+    table: dict[tuple[str, str], Handler] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        module_handlers: dict[str, Handler] | None = getattr(module, "HANDLERS", None)
+        if module_handlers is None:
+            continue
+        spec = service(module.SERVICE)
+        for name, function in module_handlers.items():
+            if name not in spec.operations:
+                raise RuntimeError(f"{module.__name__} handles {name!r}, which {spec.name} does not have")
+            if (spec.name, name) in table:
+                raise RuntimeError(f"{spec.name} {name} is handled twice")
+            table[(spec.name, name)] = function
+    return table
+
+
+def dispatch(call: Call, params: dict[str, Any]) -> dict[str, Any] | None:
+    function = handlers().get((call.service, call.operation))
+    if function is None:
+        raise UnsupportedOperationException(
+            f"cognito-emu does not implement {call.operation} of {call.service} yet."
+        )
+    return function(call, params)

@@ -1,0 +1,18 @@
+"""What domain code may use: settings, time, randomness and state. Built once by the Emulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cognito_emu.clock import Clock
+from cognito_emu.config import Config
+from cognito_emu.ids import Ids
+from cognito_emu.state import State
+
+
+@dataclass(slots=True)
+class Env:
+    config: Config
+    clock: Clock
+    ids: Ids
+    state: State

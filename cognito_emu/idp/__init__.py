@@ -1,0 +1,1 @@
+"""User pools: the domain of cognito-idp. No HTTP, no botocore, no protocol/ in here."""

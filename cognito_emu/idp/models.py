@@ -1,0 +1,162 @@
+"""User-pool entities.
+
+Settings that Cognito only stores and echoes live in ``settings`` dicts keyed by the model's member
+names (``Policies``, ``LambdaConfig``, ...), so Describe* renders them without a field-by-field copy;
+what the emulator reasons about (schema, users, clients, groups) is typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class UserStatus(StrEnum):
+    UNCONFIRMED = "UNCONFIRMED"
+    CONFIRMED = "CONFIRMED"
+    FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
+    RESET_REQUIRED = "RESET_REQUIRED"
+    EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
+    ARCHIVED = "ARCHIVED"
+    COMPROMISED = "COMPROMISED"
+    UNKNOWN = "UNKNOWN"
+
+
+class AttributeDataType(StrEnum):
+    STRING = "String"
+    NUMBER = "Number"
+    DATETIME = "DateTime"
+    BOOLEAN = "Boolean"
+
+
+@dataclass(slots=True)
+class SchemaAttribute:
+    name: str
+    data_type: AttributeDataType = AttributeDataType.STRING
+    developer_only: bool = False
+    mutable: bool = True
+    required: bool = False
+    min_length: str | None = None
+    max_length: str | None = None
+    min_value: str | None = None
+    max_value: str | None = None
+
+    @property
+    def is_custom(self) -> bool:
+        return self.name.startswith("custom:") or self.name.startswith("dev:")
+
+
+@dataclass(slots=True)
+class ClientSecret:
+    secret_id: str
+    value: str
+    created: float
+
+
+@dataclass(slots=True)
+class AppClient:
+    client_id: str
+    user_pool_id: str
+    name: str
+    created: float
+    modified: float
+    secrets: list[ClientSecret] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def secret(self) -> str | None:
+        """The secret SECRET_HASH is checked against (the newest when there are two)."""
+        return self.secrets[-1].value if self.secrets else None
+
+
+@dataclass(slots=True)
+class Group:
+    name: str
+    user_pool_id: str
+    created: float
+    modified: float
+    description: str | None = None
+    role_arn: str | None = None
+    precedence: int | None = None
+    # Internal usernames of the members.
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class ResourceServer:
+    identifier: str
+    user_pool_id: str
+    name: str
+    scopes: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class IdentityProvider:
+    name: str
+    user_pool_id: str
+    provider_type: str
+    created: float
+    modified: float
+    details: dict[str, str] = field(default_factory=dict)
+    attribute_mapping: dict[str, str] = field(default_factory=dict)
+    identifiers: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class UserPoolDomain:
+    domain: str
+    user_pool_id: str
+    account: str
+    region: str
+    created: float
+    custom_domain_config: dict[str, Any] | None = None
+    managed_login_version: int = 1
+
+
+@dataclass(slots=True)
+class User:
+    username: str
+    sub: str
+    created: float
+    modified: float
+    status: UserStatus = UserStatus.UNCONFIRMED
+    enabled: bool = True
+    # Attribute values as Cognito stores them (strings), "sub" included.
+    attributes: dict[str, str] = field(default_factory=dict)
+    password_hash: str | None = None
+    srp_salt: str | None = None
+    srp_verifier: str | None = None
+    password_changed: float | None = None
+    temporary_password_expires: float | None = None
+    password_history: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class UserPool:
+    id: str
+    name: str
+    account: str
+    region: str
+    created: float
+    modified: float
+    settings: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, SchemaAttribute] = field(default_factory=dict)
+    clients: dict[str, AppClient] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    # Keyed by the internal username (folded to lower case when the pool is case-insensitive).
+    users: dict[str, User] = field(default_factory=dict)
+    resource_servers: dict[str, ResourceServer] = field(default_factory=dict)
+    identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
+    domain: str | None = None
+    custom_domain: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    # Keyed by app client id, or "ALL" for the pool-wide one.
+    ui_customizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Keyed by app client id, or "" for the pool-wide one.
+    risk_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    log_delivery: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:cognito-idp:{self.region}:{self.account}:userpool/{self.id}"

@@ -1,0 +1,70 @@
+"""The only place that draws randomness: ids, codes and secrets in AWS's formats.
+
+With a seed (``--deterministic SEED``) every draw is reproducible; otherwise draws come from the
+operating system's generator.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+import uuid
+
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
+_ALNUM = string.ascii_letters + string.digits
+_HEX = "0123456789abcdef"
+
+
+class Ids:
+    def __init__(self, seed: int | None = None) -> None:
+        self._lock = threading.Lock()
+        self.seed = seed
+        self._random: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
+
+    def reseed(self) -> None:
+        if self.seed is not None:
+            with self._lock:
+                self._random = random.Random(self.seed)
+
+    def _choose(self, alphabet: str, length: int) -> str:
+        with self._lock:
+            return "".join(self._random.choice(alphabet) for _ in range(length))
+
+    def token_bytes(self, length: int) -> bytes:
+        with self._lock:
+            return self._random.getrandbits(length * 8).to_bytes(length, "big")
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(bytes=self.token_bytes(16), version=4))
+
+    def request_id(self) -> str:
+        return self.uuid()
+
+    def user_pool_id(self, region: str) -> str:
+        return f"{region}_{self._choose(_ALNUM, 9)}"
+
+    def client_id(self) -> str:
+        return self._choose(_LOWER_ALNUM, 26)
+
+    def client_secret(self) -> str:
+        return self._choose(_LOWER_ALNUM, 51)
+
+    def client_secret_id(self, client_id: str) -> str:
+        return f"{client_id}--{self._choose(_LOWER_ALNUM, 13)}"
+
+    def digits(self, length: int = 6) -> str:
+        return self._choose(string.digits, length)
+
+    def alphanumeric(self, length: int) -> str:
+        return self._choose(_ALNUM, length)
+
+    def hex(self, length: int) -> str:
+        return self._choose(_HEX, length)
+
+    def choice(self, alphabet: str) -> str:
+        return self._choose(alphabet, 1)
+
+    def shuffle(self, items: list[str]) -> None:
+        with self._lock:
+            self._random.shuffle(items)

@@ -1,0 +1,61 @@
+"""User-pool configuration operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import pools
+from cognito_emu.idp.models import UserPool
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def present_user_pool(pool: UserPool) -> dict[str, Any]:
+    """UserPoolType."""
+    return {
+        **pool.settings,
+        "Id": pool.id,
+        "Name": pool.name,
+        "Arn": pool.arn,
+        "CreationDate": pool.created,
+        "LastModifiedDate": pool.modified,
+        "EstimatedNumberOfUsers": len(pool.users),
+    }
+
+
+def present_user_pool_description(pool: UserPool) -> dict[str, Any]:
+    """UserPoolDescriptionType (ListUserPools)."""
+    return {
+        "Id": pool.id,
+        "Name": pool.name,
+        "LambdaConfig": pool.settings.get("LambdaConfig", {}),
+        "CreationDate": pool.created,
+        "LastModifiedDate": pool.modified,
+    }
+
+
+def create_user_pool(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return {"UserPool": present_user_pool(pools.create_user_pool(call.env, call.store, params))}
+
+
+def describe_user_pool(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return {"UserPool": present_user_pool(pools.get_user_pool(call.store, params["UserPoolId"]))}
+
+
+def list_user_pools(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    page, token = pools.list_user_pools(call.store, params["MaxResults"], params.get("NextToken"))
+    return {"UserPools": [present_user_pool_description(p) for p in page], "NextToken": token}
+
+
+def delete_user_pool(call: Call, params: dict[str, Any]) -> None:
+    pools.delete_user_pool(call.env, call.store, params["UserPoolId"])
+
+
+HANDLERS = {
+    "CreateUserPool": create_user_pool,
+    "DescribeUserPool": describe_user_pool,
+    "ListUserPools": list_user_pools,
+    "DeleteUserPool": delete_user_pool,
+}

@@ -1,0 +1,156 @@
+"""Input validation from the model, worded the way AWS words it.
+
+Type mismatches are SerializationException (the JSON cannot be read into the shape); constraint
+violations are collected and answered together as
+``N validation error(s) detected: Value '...' at 'member' failed to satisfy constraint: ...``
+with the service's validation error code (cognito-idp: InvalidParameterException,
+cognito-identity: ValidationException).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from cognito_emu.errors import SerializationException
+from cognito_emu.protocol.shapes import Node
+
+_JSON_TYPES = {
+    "string": (str,),
+    "boolean": (bool,),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+    "blob": (str,),
+}
+_NUMBER_TYPES = {"integer", "long", "float", "double", "timestamp"}
+
+
+def _member_path(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _show(node: Node, value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _type_error(node: Node, value: Any, path: str) -> SerializationException:
+    got = "null" if value is None else type(value).__name__
+    return SerializationException(f"Expected a {node.type} at '{path}', but found {got}.")
+
+
+def _check_type(node: Node, value: Any, path: str) -> None:
+    if node.type in _NUMBER_TYPES:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _type_error(node, value, path)
+        if node.type in ("integer", "long") and isinstance(value, float) and not value.is_integer():
+            raise _type_error(node, value, path)
+        return
+    expected = _JSON_TYPES.get(node.type)
+    if expected and not isinstance(value, expected):
+        raise _type_error(node, value, path)
+    if node.type == "blob":
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise SerializationException(f"Value at '{path}' is not valid base64.") from None
+
+
+class _Walk:
+    __slots__ = ("errors",)
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def fail(self, node: Node, value: Any, path: str, constraint: str) -> None:
+        shown = "Value" if node.sensitive else f"Value '{_show(node, value)}'"
+        self.errors.append(f"{shown} at '{path}' failed to satisfy constraint: {constraint}")
+
+    def structure(self, node: Node, value: dict[str, Any], path: str) -> None:
+        for name in node.required:
+            if value.get(name) is None:
+                self.errors.append(
+                    f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null"
+                )
+        for name, member_value in value.items():
+            member = node.members.get(name)
+            # Unknown members are ignored as AWS does; nulls mean "absent".
+            if member is None or member_value is None:
+                continue
+            self.value(member, member_value, _join(path, name))
+
+    def value(self, node: Node, value: Any, path: str) -> None:
+        _check_type(node, value, path)
+        kind = node.type
+        if kind == "structure":
+            self.structure(node, value, path)
+            return
+        if kind == "string":
+            self.length(node, value, len(value), path)
+            if node.enum is not None and value not in node.enum:
+                self.fail(
+                    node,
+                    value,
+                    path,
+                    "Member must satisfy enum value set: [" + ", ".join(sorted(node.enum)) + "]",
+                )
+            if node.regex is not None and node.regex.fullmatch(value) is None:
+                self.fail(
+                    node, value, path, f"Member must satisfy regular expression pattern: {node.pattern}"
+                )
+        elif kind == "list":
+            self.length(node, value, len(value), path)
+            assert node.member is not None
+            for index, item in enumerate(value, start=1):
+                if item is not None:
+                    self.value(node.member, item, f"{path}.{index}.member")
+        elif kind == "map":
+            self.length(node, value, len(value), path)
+            assert node.key is not None and node.value is not None
+            for key, item in value.items():
+                self.value(node.key, key, f"{path}.{key}.key")
+                # amazon-cognito-identity-js sends null map values (DEVICE_KEY on refresh).
+                if item is not None:
+                    self.value(node.value, item, f"{path}.{key}.value")
+        elif kind in ("integer", "long", "float", "double"):
+            if node.min is not None and value < node.min:
+                self.fail(
+                    node, value, path, f"Member must have value greater than or equal to {_num(node.min)}"
+                )
+            if node.max is not None and value > node.max:
+                self.fail(node, value, path, f"Member must have value less than or equal to {_num(node.max)}")
+        elif kind == "blob":
+            self.length(node, value, len(base64.b64decode(value)), path)
+
+    def length(self, node: Node, value: Any, size: int, path: str) -> None:
+        if node.min is not None and size < node.min:
+            self.fail(node, value, path, f"Member must have length greater than or equal to {_num(node.min)}")
+        if node.max is not None and size > node.max:
+            self.fail(node, value, path, f"Member must have length less than or equal to {_num(node.max)}")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _join(path: str, name: str) -> str:
+    member = _member_path(name)
+    return f"{path}.{member}" if path else member
+
+
+def validation_errors(node: Node, params: dict[str, Any]) -> list[str]:
+    """Every constraint the parameters break; raises SerializationException for type mismatches."""
+    walk = _Walk()
+    walk.structure(node, params, "")
+    return walk.errors
+
+
+def validation_message(errors: list[str]) -> str:
+    count = len(errors)
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(errors)

@@ -1,0 +1,62 @@
+"""Dataclass trees <-> plain JSON-able data, driven by the type hints.
+
+Used by the state export/import of the control API (and by snapshots and persistence), so every
+entity round-trips without a hand-written to_dict/from_dict pair per class.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from enum import Enum
+from functools import cache
+from typing import Any
+
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(encode(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def decode(kind: Any, data: Any) -> Any:
+    """Rebuild a value of type ``kind`` from what ``encode`` produced."""
+    if data is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return decode(options[0], data) if len(options) == 1 else data
+    if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        names = {f.name for f in dataclasses.fields(kind)}
+        return kind(**{name: decode(hints[name], value) for name, value in data.items() if name in names})
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(data)
+    if origin is dict:
+        _, value_kind = typing.get_args(kind) or (Any, Any)
+        return {k: decode(value_kind, v) for k, v in data.items()}
+    if origin in (list, set, frozenset, tuple):
+        args = typing.get_args(kind)
+        item_kind = args[0] if args else Any
+        items = [decode(item_kind, v) for v in data]
+        return origin(items) if origin is not list else items
+    if kind is bytes:
+        return bytes.fromhex(data)
+    return data

@@ -1,0 +1,100 @@
+"""State per (account, region), plus the global indexes unsigned operations find their pool through."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from cognito_emu.idp.models import UserPool
+
+
+class Address(NamedTuple):
+    account: str
+    region: str
+
+
+@dataclass(slots=True)
+class Store:
+    """Everything one account owns in one region."""
+
+    account: str
+    region: str
+    user_pools: dict[str, UserPool] = field(default_factory=dict)
+
+
+class State:
+    """All stores, and the indexes from globally unique ids to the store that owns them.
+
+    Indexes hold addresses, never objects, so they stay right when a store is replaced by an import.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.stores: dict[Address, Store] = {}
+        self.pool_index: dict[str, Address] = {}
+        # app client id -> user pool id
+        self.client_index: dict[str, str] = {}
+        # user pool domain prefix -> user pool id
+        self.domain_index: dict[str, str] = {}
+
+    def store(self, account: str, region: str) -> Store:
+        address = Address(account, region)
+        store = self.stores.get(address)
+        if store is None:
+            store = self.stores[address] = Store(account, region)
+        return store
+
+    def find_pool(self, pool_id: str) -> UserPool | None:
+        address = self.pool_index.get(pool_id)
+        if address is None:
+            return None
+        store = self.stores.get(address)
+        return store.user_pools.get(pool_id) if store else None
+
+    def find_pool_by_client(self, client_id: str) -> UserPool | None:
+        pool_id = self.client_index.get(client_id)
+        return self.find_pool(pool_id) if pool_id else None
+
+    def add_pool(self, pool: UserPool) -> None:
+        self.store(pool.account, pool.region).user_pools[pool.id] = pool
+        self.pool_index[pool.id] = Address(pool.account, pool.region)
+
+    def remove_pool(self, pool: UserPool) -> None:
+        self.store(pool.account, pool.region).user_pools.pop(pool.id, None)
+        self.pool_index.pop(pool.id, None)
+        for client_id in pool.clients:
+            self.client_index.pop(client_id, None)
+        for domain in (pool.domain, pool.custom_domain):
+            if domain:
+                self.domain_index.pop(domain, None)
+
+    def reset(self, account: str | None = None) -> None:
+        """Forget everything, or everything one account owns."""
+        if account is None:
+            self.stores.clear()
+        else:
+            for address in [a for a in self.stores if a.account == account]:
+                del self.stores[address]
+        self.rebuild_indexes()
+
+    def rebuild_indexes(self) -> None:
+        self.pool_index.clear()
+        self.client_index.clear()
+        self.domain_index.clear()
+        for address, store in self.stores.items():
+            for pool in store.user_pools.values():
+                self.pool_index[pool.id] = address
+                for client_id in pool.clients:
+                    self.client_index[client_id] = pool.id
+                for domain in (pool.domain, pool.custom_domain):
+                    if domain:
+                        self.domain_index[domain] = pool.id
+
+    def counts(self) -> dict[str, int]:
+        pools = [pool for store in self.stores.values() for pool in store.user_pools.values()]
+        return {
+            "userPools": len(pools),
+            "appClients": sum(len(pool.clients) for pool in pools),
+            "users": sum(len(pool.users) for pool in pools),
+        }

@@ -1,0 +1,1 @@
+"""HTTP: the WSGI application, the AWS JSON endpoint, the control API and CORS."""

@@ -1,0 +1,71 @@
+"""The WSGI application every mode serves: HTTP server, in-process mock, pytest plugin."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map
+from werkzeug.wrappers import Request, Response
+
+from cognito_emu.web import aws_endpoint, control
+from cognito_emu.web.cors import cors_headers, preflight_headers
+
+if TYPE_CHECKING:
+    from cognito_emu.emulator import Emulator
+
+log = logging.getLogger("cognito_emu.web")
+
+
+class Application:
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.control = control.ControlApi(emulator)
+        self.url_map = Map(control.RULES)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "POST" and environ.get("PATH_INFO", "/") == "/" and "HTTP_X_AMZ_TARGET" in environ:
+            return aws_endpoint.handle(self.emulator.env, environ, start_response)
+        if method == "OPTIONS":
+            start_response("204 No Content", preflight_headers(environ))
+            return [b""]
+        response = self._route(Request(environ))
+        response.headers.extend(cors_headers(environ))
+        response.headers["x-amzn-RequestId"] = self.emulator.env.ids.request_id()
+        return response(environ, start_response)
+
+    def _route(self, request: Request) -> Response:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+            return getattr(self.control, endpoint)(request, **args)
+        except (NotFound, MethodNotAllowed) as exc:
+            if request.method == "POST" and request.path == "/":
+                # An AWS-style call without X-Amz-Target: answer as the AWS endpoint would.
+                return _aws_error("UnknownOperationException", "Missing X-Amz-Target header.")
+            return _http_error(exc)
+        except HTTPException as exc:
+            return _http_error(exc)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.path)
+            return _aws_error("InternalErrorException", "An internal error occurred.", 500)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    return Response(
+        json.dumps({"error": exc.name, "message": exc.description}),
+        status=exc.code or 500,
+        mimetype="application/json",
+    )
+
+
+def _aws_error(code: str, message: str, status: int = 400) -> Response:
+    response = Response(
+        json.dumps({"__type": code, "message": message}), status=status, mimetype=aws_endpoint.CONTENT_TYPE
+    )
+    response.headers["x-amzn-ErrorType"] = code
+    return response

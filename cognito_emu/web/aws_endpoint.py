@@ -1,0 +1,111 @@
+"""``POST /`` with ``X-Amz-Target``: the AWS JSON 1.1 endpoint of both services.
+
+Kept on raw WSGI (no Request object) because it is the hot path of every client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from cognito_emu import errors as aws_errors
+from cognito_emu.dispatch import Call, dispatch
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    CognitoError,
+    InternalErrorException,
+    SerializationException,
+    UnknownOperationException,
+)
+from cognito_emu.protocol.model import services
+from cognito_emu.protocol.parse import MAX_BODY_BYTES, parse_body
+from cognito_emu.protocol.serialize import to_json
+from cognito_emu.protocol.shapes import input_node, output_node
+from cognito_emu.protocol.sigv4 import caller
+from cognito_emu.protocol.validate import validation_errors, validation_message
+from cognito_emu.web.cors import cors_headers
+
+log = logging.getLogger("cognito_emu.request")
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+Headers = list[tuple[str, str]]
+_STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 500: "500 Internal Server Error"}
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        raise SerializationException(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes.")
+    stream = environ["wsgi.input"]
+    return stream.read(length) if length > 0 else b""
+
+
+def base_url(environ: dict[str, Any]) -> str:
+    host = (
+        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT')}"
+    )
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+
+
+def error_body(error: CognitoError) -> bytes:
+    return json.dumps({"__type": error.code, "message": error.message}).encode()
+
+
+def handle(env: Env, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    started = time.perf_counter()
+    request_id = env.ids.request_id()
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    prefix, _, op_name = target.partition(".")
+    status = 200
+    try:
+        body, op_label = _answer(env, environ, prefix, op_name, request_id)
+        headers: Headers = [("Content-Type", CONTENT_TYPE)]
+    except CognitoError as error:
+        op_label = op_name or target or "-"
+        status = error.status
+        body = error_body(error)
+        headers = [("Content-Type", CONTENT_TYPE), ("x-amzn-ErrorType", error.code)]
+    headers.append(("x-amzn-RequestId", request_id))
+    headers.append(("Content-Length", str(len(body))))
+    headers.extend(cors_headers(environ))
+    start_response(_STATUS_LINES.get(status) or f"{status} Error", headers)
+    if log.isEnabledFor(logging.INFO):
+        log.info("%s %d %.1fms", op_label, status, (time.perf_counter() - started) * 1000)
+    return [body]
+
+
+def _answer(
+    env: Env, environ: dict[str, Any], prefix: str, op_name: str, request_id: str
+) -> tuple[bytes, str]:
+    spec = services().get(prefix)
+    if spec is None or not op_name or op_name not in spec.operations:
+        target = f"{prefix}.{op_name}" if op_name else prefix
+        raise UnknownOperationException(f"Unknown operation {target or '(no X-Amz-Target)'}.")
+    params = parse_body(_read_body(environ))
+    errors = validation_errors(input_node(spec.name, op_name), params)
+    if errors:
+        raise getattr(aws_errors, spec.validation_error)(validation_message(errors))
+    call = Call(
+        env=env,
+        service=spec.name,
+        operation=op_name,
+        caller=caller(environ.get("HTTP_AUTHORIZATION"), env.config.account, env.config.region),
+        base_url=base_url(environ),
+        request_id=request_id,
+        user_agent=environ.get("HTTP_USER_AGENT", ""),
+    )
+    try:
+        with env.state.lock:
+            result = dispatch(call, params)
+    except CognitoError:
+        raise
+    except Exception:
+        log.exception("unexpected error in %s", op_name)
+        raise InternalErrorException("An internal error occurred.") from None
+    return to_json(output_node(spec.name, op_name), result), op_name

@@ -1,0 +1,143 @@
+"""``/_emu/...``: the control API for tests and people, and moto's server-mode reset routes."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from cognito_emu import __version__
+from cognito_emu.state.codec import decode, encode
+from cognito_emu.state.store import Address, Store
+
+if TYPE_CHECKING:
+    from cognito_emu.emulator import Emulator
+
+RULES = [
+    Rule("/_emu/health", methods=["GET"], endpoint="health"),
+    Rule("/_emu/reset", methods=["POST"], endpoint="reset"),
+    Rule("/_emu/clock", methods=["GET"], endpoint="clock_get"),
+    Rule("/_emu/clock", methods=["POST"], endpoint="clock_set"),
+    Rule("/_emu/state", methods=["GET"], endpoint="state_get"),
+    Rule("/_emu/state", methods=["PUT"], endpoint="state_put"),
+    Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
+    Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
+]
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data, indent=None), status=status, mimetype="application/json")
+
+
+def _json_body(request: Request) -> dict[str, Any]:
+    raw = request.get_data()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise BadRequest("The body must be JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return body
+
+
+class ControlApi:
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.started = time.time()
+        # moto's server keeps this number for its IAM emulation; we only echo it back.
+        self.moto_no_auth_count: float = float("inf")
+
+    def health(self, request: Request) -> Response:
+        with self.emulator.state.lock:
+            counts = self.emulator.state.counts()
+        return json_response(
+            {
+                "status": "ok",
+                "version": __version__,
+                "uptimeSeconds": round(time.time() - self.started, 3),
+                "counts": counts,
+            }
+        )
+
+    def reset(self, request: Request) -> Response:
+        account = request.args.get("account") or _json_body(request).get("account")
+        self.emulator.reset(account=account)
+        return json_response({"reset": True, "account": account})
+
+    def moto_reset_auth(self, request: Request) -> Response:
+        previous = self.moto_no_auth_count
+        raw = request.get_data().strip()
+        if raw:
+            try:
+                self.moto_no_auth_count = float(json.loads(raw))
+            except (ValueError, TypeError):
+                raise BadRequest("The body must be a number.") from None
+        return Response(
+            json.dumps({"PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT": previous}), mimetype="application/json"
+        )
+
+    def _clock_view(self) -> dict[str, Any]:
+        clock = self.emulator.clock
+        now = clock.now()
+        return {
+            "now": now,
+            "iso": datetime.fromtimestamp(now).astimezone().isoformat(),
+            "frozen": clock.frozen,
+        }
+
+    def clock_get(self, request: Request) -> Response:
+        return json_response(self._clock_view())
+
+    def clock_set(self, request: Request) -> Response:
+        body = _json_body(request)
+        clock = self.emulator.clock
+        if "set" in body:
+            clock.set(_instant(body["set"]))
+        if "advance" in body:
+            seconds = body["advance"]
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+                raise BadRequest("'advance' must be a number of seconds.")
+            clock.advance(seconds)
+        if body.get("freeze") is True:
+            clock.freeze()
+        if body.get("freeze") is False:
+            clock.unfreeze()
+        if body.get("reset") is True:
+            clock.reset()
+        return json_response(self._clock_view())
+
+    def state_get(self, request: Request) -> Response:
+        with self.emulator.state.lock:
+            stores = [encode(store) for store in self.emulator.state.stores.values()]
+        return json_response({"version": __version__, "stores": stores})
+
+    def state_put(self, request: Request) -> Response:
+        body = _json_body(request)
+        try:
+            stores = [decode(Store, item) for item in body.get("stores", [])]
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise BadRequest(f"Not a state export: {exc}") from None
+        state = self.emulator.state
+        with state.lock:
+            state.stores = {Address(store.account, store.region): store for store in stores}
+            state.rebuild_indexes()
+            counts = state.counts()
+        return json_response({"imported": True, "counts": counts})
+
+
+def _instant(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            pass
+    raise BadRequest("'set' must be epoch seconds or an ISO-8601 instant.")

@@ -25,6 +25,7 @@ _JSON_TYPES = {
     "blob": (str,),
 }
 _NUMBER_TYPES = {"integer", "long", "float", "double", "timestamp"}
+_INTEGRAL = frozenset({"integer", "long"})
 
 
 def _member_path(name: str) -> str:
@@ -83,6 +84,9 @@ class _Walk:
             if member is None or member_value is None:
                 continue
             self.value(member, member_value, _join(path, name))
+            if member.type in _INTEGRAL and isinstance(member_value, float):
+                # 10.0 for an integer member reads as 10, as AWS's deserializer does.
+                value[name] = int(member_value)
 
     def value(self, node: Node, value: Any, path: str) -> None:
         _check_type(node, value, path)
@@ -109,6 +113,8 @@ class _Walk:
             for index, item in enumerate(value, start=1):
                 if item is not None:
                     self.value(node.member, item, f"{path}.{index}.member")
+                    if node.member.type in _INTEGRAL and isinstance(item, float):
+                        value[index - 1] = int(item)
         elif kind == "map":
             self.length(node, value, len(value), path)
             assert node.key is not None and node.value is not None
@@ -117,6 +123,8 @@ class _Walk:
                 # amazon-cognito-identity-js sends null map values (DEVICE_KEY on refresh).
                 if item is not None:
                     self.value(node.value, item, f"{path}.{key}.value")
+                    if node.value.type in _INTEGRAL and isinstance(item, float):
+                        value[key] = int(item)
         elif kind in ("integer", "long", "float", "double"):
             if node.min is not None and value < node.min:
                 self.fail(

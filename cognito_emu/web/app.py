@@ -31,7 +31,9 @@ class Application:
         if method == "POST" and environ.get("PATH_INFO", "/") == "/" and "HTTP_X_AMZ_TARGET" in environ:
             return aws_endpoint.handle(self.emulator.env, environ, start_response)
         if method == "OPTIONS":
-            start_response("204 No Content", preflight_headers(environ))
+            headers = preflight_headers(environ)
+            headers.append(("x-amzn-RequestId", self.emulator.env.ids.request_id()))
+            start_response("204 No Content", headers)
             return [b""]
         response = self._route(Request(environ))
         response.headers.extend(cors_headers(environ))

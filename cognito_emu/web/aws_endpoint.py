@@ -35,15 +35,27 @@ Headers = list[tuple[str, str]]
 _STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 500: "500 Internal Server Error"}
 
 
-def _read_body(environ: dict[str, Any]) -> bytes:
+def _declared_length(environ: dict[str, Any]) -> int:
     try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        return int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        length = 0
+        return 0
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    length = _declared_length(environ)
     if length > MAX_BODY_BYTES:
         raise SerializationException(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes.")
     stream = environ["wsgi.input"]
-    return stream.read(length) if length > 0 else b""
+    if length > 0:
+        return stream.read(length)
+    if environ.get("wsgi.input_terminated"):
+        # Chunked request without Content-Length: the server de-chunks and ends the stream.
+        body = stream.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            raise SerializationException(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes.")
+        return body
+    return b""
 
 
 def base_url(environ: dict[str, Any]) -> str:
@@ -71,6 +83,9 @@ def handle(env: Env, environ: dict[str, Any], start_response: Any) -> Iterable[b
         status = error.status
         body = error_body(error)
         headers = [("Content-Type", CONTENT_TYPE), ("x-amzn-ErrorType", error.code)]
+        if isinstance(error, SerializationException) and _declared_length(environ) > MAX_BODY_BYTES:
+            # The body was never read: this connection cannot carry another request.
+            headers.append(("Connection", "close"))
     headers.append(("x-amzn-RequestId", request_id))
     headers.append(("Content-Length", str(len(body))))
     headers.extend(cors_headers(environ))

@@ -101,6 +101,7 @@ class IdentityProvider:
     details: dict[str, str] = field(default_factory=dict)
     attribute_mapping: dict[str, str] = field(default_factory=dict)
     identifiers: list[str] = field(default_factory=list)
+    acr_mapping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -112,6 +113,10 @@ class UserPoolDomain:
     created: float
     custom_domain_config: dict[str, Any] | None = None
     managed_login_version: int = 1
+    modified: float = 0.0
+    # The CloudFront host a custom domain's DNS alias points at (AWS also names one for prefix domains).
+    cloudfront_distribution: str = ""
+    routing: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -150,6 +155,8 @@ class UserPool:
     identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
     domain: str | None = None
     custom_domain: str | None = None
+    # Both of the above by name, with their settings.
+    domains: dict[str, UserPoolDomain] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     # Keyed by app client id, or "ALL" for the pool-wide one.
     ui_customizations: dict[str, dict[str, Any]] = field(default_factory=dict)

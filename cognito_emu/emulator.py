@@ -9,6 +9,7 @@ from typing import Any
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
 from cognito_emu.env import Env
+from cognito_emu.idp.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.web.app import Application
@@ -22,7 +23,8 @@ class Emulator:
         self.clock = Clock()
         self.ids = Ids(self.config.deterministic)
         self.state = State()
-        self.env = Env(config=self.config, clock=self.clock, ids=self.ids, state=self.state)
+        self.outbox = Outbox()
+        self.env = Env(config=self.config, clock=self.clock, ids=self.ids, state=self.state, outbox=self.outbox)
         self.app = Application(self)
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -31,6 +33,7 @@ class Emulator:
         with self.state.lock:
             self.state.reset(account)
             if account is None:
+                self.outbox.clear()
                 self.clock.reset()
                 self.ids.reseed()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
+from cognito_emu.idp.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 
@@ -16,3 +17,4 @@ class Env:
     clock: Clock
     ids: Ids
     state: State
+    outbox: Outbox

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from cognito_emu.idp.user_index import UserIndex
+
 
 class UserStatus(StrEnum):
     UNCONFIRMED = "UNCONFIRMED"
@@ -120,6 +122,15 @@ class UserPoolDomain:
 
 
 @dataclass(slots=True)
+class PendingCode:
+    """A code sent to a user and not yet used: confirmation, password reset or attribute verification."""
+
+    code: str
+    expires: float
+    failed_attempts: int = 0
+
+
+@dataclass(slots=True)
 class User:
     username: str
     sub: str
@@ -135,6 +146,8 @@ class User:
     password_changed: float | None = None
     temporary_password_expires: float | None = None
     password_history: list[str] = field(default_factory=list)
+    # Keyed by purpose: "signup", "forgot_password", "verify:email", "verify:phone_number".
+    codes: dict[str, PendingCode] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -163,6 +176,10 @@ class UserPool:
     # Keyed by app client id, or "" for the pool-wide one.
     risk_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
+    # Derived from ``users``; rebuilt on load, never exported.
+    index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})
+    # PKCS#8 PEM of the pool's RSA token-signing key; made on first need by idp.keys.
+    signing_key_pem: str | None = None
 
     @property
     def arn(self) -> str:

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from cognito_emu.idp.directory import rebuild_index
 from cognito_emu.idp.models import UserPool
 
 
@@ -84,6 +85,7 @@ class State:
         self.domain_index.clear()
         for address, store in self.stores.items():
             for pool in store.user_pools.values():
+                rebuild_index(pool)
                 self.pool_index[pool.id] = address
                 for client_id in pool.clients:
                     self.client_index[client_id] = pool.id

@@ -1,0 +1,98 @@
+"""Finding, adding and removing the users of a pool, with its indexes kept in step."""
+
+from __future__ import annotations
+
+from cognito_emu.errors import UserNotFoundException
+from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.user_index import UserIndex
+
+USER_NOT_FOUND = "User does not exist."
+
+
+def case_sensitive(pool: UserPool) -> bool:
+    # Pools created through the API without UsernameConfiguration are case-sensitive (legacy default).
+    return bool(pool.settings.get("UsernameConfiguration", {}).get("CaseSensitive", True))
+
+
+def user_key(pool: UserPool, username: str) -> str:
+    return username if case_sensitive(pool) else username.lower()
+
+
+def username_attributes(pool: UserPool) -> list[str]:
+    return list(pool.settings.get("UsernameAttributes") or [])
+
+
+def alias_attributes(pool: UserPool) -> list[str]:
+    return list(pool.settings.get("AliasAttributes") or [])
+
+
+def sign_in_aliases(pool: UserPool, user: User) -> list[tuple[str, str]]:
+    """The (attribute, value) pairs besides the username that ``user`` can sign in with.
+
+    A username attribute (UsernameAttributes) always counts; an alias attribute (AliasAttributes)
+    counts once verified, except preferred_username, which needs no verification.
+    """
+    pairs: list[tuple[str, str]] = []
+    for attribute in username_attributes(pool):
+        value = user.attributes.get(attribute)
+        if value:
+            pairs.append((attribute, value))
+    for attribute in alias_attributes(pool):
+        value = user.attributes.get(attribute)
+        if not value:
+            continue
+        if attribute == "preferred_username" or user.attributes.get(f"{attribute}_verified") == "true":
+            pairs.append((attribute, value))
+    return pairs
+
+
+def find_user(pool: UserPool, name: str) -> User | None:
+    """A user by username, then by sign-in alias, then by sub, as the Admin* operations accept."""
+    user = pool.users.get(user_key(pool, name))
+    if user is not None:
+        return user
+    for attribute in (*username_attributes(pool), *alias_attributes(pool)):
+        key = pool.index.alias_owner(attribute, name)
+        if key is not None:
+            return pool.users.get(key)
+    key = pool.index.by_sub.get(name)
+    return pool.users.get(key) if key is not None else None
+
+
+def get_user(pool: UserPool, name: str) -> User:
+    user = find_user(pool, name)
+    if user is None:
+        raise UserNotFoundException(USER_NOT_FOUND)
+    return user
+
+
+def alias_owner(pool: UserPool, attribute: str, value: str) -> User | None:
+    key = pool.index.alias_owner(attribute, value)
+    return pool.users.get(key) if key is not None else None
+
+
+def add_user(pool: UserPool, user: User) -> None:
+    key = user_key(pool, user.username)
+    pool.users[key] = user
+    pool.index.add(key, user, sign_in_aliases(pool, user))
+
+
+def remove_user(pool: UserPool, user: User) -> None:
+    key = user_key(pool, user.username)
+    pool.users.pop(key, None)
+    pool.index.remove(key, user)
+    for group in pool.groups.values():
+        group.members.discard(key)
+
+
+def reindex_user(pool: UserPool, user: User) -> None:
+    """After any change to a user's attributes, status or enabled flag."""
+    key = user_key(pool, user.username)
+    pool.index.remove(key, user)
+    pool.index.add(key, user, sign_in_aliases(pool, user))
+
+
+def rebuild_index(pool: UserPool) -> None:
+    pool.index = UserIndex()
+    for key, user in pool.users.items():
+        pool.index.add(key, user, sign_in_aliases(pool, user))

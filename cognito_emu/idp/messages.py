@@ -1,0 +1,133 @@
+"""Rendering the pool's message templates and handing the result to the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from cognito_emu.env import Env
+from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.outbox import Message
+
+# Cognito's defaults when a pool sets no template (DescribeUserPool of a fresh pool shows none).
+DEFAULT_VERIFICATION_EMAIL = "Your verification code is {####}. "
+DEFAULT_VERIFICATION_SUBJECT = "Your verification code"
+DEFAULT_VERIFICATION_SMS = "Your verification code is {####}. "
+DEFAULT_LINK_EMAIL = "Please click the link below to verify your email address. {##Verify Email##} "
+DEFAULT_LINK_SUBJECT = "Your verification link"
+DEFAULT_INVITE_EMAIL = "Your username is {username} and temporary password is {####}. "
+DEFAULT_INVITE_SUBJECT = "Your temporary password"
+DEFAULT_INVITE_SMS = "Your username is {username} and temporary password is {####}. "
+DEFAULT_AUTHENTICATION_SMS = "Your authentication code is {####}. "
+
+CHANNEL_OF_ATTRIBUTE = {"email": "EMAIL", "phone_number": "SMS"}
+
+
+def mask(attribute: str, value: str) -> str:
+    """How CodeDeliveryDetails.Destination hides an address: ``a***@e***``, ``+*******1234``."""
+    if attribute == "email" and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain[:1]}***"
+    return "+" + "*" * max(len(value) - 5, 0) + value[-4:]
+
+
+def delivery_details(attribute: str, value: str) -> dict[str, str]:
+    return {
+        "Destination": mask(attribute, value),
+        "DeliveryMedium": CHANNEL_OF_ATTRIBUTE[attribute],
+        "AttributeName": attribute,
+    }
+
+
+def _record(
+    env: Env,
+    pool: UserPool,
+    user: User,
+    attribute: str,
+    reason: str,
+    subject: str | None,
+    body: str,
+    **extra: Any,
+) -> None:
+    env.outbox.record(
+        Message(
+            id=env.ids.uuid(),
+            time=env.clock.now(),
+            account=pool.account,
+            region=pool.region,
+            user_pool_id=pool.id,
+            username=user.username,
+            channel=CHANNEL_OF_ATTRIBUTE[attribute],
+            destination=user.attributes[attribute],
+            subject=subject if attribute == "email" else None,
+            body=body,
+            reason=reason,
+            **extra,
+        )
+    )
+
+
+def _fill(template: str, code: str, username: str) -> str:
+    return template.replace("{####}", code).replace("{username}", username)
+
+
+def send_code(
+    env: Env, pool: UserPool, user: User, attribute: str, code: str, reason: str, client_id: str | None = None
+) -> dict[str, str]:
+    """A verification-style code (sign-up, resend, attribute verification, password reset)."""
+    settings = pool.settings
+    template = settings.get("VerificationMessageTemplate") or {}
+    link: str | None = None
+    if attribute == "email":
+        by_link = template.get("DefaultEmailOption") == "CONFIRM_WITH_LINK" and reason in ("SignUp", "ResendCode")
+        if by_link:
+            link = _confirmation_link(pool, user, code, client_id)
+            body = (template.get("EmailMessageByLink") or DEFAULT_LINK_EMAIL)
+            body = _replace_link(body, link)
+            subject = template.get("EmailSubjectByLink") or DEFAULT_LINK_SUBJECT
+        else:
+            body = template.get("EmailMessage") or settings.get("EmailVerificationMessage") or DEFAULT_VERIFICATION_EMAIL
+            subject = (
+                template.get("EmailSubject") or settings.get("EmailVerificationSubject") or DEFAULT_VERIFICATION_SUBJECT
+            )
+    else:
+        body = template.get("SmsMessage") or settings.get("SmsVerificationMessage") or DEFAULT_VERIFICATION_SMS
+        subject = None
+    _record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code, link=link)
+    return delivery_details(attribute, user.attributes[attribute])
+
+
+def send_invitation(env: Env, pool: UserPool, user: User, attribute: str, temporary_password: str) -> None:
+    template = (pool.settings.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
+    if attribute == "email":
+        body = template.get("EmailMessage") or DEFAULT_INVITE_EMAIL
+        subject: str | None = template.get("EmailSubject") or DEFAULT_INVITE_SUBJECT
+    else:
+        body = template.get("SMSMessage") or DEFAULT_INVITE_SMS
+        subject = None
+    _record(
+        env,
+        pool,
+        user,
+        attribute,
+        "AdminCreateUser",
+        subject,
+        _fill(body, temporary_password, user.username),
+        temporary_password=temporary_password,
+    )
+
+
+def _replace_link(body: str, link: str) -> str:
+    # The placeholder is {##<link text>##}; the text becomes the anchor of the link.
+    start = body.find("{##")
+    end = body.find("##}", start)
+    if start == -1 or end == -1:
+        return body
+    text = body[start + 3 : end]
+    return f'{body[:start]}<a href="{link}">{text}</a>{body[end + 3:]}'
+
+
+def _confirmation_link(pool: UserPool, user: User, code: str, client_id: str | None) -> str:
+    host = f"https://{pool.domain}.auth.{pool.region}.amazoncognito.com" if pool.domain else ""
+    query = urlencode({"client_id": client_id or "", "user_name": user.username, "confirmation_code": code})
+    return f"{host}/confirmUser?{query}"

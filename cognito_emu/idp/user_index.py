@@ -1,0 +1,108 @@
+"""Indexes over one pool's users, so lookups never scan.
+
+Lookups by sub, by sign-in alias (email, phone_number, preferred_username) and the ListUsers filters
+(exact and prefix) all go through ``UserIndex``. It is derived data: rebuilt from the users when a
+pool is loaded, and never exported.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cognito_emu.idp.models import User
+
+# Attributes ListUsers can filter on besides "username", "status" and "cognito:user_status".
+SEARCHABLE_ATTRIBUTES = ("email", "phone_number", "name", "given_name", "family_name", "preferred_username", "sub")
+
+
+def searchable_values(user: User) -> dict[str, str]:
+    values = {name: user.attributes[name] for name in SEARCHABLE_ATTRIBUTES if name in user.attributes}
+    values["username"] = user.username
+    values["cognito:user_status"] = user.status.value
+    values["status"] = "Enabled" if user.enabled else "Disabled"
+    return values
+
+
+@dataclass(slots=True)
+class _Ordered:
+    """(folded value, user key) pairs, sorted on demand: bulk loads stay linear."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    dirty: bool = False
+
+    def add(self, pair: tuple[str, str]) -> None:
+        self.pairs.append(pair)
+        self.dirty = True
+
+    def discard(self, pair: tuple[str, str]) -> None:
+        if self.dirty:
+            self.pairs.sort()
+            self.dirty = False
+        position = bisect.bisect_left(self.pairs, pair)
+        if position < len(self.pairs) and self.pairs[position] == pair:
+            del self.pairs[position]
+
+    def starting_with(self, prefix: str) -> set[str]:
+        if self.dirty:
+            self.pairs.sort()
+            self.dirty = False
+        found: set[str] = set()
+        for position in range(bisect.bisect_left(self.pairs, (prefix, "")), len(self.pairs)):
+            value, key = self.pairs[position]
+            if not value.startswith(prefix):
+                break
+            found.add(key)
+        return found
+
+
+@dataclass(slots=True)
+class UserIndex:
+    """Keys are the pool's user keys (the internal username, folded when the pool ignores case)."""
+
+    by_sub: dict[str, str] = field(default_factory=dict)
+    # (alias attribute, folded value) -> user key
+    by_alias: dict[tuple[str, str], str] = field(default_factory=dict)
+    # attribute -> folded value -> user keys
+    exact: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    ordered: dict[str, _Ordered] = field(default_factory=dict)
+    # what each user is indexed under, so removal needs no recomputation
+    indexed: dict[str, dict[str, str]] = field(default_factory=dict)
+    aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def add(self, key: str, user: User, aliases: list[tuple[str, str]]) -> None:
+        """Index ``user``; ``aliases`` are the (attribute, value) pairs it may sign in with."""
+        self.by_sub[user.sub] = key
+        values = {name: value.casefold() for name, value in searchable_values(user).items()}
+        self.indexed[key] = values
+        for name, folded in values.items():
+            self.exact.setdefault(name, {}).setdefault(folded, set()).add(key)
+            self.ordered.setdefault(name, _Ordered()).add((folded, key))
+        self.aliases[key] = [(attribute, value.casefold()) for attribute, value in aliases]
+        for alias in self.aliases[key]:
+            self.by_alias[alias] = key
+
+    def remove(self, key: str, user: User) -> None:
+        if self.by_sub.get(user.sub) == key:
+            del self.by_sub[user.sub]
+        for name, folded in self.indexed.pop(key, {}).items():
+            keys = self.exact[name][folded]
+            keys.discard(key)
+            if not keys:
+                del self.exact[name][folded]
+            self.ordered[name].discard((folded, key))
+        for alias in self.aliases.pop(key, []):
+            if self.by_alias.get(alias) == key:
+                del self.by_alias[alias]
+
+    def find_exact(self, attribute: str, value: str) -> set[str]:
+        return set(self.exact.get(attribute, {}).get(value.casefold(), ()))
+
+    def find_prefix(self, attribute: str, prefix: str) -> set[str]:
+        ordered = self.ordered.get(attribute)
+        return ordered.starting_with(prefix.casefold()) if ordered else set()
+
+    def alias_owner(self, attribute: str, value: str) -> str | None:
+        return self.by_alias.get((attribute, value.casefold()))

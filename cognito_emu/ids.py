@@ -50,9 +50,6 @@ class Ids:
     def client_secret(self) -> str:
         return self._choose(_LOWER_ALNUM, 51)
 
-    def client_secret_id(self, client_id: str) -> str:
-        return f"{client_id}--{self._choose(_LOWER_ALNUM, 13)}"
-
     def digits(self, length: int = 6) -> str:
         return self._choose(string.digits, length)
 

@@ -176,6 +176,8 @@ class UserPool:
     # Keyed by app client id, or "" for the pool-wide one.
     risk_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
+    # GetUserPoolMfaConfig's members (SmsMfaConfiguration, SoftwareTokenMfaConfiguration, ...) as set.
+    mfa_config: dict[str, Any] = field(default_factory=dict)
     # Derived from ``users``; rebuilt on load, never exported.
     index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})
     # PKCS#8 PEM of the pool's RSA token-signing key; made on first need by idp.keys.

@@ -1,0 +1,36 @@
+"""ListUsers: a Filter answered from the pool's index, then paged in username order."""
+
+from __future__ import annotations
+
+from cognito_emu.errors import InvalidParameterException
+from cognito_emu.idp import directory
+from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.user_filter import parse_filter
+from cognito_emu.idp.user_index import searchable_values
+from cognito_emu.protocol.pagination import paginate
+
+
+def list_users(
+    pool: UserPool,
+    filter_text: str | None,
+    attributes_to_get: list[str] | None,
+    limit: int,
+    token: str | None,
+) -> tuple[list[User], str | None]:
+    if attributes_to_get:
+        unknown = [name for name in attributes_to_get if name not in pool.schema]
+        if unknown:
+            raise InvalidParameterException(f"One or more requested attributes do not exist: {unknown[0]}")
+    condition = parse_filter(filter_text or "", case_sensitive_usernames=directory.case_sensitive(pool))
+    if condition is None:
+        keys = list(pool.users)
+    else:
+        # The index folds case; the condition then decides exactly on the few candidates.
+        lookup = pool.index.find_prefix if condition.is_prefix else pool.index.find_exact
+        keys = [
+            key
+            for key in lookup(condition.attribute, condition.value)
+            if condition.matches(searchable_values(pool.users[key]).get(condition.attribute))
+        ]
+    found = sorted((pool.users[key] for key in keys), key=lambda user: user.username)
+    return paginate(found, key=lambda user: user.username, limit=limit, token=token)

@@ -1,0 +1,254 @@
+"""User lifecycle: creation (shared by AdminCreateUser and SignUp), status changes, attribute writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    AliasExistsException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedUserStateException,
+    UsernameExistsException,
+)
+from cognito_emu.idp import attributes, codes, directory, messages, passwords
+from cognito_emu.idp.models import User, UserPool, UserStatus
+
+_USERNAME_SHOULD_BE = {
+    ("email",): "Username should be an email.",
+    ("phone_number",): "Username should be a phone number.",
+    ("email", "phone_number"): "Username should be either an email or a phone number.",
+}
+ALIAS_EXISTS = "An account with the given {attribute} already exists."
+NO_RECOVERY_CHANNEL = (
+    "Cannot reset password for the user as there is no registered/verified email or phone_number"
+)
+
+
+@dataclass(slots=True)
+class NewUser:
+    """What a new user is made of before it is checked and stored."""
+
+    username: str
+    attributes: dict[str, str]
+
+
+def _looks_like(attribute: str, value: str) -> bool:
+    if attribute == "email":
+        return "@" in value
+    return value.startswith("+") and value[1:].isdigit()
+
+
+def resolve_username(pool: UserPool, username: str, given: dict[str, str], sub: str) -> NewUser:
+    """With UsernameAttributes the name typed in is an email or phone number: it becomes that
+    attribute, and the internal username is the sub."""
+    sign_in = directory.username_attributes(pool)
+    if not sign_in:
+        return NewUser(username=username, attributes=dict(given))
+    for attribute in sign_in:
+        if _looks_like(attribute, username):
+            return NewUser(username=sub, attributes={**given, attribute: username})
+    key = tuple(sorted(sign_in))
+    raise InvalidParameterException(_USERNAME_SHOULD_BE.get(key, "Username should be an email."))
+
+
+def _check_unique(pool: UserPool, new: NewUser, exists_message: str, force_alias: bool) -> list[User]:
+    """Raise when the name or a sign-in attribute is taken; return users whose alias moves to ``new``."""
+    if directory.user_key(pool, new.username) in pool.users:
+        raise UsernameExistsException(exists_message)
+    for attribute in directory.username_attributes(pool):
+        value = new.attributes.get(attribute)
+        if value and directory.alias_owner(pool, attribute, value) is not None:
+            raise UsernameExistsException(ALIAS_EXISTS.format(attribute=attribute))
+    losers: list[User] = []
+    probe = User(username=new.username, sub="", created=0, modified=0, attributes=new.attributes)
+    for attribute, value in directory.sign_in_aliases(pool, probe):
+        if attribute in directory.username_attributes(pool):
+            continue
+        owner = directory.alias_owner(pool, attribute, value)
+        if owner is None:
+            continue
+        if not force_alias:
+            raise AliasExistsException(ALIAS_EXISTS.format(attribute=attribute))
+        losers.append(owner)
+    return losers
+
+
+def take_alias(env: Env, pool: UserPool, losers: list[User], new_attributes: dict[str, str]) -> None:
+    """ForceAliasCreation: the earlier owner keeps the value but it stops being its alias."""
+    for loser in losers:
+        for attribute, flag in attributes.VERIFIED_FLAGS.items():
+            if loser.attributes.get(attribute) == new_attributes.get(attribute):
+                loser.attributes[flag] = "false"
+        if (
+            "preferred_username" in new_attributes
+            and loser.attributes.get("preferred_username", "").lower()
+            == new_attributes["preferred_username"].lower()
+        ):
+            loser.attributes.pop("preferred_username", None)
+        loser.modified = env.clock.now()
+        directory.reindex_user(pool, loser)
+
+
+def create_user(
+    env: Env,
+    pool: UserPool,
+    username: str,
+    given: dict[str, str],
+    *,
+    status: UserStatus,
+    exists_message: str,
+    force_alias: bool = False,
+) -> User:
+    """A new user with a fresh sub, its attributes checked against the schema, indexed."""
+    sub = env.ids.uuid()
+    new = resolve_username(pool, username, given, sub)
+    attributes.check_new_user(pool, new.attributes)
+    losers = _check_unique(pool, new, exists_message, force_alias)
+    take_alias(env, pool, losers, new.attributes)
+    now = env.clock.now()
+    user = User(
+        username=new.username,
+        sub=sub,
+        created=now,
+        modified=now,
+        status=status,
+        attributes={"sub": sub, **new.attributes},
+    )
+    directory.add_user(pool, user)
+    return user
+
+
+def send_invitation(
+    env: Env, pool: UserPool, user: User, temporary_password: str, mediums: list[str]
+) -> None:
+    for medium in mediums:
+        attribute = "email" if medium == "EMAIL" else "phone_number"
+        if user.attributes.get(attribute):
+            messages.send_invitation(env, pool, user, attribute, temporary_password)
+
+
+def admin_create_user(
+    env: Env,
+    pool: UserPool,
+    username: str,
+    given: dict[str, str],
+    *,
+    temporary_password: str | None,
+    message_action: str | None,
+    mediums: list[str] | None,
+    force_alias: bool,
+) -> User:
+    mediums = mediums or ["SMS"]
+    policy = passwords.pool_policy(pool)
+    if message_action == "RESEND":
+        user = directory.get_user(pool, username)
+        if user.status != UserStatus.FORCE_CHANGE_PASSWORD:
+            raise UnsupportedUserStateException(
+                f"Resend not possible. {user.username} status is not FORCE_CHANGE_PASSWORD."
+            )
+    else:
+        if temporary_password is not None:
+            passwords.check_password_policy(policy, temporary_password)
+        user = create_user(
+            env,
+            pool,
+            username,
+            given,
+            status=UserStatus.FORCE_CHANGE_PASSWORD,
+            exists_message="User account already exists",
+            force_alias=force_alias,
+        )
+    password = temporary_password or passwords.generate_temporary_password(env, policy)
+    passwords.set_password(env, pool, user, password, temporary=True)
+    if message_action != "SUPPRESS":
+        send_invitation(env, pool, user, password, mediums)
+    return user
+
+
+def delete_user(pool: UserPool, user: User) -> None:
+    directory.remove_user(pool, user)
+
+
+def set_enabled(env: Env, pool: UserPool, user: User, enabled: bool) -> None:
+    user.enabled = enabled
+    user.modified = env.clock.now()
+    directory.reindex_user(pool, user)
+
+
+def set_status(env: Env, pool: UserPool, user: User, status: UserStatus) -> None:
+    user.status = status
+    user.modified = env.clock.now()
+    directory.reindex_user(pool, user)
+
+
+def admin_confirm_sign_up(env: Env, pool: UserPool, user: User) -> None:
+    if user.status != UserStatus.UNCONFIRMED:
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status.value}")
+    user.codes.pop(codes.SIGN_UP, None)
+    set_status(env, pool, user, UserStatus.CONFIRMED)
+
+
+def admin_set_password(env: Env, pool: UserPool, user: User, password: str, permanent: bool) -> None:
+    passwords.check_new_password(pool, user, password)
+    passwords.set_password(env, pool, user, password, temporary=not permanent)
+    if permanent:
+        # A confirmed password also settles a pending reset or a first sign-in (AdminSetUserPassword).
+        set_status(env, pool, user, UserStatus.CONFIRMED)
+    elif user.status != UserStatus.UNCONFIRMED:
+        set_status(env, pool, user, UserStatus.FORCE_CHANGE_PASSWORD)
+
+
+def recovery_channel(pool: UserPool, user: User) -> str | None:
+    """The verified attribute a reset code goes to, in the order AccountRecoverySetting gives."""
+    setting = pool.settings.get("AccountRecoverySetting") or {}
+    mechanisms = sorted(setting.get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
+    order = [m["Name"] for m in mechanisms] or ["verified_email", "verified_phone_number"]
+    for name in order:
+        attribute = {"verified_email": "email", "verified_phone_number": "phone_number"}.get(name)
+        if (
+            attribute
+            and user.attributes.get(attribute)
+            and user.attributes.get(f"{attribute}_verified") == "true"
+        ):
+            return attribute
+    return None
+
+
+def send_reset_code(
+    env: Env, pool: UserPool, user: User, reason: str, client_id: str | None = None
+) -> dict[str, str]:
+    attribute = recovery_channel(pool, user)
+    if attribute is None:
+        raise InvalidParameterException(NO_RECOVERY_CHANNEL)
+    code = codes.issue(env, user, codes.FORGOT_PASSWORD)
+    return messages.send_code(env, pool, user, attribute, code, reason, client_id)
+
+
+def admin_reset_password(env: Env, pool: UserPool, user: User) -> None:
+    send_reset_code(env, pool, user, "ForgotPassword")
+    set_status(env, pool, user, UserStatus.RESET_REQUIRED)
+
+
+def update_attributes(
+    env: Env, pool: UserPool, user: User, updates: dict[str, str], *, force_alias: bool = False
+) -> list[str]:
+    """Write attributes already checked by ``attributes.check_update``; returns the changed names."""
+    after = User(username=user.username, sub=user.sub, created=0, modified=0, attributes=dict(user.attributes))
+    attributes.apply(after, updates, 0)
+    for attribute, value in directory.sign_in_aliases(pool, after):
+        owner = directory.alias_owner(pool, attribute, value)
+        if owner is None or owner is user:
+            continue
+        if attribute in directory.username_attributes(pool) or not force_alias:
+            raise AliasExistsException(ALIAS_EXISTS.format(attribute=attribute))
+        take_alias(env, pool, [owner], after.attributes)
+    changed = attributes.apply(user, updates, env.clock.now())
+    directory.reindex_user(pool, user)
+    return changed
+
+
+def delete_attributes(env: Env, pool: UserPool, user: User, names: list[str]) -> None:
+    attributes.remove(user, names, env.clock.now())
+    directory.reindex_user(pool, user)

@@ -1,0 +1,132 @@
+"""Admin user operations and ListUsers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import attributes, directory, user_listing, users
+from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def present_user(user: User, attribute_names: list[str] | None = None) -> dict[str, Any]:
+    """UserType (AdminCreateUser, ListUsers, ListUsersInGroup)."""
+    values = user.attributes
+    if attribute_names is not None:
+        values = {name: value for name, value in values.items() if name in attribute_names}
+    return {
+        "Username": user.username,
+        "Attributes": attributes.as_list(values),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status.value,
+    }
+
+
+def present_admin_get_user(user: User) -> dict[str, Any]:
+    return {
+        "Username": user.username,
+        "UserAttributes": attributes.as_list(user.attributes),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status.value,
+    }
+
+
+def _pool_and_user(call: Call, params: dict[str, Any]) -> tuple[UserPool, User]:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    return pool, directory.get_user(pool, params["Username"])
+
+
+def admin_create_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    user = users.admin_create_user(
+        call.env,
+        pool,
+        params["Username"],
+        attributes.as_dict(params.get("UserAttributes")),
+        temporary_password=params.get("TemporaryPassword"),
+        message_action=params.get("MessageAction"),
+        mediums=params.get("DesiredDeliveryMediums"),
+        force_alias=bool(params.get("ForceAliasCreation")),
+    )
+    return {"User": present_user(user)}
+
+
+def admin_get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return present_admin_get_user(_pool_and_user(call, params)[1])
+
+
+def admin_delete_user(call: Call, params: dict[str, Any]) -> None:
+    users.delete_user(*_pool_and_user(call, params))
+
+
+def admin_enable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    users.set_enabled(call.env, *_pool_and_user(call, params), True)
+    return {}
+
+
+def admin_disable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    users.set_enabled(call.env, *_pool_and_user(call, params), False)
+    return {}
+
+
+def admin_confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    users.admin_confirm_sign_up(call.env, *_pool_and_user(call, params))
+    return {}
+
+
+def admin_set_user_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _pool_and_user(call, params)
+    users.admin_set_password(call.env, pool, user, params["Password"], bool(params.get("Permanent")))
+    return {}
+
+
+def admin_reset_user_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    users.admin_reset_password(call.env, *_pool_and_user(call, params))
+    return {}
+
+
+def admin_update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _pool_and_user(call, params)
+    updates = attributes.as_dict(params["UserAttributes"])
+    attributes.check_update(pool, user, updates)
+    users.update_attributes(call.env, pool, user, updates)
+    return {}
+
+
+def admin_delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _pool_and_user(call, params)
+    attributes.check_deletion(pool, params["UserAttributeNames"])
+    users.delete_attributes(call.env, pool, user, params["UserAttributeNames"])
+    return {}
+
+
+def list_users(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    wanted = params.get("AttributesToGet")
+    found, token = user_listing.list_users(
+        pool, params.get("Filter"), wanted, params.get("Limit") or 60, params.get("PaginationToken")
+    )
+    return {"Users": [present_user(user, wanted) for user in found], "PaginationToken": token}
+
+
+HANDLERS = {
+    "AdminCreateUser": admin_create_user,
+    "AdminGetUser": admin_get_user,
+    "AdminDeleteUser": admin_delete_user,
+    "AdminEnableUser": admin_enable_user,
+    "AdminDisableUser": admin_disable_user,
+    "AdminConfirmSignUp": admin_confirm_sign_up,
+    "AdminSetUserPassword": admin_set_user_password,
+    "AdminResetUserPassword": admin_reset_user_password,
+    "AdminUpdateUserAttributes": admin_update_user_attributes,
+    "AdminDeleteUserAttributes": admin_delete_user_attributes,
+    "ListUsers": list_users,
+}

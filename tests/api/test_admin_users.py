@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def code_of(err: pytest.ExceptionInfo[ClientError]) -> str:
+    return err.value.response["Error"]["Code"]
+
+
+def attrs(items: list[dict[str, str]]) -> dict[str, str]:
+    return {a["Name"]: a["Value"] for a in items}
+
+
+def test_admin_create_and_get_user(idp, pool_id, emulator):
+    user = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="alice",
+        UserAttributes=[{"Name": "email", "Value": "alice@example.com"}],
+        DesiredDeliveryMediums=["EMAIL"],
+    )["User"]
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert user["Enabled"] is True
+    got = idp.admin_get_user(UserPoolId=pool_id, Username="alice")
+    values = attrs(got["UserAttributes"])
+    assert values["email"] == "alice@example.com"
+    assert len(values["sub"]) == 36
+    invite = emulator.outbox.last("alice")
+    assert invite is not None and invite.reason == "AdminCreateUser"
+    assert invite.temporary_password and invite.temporary_password in invite.body
+    assert invite.subject == "Your temporary password"
+
+
+def test_duplicate_username_is_rejected(idp, pool_id):
+    idp.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
+    with pytest.raises(ClientError) as err:
+        idp.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
+    assert code_of(err) == "UsernameExistsException"
+    assert err.value.response["Error"]["Message"] == "User account already exists"
+
+
+def test_unknown_attribute_is_rejected(idp, pool_id):
+    with pytest.raises(ClientError) as err:
+        idp.admin_create_user(
+            UserPoolId=pool_id, Username="carol", UserAttributes=[{"Name": "custom:nope", "Value": "x"}]
+        )
+    assert code_of(err) == "InvalidParameterException"
+    assert "custom:nope: Attribute does not exist in the schema." in err.value.response["Error"]["Message"]
+
+
+def test_username_attributes_make_the_sub_the_username(idp):
+    pool = idp.create_user_pool(PoolName="p", UsernameAttributes=["email"])["UserPool"]["Id"]
+    user = idp.admin_create_user(UserPoolId=pool, Username="dave@example.com", MessageAction="SUPPRESS")[
+        "User"
+    ]
+    values = attrs(user["Attributes"])
+    assert user["Username"] == values["sub"]
+    assert values["email"] == "dave@example.com"
+    assert idp.admin_get_user(UserPoolId=pool, Username="dave@example.com")["Username"] == user["Username"]
+    with pytest.raises(ClientError) as err:
+        idp.admin_create_user(UserPoolId=pool, Username="not-an-email", MessageAction="SUPPRESS")
+    assert err.value.response["Error"]["Message"] == "Username should be an email."
+    with pytest.raises(ClientError) as err:
+        idp.admin_create_user(UserPoolId=pool, Username="dave@example.com", MessageAction="SUPPRESS")
+    assert code_of(err) == "UsernameExistsException"
+
+
+def test_alias_conflict_and_force_alias_creation(idp):
+    pool = idp.create_user_pool(PoolName="p", AliasAttributes=["email"])["UserPool"]["Id"]
+    verified = [{"Name": "email", "Value": "e@example.com"}, {"Name": "email_verified", "Value": "true"}]
+    idp.admin_create_user(
+        UserPoolId=pool, Username="first", UserAttributes=verified, MessageAction="SUPPRESS"
+    )
+    with pytest.raises(ClientError) as err:
+        idp.admin_create_user(
+            UserPoolId=pool, Username="second", UserAttributes=verified, MessageAction="SUPPRESS"
+        )
+    assert code_of(err) == "AliasExistsException"
+    idp.admin_create_user(
+        UserPoolId=pool,
+        Username="second",
+        UserAttributes=verified,
+        MessageAction="SUPPRESS",
+        ForceAliasCreation=True,
+    )
+    assert idp.admin_get_user(UserPoolId=pool, Username="e@example.com")["Username"] == "second"
+    first = attrs(idp.admin_get_user(UserPoolId=pool, Username="first")["UserAttributes"])
+    assert first["email_verified"] == "false"
+
+
+def test_lifecycle_operations(idp, pool_id):
+    idp.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
+    idp.admin_disable_user(UserPoolId=pool_id, Username="erin")
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="erin")["Enabled"] is False
+    idp.admin_enable_user(UserPoolId=pool_id, Username="erin")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="erin", Password="Passw0rd!", Permanent=True)
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="erin")["UserStatus"] == "CONFIRMED"
+    with pytest.raises(ClientError) as err:
+        idp.admin_set_user_password(UserPoolId=pool_id, Username="erin", Password="short", Permanent=True)
+    assert code_of(err) == "InvalidPasswordException"
+    with pytest.raises(ClientError) as err:
+        idp.admin_confirm_sign_up(UserPoolId=pool_id, Username="erin")
+    assert code_of(err) == "NotAuthorizedException"
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="erin", UserAttributes=[{"Name": "name", "Value": "Erin"}]
+    )
+    assert attrs(idp.admin_get_user(UserPoolId=pool_id, Username="erin")["UserAttributes"])["name"] == "Erin"
+    idp.admin_delete_user_attributes(UserPoolId=pool_id, Username="erin", UserAttributeNames=["name"])
+    assert "name" not in attrs(idp.admin_get_user(UserPoolId=pool_id, Username="erin")["UserAttributes"])
+    idp.admin_delete_user(UserPoolId=pool_id, Username="erin")
+    with pytest.raises(ClientError) as err:
+        idp.admin_get_user(UserPoolId=pool_id, Username="erin")
+    assert code_of(err) == "UserNotFoundException"
+    assert err.value.response["Error"]["Message"] == "User does not exist."
+
+
+def test_admin_reset_needs_a_verified_channel(idp, pool_id, emulator):
+    idp.admin_create_user(UserPoolId=pool_id, Username="fay", MessageAction="SUPPRESS")
+    with pytest.raises(ClientError) as err:
+        idp.admin_reset_user_password(UserPoolId=pool_id, Username="fay")
+    assert code_of(err) == "InvalidParameterException"
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="fay",
+        UserAttributes=[
+            {"Name": "email", "Value": "fay@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    idp.admin_reset_user_password(UserPoolId=pool_id, Username="fay")
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="fay")["UserStatus"] == "RESET_REQUIRED"
+    assert emulator.outbox.last_code("fay") is not None
+
+
+@pytest.mark.parametrize(
+    ("filter_text", "expected"),
+    [
+        ('email = "a1@example.com"', ["u1"]),
+        ('email ^= "a"', ["u1", "u2"]),
+        ('username ^= "u"', ["u1", "u2", "v3"][:2]),
+        ('given_name = "Zed"', ["v3"]),
+        ('cognito:user_status = "force_change_password"', ["u1", "u2", "v3"]),
+        ('status = "Enabled"', ["u1", "u2", "v3"]),
+        ("", ["u1", "u2", "v3"]),
+    ],
+)
+def test_list_users_filters(idp, pool_id, filter_text, expected):
+    for name, email, given in (
+        ("u1", "a1@example.com", "Ann"),
+        ("u2", "a2@example.com", "Al"),
+        ("v3", "z@example.com", "Zed"),
+    ):
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=name,
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "given_name", "Value": given}],
+            MessageAction="SUPPRESS",
+        )
+    found = idp.list_users(UserPoolId=pool_id, Filter=filter_text)["Users"]
+    assert [u["Username"] for u in found] == expected
+
+
+def test_list_users_paginates_and_projects(idp, pool_id):
+    for i in range(7):
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=f"user{i}",
+            UserAttributes=[{"Name": "email", "Value": f"{i}@x.io"}],
+            MessageAction="SUPPRESS",
+        )
+    seen, kwargs = [], {"UserPoolId": pool_id, "Limit": 3, "AttributesToGet": ["email"]}
+    while True:
+        page = idp.list_users(**kwargs)
+        seen += page["Users"]
+        if "PaginationToken" not in page:
+            break
+        kwargs["PaginationToken"] = page["PaginationToken"]
+    assert [u["Username"] for u in seen] == [f"user{i}" for i in range(7)]
+    assert all([a["Name"] for a in u["Attributes"]] == ["email"] for u in seen)
+    with pytest.raises(ClientError) as err:
+        idp.list_users(UserPoolId=pool_id, Filter='custom:x = "1"')
+    assert code_of(err) == "InvalidParameterException"

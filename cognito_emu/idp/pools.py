@@ -1,18 +1,53 @@
-"""User pools: creation with Cognito's defaults, lookup, listing, deletion."""
+"""User pools: creation and update with Cognito's defaults, lookup, listing, deletion, and the
+accessors other modules read a pool's configuration through."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
+from cognito_emu.idp import schema
 from cognito_emu.idp.models import UserPool
 from cognito_emu.protocol.pagination import paginate
 from cognito_emu.state import Store
 
+DEFAULT_PASSWORD_POLICY: dict[str, Any] = {
+    "MinimumLength": 8,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": True,
+    "TemporaryPasswordValidityDays": 7,
+}
+DEFAULT_SIGN_IN_POLICY: dict[str, Any] = {"AllowedFirstAuthFactors": ["PASSWORD"]}
+
+# Chosen at creation and fixed afterwards: UpdateUserPool has no member for them
+# (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html).
+_FIXED_AT_CREATION = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
+
+# Legacy top-level message members and the VerificationMessageTemplate members Cognito keeps equal.
+_LEGACY_MESSAGES = {
+    "EmailVerificationMessage": "EmailMessage",
+    "EmailVerificationSubject": "EmailSubject",
+    "SmsVerificationMessage": "SmsMessage",
+}
+
+_SMS_MFA_NEEDS_SMS = (
+    "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
+)
+
 
 def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool:
+    if params.get("UsernameAttributes") and params.get("AliasAttributes"):
+        raise InvalidParameterException(
+            "UsernameAttributes and AliasAttributes cannot both be set: choose one way for users to sign in."
+        )
     now = env.clock.now()
+    settings = _settings(params)
+    settings.update({key: params[key] for key in _FIXED_AT_CREATION if key in params})
+    settings.setdefault("UserPoolTier", "ESSENTIALS")
     pool = UserPool(
         id=env.ids.user_pool_id(store.region),
         name=params["PoolName"],
@@ -20,10 +55,100 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
         region=store.region,
         created=now,
         modified=now,
-        settings={k: v for k, v in params.items() if k != "PoolName"},
+        settings=settings,
+        schema=schema.build_schema(params.get("Schema")),
+        tags=dict(params.get("UserPoolTags") or {}),
     )
+    check_mfa(pool.settings, pool.mfa_config)
+    if settings["MfaConfiguration"] != "OFF":
+        pool.mfa_config["SmsMfaConfiguration"] = sms_mfa_configuration(pool)
     env.state.add_pool(pool)
     return pool
+
+
+def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool:
+    """Replace the pool's updatable settings: Cognito resets every member the request leaves out to
+    its default (API reference, UpdateUserPool)."""
+    pool = get_user_pool(store, params["UserPoolId"])
+    settings = _settings(params)
+    settings.update({key: pool.settings[key] for key in _FIXED_AT_CREATION if key in pool.settings})
+    settings.setdefault("UserPoolTier", pool.settings.get("UserPoolTier", "ESSENTIALS"))
+    check_mfa(settings, pool.mfa_config)
+    pool.settings = settings
+    if "SmsMfaConfiguration" in pool.mfa_config or settings["MfaConfiguration"] != "OFF":
+        if "SmsConfiguration" in settings:
+            pool.mfa_config["SmsMfaConfiguration"] = sms_mfa_configuration(pool)
+        else:
+            pool.mfa_config.pop("SmsMfaConfiguration", None)
+    if "PoolName" in params:
+        pool.name = params["PoolName"]
+    if "UserPoolTags" in params:
+        pool.tags = dict(params["UserPoolTags"])
+    pool.modified = env.clock.now()
+    return pool
+
+
+def _settings(params: dict[str, Any]) -> dict[str, Any]:
+    """The stored settings of a Create/UpdateUserPool request, with Cognito's defaults filled in."""
+    ignored = {"PoolName", "UserPoolId", "Schema", "UserPoolTags", *_FIXED_AT_CREATION}
+    settings = {key: copy.deepcopy(value) for key, value in params.items() if key not in ignored}
+
+    policies = settings.setdefault("Policies", {})
+    given_policy = policies.get("PasswordPolicy")
+    admin = {"AllowAdminCreateUserOnly": False, **settings.get("AdminCreateUserConfig", {})}
+    if given_policy is None:
+        policy = dict(DEFAULT_PASSWORD_POLICY)
+    else:
+        # A policy given in part keeps the API's defaults for what it leaves out: booleans are off.
+        policy = {
+            "MinimumLength": 8,
+            "RequireUppercase": False,
+            "RequireLowercase": False,
+            "RequireNumbers": False,
+            "RequireSymbols": False,
+            **given_policy,
+        }
+    validity = _temporary_password_validity((given_policy or {}).get("TemporaryPasswordValidityDays"), admin)
+    policy["TemporaryPasswordValidityDays"] = admin["UnusedAccountValidityDays"] = validity
+    policies["PasswordPolicy"] = policy
+    policies.setdefault("SignInPolicy", copy.deepcopy(DEFAULT_SIGN_IN_POLICY))
+    settings["AdminCreateUserConfig"] = admin
+
+    settings.setdefault("DeletionProtection", "INACTIVE")
+    settings.setdefault("LambdaConfig", {})
+    settings.setdefault("MfaConfiguration", "OFF")
+    settings["EmailConfiguration"] = {
+        "EmailSendingAccount": "COGNITO_DEFAULT",
+        **settings.get("EmailConfiguration", {}),
+    }
+    template = {"DefaultEmailOption": "CONFIRM_WITH_CODE", **settings.get("VerificationMessageTemplate", {})}
+    for legacy, member in _LEGACY_MESSAGES.items():
+        if member not in template and legacy in settings:
+            template[member] = settings[legacy]
+        if member in template:
+            settings[legacy] = template[member]
+    settings["VerificationMessageTemplate"] = template
+    return settings
+
+
+def _temporary_password_validity(policy_days: int | None, admin: dict[str, Any]) -> int:
+    """TemporaryPasswordValidityDays replaced AdminCreateUserConfig's UnusedAccountValidityDays; Cognito
+    keeps the two equal and refuses a request that sets them differently."""
+    unused_days = admin.get("UnusedAccountValidityDays")
+    if policy_days is not None and unused_days is not None and policy_days != unused_days:
+        raise InvalidParameterException(
+            "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays"
+        )
+    return next((d for d in (policy_days, unused_days) if d is not None), 7)
+
+
+def check_mfa(settings: dict[str, Any], mfa_config: dict[str, Any]) -> None:
+    """MFA ON or OPTIONAL needs a factor: SMS (an SmsConfiguration), TOTP or email MFA."""
+    if settings.get("MfaConfiguration", "OFF") == "OFF":
+        return
+    totp = mfa_config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled", False)
+    if "SmsConfiguration" not in settings and not totp and "EmailMfaConfiguration" not in mfa_config:
+        raise InvalidParameterException(_SMS_MFA_NEEDS_SMS)
 
 
 def get_user_pool(store: Store, pool_id: str) -> UserPool:
@@ -46,3 +171,74 @@ def delete_user_pool(env: Env, store: Store, pool_id: str) -> None:
             "Deletion protection must be inactivated first."
         )
     env.state.remove_pool(pool)
+
+
+def add_custom_attributes(env: Env, store: Store, pool_id: str, attributes: list[dict[str, Any]]) -> None:
+    pool = get_user_pool(store, pool_id)
+    schema.add_custom_attributes(pool.schema, attributes)
+    pool.modified = env.clock.now()
+
+
+def csv_header(store: Store, pool_id: str) -> list[str]:
+    return schema.csv_header(get_user_pool(store, pool_id).schema)
+
+
+# Accessors: how the rest of the emulator reads a pool's configuration.
+
+
+def password_policy(pool: UserPool) -> dict[str, Any]:
+    """PasswordPolicyType with every member Cognito applies (PasswordHistorySize 0 when unset)."""
+    return {"PasswordHistorySize": 0, **pool.settings.get("Policies", {}).get("PasswordPolicy", {})}
+
+
+def temporary_password_validity_days(pool: UserPool) -> int:
+    return int(password_policy(pool)["TemporaryPasswordValidityDays"])
+
+
+def allowed_first_auth_factors(pool: UserPool) -> list[str]:
+    policy = pool.settings.get("Policies", {}).get("SignInPolicy", DEFAULT_SIGN_IN_POLICY)
+    return list(policy.get("AllowedFirstAuthFactors", ["PASSWORD"]))
+
+
+def is_case_sensitive(pool: UserPool) -> bool:
+    """Usernames (and email / preferred_username aliases) are case-sensitive unless the pool was created
+    with UsernameConfiguration.CaseSensitive false; true is the API default."""
+    return bool(pool.settings.get("UsernameConfiguration", {}).get("CaseSensitive", True))
+
+
+def username_attributes(pool: UserPool) -> list[str]:
+    """Attributes users sign up and sign in with instead of a username (email, phone_number)."""
+    return list(pool.settings.get("UsernameAttributes", []))
+
+
+def alias_attributes(pool: UserPool) -> list[str]:
+    """Attributes a user may sign in with besides the username (email, phone_number, preferred_username)."""
+    return list(pool.settings.get("AliasAttributes", []))
+
+
+def auto_verified_attributes(pool: UserPool) -> list[str]:
+    return list(pool.settings.get("AutoVerifiedAttributes", []))
+
+
+def lambda_config(pool: UserPool) -> dict[str, Any]:
+    return dict(pool.settings.get("LambdaConfig", {}))
+
+
+def mfa_configuration(pool: UserPool) -> str:
+    """OFF, ON or OPTIONAL."""
+    return str(pool.settings.get("MfaConfiguration", "OFF"))
+
+
+def sms_mfa_configuration(pool: UserPool) -> dict[str, Any]:
+    return {
+        "SmsAuthenticationMessage": pool.settings.get("SmsAuthenticationMessage"),
+        "SmsConfiguration": pool.settings.get("SmsConfiguration"),
+    }
+
+
+def admin_create_user_only(pool: UserPool) -> bool:
+    return bool(pool.settings.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly", False))
+
+
+def deletion_protected(pool: UserPool) -> bool:
+    return pool.settings.get("DeletionProtection") == "ACTIVE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import pools
+from cognito_emu.idp import pools, schema
 from cognito_emu.idp.models import UserPool
 from cognito_emu.protocol.model import IDP
 
@@ -21,7 +21,11 @@ def present_user_pool(pool: UserPool) -> dict[str, Any]:
         "Arn": pool.arn,
         "CreationDate": pool.created,
         "LastModifiedDate": pool.modified,
+        "SchemaAttributes": [schema.present_attribute(a) for a in pool.schema.values()],
         "EstimatedNumberOfUsers": len(pool.users),
+        "UserPoolTags": pool.tags,
+        "Domain": pool.domain,
+        "CustomDomain": pool.custom_domain,
     }
 
 
@@ -49,13 +53,29 @@ def list_user_pools(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return {"UserPools": [present_user_pool_description(p) for p in page], "NextToken": token}
 
 
+def update_user_pool(call: Call, params: dict[str, Any]) -> None:
+    pools.update_user_pool(call.env, call.store, params)
+
+
 def delete_user_pool(call: Call, params: dict[str, Any]) -> None:
     pools.delete_user_pool(call.env, call.store, params["UserPoolId"])
+
+
+def add_custom_attributes(call: Call, params: dict[str, Any]) -> None:
+    pools.add_custom_attributes(call.env, call.store, params["UserPoolId"], params["CustomAttributes"])
+
+
+def get_csv_header(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool_id = params["UserPoolId"]
+    return {"UserPoolId": pool_id, "CSVHeader": pools.csv_header(call.store, pool_id)}
 
 
 HANDLERS = {
     "CreateUserPool": create_user_pool,
     "DescribeUserPool": describe_user_pool,
     "ListUserPools": list_user_pools,
+    "UpdateUserPool": update_user_pool,
     "DeleteUserPool": delete_user_pool,
+    "AddCustomAttributes": add_custom_attributes,
+    "GetCSVHeader": get_csv_header,
 }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Emulator", "__version__"]
+__all__ = ["Emulator", "__version__", "mock_cognito"]
 
 if TYPE_CHECKING:
     from cognito_emu.emulator import Emulator
+    from cognito_emu.testing.mock import mock_cognito
 
 
 def __getattr__(name: str) -> Any:
@@ -17,4 +18,8 @@ def __getattr__(name: str) -> Any:
         from cognito_emu.emulator import Emulator
 
         return Emulator
+    if name == "mock_cognito":
+        from cognito_emu.testing.mock import mock_cognito
+
+        return mock_cognito
     raise AttributeError(name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import unittest
 from typing import Any
 
@@ -317,3 +319,44 @@ def test_class_decorator_leaves_helpers_alone():
 
     assert Suite().test_a() is not None
     assert Suite().helper() is None
+
+
+# -- the hook itself --------------------------------------------------------------------------------
+
+
+def test_other_services_and_custom_endpoints_are_not_answered():
+    from botocore.awsrequest import AWSPreparedRequest
+
+    from cognito_emu.testing.mock import _before_send
+
+    def request(url: str) -> AWSPreparedRequest:
+        return AWSPreparedRequest("POST", url, {}, b"{}", False)
+
+    idp_url = f"https://cognito-idp.{REGION}.amazonaws.com/"
+    with mock_cognito():
+        assert (
+            _before_send(request(f"https://s3.{REGION}.amazonaws.com/b"), "before-send.s3.PutObject") is None
+        )
+        assert (
+            _before_send(request("http://127.0.0.1:9229/"), "before-send.cognito-identity-provider.X") is None
+        )
+        answered = _before_send(request(idp_url), "before-send.cognito-identity-provider.ListUserPools")
+        assert answered is not None and answered.status_code == 400  # no X-Amz-Target: the app's error
+    assert _before_send(request(idp_url), "before-send.cognito-identity-provider.ListUserPools") is None
+
+
+def test_default_session_created_before_import_is_hooked(tmp_path):
+    script = tmp_path / "early.py"
+    script.write_text(
+        "import boto3\n"
+        "boto3.client('sts', region_name='us-east-1')  # creates boto3.DEFAULT_SESSION first\n"
+        "from cognito_emu.testing import mock_cognito\n"
+        "client = boto3.client('cognito-idp', region_name='us-east-1',\n"
+        "                      aws_access_key_id='a', aws_secret_access_key='b')\n"
+        "with mock_cognito() as emu:\n"
+        "    pool = client.create_user_pool(PoolName='late')['UserPool']\n"
+        "print(pool['Id'])\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith(f"{REGION}_")

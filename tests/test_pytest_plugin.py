@@ -71,6 +71,21 @@ def test_clock_is_reset_for_the_next_test(cognito_clock):
     assert abs(cognito_clock.now() - time.time()) < 60
 
 
+def test_outbox_sees_the_invitation(cognito_idp, cognito_outbox):
+    pool_id = cognito_idp.create_user_pool(PoolName="mail")["UserPool"]["Id"]
+    cognito_idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="alice",
+        UserAttributes=[{"Name": "email", "Value": "alice@example.com"}],
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    assert cognito_outbox.last("alice").destination == "alice@example.com"
+
+
+def test_outbox_is_empty_for_the_next_test(cognito_outbox):
+    assert len(cognito_outbox) == 0
+
+
 def test_mock_in_process(cognito_mock):
     assert active_emulator() is cognito_mock
     client = boto3.client("cognito-idp", region_name="us-east-1")
@@ -87,7 +102,7 @@ def test_mock_is_fresh_and_gone_after(cognito_mock):
 def test_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_fixtures=FIXTURE_SUITE)
     result = pytester.runpytest(*plugin_args(), "-p", "no:randomly")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=12)
 
 
 def test_mock_fixture_ends_with_the_test(pytester: pytest.Pytester) -> None:

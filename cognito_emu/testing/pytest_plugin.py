@@ -5,6 +5,7 @@
 ``cognito_idp``       boto3 ``cognito-idp`` client bound to that server (dummy credentials)
 ``cognito_identity``  boto3 ``cognito-identity`` client bound to that server
 ``cognito_clock``     the server's Clock (advance it to expire codes, sessions, tokens)
+``cognito_outbox``    the server's Outbox: every email and SMS, e.g. ``cognito_outbox.last_code("alice")``
 ``cognito_mock``      the in-process variant: an active ``mock_cognito`` yielding its fresh Emulator
 
 Every name is prefixed ``cognito_`` so a project's own ``emulator``/``idp`` fixtures keep theirs.
@@ -23,6 +24,7 @@ from cognito_emu.testing.mock import mock_cognito
 if TYPE_CHECKING:
     from cognito_emu.clock import Clock
     from cognito_emu.emulator import Emulator
+    from cognito_emu.idp.outbox import Outbox
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +65,11 @@ def cognito_identity(cognito_emulator: Emulator) -> Any:
 @pytest.fixture
 def cognito_clock(cognito_emulator: Emulator) -> Clock:
     return cognito_emulator.clock
+
+
+@pytest.fixture
+def cognito_outbox(cognito_emulator: Emulator) -> Outbox:
+    return cognito_emulator.outbox
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from cognito_emu.web import aws_endpoint, control
+from cognito_emu.web import aws_endpoint, control, well_known
 from cognito_emu.web.cors import cors_headers, preflight_headers
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ class Application:
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
         self.control = control.ControlApi(emulator)
-        self.url_map = Map(control.RULES)
+        self.url_map = Map([rule.empty() for rule in [*control.RULES, *well_known.RULES]])
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -44,6 +44,8 @@ class Application:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
+            if callable(endpoint):
+                return endpoint(self.emulator, request, **args)
             return getattr(self.control, endpoint)(request, **args)
         except (NotFound, MethodNotAllowed) as exc:
             if request.method == "POST" and request.path == "/":

@@ -1,0 +1,132 @@
+"""Self-service password recovery (ForgotPassword, ConfirmForgotPassword) and what the unsigned user
+operations tell a caller about a user that does not exist.
+
+PreventUserExistenceErrors, per "Managing user existence error responses" in the developer guide
+(https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html):
+
+- ENABLED: ForgotPassword answers CodeDeliveryDetails with a simulated delivery medium when the user
+  is not found, is disabled, or has no verified channel ("determined by the input username format and
+  verification settings of the user pool"); ConfirmForgotPassword answers CodeMismatchException for a
+  user that does not exist or is disabled, ExpiredCodeException when no code was requested;
+  ResendConfirmationCode answers CodeDeliveryDetails for a disabled or missing user.
+- LEGACY: those operations answer UserNotFoundException "Username/client id combination not found."
+  A disabled user gets the same generic answer (a Cognito engineer explained the choice in
+  aws-amplify/aws-sdk-ios#384: telling a caller the user exists and is disabled would leak it).
+
+A simulated answer is a pure function of the pool and the name typed in, so asking twice gives the
+same destination, as it would for a real user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+from cognito_emu.idp import codes, directory, messages, passwords, pools, users
+from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+
+USER_NOT_FOUND = "Username/client id combination not found."
+# ForgotPassword for a user still holding a temporary password (AdminCreateUser): the answer seen in
+# aws-amplify/amplify-js#1340 and #2955.
+CANNOT_RESET = "User password cannot be reset in the current state."
+
+_RECOVERY_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
+
+
+def prevents_existence_errors(client: AppClient) -> bool:
+    return client.settings.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+def find_user(pool: UserPool, username: str) -> User | None:
+    """The user an unsigned operation names (by username, sign-in alias or sub), or None."""
+    return directory.find_user(pool, username)
+
+
+def user_not_found() -> UserNotFoundException:
+    return UserNotFoundException(USER_NOT_FOUND)
+
+
+def _looks_like_email(name: str) -> bool:
+    return "@" in name
+
+
+def _looks_like_phone(name: str) -> bool:
+    return name.startswith("+") and name[1:].isdigit()
+
+
+def simulated_delivery(pool: UserPool, username: str, preference: list[str]) -> dict[str, str]:
+    """CodeDeliveryDetails for a user that is not there (or cannot be told apart from one that is not).
+
+    An email address or phone number typed as the username is the destination itself; otherwise the
+    first attribute of ``preference`` (the pool's verification or recovery order) names the medium and
+    a stable made-up address stands in for the value.
+    """
+    if _looks_like_email(username):
+        return messages.delivery_details("email", username)
+    if _looks_like_phone(username):
+        return messages.delivery_details("phone_number", username)
+    attribute = preference[0] if preference else "email"
+    digest = hashlib.sha256(f"{pool.id}\0{username}".encode()).hexdigest()
+    if attribute == "email":
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        value = f"{letters[int(digest[:2], 16) % 26]}@{letters[int(digest[2:4], 16) % 26]}.com"
+    else:
+        value = "+1" + "".join(str(int(c, 16) % 10) for c in digest[:10])
+    return messages.delivery_details(attribute, value)
+
+
+def recovery_preference(pool: UserPool) -> list[str]:
+    """Attributes in AccountRecoverySetting order (email, then phone number, when unset)."""
+    setting = pool.settings.get("AccountRecoverySetting") or {}
+    mechanisms = sorted(setting.get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
+    order = [_RECOVERY_ATTRIBUTE[m["Name"]] for m in mechanisms if m.get("Name") in _RECOVERY_ATTRIBUTE]
+    return order if mechanisms else ["email", "phone_number"]
+
+
+def verification_preference(pool: UserPool) -> list[str]:
+    """Attributes a confirmation code goes to, in Cognito's order: with both auto-verified, the phone."""
+    auto = pools.auto_verified_attributes(pool)
+    return [attribute for attribute in ("phone_number", "email") if attribute in auto]
+
+
+def forgot_password(env: Env, pool: UserPool, client: AppClient, username: str) -> dict[str, str]:
+    """Send a reset code to the user's verified channel; the user's status does not change."""
+    prevent = prevents_existence_errors(client)
+    user = find_user(pool, username)
+    if user is None or not user.enabled:
+        if prevent:
+            return simulated_delivery(pool, username, recovery_preference(pool))
+        raise user_not_found()
+    if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
+        raise NotAuthorizedException(CANNOT_RESET)
+    if users.recovery_channel(pool, user) is None:
+        if prevent:
+            return simulated_delivery(pool, username, recovery_preference(pool))
+        raise InvalidParameterException(users.NO_RECOVERY_CHANNEL)
+    return users.send_reset_code(env, pool, user, "ForgotPassword", client.client_id)
+
+
+def confirm_forgot_password(
+    env: Env, pool: UserPool, client: AppClient, username: str, code: str, password: str
+) -> User:
+    """Check the new password (policy and history), redeem the code, set the password for good.
+
+    The user ends CONFIRMED: a pending reset (RESET_REQUIRED) is settled, and a code that reached a
+    verified channel proves as much as a confirmation code would.
+    """
+    user = find_user(pool, username)
+    if user is None or not user.enabled:
+        if prevents_existence_errors(client):
+            raise CodeMismatchException(codes.CODE_MISMATCH)
+        raise user_not_found()
+    passwords.check_new_password(pool, user, password)
+    codes.redeem(env, user, codes.FORGOT_PASSWORD, code)
+    passwords.set_password(env, pool, user, password, temporary=False)
+    users.set_status(env, pool, user, UserStatus.CONFIRMED)
+    return user

@@ -1,0 +1,144 @@
+"""Self-service sign-up: SignUp, ConfirmSignUp and ResendConfirmationCode.
+
+Where the confirmation code goes: the pool's AutoVerifiedAttributes that the user has a value for; with
+both email and phone_number auto-verified Cognito verifies (and messages) only the phone number (the
+AutoVerifiedAttrs note of the CDK reference, after the developer guide's "Verifying contact information
+at sign-up"). With none, no code is sent and SignUp answers without CodeDeliveryDetails; an
+administrator (AdminConfirmSignUp) or a trigger confirms such users.
+
+Confirming also verifies the attribute the code went to. In a pool with that attribute as an alias,
+another user may already own the value: the guide's example answers AliasExistsException "An account
+with the email already exists." unless ForceAliasCreation moves the alias to the new user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    AliasExistsException,
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
+from cognito_emu.idp import attributes, codes, directory, messages, passwords, pools, recovery, users
+from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+
+SIGN_UP_NOT_PERMITTED = "SignUp is not permitted for this user pool"
+USERNAME_EXISTS = "User already exists"
+ALREADY_CONFIRMED = "User is already confirmed."
+USER_DISABLED = "User is disabled."
+ALIAS_TAKEN = "An account with the {attribute} already exists."
+NO_AUTO_VERIFICATION = "Auto verification not turned on."
+# Not an AWS wording (none is documented): SignUp without a password where only passwords sign in.
+PASSWORD_REQUIRED = "A password is required: this user pool allows only password sign-in."
+
+
+@dataclass(slots=True)
+class SignUpResult:
+    user: User
+    # CodeDeliveryDetails, or None when no code was sent.
+    delivery: dict[str, str] | None
+
+
+def confirmation_channel(pool: UserPool, user: User) -> str | None:
+    """The attribute a confirmation code goes to, or None when the pool auto-verifies nothing the user has."""
+    for attribute in recovery.verification_preference(pool):
+        if user.attributes.get(attribute):
+            return attribute
+    return None
+
+
+def send_confirmation_code(
+    env: Env, pool: UserPool, user: User, reason: str, client_id: str
+) -> dict[str, str] | None:
+    """Issue a new SIGN_UP code (replacing any earlier one) and send it; None when there is no channel."""
+    attribute = confirmation_channel(pool, user)
+    if attribute is None:
+        return None
+    code = codes.issue(env, user, codes.SIGN_UP)
+    return messages.send_code(env, pool, user, attribute, code, reason, client_id)
+
+
+def sign_up(
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    username: str,
+    password: str | None,
+    given: dict[str, str],
+) -> SignUpResult:
+    """A new UNCONFIRMED user with a permanent password, and its confirmation code on its way."""
+    if pools.admin_create_user_only(pool):
+        raise NotAuthorizedException(SIGN_UP_NOT_PERMITTED)
+    attributes.check_client_may_write(pool, client, given)
+    if password is None:
+        if set(pools.allowed_first_auth_factors(pool)) <= {"PASSWORD"}:
+            raise InvalidParameterException(PASSWORD_REQUIRED)
+    else:
+        passwords.check_password_policy(passwords.pool_policy(pool), password)
+    user = users.create_user(
+        env, pool, username, given, status=UserStatus.UNCONFIRMED, exists_message=USERNAME_EXISTS
+    )
+    if password is not None:
+        passwords.set_password(env, pool, user, password, temporary=False)
+    delivery = send_confirmation_code(env, pool, user, "SignUp", client.client_id)
+    return SignUpResult(user=user, delivery=delivery)
+
+
+def _verify_channel(env: Env, pool: UserPool, user: User, attribute: str, force_alias: bool) -> None:
+    owner = directory.alias_owner(pool, attribute, user.attributes[attribute])
+    if (
+        owner is not None
+        and owner is not user
+        and attribute in directory.alias_attributes(pool)
+        and not force_alias
+    ):
+        raise AliasExistsException(ALIAS_TAKEN.format(attribute=attribute))
+    users.update_attributes(
+        env, pool, user, {attributes.VERIFIED_FLAGS[attribute]: "true"}, force_alias=force_alias
+    )
+
+
+def confirm_sign_up(
+    env: Env, pool: UserPool, client: AppClient, username: str, code: str, force_alias: bool
+) -> User:
+    """Redeem the SIGN_UP code: the user becomes CONFIRMED and the attribute the code reached verified."""
+    user = recovery.find_user(pool, username)
+    if user is None:
+        if recovery.prevents_existence_errors(client):
+            raise CodeMismatchException(codes.CODE_MISMATCH)
+        raise recovery.user_not_found()
+    if not user.enabled:
+        raise NotAuthorizedException(USER_DISABLED)
+    if user.status != UserStatus.UNCONFIRMED:
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status.value}")
+    pending = user.codes.get(codes.SIGN_UP)
+    codes.redeem(env, user, codes.SIGN_UP, code)
+    attribute = confirmation_channel(pool, user)
+    if attribute is not None:
+        try:
+            _verify_channel(env, pool, user, attribute, force_alias)
+        except AliasExistsException:
+            # The code proved ownership but the alias is taken: keep the code for a ForceAliasCreation retry.
+            if pending is not None:
+                user.codes[codes.SIGN_UP] = pending
+            raise
+    users.set_status(env, pool, user, UserStatus.CONFIRMED)
+    return user
+
+
+def resend_confirmation_code(env: Env, pool: UserPool, client: AppClient, username: str) -> dict[str, str]:
+    """A new confirmation code for an UNCONFIRMED user; the earlier code stops working."""
+    user = recovery.find_user(pool, username)
+    if user is None or not user.enabled:
+        if recovery.prevents_existence_errors(client):
+            return recovery.simulated_delivery(pool, username, recovery.verification_preference(pool))
+        raise recovery.user_not_found()
+    if user.status != UserStatus.UNCONFIRMED:
+        raise InvalidParameterException(ALREADY_CONFIRMED)
+    delivery = send_confirmation_code(env, pool, user, "ResendCode", client.client_id)
+    if delivery is None:
+        raise InvalidParameterException(NO_AUTO_VERIFICATION)
+    return delivery

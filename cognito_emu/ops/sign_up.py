@@ -1,0 +1,82 @@
+"""Unsigned self-service operations: sign-up, confirmation and password recovery.
+
+Each finds its pool through the app client id and checks SECRET_HASH (for clients with a secret)
+against the Username as sent. ClientMetadata, ValidationData, AnalyticsMetadata and UserContextData
+are accepted; they matter to triggers and threat protection, not to the outcome here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import attributes, clients, recovery, sign_up
+from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def _client(call: Call, params: dict[str, Any]) -> tuple[UserPool, AppClient]:
+    pool, client = clients.find_client(call.env.state, params["ClientId"])
+    clients.check_secret_hash(client, params["Username"], params.get("SecretHash"))
+    return pool, client
+
+
+def sign_up_handler(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _client(call, params)
+    result = sign_up.sign_up(
+        call.env,
+        pool,
+        client,
+        params["Username"],
+        params.get("Password"),
+        attributes.as_dict(params.get("UserAttributes")),
+    )
+    return {
+        "UserConfirmed": False,
+        "UserSub": result.user.sub,
+        "CodeDeliveryDetails": result.delivery,
+    }
+
+
+def confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _client(call, params)
+    sign_up.confirm_sign_up(
+        call.env,
+        pool,
+        client,
+        params["Username"],
+        params["ConfirmationCode"],
+        bool(params.get("ForceAliasCreation")),
+    )
+    return {}
+
+
+def resend_confirmation_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _client(call, params)
+    delivery = sign_up.resend_confirmation_code(call.env, pool, client, params["Username"])
+    return {"CodeDeliveryDetails": delivery}
+
+
+def forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _client(call, params)
+    delivery = recovery.forgot_password(call.env, pool, client, params["Username"])
+    return {"CodeDeliveryDetails": delivery}
+
+
+def confirm_forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _client(call, params)
+    recovery.confirm_forgot_password(
+        call.env, pool, client, params["Username"], params["ConfirmationCode"], params["Password"]
+    )
+    return {}
+
+
+HANDLERS = {
+    "SignUp": sign_up_handler,
+    "ConfirmSignUp": confirm_sign_up,
+    "ResendConfirmationCode": resend_confirmation_code,
+    "ForgotPassword": forgot_password,
+    "ConfirmForgotPassword": confirm_forgot_password,
+}

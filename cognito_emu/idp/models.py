@@ -148,6 +148,10 @@ class User:
     password_history: list[str] = field(default_factory=list)
     # Keyed by purpose: "signup", "forgot_password", "verify:email", "verify:phone_number".
     codes: dict[str, PendingCode] = field(default_factory=dict)
+    # Sign-in lockout (idp.lockout): failed password attempts, the last one, and the lock's end.
+    failed_sign_ins: int = 0
+    last_failed_sign_in: float | None = None
+    locked_until: float | None = None
 
 
 @dataclass(slots=True)

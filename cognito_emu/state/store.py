@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from cognito_emu.idp.directory import rebuild_index
 from cognito_emu.idp.models import UserPool
+
+if TYPE_CHECKING:
+    from cognito_emu.idp.sessions import AuthSession
 
 
 class Address(NamedTuple):
@@ -38,6 +41,8 @@ class State:
         self.client_index: dict[str, str] = {}
         # user pool domain prefix -> user pool id
         self.domain_index: dict[str, str] = {}
+        # authentication Session string -> its pending challenge (idp.sessions); not exported
+        self.sessions: dict[str, AuthSession] = {}
 
     def store(self, account: str, region: str) -> Store:
         address = Address(account, region)
@@ -78,6 +83,7 @@ class State:
             for address in [a for a in self.stores if a.account == account]:
                 del self.stores[address]
         self.rebuild_indexes()
+        self.sessions = {k: s for k, s in self.sessions.items() if account and s.pool_id in self.pool_index}
 
     def rebuild_indexes(self) -> None:
         self.pool_index.clear()

@@ -1,0 +1,130 @@
+"""RespondToAuthChallenge and AdminRespondToAuthChallenge: one small function per ChallengeName.
+
+Every answer names its session (``Session``; for PASSWORD_VERIFIER the PASSWORD_CLAIM_SECRET_BLOCK
+names it too, since pycognito sends no Session), carries the USERNAME the challenge went to, and a
+SECRET_HASH over that USERNAME when the app client has a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cognito_emu.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedOperationException,
+)
+from cognito_emu.idp import attributes, clients, directory, lockout, passwords, sessions, srp, users
+from cognito_emu.idp.auth_flows import (
+    INCORRECT,
+    NEW_PASSWORD_REQUIRED,
+    PASSWORD_VERIFIER,
+    AuthContext,
+    Outcome,
+    after_password,
+    authenticated,
+    check_can_sign_in,
+    password_checked,
+    required_attributes_missing,
+    user_for_sign_in,
+)
+from cognito_emu.idp.models import User, UserStatus
+from cognito_emu.idp.sessions import AuthSession
+
+_ATTRIBUTE_PREFIX = "userAttributes."
+
+
+def _answering_user(ctx: AuthContext, session: AuthSession) -> User | None:
+    """The user the session is for, once the answer's USERNAME and SECRET_HASH agree with it."""
+    name = ctx.required("USERNAME")
+    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    if session.username is None:
+        return None
+    user = ctx.pool.users.get(directory.user_key(ctx.pool, session.username))
+    named = user_for_sign_in(ctx.pool, name)
+    if user is None or (named is not user and name != session.signed_in_as):
+        raise NotAuthorizedException(INCORRECT)
+    return user
+
+
+def password_verifier(ctx: AuthContext, session: AuthSession) -> Outcome:
+    """PASSWORD_VERIFIER: PASSWORD_CLAIM_SIGNATURE, PASSWORD_CLAIM_SECRET_BLOCK, TIMESTAMP, USERNAME."""
+    signature = ctx.required("PASSWORD_CLAIM_SIGNATURE")
+    secret_block = ctx.required("PASSWORD_CLAIM_SECRET_BLOCK")
+    timestamp = ctx.required("TIMESTAMP")
+    user = _answering_user(ctx, session)
+    if secret_block != session.secret_block or session.srp is None or session.srp_a is None:
+        raise NotAuthorizedException(INCORRECT)
+    if user is None or user.srp_verifier is None or user.srp_salt is None:
+        sessions.finish(session)
+        raise NotAuthorizedException(INCORRECT)
+    check_can_sign_in(user)
+    lockout.check(ctx.env, user)
+    correct = srp.verify_password_claim(
+        srp.pool_name(ctx.pool.id),
+        user.username,
+        user.srp_salt,
+        user.srp_verifier,
+        session.srp_a,
+        session.srp,
+        secret_block,
+        timestamp,
+        signature,
+    )
+    if not correct:
+        sessions.finish(session)
+    password_checked(ctx, user, correct)
+    return after_password(ctx, user, session)
+
+
+def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
+    """NEW_PASSWORD_REQUIRED: NEW_PASSWORD, plus ``userAttributes.<name>`` for the required attributes
+    the user lacks (and any other attribute the client may write)."""
+    user = _answering_user(ctx, session)
+    if user is None:
+        raise NotAuthorizedException(INCORRECT)
+    password = ctx.required("NEW_PASSWORD")
+    given = {
+        name.removeprefix(_ATTRIBUTE_PREFIX): value
+        for name, value in ctx.params.items()
+        if name.startswith(_ATTRIBUTE_PREFIX)
+    }
+    missing = [name for name in required_attributes_missing(ctx.pool, user) if not given.get(name)]
+    if missing:
+        raise InvalidParameterException(f"Invalid attributes given, {', '.join(missing)} is missing")
+    if given:
+        attributes.check_update(ctx.pool, user, given, None if ctx.admin else ctx.client)
+    passwords.check_new_password(ctx.pool, user, password)
+    if given:
+        users.update_attributes(ctx.env, ctx.pool, user, given)
+    passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
+    users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
+    sessions.finish(session)
+    return authenticated(ctx, user)
+
+
+Challenge = Callable[[AuthContext, AuthSession], Outcome]
+
+CHALLENGES: dict[str, Challenge] = {
+    PASSWORD_VERIFIER: password_verifier,
+    NEW_PASSWORD_REQUIRED: new_password,
+}
+
+
+def respond(ctx: AuthContext, challenge_name: str, session_id: str | None) -> Outcome:
+    """Check the session the answer belongs to, then hand it to the challenge's function."""
+    answer = CHALLENGES.get(challenge_name)
+    if answer is None:
+        raise UnsupportedOperationException(
+            f"cognito-emu does not implement the {challenge_name} challenge yet."
+        )
+    if not session_id and challenge_name == PASSWORD_VERIFIER:
+        session_id = sessions.session_id_of_secret_block(ctx.params.get("PASSWORD_CLAIM_SECRET_BLOCK"))
+    session = sessions.get_session(ctx.env, session_id)
+    if session.client_id != ctx.client.client_id or session.pool_id != ctx.pool.id:
+        raise NotAuthorizedException(sessions.INVALID)
+    if session.challenge != challenge_name:
+        raise InvalidParameterException(
+            f"Invalid challenge name: expected {session.challenge}, got {challenge_name}."
+        )
+    return answer(ctx, session)

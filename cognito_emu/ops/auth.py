@@ -1,0 +1,71 @@
+"""Sign-in: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge.
+
+The unsigned operations find their pool through the client id index; the Admin* ones through the
+signed caller's store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import auth_flows, challenges, clients
+from cognito_emu.idp.auth_flows import AuthContext
+from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def _context(
+    call: Call, pool: UserPool, client: AppClient, params: dict[str, Any], member: str, admin: bool
+) -> AuthContext:
+    from cognito_emu.idp import tokens  # noqa: PLC0415 - tokens.py lands beside idp.auth_flows
+
+    return AuthContext(
+        env=call.env,
+        pool=pool,
+        client=client,
+        issuer=tokens.issuer(call.env, call.base_url, pool),
+        admin=admin,
+        params=auth_flows.clean(params.get(member)),
+        client_metadata=auth_flows.clean(params.get("ClientMetadata")),
+    )
+
+
+def _unsigned(call: Call, params: dict[str, Any], member: str) -> AuthContext:
+    pool, client = clients.find_client(call.env.state, params["ClientId"])
+    return _context(call, pool, client, params, member, admin=False)
+
+
+def _admin(call: Call, params: dict[str, Any], member: str) -> AuthContext:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    client = clients.get_client(pool, params["ClientId"])
+    return _context(call, pool, client, params, member, admin=True)
+
+
+def initiate_auth(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return auth_flows.initiate_auth(_unsigned(call, params, "AuthParameters"), params["AuthFlow"])
+
+
+def admin_initiate_auth(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return auth_flows.initiate_auth(_admin(call, params, "AuthParameters"), params["AuthFlow"])
+
+
+def respond_to_auth_challenge(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    ctx = _unsigned(call, params, "ChallengeResponses")
+    return challenges.respond(ctx, params["ChallengeName"], params.get("Session"))
+
+
+def admin_respond_to_auth_challenge(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    ctx = _admin(call, params, "ChallengeResponses")
+    return challenges.respond(ctx, params["ChallengeName"], params.get("Session"))
+
+
+HANDLERS = {
+    "InitiateAuth": initiate_auth,
+    "AdminInitiateAuth": admin_initiate_auth,
+    "RespondToAuthChallenge": respond_to_auth_challenge,
+    "AdminRespondToAuthChallenge": admin_respond_to_auth_challenge,
+}

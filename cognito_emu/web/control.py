@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request, Response
 from cognito_emu import __version__
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, Store
+from cognito_emu.web import outbox_routes
 
 if TYPE_CHECKING:
     from cognito_emu.emulator import Emulator
@@ -27,6 +28,7 @@ RULES = [
     Rule("/_emu/state", methods=["PUT"], endpoint="state_put"),
     Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
     Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
+    *outbox_routes.RULES,
 ]
 
 
@@ -47,7 +49,7 @@ def _json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-class ControlApi:
+class ControlApi(outbox_routes.OutboxRoutes):
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
         self.started = time.time()

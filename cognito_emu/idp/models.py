@@ -131,6 +131,20 @@ class PendingCode:
 
 
 @dataclass(slots=True)
+class TokenSession:
+    """One sign-in: the tokens issued from it share ``origin_jti`` (owned by ``idp.tokens``)."""
+
+    origin_jti: str
+    client_id: str
+    auth_time: float
+    # When its refresh tokens stop working.
+    expires: float
+    revoked: bool = False
+    # Refresh token -> when refresh token rotation replaced it (None while it is the current one).
+    refresh_tokens: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class User:
     username: str
     sub: str
@@ -152,6 +166,10 @@ class User:
     failed_sign_ins: int = 0
     last_failed_sign_in: float | None = None
     locked_until: float | None = None
+    # Signed-in sessions by origin_jti (idp.tokens); GlobalSignOut revokes them all.
+    sessions: dict[str, TokenSession] = field(default_factory=dict)
+    # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
+    pending_attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -43,6 +43,8 @@ class State:
         self.domain_index: dict[str, str] = {}
         # authentication Session string -> its pending challenge (idp.sessions); not exported
         self.sessions: dict[str, AuthSession] = {}
+        # refresh token -> (user pool id, user key, origin_jti) of the session it continues (idp.tokens)
+        self.refresh_tokens: dict[str, tuple[str, str, str]] = {}
 
     def store(self, account: str, region: str) -> Store:
         address = Address(account, region)
@@ -89,9 +91,14 @@ class State:
         self.pool_index.clear()
         self.client_index.clear()
         self.domain_index.clear()
+        self.refresh_tokens.clear()
         for address, store in self.stores.items():
             for pool in store.user_pools.values():
                 rebuild_index(pool)
+                for key, user in pool.users.items():
+                    for origin_jti, session in user.sessions.items():
+                        for token in session.refresh_tokens:
+                            self.refresh_tokens[token] = (pool.id, key, origin_jti)
                 self.pool_index[pool.id] = address
                 for client_id in pool.clients:
                     self.client_index[client_id] = pool.id

@@ -1,0 +1,116 @@
+"""What a signed-in user may do with their own access token: password, attributes, verification, deletion.
+
+The access token has been checked by ``tokens.authenticate`` before any of these run. Attribute
+changes follow the developer guide, "Verifying updates to email addresses and phone numbers": with
+the attribute in AutoVerifiedAttributes a changed email or phone number gets a code (CustomMessage
+source ``UpdateUserAttribute``); with it also in AttributesRequireVerificationBeforeUpdate the old
+value stays, and stays verified, until the new one is confirmed with VerifyUserAttribute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cognito_emu.env import Env
+from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
+from cognito_emu.idp import attributes, codes, messages, passwords, pools, tokens, users
+from cognito_emu.idp.models import AppClient, User, UserPool
+
+INCORRECT_PASSWORD = "Incorrect username or password."
+UPDATE_REASON = "UpdateUserAttribute"
+VERIFY_REASON = "VerifyUserAttribute"
+
+
+def change_password(env: Env, pool: UserPool, user: User, previous: str, proposed: str) -> None:
+    if not passwords.verify_password(user.password_hash, previous):
+        raise NotAuthorizedException(INCORRECT_PASSWORD)
+    passwords.check_new_password(pool, user, proposed)
+    passwords.set_password(env, pool, user, proposed, temporary=False)
+
+
+def _verify_before_update(pool: UserPool) -> list[str]:
+    settings = pool.settings.get("UserAttributeUpdateSettings") or {}
+    return list(settings.get("AttributesRequireVerificationBeforeUpdate") or [])
+
+
+def _send_code(
+    env: Env, pool: UserPool, user: User, attribute: str, value: str, reason: str, client: AppClient
+) -> dict[str, str]:
+    """A verification code for ``attribute`` sent to ``value`` (a pending value is not on the user yet)."""
+    code = codes.issue(env, user, codes.verify_purpose(attribute))
+    recipient = (
+        user
+        if user.attributes.get(attribute) == value
+        else replace(user, attributes={**user.attributes, attribute: value})
+    )
+    return messages.send_code(env, pool, recipient, attribute, code, reason, client.client_id)
+
+
+def update_attributes(
+    env: Env, pool: UserPool, client: AppClient, user: User, updates: dict[str, str]
+) -> list[dict[str, str]]:
+    """UpdateUserAttributes; returns CodeDeliveryDetailsList."""
+    attributes.check_update(pool, user, updates, client)
+    auto_verified = pools.auto_verified_attributes(pool)
+    held = _verify_before_update(pool)
+    pending: dict[str, str] = {}
+    direct: dict[str, str] = {}
+    for name, value in updates.items():
+        changes = user.attributes.get(name) != value
+        if name in held and name in auto_verified and changes and user.attributes.get(name):
+            pending[name] = value
+        else:
+            direct[name] = value
+            user.pending_attributes.pop(name, None)
+    users.update_attributes(env, pool, user, direct)
+    deliveries: list[dict[str, str]] = []
+    for name, value in pending.items():
+        user.pending_attributes[name] = value
+        deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client))
+    for name in attributes.VERIFIED_FLAGS:
+        value = direct.get(name)
+        verified_given = direct.get(attributes.VERIFIED_FLAGS[name]) == "true"
+        if value and name in auto_verified and not verified_given:
+            deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client))
+    return deliveries
+
+
+def delete_attributes(env: Env, pool: UserPool, client: AppClient, user: User, names: list[str]) -> None:
+    attributes.check_deletion(pool, names, client)
+    users.delete_attributes(env, pool, user, names)
+    for name in names:
+        user.pending_attributes.pop(name, None)
+        user.codes.pop(codes.verify_purpose(name), None)
+
+
+def delete_user(env: Env, pool: UserPool, user: User) -> None:
+    tokens.forget_user(env, user)
+    users.delete_user(pool, user)
+
+
+def _verifiable(attribute: str) -> None:
+    if attribute not in attributes.VERIFIED_FLAGS:
+        raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
+
+
+def send_verification_code(
+    env: Env, pool: UserPool, client: AppClient, user: User, attribute: str
+) -> dict[str, str]:
+    """GetUserAttributeVerificationCode: to the pending value when one waits, else the current one."""
+    _verifiable(attribute)
+    value = user.pending_attributes.get(attribute) or user.attributes.get(attribute)
+    if not value:
+        raise InvalidParameterException(f"The user has no {attribute} to verify.")
+    return _send_code(env, pool, user, attribute, value, VERIFY_REASON, client)
+
+
+def verify_attribute(env: Env, pool: UserPool, user: User, attribute: str, code: str) -> None:
+    """VerifyUserAttribute: the attribute becomes verified, a pending value replacing the old one."""
+    _verifiable(attribute)
+    codes.redeem(env, user, codes.verify_purpose(attribute), code)
+    flag = attributes.VERIFIED_FLAGS[attribute]
+    value = user.pending_attributes.get(attribute) or user.attributes.get(attribute)
+    if not value:
+        raise InvalidParameterException(f"The user has no {attribute} to verify.")
+    users.update_attributes(env, pool, user, {attribute: value, flag: "true"})
+    user.pending_attributes.pop(attribute, None)

@@ -1,0 +1,431 @@
+"""ID, access and refresh tokens as Cognito issues them, and the checks every token-taking operation runs.
+
+Claims follow the developer guide: "Understanding the identity (ID) token"
+(https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html)
+and "Understanding the access token" (...-using-the-access-token.html). ID and access tokens are RS256
+JWTs signed with the pool key (``idp.keys``); the refresh token is opaque, shaped like Cognito's
+five-part JWE, and stands for a ``TokenSession`` kept on the user.
+
+One sign-in makes one session; every token issued from it (and from refreshing it) carries the
+session's ``origin_jti``. Revoking the session (RevokeToken, GlobalSignOut) revokes them all:
+"When you revoke a refresh token, all access tokens that were previously issued by that refresh
+token become invalid" (developer guide, "Revoking tokens"). Sessions live on the user, so deleting a
+user ends them, and state export/import carries them; ``State.refresh_tokens`` finds a session from
+its refresh token without scanning.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cognito_emu.env import Env
+from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
+from cognito_emu.idp import attributes, clients, directory, keys
+from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
+
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+
+INVALID_ACCESS_TOKEN = "Invalid Access Token"
+EXPIRED_ACCESS_TOKEN = "Access Token has expired"
+REVOKED_ACCESS_TOKEN = "Access Token has been revoked"
+INVALID_REFRESH_TOKEN = "Invalid Refresh Token"
+REVOKED_REFRESH_TOKEN = "Refresh Token has been revoked"
+EXPIRED_REFRESH_TOKEN = "Refresh Token has expired"
+USER_DISABLED = "User is disabled."
+REFRESH_TOKEN_REUSED = "Refresh token has been reused."
+
+# An access token lives at most a day: a session is kept that long past its refresh token's expiry,
+# so "revoked" stays distinguishable from "expired" for every token it issued.
+_MAX_ACCESS_VALIDITY = 86400
+
+_REFRESH_HEADER = base64.urlsafe_b64encode(
+    json.dumps({"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}, separators=(",", ":")).encode()
+).rstrip(b"=")
+
+_BOOLEAN_CLAIMS = frozenset({"email_verified", "phone_number_verified"})
+
+
+@dataclass(slots=True)
+class Principal:
+    """Who an access token speaks for, once every check has passed."""
+
+    pool: UserPool
+    client: AppClient
+    user: User
+    session: TokenSession
+    claims: dict[str, Any]
+
+
+def issuer(env: Env, base_url: str, pool: UserPool) -> str:
+    """``<issuer_base or the URL the client called>/<poolId>``."""
+    base = env.config.issuer_base or base_url
+    return f"{base.rstrip('/')}/{pool.id}"
+
+
+# -- claims ------------------------------------------------------------------------------------
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def new_refresh_token(env: Env) -> str:
+    """An opaque token shaped like Cognito's: a JWE compact serialization of five base64url parts."""
+    parts = [
+        env.ids.token_bytes(256),
+        env.ids.token_bytes(12),
+        env.ids.token_bytes(512),
+        env.ids.token_bytes(16),
+    ]
+    return ".".join([_REFRESH_HEADER.decode(), *(_b64url(p) for p in parts)])
+
+
+def group_claims(pool: UserPool, user: User) -> dict[str, Any]:
+    """``cognito:groups`` and, from groups with a RoleArn, ``cognito:roles`` and ``cognito:preferred_role``.
+
+    The preferred role is the one of the group with the lowest Precedence; when groups share that
+    precedence with different roles, no role is preferred (developer guide, "Adding groups to a user
+    pool": "If the two groups have different role ARNs, the cognito:preferred_role claim isn't set").
+    """
+    key = directory.user_key(pool, user.username)
+    groups = [group for group in pool.groups.values() if key in group.members]
+    if not groups:
+        return {}
+    groups.sort(key=lambda g: (g.precedence is None, g.precedence or 0, g.name))
+    out: dict[str, Any] = {"cognito:groups": [group.name for group in groups]}
+    with_roles = [group for group in groups if group.role_arn]
+    if with_roles:
+        roles: list[str] = []
+        for group in with_roles:
+            if group.role_arn not in roles:
+                roles.append(group.role_arn)  # type: ignore[arg-type]
+        out["cognito:roles"] = roles
+        best = with_roles[0].precedence
+        preferred = {group.role_arn for group in with_roles if group.precedence == best}
+        if len(preferred) == 1:
+            out["cognito:preferred_role"] = preferred.pop()
+    return out
+
+
+def attribute_claims(pool: UserPool, user: User, client: AppClient | None) -> dict[str, Any]:
+    """The user's attributes as ID-token claims: verified flags as booleans, numbers for Number types."""
+    out: dict[str, Any] = {}
+    for name, value in attributes.readable(pool, user, client).items():
+        if name in _BOOLEAN_CLAIMS:
+            out[name] = value == "true"
+        elif name == "identities":
+            try:
+                out[name] = json.loads(value)
+            except ValueError:
+                out[name] = value
+        elif name == "updated_at" and value.isdigit():
+            out[name] = int(value)
+        else:
+            # Custom attributes are strings in the token whatever their schema type.
+            out[name] = value
+    return out
+
+
+def id_token_claims(
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    *,
+    issuer: str,
+    issued: int,
+    expires: int,
+    auth_time: int,
+    jti: str,
+    origin_jti: str,
+    event_id: str,
+) -> dict[str, Any]:
+    claims: dict[str, Any] = {"sub": user.sub}
+    claims.update(group_claims(pool, user))
+    claims.update(attribute_claims(pool, user, client))
+    claims.update(
+        {
+            "sub": user.sub,
+            "iss": issuer,
+            "cognito:username": user.username,
+            "origin_jti": origin_jti,
+            "aud": client.client_id,
+            "event_id": event_id,
+            "token_use": "id",
+            "auth_time": auth_time,
+            "exp": expires,
+            "iat": issued,
+            "jti": jti,
+        }
+    )
+    return claims
+
+
+def access_token_claims(
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    *,
+    issuer: str,
+    issued: int,
+    expires: int,
+    auth_time: int,
+    jti: str,
+    origin_jti: str,
+    event_id: str,
+    scope: str = ADMIN_SCOPE,
+    device_key: str | None = None,
+) -> dict[str, Any]:
+    claims: dict[str, Any] = {"sub": user.sub}
+    groups = group_claims(pool, user).get("cognito:groups")
+    if groups:
+        claims["cognito:groups"] = groups
+    if device_key:
+        claims["device_key"] = device_key
+    claims.update(
+        {
+            "iss": issuer,
+            "client_id": client.client_id,
+            "origin_jti": origin_jti,
+            "event_id": event_id,
+            "token_use": "access",
+            "scope": scope,
+            "auth_time": auth_time,
+            "exp": expires,
+            "iat": issued,
+            "jti": jti,
+            "username": user.username,
+        }
+    )
+    return claims
+
+
+# -- issuing -----------------------------------------------------------------------------------
+
+
+def _prune_sessions(env: Env, user: User) -> None:
+    now = env.clock.now()
+    for origin_jti in [o for o, s in user.sessions.items() if s.expires + _MAX_ACCESS_VALIDITY < now]:
+        session = user.sessions.pop(origin_jti)
+        for token in session.refresh_tokens:
+            env.state.refresh_tokens.pop(token, None)
+
+
+def _start_session(env: Env, pool: UserPool, client: AppClient, user: User, auth_time: float) -> TokenSession:
+    _prune_sessions(env, user)
+    token = new_refresh_token(env)
+    session = TokenSession(
+        origin_jti=env.ids.uuid(),
+        client_id=client.client_id,
+        auth_time=auth_time,
+        expires=env.clock.now() + clients.token_validity_seconds(client)["refresh"],
+        refresh_tokens={token: None},
+    )
+    user.sessions[session.origin_jti] = session
+    env.state.refresh_tokens[token] = (pool.id, directory.user_key(pool, user.username), session.origin_jti)
+    return session
+
+
+def _session_of(env: Env, pool: UserPool, refresh_token: str) -> tuple[User | None, TokenSession | None]:
+    address = env.state.refresh_tokens.get(refresh_token)
+    if address is None or address[0] != pool.id:
+        return None, None
+    user = pool.users.get(address[1])
+    if user is None:
+        return None, None
+    return user, user.sessions.get(address[2])
+
+
+def authentication_result(
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    *,
+    issuer: str,
+    auth_time: float | None = None,
+    refresh_token: str | None = None,
+    scope: str = ADMIN_SCOPE,
+    device_key: str | None = None,
+) -> dict[str, Any]:
+    """AuthenticationResultType for a sign-in, or for a refresh when ``refresh_token`` is given.
+
+    A sign-in starts a session and returns a new RefreshToken. A refresh (the caller has run
+    ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti and auth_time.
+    """
+    now = env.clock.now()
+    session: TokenSession | None = None
+    if refresh_token is not None:
+        _, session = _session_of(env, pool, refresh_token)
+        if session is None:
+            raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
+    else:
+        session = _start_session(env, pool, client, user, now if auth_time is None else auth_time)
+    validity = clients.token_validity_seconds(client)
+    issued = int(now)
+    auth = int(session.auth_time)
+    event_id = env.ids.uuid()
+    access = access_token_claims(
+        pool,
+        client,
+        user,
+        issuer=issuer,
+        issued=issued,
+        expires=issued + validity["access"],
+        auth_time=auth,
+        jti=env.ids.uuid(),
+        origin_jti=session.origin_jti,
+        event_id=event_id,
+        scope=scope,
+        device_key=device_key,
+    )
+    id_claims = id_token_claims(
+        pool,
+        client,
+        user,
+        issuer=issuer,
+        issued=issued,
+        expires=issued + validity["id"],
+        auth_time=auth,
+        jti=env.ids.uuid(),
+        origin_jti=session.origin_jti,
+        event_id=event_id,
+    )
+    result: dict[str, Any] = {
+        "AccessToken": keys.sign(pool, access),
+        "ExpiresIn": validity["access"],
+        "TokenType": "Bearer",
+        "IdToken": keys.sign(pool, id_claims),
+    }
+    if refresh_token is None:
+        result["RefreshToken"] = next(iter(session.refresh_tokens))
+    return result
+
+
+# -- refresh tokens ----------------------------------------------------------------------------
+
+
+def rotation(client: AppClient) -> dict[str, Any] | None:
+    """The client's RefreshTokenRotation when it is ENABLED, else None."""
+    setting = client.settings.get("RefreshTokenRotation") or {}
+    return setting if setting.get("Feature") == "ENABLED" else None
+
+
+def user_from_refresh_token(
+    env: Env, pool: UserPool, client: AppClient, refresh_token: str
+) -> tuple[User, float]:
+    """The user a refresh token was issued to and the auth_time of its sign-in, or Cognito's error."""
+    address = env.state.refresh_tokens.get(refresh_token)
+    if address is None or address[0] != pool.id:
+        raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
+    user = pool.users.get(address[1])
+    if user is None:
+        raise UserNotFoundException(directory.USER_NOT_FOUND)
+    session = user.sessions.get(address[2])
+    if session is None or session.client_id != client.client_id:
+        raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
+    if session.revoked:
+        raise NotAuthorizedException(REVOKED_REFRESH_TOKEN)
+    now = env.clock.now()
+    if now > session.expires:
+        raise NotAuthorizedException(EXPIRED_REFRESH_TOKEN)
+    rotated_at = session.refresh_tokens.get(refresh_token)
+    if rotated_at is not None:
+        grace = int((rotation(client) or {}).get("RetryGracePeriodSeconds") or 0)
+        if now > rotated_at + grace:
+            raise RefreshTokenReuseException(REFRESH_TOKEN_REUSED)
+    if not user.enabled:
+        raise NotAuthorizedException(USER_DISABLED)
+    return user, session.auth_time
+
+
+def refresh(
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    refresh_token: str,
+    *,
+    issuer: str,
+    device_key: str | None = None,
+) -> dict[str, Any]:
+    """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
+
+    With rotation the submitted token stays usable for RetryGracePeriodSeconds, then answers
+    RefreshTokenReuseException (RefreshTokenRotationType); the new token gets a full lifetime.
+    """
+    user, _ = user_from_refresh_token(env, pool, client, refresh_token)
+    if rotation(client) is None:
+        return authentication_result(
+            env, pool, client, user, issuer=issuer, refresh_token=refresh_token, device_key=device_key
+        )
+    _, session = _session_of(env, pool, refresh_token)
+    assert session is not None
+    now = env.clock.now()
+    if session.refresh_tokens.get(refresh_token) is None:
+        session.refresh_tokens[refresh_token] = now
+    new_token = new_refresh_token(env)
+    session.refresh_tokens[new_token] = None
+    session.expires = now + clients.token_validity_seconds(client)["refresh"]
+    env.state.refresh_tokens[new_token] = env.state.refresh_tokens[refresh_token]
+    result = authentication_result(
+        env, pool, client, user, issuer=issuer, refresh_token=new_token, device_key=device_key
+    )
+    result["RefreshToken"] = new_token
+    return result
+
+
+def revoke_refresh_token(env: Env, pool: UserPool, client: AppClient, refresh_token: str) -> bool:
+    """RevokeToken: end the session behind a refresh token of this client. False when it is not one."""
+    _, session = _session_of(env, pool, refresh_token)
+    if session is None or session.client_id != client.client_id:
+        return False
+    session.revoked = True
+    return True
+
+
+def global_sign_out(user: User) -> None:
+    """GlobalSignOut / AdminUserGlobalSignOut: every token issued to the user so far stops working."""
+    for session in user.sessions.values():
+        session.revoked = True
+
+
+def forget_user(env: Env, user: User) -> None:
+    """Drop the index entries of a user's refresh tokens (the user is being deleted)."""
+    for session in user.sessions.values():
+        for token in session.refresh_tokens:
+            env.state.refresh_tokens.pop(token, None)
+
+
+# -- access tokens -----------------------------------------------------------------------------
+
+
+def authenticate(env: Env, access_token: str) -> Principal:
+    """Check an access token as every operation that takes one does; the pool comes from its client_id."""
+    try:
+        unverified = keys.unverified_claims(access_token)
+    except keys.InvalidToken:
+        raise NotAuthorizedException(INVALID_ACCESS_TOKEN) from None
+    client_id = unverified.get("client_id")
+    pool = env.state.find_pool_by_client(client_id) if isinstance(client_id, str) else None
+    if pool is None or not str(unverified.get("iss", "")).endswith(f"/{pool.id}"):
+        raise NotAuthorizedException(INVALID_ACCESS_TOKEN)
+    try:
+        claims = keys.verify(pool, access_token, now=env.clock.now())
+    except keys.ExpiredToken:
+        raise NotAuthorizedException(EXPIRED_ACCESS_TOKEN) from None
+    except keys.InvalidToken:
+        raise NotAuthorizedException(INVALID_ACCESS_TOKEN) from None
+    if claims.get("token_use") != "access" or not isinstance(claims.get("username"), str):
+        raise NotAuthorizedException(INVALID_ACCESS_TOKEN)
+    client = pool.clients[client_id]  # type: ignore[index]
+    user = pool.users.get(directory.user_key(pool, claims["username"]))
+    if user is None or user.sub != claims.get("sub"):
+        raise UserNotFoundException(directory.USER_NOT_FOUND)
+    session = user.sessions.get(str(claims.get("origin_jti")))
+    if session is None or session.revoked:
+        raise NotAuthorizedException(REVOKED_ACCESS_TOKEN)
+    if not user.enabled:
+        raise NotAuthorizedException(USER_DISABLED)
+    return Principal(pool=pool, client=client, user=user, session=session, claims=claims)

@@ -1,0 +1,98 @@
+"""Operations a signed-in user calls with their access token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import attributes, self_service, tokens
+from cognito_emu.idp.models import User
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def _mfa_view(user: User) -> dict[str, Any]:
+    """MFAOptions, PreferredMfaSetting and UserMFASettingList, from what the MFA module keeps on the user."""
+    out: dict[str, Any] = {}
+    preferred = getattr(user, "preferred_mfa", None)
+    if preferred:
+        out["PreferredMfaSetting"] = preferred
+    enabled = getattr(user, "mfa_enabled", None)
+    if enabled:
+        out["UserMFASettingList"] = list(enabled)
+    return out
+
+
+def get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    user = principal.user
+    return {
+        "Username": user.username,
+        "UserAttributes": attributes.as_list(attributes.readable(principal.pool, user, principal.client)),
+        **_mfa_view(user),
+    }
+
+
+def change_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    self_service.change_password(
+        call.env,
+        principal.pool,
+        principal.user,
+        params.get("PreviousPassword") or "",
+        params["ProposedPassword"],
+    )
+    return {}
+
+
+def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    deliveries = self_service.update_attributes(
+        call.env,
+        principal.pool,
+        principal.client,
+        principal.user,
+        attributes.as_dict(params["UserAttributes"]),
+    )
+    return {"CodeDeliveryDetailsList": deliveries} if deliveries else {}
+
+
+def delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    self_service.delete_attributes(
+        call.env, principal.pool, principal.client, principal.user, params["UserAttributeNames"]
+    )
+    return {}
+
+
+def delete_user(call: Call, params: dict[str, Any]) -> None:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    self_service.delete_user(call.env, principal.pool, principal.user)
+
+
+def get_user_attribute_verification_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    details = self_service.send_verification_code(
+        call.env, principal.pool, principal.client, principal.user, params["AttributeName"]
+    )
+    return {"CodeDeliveryDetails": details}
+
+
+def verify_user_attribute(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    self_service.verify_attribute(
+        call.env, principal.pool, principal.user, params["AttributeName"], params["Code"]
+    )
+    return {}
+
+
+HANDLERS = {
+    "GetUser": get_user,
+    "ChangePassword": change_password,
+    "UpdateUserAttributes": update_user_attributes,
+    "DeleteUserAttributes": delete_user_attributes,
+    "DeleteUser": delete_user,
+    "GetUserAttributeVerificationCode": get_user_attribute_verification_code,
+    "VerifyUserAttribute": verify_user_attribute,
+}

@@ -1,0 +1,302 @@
+"""Tokens: claims, verification through the JWKS, refresh, rotation, revocation, global sign-out."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+import pytest
+from botocore.exceptions import ClientError
+
+from cognito_emu.config import Config
+from cognito_emu.emulator import Emulator
+from cognito_emu.idp import directory, tokens
+
+PASSWORD = "Passw0rd!"
+
+
+def error_of(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
+
+
+def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str, base: str | None = None) -> dict:
+    """Tokens as a sign-in flow mints them (test-only: the flows live in auth_flows)."""
+    env = emulator.env
+    with env.state.lock:
+        pool = env.state.find_pool(pool_id)
+        assert pool is not None
+        user = directory.get_user(pool, username)
+        issuer = tokens.issuer(env, base or emulator.endpoint_url, pool)
+        return tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
+
+
+def make_user(idp: Any, pool_id: str, username: str = "alice", **attrs: str) -> None:
+    attributes = [{"Name": k, "Value": v} for k, v in attrs.items()]
+    idp.admin_create_user(
+        UserPoolId=pool_id, Username=username, UserAttributes=attributes, MessageAction="SUPPRESS"
+    )
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+
+
+@pytest.fixture
+def client_id(idp: Any, pool_id: str) -> str:
+    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app")["UserPoolClient"]["ClientId"]
+
+
+def verify(emulator: Emulator, pool_id: str, token: str, **kwargs: Any) -> dict[str, Any]:
+    issuer = f"{emulator.endpoint_url}/{pool_id}"
+    jwks = jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json")
+    key = jwks.get_signing_key_from_jwt(token)
+    return jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, **kwargs)
+
+
+def test_id_and_access_token_claims(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id, email="alice@example.com", email_verified="true", name="Alice")
+    idp.create_group(UserPoolId=pool_id, GroupName="admins", Precedence=1, RoleArn="arn:aws:iam::1:role/a")
+    idp.create_group(UserPoolId=pool_id, GroupName="users", Precedence=5, RoleArn="arn:aws:iam::1:role/u")
+    for group in ("admins", "users"):
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username="alice", GroupName=group)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    assert result["TokenType"] == "Bearer" and result["ExpiresIn"] == 3600
+    assert result["RefreshToken"].count(".") == 4
+
+    id_claims = verify(emulator, pool_id, result["IdToken"], audience=client_id)
+    assert id_claims["token_use"] == "id"
+    assert id_claims["cognito:username"] == "alice"
+    assert id_claims["email"] == "alice@example.com"
+    assert id_claims["email_verified"] is True
+    assert id_claims["name"] == "Alice"
+    assert id_claims["cognito:groups"] == ["admins", "users"]
+    assert id_claims["cognito:roles"] == ["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/u"]
+    assert id_claims["cognito:preferred_role"] == "arn:aws:iam::1:role/a"
+    assert id_claims["exp"] - id_claims["iat"] == 3600
+    for claim in ("sub", "jti", "origin_jti", "event_id", "auth_time"):
+        assert id_claims[claim]
+
+    access = verify(emulator, pool_id, result["AccessToken"])
+    assert access["token_use"] == "access"
+    assert access["client_id"] == client_id
+    assert access["username"] == "alice"
+    assert access["scope"] == "aws.cognito.signin.user.admin"
+    assert access["cognito:groups"] == ["admins", "users"]
+    assert access["origin_jti"] == id_claims["origin_jti"]
+    assert access["event_id"] == id_claims["event_id"]
+    assert access["jti"] != id_claims["jti"]
+    assert "aud" not in access
+
+
+def test_token_lifetimes_follow_the_client(emulator, idp, pool_id):
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="short",
+        AccessTokenValidity=5,
+        IdTokenValidity=10,
+        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes"},
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    assert result["ExpiresIn"] == 300
+    id_claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
+    assert id_claims["exp"] - id_claims["iat"] == 600
+
+
+def test_get_user_with_access_token_and_expiry(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id, email="alice@example.com")
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    got = idp.get_user(AccessToken=result["AccessToken"])
+    assert got["Username"] == "alice"
+    assert {a["Name"]: a["Value"] for a in got["UserAttributes"]}["email"] == "alice@example.com"
+
+    emulator.clock.advance(3601)
+    with pytest.raises(ClientError) as err:
+        idp.get_user(AccessToken=result["AccessToken"])
+    assert error_of(err) == ("NotAuthorizedException", "Access Token has expired")
+
+
+def test_invalid_access_tokens(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    for bad in ("garbage", result["IdToken"], result["AccessToken"][:-4] + "AAAA"):
+        with pytest.raises(ClientError) as err:
+            idp.get_user(AccessToken=bad)
+        assert error_of(err) == ("NotAuthorizedException", "Invalid Access Token")
+
+
+def test_disabled_and_deleted_users(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    idp.admin_disable_user(UserPoolId=pool_id, Username="alice")
+    with pytest.raises(ClientError) as err:
+        idp.get_user(AccessToken=result["AccessToken"])
+    assert error_of(err) == ("NotAuthorizedException", "User is disabled.")
+    with pytest.raises(ClientError) as err:
+        idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
+    assert error_of(err) == ("NotAuthorizedException", "User is disabled.")
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    with pytest.raises(ClientError) as err:
+        idp.get_user(AccessToken=result["AccessToken"])
+    assert error_of(err) == ("UserNotFoundException", "User does not exist.")
+
+
+def test_refresh_keeps_origin_and_auth_time(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    first = sign_in(emulator, pool_id, client_id, "alice")
+    emulator.clock.advance(120)
+    renewed = idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)[
+        "AuthenticationResult"
+    ]
+    assert "RefreshToken" not in renewed
+    old = jwt.decode(first["AccessToken"], options={"verify_signature": False})
+    new = verify(emulator, pool_id, renewed["AccessToken"], options={"verify_iat": False})
+    assert new["origin_jti"] == old["origin_jti"]
+    assert new["auth_time"] == old["auth_time"]
+    assert new["iat"] >= old["iat"] + 120
+    assert idp.get_user(AccessToken=renewed["AccessToken"])["Username"] == "alice"
+
+
+def test_refresh_token_errors(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    other = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="other")["UserPoolClient"]["ClientId"]
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    for token, client in (("nonsense", client_id), (result["RefreshToken"], other)):
+        with pytest.raises(ClientError) as err:
+            idp.get_tokens_from_refresh_token(RefreshToken=token, ClientId=client)
+        assert error_of(err) == ("NotAuthorizedException", "Invalid Refresh Token")
+    emulator.clock.advance(30 * 86400 + 1)
+    with pytest.raises(ClientError) as err:
+        idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
+    assert error_of(err) == ("NotAuthorizedException", "Refresh Token has expired")
+
+
+def test_client_secret_is_checked_on_refresh(emulator, idp, pool_id):
+    created = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="s", GenerateSecret=True)
+    client_id = created["UserPoolClient"]["ClientId"]
+    secret = created["UserPoolClient"]["ClientSecret"]
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    with pytest.raises(ClientError) as err:
+        idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
+    assert error_of(err)[0] == "NotAuthorizedException"
+    renewed = idp.get_tokens_from_refresh_token(
+        RefreshToken=result["RefreshToken"], ClientId=client_id, ClientSecret=secret
+    )
+    assert renewed["AuthenticationResult"]["AccessToken"]
+
+
+def test_refresh_token_rotation_and_reuse(emulator, idp, pool_id):
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="rotating",
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
+    )["UserPoolClient"]["ClientId"]
+    make_user(idp, pool_id)
+    first = sign_in(emulator, pool_id, client_id, "alice")
+    renewed = idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)[
+        "AuthenticationResult"
+    ]
+    second = renewed["RefreshToken"]
+    assert second != first["RefreshToken"]
+    # A retry inside the grace period still works.
+    emulator.clock.advance(5)
+    idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)
+    emulator.clock.advance(10)
+    with pytest.raises(ClientError) as err:
+        idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)
+    assert error_of(err)[0] == "RefreshTokenReuseException"
+    third = idp.get_tokens_from_refresh_token(RefreshToken=second, ClientId=client_id)["AuthenticationResult"]
+    assert third["RefreshToken"] not in (first["RefreshToken"], second)
+
+
+def test_revoke_token_revokes_refresh_and_derived_access_tokens(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    first = sign_in(emulator, pool_id, client_id, "alice")
+    other_session = sign_in(emulator, pool_id, client_id, "alice")
+    renewed = idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)[
+        "AuthenticationResult"
+    ]
+    idp.revoke_token(Token=first["RefreshToken"], ClientId=client_id)
+    for access in (first["AccessToken"], renewed["AccessToken"]):
+        with pytest.raises(ClientError) as err:
+            idp.get_user(AccessToken=access)
+        assert error_of(err) == ("NotAuthorizedException", "Access Token has been revoked")
+    with pytest.raises(ClientError) as err:
+        idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)
+    assert error_of(err) == ("NotAuthorizedException", "Refresh Token has been revoked")
+    # Another sign-in of the same user is not affected.
+    assert idp.get_user(AccessToken=other_session["AccessToken"])["Username"] == "alice"
+
+
+def test_revoke_token_errors(emulator, idp, pool_id):
+    created = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="s", GenerateSecret=True)
+    client_id = created["UserPoolClient"]["ClientId"]
+    secret = created["UserPoolClient"]["ClientSecret"]
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    with pytest.raises(ClientError) as err:
+        idp.revoke_token(Token=result["RefreshToken"], ClientId=client_id, ClientSecret="x" * 30)
+    assert error_of(err)[0] == "UnauthorizedException"
+    with pytest.raises(ClientError) as err:
+        idp.revoke_token(Token=result["AccessToken"], ClientId=client_id, ClientSecret=secret)
+    assert error_of(err)[0] == "UnsupportedTokenTypeException"
+    with pytest.raises(ClientError) as err:
+        idp.revoke_token(Token=result["RefreshToken"], ClientId="nosuchclient", ClientSecret=secret)
+    assert error_of(err)[0] == "ResourceNotFoundException"
+
+    disabled = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="d", EnableTokenRevocation=False)
+    disabled_id = disabled["UserPoolClient"]["ClientId"]
+    other = sign_in(emulator, pool_id, disabled_id, "alice")
+    with pytest.raises(ClientError) as err:
+        idp.revoke_token(Token=other["RefreshToken"], ClientId=disabled_id)
+    assert error_of(err)[0] == "UnsupportedOperationException"
+
+
+def test_global_sign_out(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    one = sign_in(emulator, pool_id, client_id, "alice")
+    two = sign_in(emulator, pool_id, client_id, "alice")
+    idp.global_sign_out(AccessToken=one["AccessToken"])
+    for result in (one, two):
+        with pytest.raises(ClientError) as err:
+            idp.get_user(AccessToken=result["AccessToken"])
+        assert error_of(err) == ("NotAuthorizedException", "Access Token has been revoked")
+        with pytest.raises(ClientError) as err:
+            idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
+        assert error_of(err) == ("NotAuthorizedException", "Refresh Token has been revoked")
+    # Tokens issued afterwards work, even within the same second.
+    three = sign_in(emulator, pool_id, client_id, "alice")
+    assert idp.get_user(AccessToken=three["AccessToken"])["Username"] == "alice"
+
+
+def test_admin_user_global_sign_out(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    idp.admin_user_global_sign_out(UserPoolId=pool_id, Username="alice")
+    with pytest.raises(ClientError) as err:
+        idp.get_user(AccessToken=result["AccessToken"])
+    assert error_of(err) == ("NotAuthorizedException", "Access Token has been revoked")
+    with pytest.raises(ClientError) as err:
+        idp.admin_user_global_sign_out(UserPoolId=pool_id, Username="nobody")
+    assert error_of(err)[0] == "UserNotFoundException"
+
+
+def test_reset_forgets_refresh_tokens(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    sign_in(emulator, pool_id, client_id, "alice")
+    assert emulator.state.refresh_tokens
+    emulator.reset()
+    assert not emulator.state.refresh_tokens
+
+
+def test_issuer_base_setting():
+    with Emulator(Config(port=0, issuer_base="https://cognito-idp.us-east-1.amazonaws.com")) as emu:
+        idp = emu.client("cognito-idp")
+        pool_id = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+        client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"]["ClientId"]
+        make_user(idp, pool_id)
+        result = sign_in(emu, pool_id, client_id, "alice")
+        claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
+        assert claims["iss"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
+        # The token is still accepted by the emulator it came from.
+        assert idp.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
+        assert claims["exp"] > time.time()

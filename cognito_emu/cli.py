@@ -51,6 +51,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SEED",
         help="make ids, codes and secrets reproducible [COGNITO_EMU_DETERMINISTIC]",
     )
+    serve.add_argument(
+        "--smtp",
+        metavar="HOST:PORT",
+        help="also send every email (codes, invitations) to this SMTP server, e.g. a local Mailpit "
+        "[COGNITO_EMU_SMTP] (default: none; messages stay in the outbox)",
+    )
+    serve.add_argument(
+        "--smtp-from",
+        metavar="ADDRESS",
+        help="From address of those emails when the pool names none [COGNITO_EMU_SMTP_FROM] "
+        "(default no-reply@verificationemail.com)",
+    )
     commands.add_parser("version", help="print the version and exit")
     return parser
 
@@ -77,6 +89,8 @@ def serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             issuer_base=args.issuer_base,
             deterministic=args.deterministic,
+            smtp=args.smtp,
+            smtp_from=args.smtp_from,
         )
     except ValueError as exc:
         print(f"cognito-emu: {exc}", file=sys.stderr)
@@ -89,7 +103,11 @@ def serve(args: argparse.Namespace) -> int:
     from cognito_emu.emulator import Emulator
     from cognito_emu.server import make_server
 
-    emulator = Emulator(config)
+    try:
+        emulator = Emulator(config)
+    except ValueError as exc:
+        print(f"cognito-emu: {exc}", file=sys.stderr)
+        return 2
     try:
         server = make_server(emulator.app, config.host, config.port)
     except OSError as exc:

@@ -21,6 +21,10 @@ class Config:
     # bcrypt work factor; low by default because an emulator's passwords are test data.
     bcrypt_rounds: int = 4
     deterministic: int | None = None
+    # HOST:PORT of an SMTP server every EMAIL message is also sent to; None keeps mail in the outbox only.
+    smtp: str | None = None
+    # From address of those emails when the pool's EmailConfiguration names none.
+    smtp_from: str = "no-reply@verificationemail.com"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:

@@ -9,6 +9,7 @@ from typing import Any
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
 from cognito_emu.env import Env
+from cognito_emu.idp import smtp
 from cognito_emu.idp.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
@@ -24,10 +25,19 @@ class Emulator:
         self.ids = Ids(self.config.deterministic)
         self.state = State()
         self.outbox = Outbox()
+        self._deliver_mail(self.config)
         self.env = Env(config=self.config, clock=self.clock, ids=self.ids, state=self.state, outbox=self.outbox)
         self.app = Application(self)
         self._server: Any = None
         self._thread: threading.Thread | None = None
+
+    def _deliver_mail(self, config: Config) -> None:
+        """SMS are logged; with ``config.smtp`` set, emails also go to that SMTP server (ValueError if malformed)."""
+        self.outbox.deliverers.append(smtp.log_sms)
+        if config.smtp:
+            host, port = smtp.parse_address(config.smtp)
+            sender = smtp.pool_sender(self.state, config.smtp_from)
+            self.outbox.deliverers.append(smtp.SmtpDeliverer(host, port, sender))
 
     def reset(self, account: str | None = None) -> None:
         with self.state.lock:

@@ -1,24 +1,41 @@
-"""The HTTP serving layer: one process, threaded, state shared by every request."""
+"""The HTTP serving layer: one process, threaded, state shared by every request.
+
+Three WSGI servers fit (keep-alive, which every AWS SDK uses, and a clean shutdown from another
+thread); ``scripts/bench.py`` measures them. The default is the fastest of them that is installed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import threading
+from typing import Any, Protocol
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
-
-
-class _QuietHandler(WSGIRequestHandler):
-    # The AWS endpoint logs one line per call itself (operation, status, ms).
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        pass
+LAYERS = ("cheroot", "werkzeug", "waitress")
 
 
-class Server:
-    """A threaded HTTP/1.1 server (keep-alive, which every AWS SDK uses) around a WSGI app."""
+class Server(Protocol):
+    @property
+    def port(self) -> int: ...
 
-    def __init__(self, app: Any, host: str, port: int) -> None:
-        _QuietHandler.protocol_version = "HTTP/1.1"
-        self._server = ThreadedWSGIServer(host, port, app, handler=_QuietHandler)
+    def serve_forever(self) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
+class WerkzeugServer:
+    """Werkzeug's ThreadedWSGIServer: a thread per connection, HTTP/1.1."""
+
+    def __init__(self, app: Any, host: str, port: int, threads: int = 0) -> None:
+        from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+        class QuietHandler(WSGIRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            # The AWS endpoint logs one line per call itself (operation, status, ms).
+            def log_request(self, code: Any = "-", size: Any = "-") -> None:
+                pass
+
+        self._server = ThreadedWSGIServer(host, port, app, handler=QuietHandler)
         self._server.daemon_threads = True
 
     @property
@@ -33,5 +50,85 @@ class Server:
         self._server.server_close()
 
 
-def make_server(app: Any, host: str, port: int) -> Server:
-    return Server(app, host, port)
+class CherootServer:
+    """cheroot (CherryPy's server): a fixed pool of worker threads, HTTP/1.1 keep-alive."""
+
+    def __init__(self, app: Any, host: str, port: int, threads: int = 0) -> None:
+        from cheroot import wsgi
+
+        self._server = wsgi.Server(
+            (host, port),
+            app,
+            numthreads=threads or 16,
+            max=-1,
+            request_queue_size=128,
+            timeout=60,
+            shutdown_timeout=1,
+            server_name="cognito-emu",
+        )
+        # Keep-alive connections are served by the pool; more clients than threads must not starve.
+        self._server.prepare()
+        self._stopped = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.bind_addr[1])
+
+    def serve_forever(self) -> None:
+        try:
+            self._server.serve()
+        finally:
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        self._server.stop()
+
+
+class WaitressServer:
+    """waitress: asyncore I/O thread plus a pool of worker threads."""
+
+    def __init__(self, app: Any, host: str, port: int, threads: int = 0) -> None:
+        import waitress.server
+
+        self._server = waitress.server.create_server(
+            app, host=host, port=port, threads=threads or 8, ident="cognito-emu"
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def serve_forever(self) -> None:
+        with contextlib.suppress(OSError):  # the map was closed under the loop by shutdown()
+            self._server.run()
+
+    def shutdown(self) -> None:
+        self._server.task_dispatcher.shutdown(timeout=1)
+        self._server.close()
+        for channel in list(self._server._map.values()):
+            channel.close()
+
+
+_CLASSES: dict[str, type[Any]] = {
+    "werkzeug": WerkzeugServer,
+    "cheroot": CherootServer,
+    "waitress": WaitressServer,
+}
+
+
+def default_layer() -> str:
+    import importlib.util
+
+    for layer in LAYERS:
+        if layer == "werkzeug" or importlib.util.find_spec(layer) is not None:
+            return layer
+    return "werkzeug"
+
+
+def make_server(app: Any, host: str, port: int, layer: str | None = None, threads: int = 0) -> Server:
+    """A server around ``app`` listening on ``host:port`` (0: any free port; see ``.port``)."""
+    chosen = layer or default_layer()
+    if chosen not in _CLASSES:
+        raise ValueError(f"unknown serving layer {chosen!r}; choose one of {', '.join(LAYERS)}")
+    server: Server = _CLASSES[chosen](app, host, port, threads)
+    return server

@@ -16,16 +16,24 @@ def render(node: Node, value: Any) -> Any:
         members = node.members
         out: dict[str, Any] = {}
         for name, item in value.items():
+            if item is None:
+                continue
             member = members.get(name)
-            if member is not None and item is not None:
-                out[name] = render(member, item)
+            if member is not None:
+                out[name] = item if member.leaf else render(member, item)
         return out
     if kind == "list":
-        assert node.member is not None
-        return [render(node.member, item) for item in value]
+        member = node.member
+        assert member is not None
+        if member.leaf:
+            return list(value)
+        return [render(member, item) for item in value]
     if kind == "map":
-        assert node.value is not None
-        return {key: render(node.value, item) for key, item in value.items() if item is not None}
+        item_node = node.value
+        assert item_node is not None
+        if item_node.leaf:
+            return {key: item for key, item in value.items() if item is not None}
+        return {key: render(item_node, item) for key, item in value.items() if item is not None}
     if kind == "timestamp":
         return value.timestamp() if isinstance(value, datetime) else value
     if kind == "blob":

@@ -25,12 +25,17 @@ class Node:
     regex: regex.Pattern[str] | None = None
     enum: frozenset[str] | None = None
     sensitive: bool = False
+    # A value of this shape goes to JSON as it is (strings, numbers, booleans): no render step.
+    leaf: bool = False
     # structure: wire member name -> (node, required)
     members: dict[str, Node] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     member: Node | None = None  # list
     key: Node | None = None  # map
     value: Node | None = None  # map
+
+
+_LEAF_TYPES = frozenset({"string", "boolean", "integer", "long", "float", "double"})
 
 
 class _Compiler:
@@ -52,6 +57,7 @@ class _Compiler:
             regex=regex.compile(pattern, regex.V0) if pattern else None,
             enum=frozenset(shape.enum) if getattr(shape, "enum", None) else None,
             sensitive=bool(meta.get("sensitive")),
+            leaf=shape.type_name in _LEAF_TYPES,
         )
         # Registered before the children so recursive shapes terminate.
         self.done[shape.name] = node

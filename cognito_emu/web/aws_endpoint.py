@@ -32,7 +32,12 @@ log = logging.getLogger("cognito_emu.request")
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 Headers = list[tuple[str, str]]
-_STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 500: "500 Internal Server Error"}
+_STATUS_LINES = {
+    200: "200 OK",
+    400: "400 Bad Request",
+    413: "413 Request Entity Too Large",
+    500: "500 Internal Server Error",
+}
 
 
 def _declared_length(environ: dict[str, Any]) -> int:
@@ -42,9 +47,31 @@ def _declared_length(environ: dict[str, Any]) -> int:
         return 0
 
 
+# Bodies over the limit but under this are read and dropped; larger ones get a 413 and a closed connection.
+DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
+
+
+def _drain(stream: Any, length: int) -> None:
+    while length > 0:
+        chunk = stream.read(min(length, 65536))
+        if not chunk:
+            return
+        length -= len(chunk)
+
+
+def _too_large() -> SerializationException:
+    error = SerializationException(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes.")
+    error.status = 413  # servers close the connection after a 413 instead of draining the body
+    return error
+
+
 def _read_body(environ: dict[str, Any]) -> bytes:
     length = _declared_length(environ)
     if length > MAX_BODY_BYTES:
+        if length > DRAIN_LIMIT_BYTES:
+            raise _too_large()
+        # Read and drop it, so the client (still sending) gets the answer and keeps its connection.
+        _drain(environ["wsgi.input"], length)
         raise SerializationException(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes.")
     stream = environ["wsgi.input"]
     if length > 0:
@@ -53,7 +80,7 @@ def _read_body(environ: dict[str, Any]) -> bytes:
         # Chunked request without Content-Length: the server de-chunks and ends the stream.
         body = stream.read(MAX_BODY_BYTES + 1)
         if len(body) > MAX_BODY_BYTES:
-            raise SerializationException(f"Request body is larger than the limit of {MAX_BODY_BYTES} bytes.")
+            raise _too_large()
         return body
     return b""
 
@@ -83,8 +110,8 @@ def handle(env: Env, environ: dict[str, Any], start_response: Any) -> Iterable[b
         status = error.status
         body = error_body(error)
         headers = [("Content-Type", CONTENT_TYPE), ("x-amzn-ErrorType", error.code)]
-        if isinstance(error, SerializationException) and _declared_length(environ) > MAX_BODY_BYTES:
-            # The body was never read: this connection cannot carry another request.
+        if status == 413:
+            # The body was not read (whole): this connection cannot carry another request.
             headers.append(("Connection", "close"))
     headers.append(("x-amzn-RequestId", request_id))
     headers.append(("Content-Length", str(len(body))))

@@ -32,7 +32,7 @@ from cognito_emu.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from cognito_emu.idp import clients, directory, lockout, passwords, sessions, srp
+from cognito_emu.idp import clients, directory, lockout, passwords, sessions, srp, tokens
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 
 Outcome = dict[str, Any]
@@ -140,8 +140,6 @@ def after_password(ctx: AuthContext, user: User, previous: sessions.AuthSession 
 def authenticated(
     ctx: AuthContext, user: User, *, auth_time: float | None = None, refresh_token: str | None = None
 ) -> Outcome:
-    from cognito_emu.idp import tokens  # noqa: PLC0415 - tokens.py lands beside this module
-
     result = tokens.authentication_result(
         ctx.env,
         ctx.pool,
@@ -241,8 +239,6 @@ def refresh_auth(ctx: AuthContext) -> Outcome:
     With a client secret, SECRET_HASH is computed over the user's internal username (for a pool
     that signs in by email or phone, that is the sub), not over the alias typed at sign-in.
     """
-    from cognito_emu.idp import tokens  # noqa: PLC0415
-
     refresh_token = ctx.required("REFRESH_TOKEN")
     user, auth_time = tokens.user_from_refresh_token(ctx.env, ctx.pool, ctx.client, refresh_token)
     if ctx.client.secrets:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import auth_flows, challenges, clients
+from cognito_emu.idp import auth_flows, challenges, clients, tokens
 from cognito_emu.idp.auth_flows import AuthContext
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pools import get_user_pool
@@ -21,8 +21,6 @@ SERVICE = IDP
 def _context(
     call: Call, pool: UserPool, client: AppClient, params: dict[str, Any], member: str, admin: bool
 ) -> AuthContext:
-    from cognito_emu.idp import tokens  # noqa: PLC0415 - tokens.py lands beside idp.auth_flows
-
     return AuthContext(
         env=call.env,
         pool=pool,

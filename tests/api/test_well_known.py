@@ -1,0 +1,63 @@
+"""``/<poolId>/.well-known/jwks.json`` and ``/<poolId>/.well-known/openid-configuration``."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import jwt
+
+from cognito_emu.config import Config
+from cognito_emu.emulator import Emulator
+
+
+def fetch(url: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.headers["Content-Type"], json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], json.loads(error.read())
+
+
+def test_jwks(emulator, pool_id):
+    status, content_type, body = fetch(f"{emulator.endpoint_url}/{pool_id}/.well-known/jwks.json")
+    assert status == 200 and content_type.startswith("application/json")
+    (key,) = body["keys"]
+    assert key["alg"] == "RS256" and key["kty"] == "RSA" and key["use"] == "sig"
+    assert key["kid"] and key["n"] and key["e"] == "AQAB"
+    # PyJWT reads it as a key set.
+    assert jwt.PyJWKSet.from_dict(body).keys[0].key_id == key["kid"]
+
+
+def test_openid_configuration(emulator, pool_id):
+    base = emulator.endpoint_url
+    status, content_type, body = fetch(f"{base}/{pool_id}/.well-known/openid-configuration")
+    assert status == 200 and content_type.startswith("application/json")
+    assert body["issuer"] == f"{base}/{pool_id}"
+    assert body["jwks_uri"] == f"{base}/{pool_id}/.well-known/jwks.json"
+    assert body["authorization_endpoint"] == f"{base}/oauth2/authorize"
+    assert body["token_endpoint"] == f"{base}/oauth2/token"
+    assert body["userinfo_endpoint"] == f"{base}/oauth2/userInfo"
+    assert body["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert body["subject_types_supported"] == ["public"]
+    assert "code" in body["response_types_supported"]
+    assert "openid" in body["scopes_supported"]
+    assert "client_secret_basic" in body["token_endpoint_auth_methods_supported"]
+
+
+def test_unknown_pool_is_a_json_404(emulator):
+    for document in ("jwks.json", "openid-configuration"):
+        status, content_type, body = fetch(
+            f"{emulator.endpoint_url}/us-east-1_nothere/.well-known/{document}"
+        )
+        assert status == 404 and content_type.startswith("application/json")
+        assert body == {"message": "User pool us-east-1_nothere does not exist."}
+
+
+def test_issuer_base_changes_only_the_issuer():
+    with Emulator(Config(port=0, issuer_base="https://cognito-idp.us-east-1.amazonaws.com")) as emu:
+        pool_id = emu.client("cognito-idp").create_user_pool(PoolName="p")["UserPool"]["Id"]
+        _, _, body = fetch(f"{emu.endpoint_url}/{pool_id}/.well-known/openid-configuration")
+        assert body["issuer"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
+        assert body["jwks_uri"] == f"{emu.endpoint_url}/{pool_id}/.well-known/jwks.json"

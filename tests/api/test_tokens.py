@@ -292,7 +292,9 @@ def test_issuer_base_setting():
     with Emulator(Config(port=0, issuer_base="https://cognito-idp.us-east-1.amazonaws.com")) as emu:
         idp = emu.client("cognito-idp")
         pool_id = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
-        client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"]["ClientId"]
+        client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"][
+            "ClientId"
+        ]
         make_user(idp, pool_id)
         result = sign_in(emu, pool_id, client_id, "alice")
         claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
@@ -300,3 +302,23 @@ def test_issuer_base_setting():
         # The token is still accepted by the emulator it came from.
         assert idp.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
         assert claims["exp"] > time.time()
+
+
+def test_tokens_survive_state_export_and_import(emulator, idp, pool_id, client_id):
+    import json
+    import urllib.request
+
+    make_user(idp, pool_id)
+    result = sign_in(emulator, pool_id, client_id, "alice")
+    url = f"{emulator.endpoint_url}/_emu/state"
+    with urllib.request.urlopen(url) as response:
+        exported = response.read()
+    emulator.reset()
+    request = urllib.request.Request(
+        url, data=exported, method="PUT", headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as response:
+        assert json.loads(response.read())["imported"] is True
+    assert idp.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
+    renewed = idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
+    assert renewed["AuthenticationResult"]["AccessToken"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -12,6 +13,29 @@ from typing import Any
 
 from cognito_emu import __version__
 from cognito_emu.config import Config
+
+_IMPORTED = time.perf_counter()
+
+
+def _since_process_start() -> float:
+    """Seconds since this process was created (Linux), else since this module was imported."""
+    try:
+        with open("/proc/self/stat") as stat:
+            start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as uptime:
+            up = float(uptime.read().split()[0])
+        return max(0.0, up - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED
+
+
+def _preload() -> None:
+    """Load what the first call would otherwise pay for: botocore's models and every handler module."""
+    from cognito_emu.dispatch import handlers
+    from cognito_emu.protocol.model import services
+
+    services()
+    handlers()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
         help="From address of those emails when the pool names none [COGNITO_EMU_SMTP_FROM] "
         "(default no-reply@verificationemail.com)",
     )
+    serve.add_argument(
+        "--server",
+        choices=["cheroot", "werkzeug", "waitress"],
+        help="HTTP serving layer [COGNITO_EMU_SERVER] (default: cheroot when installed, else werkzeug)",
+    )
     commands.add_parser("version", help="print the version and exit")
     return parser
 
@@ -108,8 +137,13 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"cognito-emu: {exc}", file=sys.stderr)
         return 2
+    layer = args.server or os.environ.get("COGNITO_EMU_SERVER") or None
+    _preload()
     try:
-        server = make_server(emulator.app, config.host, config.port)
+        server = make_server(emulator.app, config.host, config.port, layer=layer)
+    except ValueError as exc:
+        print(f"cognito-emu: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"cognito-emu: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
         return 1
@@ -122,7 +156,6 @@ def serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    started = time.perf_counter()
     logging.getLogger("cognito_emu").info(
         "cognito-emu %s listening on http://%s:%d (region %s, account %s)",
         __version__,
@@ -133,7 +166,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     # A line scripts and tests can wait for, with the real port when --port 0 was asked.
     print(
-        f"cognito-emu ready on http://{config.host}:{server.port} ({(time.perf_counter() - started) * 1000:.0f} ms)",
+        f"cognito-emu ready on http://{config.host}:{server.port} ({_since_process_start() * 1000:.0f} ms)",
         flush=True,
     )
     server.serve_forever()

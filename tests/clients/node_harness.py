@@ -11,7 +11,8 @@ The install happens in a temporary sibling directory that is renamed into place 
 never used. Scripts are CommonJS and find the packages through ``NODE_PATH``.
 
 When node/npm is missing or too old, or the install fails (no registry), ``require_node()`` skips the
-calling test with the reason; that outcome is remembered for the rest of the process.
+calling test with the reason (or fails it when ``COGNITO_EMU_NODE_REQUIRED=1``, for CI); that outcome is
+remembered for the rest of the process.
 
 Each script receives one JSON object as its only argument and prints one JSON object as the last line of
 stdout; ``NodeRunner.run`` returns it as a dict.
@@ -218,7 +219,12 @@ def get_runner() -> NodeRunner:
     try:
         node = _tool("node")
         _check_node_version(node)
-        install_dir, seconds = ensure_installed()
+        try:
+            install_dir, seconds = ensure_installed()
+        except OSError as exc:  # e.g. an unwritable cache directory
+            raise NodeUnavailable(
+                f"cannot prepare the npm cache in {cache_root()} ({exc}); set COGNITO_EMU_NODE_CACHE"
+            ) from None
     except NodeUnavailable as exc:
         _unavailable = str(exc)
         raise
@@ -231,4 +237,6 @@ def require_node() -> NodeRunner:
     try:
         return get_runner()
     except NodeUnavailable as exc:
+        if os.environ.get("COGNITO_EMU_NODE_REQUIRED", "") not in ("", "0"):
+            pytest.fail(f"Node.js client tests cannot run and COGNITO_EMU_NODE_REQUIRED is set: {exc}")
         pytest.skip(f"Node.js client tests skipped: {exc}")

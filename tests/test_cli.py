@@ -94,8 +94,6 @@ def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
             process.kill()
             _, err = process.communicate(timeout=10)
             pytest.fail(f"no ready line; got {line!r}; stderr: {err[-2000:]}")
-            f"no ready line; got {line!r}, stderr {process.stderr.read() if process.poll() is not None else ''}"
-        )
         served = Served(process, match.group(1), int(match.group(2)), int(match.group(3)))
         yield served
     finally:

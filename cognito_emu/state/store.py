@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from cognito_emu.identity import index as identity_index
+from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.directory import rebuild_index
 from cognito_emu.idp.models import UserPool
 
@@ -25,6 +27,9 @@ class Store:
     account: str
     region: str
     user_pools: dict[str, UserPool] = field(default_factory=dict)
+    identity_pools: dict[str, IdentityPool] = field(default_factory=dict)
+    # PKCS#8 PEM of the key GetOpenIdToken signs with (one per account and region; cognito_emu.identity)
+    identity_signing_key_pem: str | None = None
 
 
 class State:
@@ -41,6 +46,8 @@ class State:
         self.client_index: dict[str, str] = {}
         # user pool domain prefix -> user pool id
         self.domain_index: dict[str, str] = {}
+        # identity pools, identities and issued credentials (cognito_emu.identity.index)
+        self.identity_index = identity_index.IdentityIndex()
         # authentication Session string -> its pending challenge (idp.sessions); not exported
         self.sessions: dict[str, AuthSession] = {}
         # refresh token -> (user pool id, user key, origin_jti) of the session it continues (idp.tokens)
@@ -91,6 +98,7 @@ class State:
         self.pool_index.clear()
         self.client_index.clear()
         self.domain_index.clear()
+        identity_index.rebuild(self)
         self.refresh_tokens.clear()
         for address, store in self.stores.items():
             for pool in store.user_pools.values():

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from cognito_emu.web import aws_endpoint, control, well_known
+from cognito_emu.web import aws_endpoint, control, identity_routes, well_known
 from cognito_emu.web.cors import cors_headers, preflight_headers
 
 if TYPE_CHECKING:
@@ -24,7 +24,9 @@ class Application:
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
         self.control = control.ControlApi(emulator)
-        self.url_map = Map([rule.empty() for rule in [*control.RULES, *well_known.RULES]])
+        self.url_map = Map(
+            [rule.empty() for rule in [*control.RULES, *well_known.RULES, *identity_routes.RULES]]
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -36,6 +38,8 @@ class Application:
             start_response("204 No Content", headers)
             return [b""]
         response = self._route(Request(environ))
+        # --data-dir: whatever a control / well-known / hosted-UI route changed is committed before it answers.
+        self.emulator.persist()
         response.headers.extend(cors_headers(environ))
         response.headers["x-amzn-RequestId"] = self.emulator.env.ids.request_id()
         return response(environ, start_response)

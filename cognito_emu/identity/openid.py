@@ -1,0 +1,145 @@
+"""OpenID tokens of the identity service (GetOpenIdToken, GetOpenIdTokenForDeveloperIdentity).
+
+Signed with one RSA-2048 key per (account, region), made on first need and kept as a PEM on the
+``Store`` (``identity_signing_key_pem``), so state export/import carries it and tokens stay valid
+across a reload. Claims follow Cognito's: ``iss`` ``https://cognito-identity.amazonaws.com``, ``aud``
+the identity pool id, ``sub`` the identity id, ``amr`` ``["authenticated", <providers>...]`` or
+``["unauthenticated"]``.
+
+The public keys are served at ``GET /.well-known/jwks_uri`` (the path of AWS's
+``https://cognito-identity.amazonaws.com/.well-known/jwks_uri``) and at
+``GET /_emu/identity/jwks.json``: one JWKS listing the key of every (account, region) that has one.
+
+The basic (classic) flow would continue with STS ``AssumeRoleWithWebIdentity``; STS is not emulated
+here, so this token is as far as that flow goes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from cognito_emu.env import Env
+from cognito_emu.identity.models import IdentityPool
+from cognito_emu.idp.keys import ALGORITHM, new_private_key_pem
+
+if TYPE_CHECKING:
+    from cognito_emu.state import State, Store
+
+ISSUER = "https://cognito-identity.amazonaws.com"
+# GetOpenIdToken: "The OpenID token is valid for 10 minutes."
+DEFAULT_DURATION = 600
+# GetOpenIdTokenForDeveloperIdentity's TokenDuration defaults to 15 minutes.
+DEVELOPER_DEFAULT_DURATION = 900
+PRINCIPAL_TAGS_CLAIM = "https://aws.amazon.com/tags"
+
+
+class InvalidOpenIdToken(Exception):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("the identity service key must be RSA")
+    return key
+
+
+@lru_cache(maxsize=64)
+def _kid(pem: str) -> str:
+    spki = (
+        _private_key(pem)
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    # Cognito identity's kids look like "us-east-12"; the emulator's is a digest of the public key.
+    return base64.urlsafe_b64encode(hashlib.sha256(spki).digest()[:12]).decode().rstrip("=")
+
+
+def _ensure_key(store: Store) -> str:
+    if store.identity_signing_key_pem is None:
+        store.identity_signing_key_pem = new_private_key_pem()
+    return store.identity_signing_key_pem
+
+
+def sign(env: Env, pool: IdentityPool, claims: dict[str, Any]) -> str:
+    pem = _ensure_key(env.state.store(pool.account, pool.region))
+    return jwt.encode(claims, _private_key(pem), algorithm=ALGORITHM, headers={"kid": _kid(pem)})
+
+
+def issue(
+    env: Env,
+    pool: IdentityPool,
+    identity_id: str,
+    providers: list[str],
+    duration: int = DEFAULT_DURATION,
+    principal_tags: dict[str, str] | None = None,
+) -> str:
+    now = int(env.clock.now())
+    claims: dict[str, Any] = {
+        "sub": identity_id,
+        "aud": pool.id,
+        "iss": ISSUER,
+        "amr": ["authenticated", *providers] if providers else ["unauthenticated"],
+        "https://cognito-identity.amazonaws.com/identity-pool-arn": pool.arn,
+        "iat": now,
+        "exp": now + duration,
+    }
+    if principal_tags:
+        claims[PRINCIPAL_TAGS_CLAIM] = {"principal_tags": {k: [v] for k, v in principal_tags.items()}}
+    return sign(env, pool, claims)
+
+
+def verify(env: Env, pool: IdentityPool, token: str) -> dict[str, Any]:
+    """Claims of a token the pool's (account, region) key signed; expiry is left to the caller."""
+    pem = env.state.store(pool.account, pool.region).identity_signing_key_pem
+    if pem is None:
+        raise InvalidOpenIdToken("no key")
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("kid") != _kid(pem):
+            raise InvalidOpenIdToken("unknown key")
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            _private_key(pem).public_key(),
+            algorithms=[ALGORITHM],
+            options={"verify_exp": False, "verify_iat": False, "verify_aud": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidOpenIdToken(str(exc)) from exc
+    if claims.get("iss") != ISSUER or not isinstance(claims.get("exp"), (int, float)):
+        raise InvalidOpenIdToken("not an identity token")
+    return claims
+
+
+def _b64url_uint(value: int) -> str:
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def jwks(state: State) -> dict[str, list[dict[str, str]]]:
+    """The public key of every (account, region) whose identity service has signed a token."""
+    keys = []
+    for store in state.stores.values():
+        pem = store.identity_signing_key_pem
+        if pem is None:
+            continue
+        numbers = _private_key(pem).public_key().public_numbers()
+        keys.append(
+            {
+                "kty": "RSA",
+                "alg": ALGORITHM,
+                "use": "sig",
+                "kid": _kid(pem),
+                "n": _b64url_uint(numbers.n),
+                "e": _b64url_uint(numbers.e),
+            }
+        )
+    return {"keys": keys}

@@ -504,3 +504,21 @@ def test_end_to_end_sign_in_rules_mapping(emulator, identity, idp, setup):
         assert result["IdentityId"] == identity_id
         roles[user] = credentials_record(emulator, result["Credentials"]["AccessKeyId"])["roleArn"]
     assert roles == {"alice": ADMIN_ROLE, "bob": AUTH_ROLE}
+
+
+def test_unsigned_calls_find_the_pool(emulator, identity):
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    pool_id = make_identity_pool(identity)
+    set_roles(identity, pool_id)
+    unsigned = boto3.client(
+        "cognito-identity",
+        region_name="eu-west-1",
+        endpoint_url=emulator.endpoint_url,
+        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+    )
+    identity_id = unsigned.get_id(IdentityPoolId=pool_id)["IdentityId"]
+    assert identity_id.startswith("us-east-1:")
+    assert unsigned.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]["AccessKeyId"]

@@ -92,6 +92,27 @@ def _parser() -> argparse.ArgumentParser:
         choices=["cheroot", "werkzeug", "waitress"],
         help="HTTP serving layer [COGNITO_EMU_SERVER] (default: cheroot when installed, else werkzeug)",
     )
+    serve.add_argument(
+        "--seed",
+        metavar="FILE",
+        help="apply this seed (YAML or JSON: user pools, clients, users, identity pools) at start and "
+        "after every full reset [COGNITO_EMU_SEED]",
+    )
+    export = commands.add_parser(
+        "export",
+        help="write a running emulator's state as a seed file (or a state export)",
+        description="Read GET /_emu/state?format=seed from a running emulator (or convert a saved "
+        "GET /_emu/state export) and write it as YAML or JSON.",
+    )
+    source = export.add_mutually_exclusive_group()
+    source.add_argument("--endpoint", help="the emulator's URL (default http://127.0.0.1:9229)")
+    source.add_argument("--from-state", metavar="FILE", help="a saved GET /_emu/state export to convert")
+    export.add_argument(
+        "--format", choices=["seed", "state"], default="seed", help="seed (default) or the raw state export"
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (YAML for .yaml/.yml, else JSON); default stdout"
+    )
     commands.add_parser("version", help="print the version and exit")
     return parser
 
@@ -104,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "serve":
         return serve(args)
+    if args.command == "export":
+        return export(args)
     parser.print_help()
     return 2
 
@@ -118,6 +141,7 @@ def serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             issuer_base=args.issuer_base,
             deterministic=args.deterministic,
+            seed=args.seed,
             smtp=args.smtp,
             smtp_from=args.smtp_from,
         )
@@ -171,4 +195,43 @@ def serve(args: argparse.Namespace) -> int:
     )
     server.serve_forever()
     logging.getLogger("cognito_emu").info("cognito-emu stopped")
+    return 0
+
+def export(args: argparse.Namespace) -> int:
+    """``cognito-emu export``: a running emulator's state (or a saved state export) as a seed."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from cognito_emu.seed import dump_seed, export_seed
+
+    output = args.output
+    fmt = "yaml" if output and output.lower().endswith((".yaml", ".yml")) else "json"
+    try:
+        if args.from_state:
+            with open(args.from_state, encoding="utf-8") as handle:
+                document = json.load(handle)
+            if args.format == "seed":
+                from cognito_emu.state.codec import decode
+                from cognito_emu.state.store import Address, State, Store
+
+                state = State()
+                stores = [decode(Store, item) for item in document.get("stores", [])]
+                state.stores = {Address(store.account, store.region): store for store in stores}
+                state.rebuild_indexes()
+                document = export_seed(state)
+        else:
+            endpoint = (args.endpoint or "http://127.0.0.1:9229").rstrip("/")
+            query = "?format=seed" if args.format == "seed" else ""
+            with urllib.request.urlopen(f"{endpoint}/_emu/state{query}", timeout=30) as response:
+                document = json.load(response)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, urllib.error.URLError) as exc:
+        print(f"cognito-emu: cannot export: {exc}", file=sys.stderr)
+        return 1
+    text = dump_seed(document, fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
     return 0

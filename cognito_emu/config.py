@@ -21,6 +21,8 @@ class Config:
     # bcrypt work factor; low by default because an emulator's passwords are test data.
     bcrypt_rounds: int = 4
     deterministic: int | None = None
+    # A seed file (YAML or JSON) applied at start and after every full reset (cognito_emu.seed).
+    seed: str | None = None
     # HOST:PORT of an SMTP server every EMAIL message is also sent to; None keeps mail in the outbox only.
     smtp: str | None = None
     # From address of those emails when the pool's EmailConfiguration names none.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -30,6 +31,8 @@ class Emulator:
         self.app = Application(self)
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        if self.config.seed:
+            self.load_seed(self.config.seed)
 
     def _deliver_mail(self, config: Config) -> None:
         """SMS are logged; with ``config.smtp`` set, emails also go to that SMTP server (ValueError if malformed)."""
@@ -46,6 +49,49 @@ class Emulator:
                 self.outbox.clear()
                 self.clock.reset()
                 self.ids.reseed()
+                if self.config.seed:
+                    # A full reset goes back to the seed the emulator started from.
+                    self.load_seed(self.config.seed)
+
+    # -- made for tests: seeds, snapshots, TOTP ------------------------------------------------
+
+    def load_seed(self, seed: str | Path | dict[str, Any]) -> dict[str, int]:
+        """Apply a seed file (YAML or JSON) or an already parsed seed document; raises SeedError."""
+        from cognito_emu.seed import load_seed
+
+        return load_seed(self.env, seed)
+
+    def export_seed(self) -> dict[str, Any]:
+        """The current state as a seed document (see cognito_emu.seed)."""
+        from cognito_emu.seed import export_seed
+
+        with self.state.lock:
+            return export_seed(self.state)
+
+    def snapshot(self) -> dict[str, Any]:
+        """A deep copy of every store, JSON-able (the GET /_emu/state format); see ``restore``.
+
+        Sessions of unfinished sign-in challenges, the outbox and the clock are not part of it."""
+        from cognito_emu.state.codec import encode
+
+        with self.state.lock:
+            return {"stores": [encode(store) for store in self.state.stores.values()]}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Replace all state with a ``snapshot()`` (or a GET /_emu/state export), indexes rebuilt."""
+        from cognito_emu.state.codec import decode
+        from cognito_emu.state.store import Address, Store
+
+        stores = [decode(Store, item) for item in snapshot.get("stores", [])]
+        with self.state.lock:
+            self.state.stores = {Address(store.account, store.region): store for store in stores}
+            self.state.rebuild_indexes()
+
+    def totp_code(self, secret: str, at: float | None = None) -> str:
+        """The 6-digit code an authenticator app shows for ``secret`` now (by the emulator's clock)."""
+        from cognito_emu import totp
+
+        return totp.code(secret, self.clock.now() if at is None else at)
 
     # -- server thread -------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ RULES = [
     Rule("/_emu/clock", methods=["POST"], endpoint="clock_set"),
     Rule("/_emu/state", methods=["GET"], endpoint="state_get"),
     Rule("/_emu/state", methods=["PUT"], endpoint="state_put"),
+    Rule("/_emu/seed", methods=["POST"], endpoint="seed_post"),
     Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
     Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
     *outbox_routes.RULES,
@@ -116,9 +117,24 @@ class ControlApi(outbox_routes.OutboxRoutes):
         return json_response(self._clock_view())
 
     def state_get(self, request: Request) -> Response:
+        if request.args.get("format") == "seed":
+            # The seed format (cognito_emu.seed): what POST /_emu/seed and `serve --seed` take back.
+            return json_response(self.emulator.export_seed())
         with self.emulator.state.lock:
             stores = [encode(store) for store in self.emulator.state.stores.values()]
         return json_response({"version": __version__, "stores": stores})
+
+    def seed_post(self, request: Request) -> Response:
+        """Apply a seed document (JSON, or YAML when the Content-Type says yaml), all or nothing."""
+        from cognito_emu.seed import SeedError, apply_seed, parse_seed
+
+        fmt = "yaml" if "yaml" in (request.mimetype or "") else "json"
+        try:
+            document = parse_seed(request.get_data(as_text=True), fmt, "body")
+            counts = apply_seed(self.emulator.env, document, "body")
+        except SeedError as exc:
+            return json_response({"error": "SeedError", "message": str(exc)}, status=400)
+        return json_response({"applied": True, "created": counts})
 
     def state_put(self, request: Request) -> Response:
         body = _json_body(request)

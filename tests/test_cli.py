@@ -256,3 +256,13 @@ def test_every_serving_layer_serves_and_stops(layer):
         finally:
             idle.close()
         assert "Traceback" not in served.log_text()
+
+
+def test_control_routes_are_logged_too():
+    with serving("--port", "0", "--log-level", "info") as served:
+        conn = http.client.HTTPConnection(served.host, served.port, timeout=10)
+        conn.request("GET", "/_emu/health")
+        assert conn.getresponse().read()
+        conn.close()
+        assert served.stop() == 0
+    assert re.search(r"cognito_emu\.request: GET /_emu/health 200 [\d.]+ms", served.log_text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from cognito_emu.emulator import Emulator
 
 log = logging.getLogger("cognito_emu.web")
+# One line per call, as the AWS endpoint writes for operations: "GET /_emu/health 200 0.4ms".
+request_log = logging.getLogger("cognito_emu.request")
 
 
 class Application:
@@ -37,11 +40,17 @@ class Application:
             headers.append(("x-amzn-RequestId", self.emulator.env.ids.request_id()))
             start_response("204 No Content", headers)
             return [b""]
+        started = time.perf_counter()
         response = self._route(Request(environ))
         # --data-dir: whatever a control / well-known / hosted-UI route changed is committed before it answers.
         self.emulator.persist()
         response.headers.extend(cors_headers(environ))
         response.headers["x-amzn-RequestId"] = self.emulator.env.ids.request_id()
+        if request_log.isEnabledFor(logging.INFO):
+            elapsed = (time.perf_counter() - started) * 1000
+            request_log.info(
+                "%s %s %d %.1fms", method, environ.get("PATH_INFO", "/"), response.status_code, elapsed
+            )
         return response(environ, start_response)
 
     def _route(self, request: Request) -> Response:

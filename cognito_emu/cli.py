@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
         help="HTTP serving layer [COGNITO_EMU_SERVER] (default: cheroot when installed, else werkzeug)",
     )
     serve.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the state in DIR (SQLite) so it survives restarts; every acknowledged write is committed "
+        "before its response [COGNITO_EMU_DATA_DIR] (default: memory only). COGNITO_EMU_DATA_SYNC=full "
+        "also fsyncs each commit",
+    )
+    serve.add_argument(
         "--seed",
         metavar="FILE",
         help="apply this seed (YAML or JSON: user pools, clients, users, identity pools) at start and "
@@ -142,6 +149,7 @@ def serve(args: argparse.Namespace) -> int:
             issuer_base=args.issuer_base,
             deterministic=args.deterministic,
             seed=args.seed,
+            data_dir=args.data_dir,
             smtp=args.smtp,
             smtp_from=args.smtp_from,
         )
@@ -155,11 +163,15 @@ def serve(args: argparse.Namespace) -> int:
     )
     from cognito_emu.emulator import Emulator
     from cognito_emu.server import make_server
+    from cognito_emu.state.persistence import PersistenceError
 
     try:
         emulator = Emulator(config)
     except ValueError as exc:
         print(f"cognito-emu: {exc}", file=sys.stderr)
+        return 2
+    except PersistenceError as exc:
+        print(f"cognito-emu: cannot use the data dir: {exc}", file=sys.stderr)
         return 2
     layer = args.server or os.environ.get("COGNITO_EMU_SERVER") or None
     _preload()
@@ -194,8 +206,10 @@ def serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     server.serve_forever()
+    emulator.close()
     logging.getLogger("cognito_emu").info("cognito-emu stopped")
     return 0
+
 
 def export(args: argparse.Namespace) -> int:
     """``cognito-emu export``: a running emulator's state (or a saved state export) as a seed."""

@@ -27,6 +27,12 @@ class Config:
     smtp: str | None = None
     # From address of those emails when the pool's EmailConfiguration names none.
     smtp_from: str = "no-reply@verificationemail.com"
+    # A directory the state is kept in (SQLite, cognito_emu.state.persistence); None keeps it in memory.
+    data_dir: str | None = None
+    # "normal" survives the process being killed; "full" also fsyncs every commit (power loss).
+    data_sync: str = "normal"
+    # Check after every operation that the data dir holds exactly the memory state (slow; for tests).
+    persist_verify: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
@@ -43,6 +49,8 @@ class Config:
 
 
 def _coerce(name: str, raw: str) -> object:
+    if name == "persist_verify":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     if name in ("port", "bcrypt_rounds", "deterministic"):
         try:
             return int(raw)

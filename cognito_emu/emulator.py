@@ -31,8 +31,44 @@ class Emulator:
         self.app = Application(self)
         self._server: Any = None
         self._thread: threading.Thread | None = None
-        if self.config.seed:
+        # With a data dir, the state saved there wins; the seed only fills a fresh one.
+        restored = self._open_data_dir()
+        if self.config.seed and not restored:
             self.load_seed(self.config.seed)
+            self.persist()
+
+    def _open_data_dir(self) -> bool:
+        """With ``config.data_dir``: load the state saved there (PersistenceError if damaged); True if any."""
+        if not self.config.data_dir:
+            return False
+        from cognito_emu.state.persistence import Persistence
+
+        persistence = Persistence(
+            self.config.data_dir, sync=self.config.data_sync, verify=self.config.persist_verify
+        )
+        try:
+            with self.state.lock:
+                persistence.load_into(self.state, self.clock, self.ids)
+        except BaseException:
+            persistence.close()
+            raise
+        self.env.persistence = persistence
+        return bool(self.state.stores or self.state.sessions)
+
+    def persist(self) -> None:
+        """Commit state changed outside an AWS operation (reset, import, clock) to the data dir, if any."""
+        persistence = self.env.persistence
+        if persistence is not None:
+            with self.state.lock:
+                persistence.flush()
+
+    def close(self) -> None:
+        """Stop serving and close the data dir (its state is already committed)."""
+        self.stop()
+        persistence, self.env.persistence = self.env.persistence, None
+        if persistence is not None:
+            with self.state.lock:
+                persistence.close()
 
     def _deliver_mail(self, config: Config) -> None:
         """SMS are logged; with ``config.smtp`` set, emails also go to that SMTP server (ValueError if malformed)."""
@@ -52,6 +88,7 @@ class Emulator:
                 if self.config.seed:
                     # A full reset goes back to the seed the emulator started from.
                     self.load_seed(self.config.seed)
+            self.persist()
 
     # -- made for tests: seeds, snapshots, TOTP ------------------------------------------------
 
@@ -86,6 +123,7 @@ class Emulator:
         with self.state.lock:
             self.state.stores = {Address(store.account, store.region): store for store in stores}
             self.state.rebuild_indexes()
+            self.persist()
 
     def totp_code(self, secret: str, at: float | None = None) -> str:
         """The 6-digit code an authenticator app shows for ``secret`` now (by the emulator's clock)."""
@@ -126,7 +164,7 @@ class Emulator:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop()
+        self.close()
 
     def client(self, service_name: str = "cognito-idp", **kwargs: Any) -> Any:
         """A boto3 client bound to this emulator's server, with dummy credentials."""

@@ -144,7 +144,12 @@ def _answer(
     )
     try:
         with env.state.lock:
-            result = dispatch(call, params)
+            try:
+                result = dispatch(call, params)
+            finally:
+                # --data-dir: commit what the operation changed (failed ones too) before answering.
+                if env.persistence is not None:
+                    env.persistence.flush(op_name)
     except CognitoError:
         raise
     except Exception:

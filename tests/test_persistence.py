@@ -259,9 +259,8 @@ def test_verify_mode_catches_a_change_tracking_missed(running, data_dir):
     for user in dict.values(pool.users):  # behind the tracked dict's back
         user.enabled = False
     emulator.env.persistence._touched.clear()  # noqa: SLF001 - as if nothing had been looked up
-    with pytest.raises(PersistenceError, match="lost track"):
-        with emulator.state.lock:
-            emulator.env.persistence.flush("AdminDisableUser")
+    with pytest.raises(PersistenceError, match="lost track"), emulator.state.lock:
+        emulator.env.persistence.flush("AdminDisableUser")
 
 
 def test_a_second_process_cannot_open_the_same_data_dir(running, data_dir):

@@ -116,10 +116,13 @@ class Emulator:
 
     def restore(self, snapshot: dict[str, Any]) -> None:
         """Replace all state with a ``snapshot()`` (or a GET /_emu/state export), indexes rebuilt."""
+        import copy
+
         from cognito_emu.state.codec import decode
         from cognito_emu.state.store import Address, Store
 
-        stores = [decode(Store, item) for item in snapshot.get("stores", [])]
+        # decode() hands settings dicts through as they are: copy so the snapshot can be restored again.
+        stores = [decode(Store, copy.deepcopy(item)) for item in snapshot.get("stores", [])]
         with self.state.lock:
             self.state.stores = {Address(store.account, store.region): store for store in stores}
             self.state.rebuild_indexes()

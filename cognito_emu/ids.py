@@ -21,11 +21,17 @@ class Ids:
         self._lock = threading.Lock()
         self.seed = seed
         self._random: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
+        # Request ids have a stream of their own: a control-API call or a health check made on one of two
+        # deterministic emulators must not shift the ids, codes and secrets of the calls after it.
+        self._requests: random.Random = (
+            random.Random(f"{seed}:requests") if seed is not None else random.SystemRandom()
+        )
 
     def reseed(self) -> None:
         if self.seed is not None:
             with self._lock:
                 self._random = random.Random(self.seed)
+                self._requests = random.Random(f"{self.seed}:requests")
 
     def _choose(self, alphabet: str, length: int) -> str:
         with self._lock:
@@ -39,7 +45,9 @@ class Ids:
         return str(uuid.UUID(bytes=self.token_bytes(16), version=4))
 
     def request_id(self) -> str:
-        return self.uuid()
+        with self._lock:
+            raw = self._requests.getrandbits(128).to_bytes(16, "big")
+        return str(uuid.UUID(bytes=raw, version=4))
 
     def user_pool_id(self, region: str) -> str:
         return f"{region}_{self._choose(_ALNUM, 9)}"

@@ -7,7 +7,6 @@ thread); ``scripts/bench.py`` measures them. The default is the fastest of them 
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any, Protocol
 
 LAYERS = ("cheroot", "werkzeug", "waitress")
@@ -68,17 +67,13 @@ class CherootServer:
         )
         # Keep-alive connections are served by the pool; more clients than threads must not starve.
         self._server.prepare()
-        self._stopped = threading.Event()
 
     @property
     def port(self) -> int:
         return int(self._server.bind_addr[1])
 
     def serve_forever(self) -> None:
-        try:
-            self._server.serve()
-        finally:
-            self._stopped.set()
+        self._server.serve()
 
     def shutdown(self) -> None:
         self._server.stop()

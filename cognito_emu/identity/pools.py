@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cognito_emu import tagging
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.identity import index
@@ -35,7 +36,6 @@ SETTINGS = (
 DEFAULT_PRINCIPAL_TAGS = {"username": "sub", "client": "aud"}
 
 # https://docs.aws.amazon.com/cognito/latest/developerguide/limits.html (tags per identity pool)
-MAX_TAGS = 50
 
 
 def not_found(pool_id: str) -> ResourceNotFoundException:
@@ -61,10 +61,8 @@ def create_identity_pool(env: Env, store: Store, params: dict[str, Any]) -> Iden
         region=store.region,
         created=env.clock.now(),
         settings=_settings(params),
-        tags=dict(params.get("IdentityPoolTags") or {}),
+        tags=tagging.merged({}, params.get("IdentityPoolTags") or {}, "An identity pool"),
     )
-    if len(pool.tags) > MAX_TAGS:
-        raise InvalidParameterException(f"An identity pool can have at most {MAX_TAGS} tags.")
     index.add_pool(env.state, pool)
     return pool
 
@@ -184,16 +182,12 @@ def pool_by_arn(store: Store, arn: str) -> IdentityPool:
 
 def tag_resource(store: Store, arn: str, tags: dict[str, str]) -> None:
     pool = pool_by_arn(store, arn)
-    merged = {**pool.tags, **tags}
-    if len(merged) > MAX_TAGS:
-        raise InvalidParameterException(f"An identity pool can have at most {MAX_TAGS} tags.")
-    pool.tags = merged
+    pool.tags = tagging.merged(pool.tags, tags, "An identity pool")
 
 
 def untag_resource(store: Store, arn: str, keys: list[str]) -> None:
     pool = pool_by_arn(store, arn)
-    for key in keys:
-        pool.tags.pop(key, None)
+    pool.tags = tagging.without(pool.tags, keys)
 
 
 def list_tags(store: Store, arn: str) -> dict[str, str]:

@@ -5,12 +5,10 @@ UserPoolTags of CreateUserPool and UpdateUserPool write the same map, so both vi
 
 from __future__ import annotations
 
-from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
+from cognito_emu import tagging
+from cognito_emu.errors import ResourceNotFoundException
 from cognito_emu.idp.models import UserPool
 from cognito_emu.state import Store
-
-# https://docs.aws.amazon.com/cognito/latest/developerguide/limits.html (tags per user pool)
-MAX_TAGS = 50
 
 
 def pool_by_arn(store: Store, arn: str) -> UserPool:
@@ -24,16 +22,12 @@ def pool_by_arn(store: Store, arn: str) -> UserPool:
 
 def tag_resource(store: Store, arn: str, tags: dict[str, str]) -> None:
     pool = pool_by_arn(store, arn)
-    merged = {**pool.tags, **tags}
-    if len(merged) > MAX_TAGS:
-        raise InvalidParameterException(f"A user pool can have at most {MAX_TAGS} tags.")
-    pool.tags = merged
+    pool.tags = tagging.merged(pool.tags, tags, "A user pool")
 
 
 def untag_resource(store: Store, arn: str, keys: list[str]) -> None:
     pool = pool_by_arn(store, arn)
-    for key in keys:
-        pool.tags.pop(key, None)
+    pool.tags = tagging.without(pool.tags, keys)
 
 
 def list_tags(store: Store, arn: str) -> dict[str, str]:

@@ -186,34 +186,9 @@ def csv_header(store: Store, pool_id: str) -> list[str]:
 # Accessors: how the rest of the emulator reads a pool's configuration.
 
 
-def password_policy(pool: UserPool) -> dict[str, Any]:
-    """PasswordPolicyType with every member Cognito applies (PasswordHistorySize 0 when unset)."""
-    return {"PasswordHistorySize": 0, **pool.settings.get("Policies", {}).get("PasswordPolicy", {})}
-
-
-def temporary_password_validity_days(pool: UserPool) -> int:
-    return int(password_policy(pool)["TemporaryPasswordValidityDays"])
-
-
 def allowed_first_auth_factors(pool: UserPool) -> list[str]:
     policy = pool.settings.get("Policies", {}).get("SignInPolicy", DEFAULT_SIGN_IN_POLICY)
     return list(policy.get("AllowedFirstAuthFactors", ["PASSWORD"]))
-
-
-def is_case_sensitive(pool: UserPool) -> bool:
-    """Usernames (and email / preferred_username aliases) are case-sensitive unless the pool was created
-    with UsernameConfiguration.CaseSensitive false; true is the API default."""
-    return bool(pool.settings.get("UsernameConfiguration", {}).get("CaseSensitive", True))
-
-
-def username_attributes(pool: UserPool) -> list[str]:
-    """Attributes users sign up and sign in with instead of a username (email, phone_number)."""
-    return list(pool.settings.get("UsernameAttributes", []))
-
-
-def alias_attributes(pool: UserPool) -> list[str]:
-    """Attributes a user may sign in with besides the username (email, phone_number, preferred_username)."""
-    return list(pool.settings.get("AliasAttributes", []))
 
 
 def auto_verified_attributes(pool: UserPool) -> list[str]:
@@ -238,7 +213,3 @@ def sms_mfa_configuration(pool: UserPool) -> dict[str, Any]:
 
 def admin_create_user_only(pool: UserPool) -> bool:
     return bool(pool.settings.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly", False))
-
-
-def deletion_protected(pool: UserPool) -> bool:
-    return pool.settings.get("DeletionProtection") == "ACTIVE"

@@ -6,22 +6,9 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.idp import attributes, self_service, tokens
-from cognito_emu.idp.models import User
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
-
-
-def _mfa_view(user: User) -> dict[str, Any]:
-    """MFAOptions, PreferredMfaSetting and UserMFASettingList, from what the MFA module keeps on the user."""
-    out: dict[str, Any] = {}
-    preferred = getattr(user, "preferred_mfa", None)
-    if preferred:
-        out["PreferredMfaSetting"] = preferred
-    enabled = getattr(user, "mfa_enabled", None)
-    if enabled:
-        out["UserMFASettingList"] = list(enabled)
-    return out
 
 
 def get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +17,6 @@ def get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return {
         "Username": user.username,
         "UserAttributes": attributes.as_list(attributes.readable(principal.pool, user, principal.client)),
-        **_mfa_view(user),
     }
 
 

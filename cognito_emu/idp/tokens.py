@@ -23,7 +23,7 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
-from cognito_emu.idp import attributes, clients, directory, keys
+from cognito_emu.idp import attributes, clients, directory, keys, memberships
 from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
@@ -90,11 +90,9 @@ def group_claims(pool: UserPool, user: User) -> dict[str, Any]:
     precedence with different roles, no role is preferred (developer guide, "Adding groups to a user
     pool": "If the two groups have different role ARNs, the cognito:preferred_role claim isn't set").
     """
-    key = directory.user_key(pool, user.username)
-    groups = [group for group in pool.groups.values() if key in group.members]
+    groups = memberships.groups_of(pool, user)
     if not groups:
         return {}
-    groups.sort(key=lambda g: (g.precedence is None, g.precedence or 0, g.name))
     out: dict[str, Any] = {"cognito:groups": [group.name for group in groups]}
     with_roles = [group for group in groups if group.role_arn]
     if with_roles:

@@ -389,27 +389,32 @@ class Persistence:
         for root in ROOTS:
             if not self._mine(getattr(state, root.attr), root, ()):
                 self._sync_all(batch, root, (), state)
-        seen: set[tuple[int, Any]] = set()
+        # Group the touches by collection: one resolve per collection, one visit per key.
+        groups: dict[int, tuple[TrackedDict, set[Any]]] = {}
         for collection, key in touched:
-            marker = (id(collection), key if key is _ALL else ("k", key))
-            if marker in seen:
-                continue
-            seen.add(marker)
+            group = groups.get(id(collection))
+            if group is None:
+                group = groups[id(collection)] = (collection, set())
+            group[1].add(key)
+        for collection, keys in groups.values():
             family, prefix = collection._family, collection._prefix
             parent = self._resolve(prefix, family)
-            if parent is None or not self._mine(getattr(parent, family.attr), family, prefix):
-                # Detached (its parent is gone or was replaced): the owner's own sync covers it.
-                if parent is not None:
-                    self._sync_all(batch, family, prefix, parent)
-                continue
-            if key is _ALL:
+            if parent is None:
+                continue  # detached: its parent is gone, and its rows went with the parent's
+            live = getattr(parent, family.attr)
+            if not self._mine(live, family, prefix) or _ALL in keys:
+                # Replaced (the owner's collection is another object now) or changed as a whole.
                 self._sync_all(batch, family, prefix, parent)
-            else:
-                entity = dict.get(getattr(parent, family.attr), key)
+                continue
+            known = self._digests.get((family.name, _key(prefix)), {})
+            if read_only and len(live) == len(known):
+                continue  # a read that neither added nor removed anything here
+            for key in keys:
+                entity = dict.get(live, key)
                 path = prefix + family.parts(key)
                 if entity is None:
                     self._delete(batch, family, path)
-                elif not (read_only and self._known(family, path)):
+                elif not (read_only and _key(path) in known):
                     self._write(batch, family, path, entity)
         self._write_meta(batch)
         if batch:
@@ -424,9 +429,6 @@ class Persistence:
             and collection._family is family
             and collection._prefix == prefix
         )
-
-    def _known(self, family: Family, path: tuple[str, ...]) -> bool:
-        return _key(path) in self._digests.get((family.name, _key(path[: -family.arity])), {})
 
     def _resolve(self, prefix: tuple[str, ...], family: Family) -> Any:
         """The live object holding ``family``'s collection at ``prefix`` (the State for roots), or None."""

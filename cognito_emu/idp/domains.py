@@ -7,6 +7,7 @@ Domain names are unique across every account and region, so they are kept in the
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,8 @@ from cognito_emu.state import Store
 
 # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
 RESERVED_WORDS = ("aws", "amazon", "cognito")
+# A prefix domain is one DNS label; only custom domains are fully qualified names.
+PREFIX_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 # 1 is the hosted UI (classic), 2 managed login.
 MANAGED_LOGIN_VERSIONS = (1, 2)
 
@@ -52,6 +55,10 @@ def create_user_pool_domain(
     pool = get_user_pool(store, pool_id)
     custom = custom_domain_config is not None
     if not custom:
+        if not PREFIX_DOMAIN.fullmatch(domain):
+            raise InvalidParameterException(
+                "A domain prefix can contain only lowercase letters, numbers, and hyphens."
+            )
         for word in RESERVED_WORDS:
             if word in domain:
                 raise InvalidParameterException(f"Domain cannot contain reserved word: {word}")

@@ -38,8 +38,17 @@ class Node:
 _LEAF_TYPES = frozenset({"string", "boolean", "integer", "long", "float", "double"})
 
 
+# Where Cognito accepts more than its published model says. DomainType's pattern is one DNS label,
+# yet CreateUserPoolDomain takes fully qualified custom domains such as "auth.example.com" (API
+# reference, CreateUserPoolDomain "Domain"); the single-label rule for prefix domains is the domain
+# module's to enforce.
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_PATTERN_OVERRIDES = {("cognito-idp", "DomainType"): rf"^{_LABEL}(?:\.{_LABEL})*$"}
+
+
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, service_name: str) -> None:
+        self.service_name = service_name
         self.done: dict[str, Node] = {}
 
     def compile(self, shape: Shape) -> Node:
@@ -47,7 +56,7 @@ class _Compiler:
         if known is not None:
             return known
         meta = shape.metadata
-        pattern = meta.get("pattern")
+        pattern = _PATTERN_OVERRIDES.get((self.service_name, shape.name), meta.get("pattern"))
         node = Node(
             name=shape.name,
             type=shape.type_name,
@@ -77,7 +86,7 @@ _EMPTY = Node(name="Empty", type="structure")
 
 @cache
 def _compiler(service_name: str) -> _Compiler:
-    return _Compiler()
+    return _Compiler(service_name)
 
 
 @cache

@@ -61,15 +61,19 @@ def test_custom_domain(idp, pool_id):
     assert description["CloudFrontDistribution"] == created["CloudFrontDomain"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The model's DomainType pattern has no dots, but Cognito takes fully qualified custom domains; "
-    "the generic validator rejects them until protocol/ makes an exception for this member.",
-)
 def test_custom_domain_fully_qualified(idp, pool_id):
+    # The model's DomainType pattern is a single label; Cognito takes fully qualified custom domains.
     idp.create_user_pool_domain(
         UserPoolId=pool_id, Domain="auth.example.com", CustomDomainConfig={"CertificateArn": CERT}
     )
+    described = idp.describe_user_pool_domain(Domain="auth.example.com")["DomainDescription"]
+    assert described["UserPoolId"] == pool_id
+
+
+def test_prefix_domain_is_one_label(idp, pool_id):
+    with pytest.raises(ClientError) as err:
+        idp.create_user_pool_domain(UserPoolId=pool_id, Domain="two.labels")
+    assert err.value.response["Error"]["Code"] == "InvalidParameterException"
 
 
 def test_pool_takes_one_prefix_and_one_custom_domain(idp, pool_id):

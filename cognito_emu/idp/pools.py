@@ -170,6 +170,10 @@ def delete_user_pool(env: Env, store: Store, pool_id: str) -> None:
             "The user pool cannot be deleted because deletion protection is activated. "
             "Deletion protection must be inactivated first."
         )
+    if pool.domains:
+        raise InvalidParameterException(
+            "User pool cannot be deleted. It has a domain configured that should be deleted first."
+        )
     env.state.remove_pool(pool)
 
 

@@ -226,3 +226,14 @@ def test_delete_custom_domain_keeps_prefix(idp, pool_id, emulator):
     pool = emulator.state.find_pool(pool_id)
     assert (pool.domain, pool.custom_domain) == ("keep-prefix", None)
     assert idp.describe_user_pool_domain(Domain="keep-prefix")["DomainDescription"]["Domain"] == "keep-prefix"
+
+
+def test_pool_with_a_domain_cannot_be_deleted(idp, pool_id):
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain="keeps-pool")
+    with pytest.raises(ClientError) as err:
+        idp.delete_user_pool(UserPoolId=pool_id)
+    assert err.value.response["Error"]["Message"] == (
+        "User pool cannot be deleted. It has a domain configured that should be deleted first."
+    )
+    idp.delete_user_pool_domain(UserPoolId=pool_id, Domain="keeps-pool")
+    idp.delete_user_pool(UserPoolId=pool_id)

@@ -116,8 +116,11 @@ class State:
 
     def counts(self) -> dict[str, int]:
         pools = [pool for store in self.stores.values() for pool in store.user_pools.values()]
+        identity_pools = [pool for store in self.stores.values() for pool in store.identity_pools.values()]
         return {
             "userPools": len(pools),
             "appClients": sum(len(pool.clients) for pool in pools),
             "users": sum(len(pool.users) for pool in pools),
+            "identityPools": len(identity_pools),
+            "identities": sum(len(pool.identities) for pool in identity_pools),
         }

@@ -49,14 +49,18 @@ def client_for(emulator: Emulator, account_key: str = "testing", region: str = "
 # -- health --------------------------------------------------------------------------------------
 
 
-def test_health(emulator, idp):
+def test_health(emulator, idp, identity):
     idp.create_user_pool(PoolName="a")
+    identity_pool = identity.create_identity_pool(IdentityPoolName="ids", AllowUnauthenticatedIdentities=True)
+    identity.get_id(IdentityPoolId=identity_pool["IdentityPoolId"])
     status, body, _ = request(emulator, "GET", "/_emu/health")
     assert status == 200
     assert body["status"] == "ok"
     assert body["version"] == __version__
     assert body["uptimeSeconds"] >= 0
     assert body["counts"]["userPools"] == 1
+    assert body["counts"]["identityPools"] == 1
+    assert body["counts"]["identities"] == 1
 
 
 # -- reset ---------------------------------------------------------------------------------------

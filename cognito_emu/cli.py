@@ -105,6 +105,22 @@ def _parser() -> argparse.ArgumentParser:
         help="apply this seed (YAML or JSON: user pools, clients, users, identity pools) at start and "
         "after every full reset [COGNITO_EMU_SEED]",
     )
+    serve.add_argument(
+        "--trigger",
+        action="append",
+        default=[],
+        metavar="ARN=TARGET",
+        help="run TARGET when a pool's LambdaConfig names ARN (or a function name); TARGET is "
+        "package.module:function, path/to/handler.py:handler, 'cmd:<command>' (event JSON on stdin, answer "
+        "on stdout) or an http:// URL (event POSTed). Repeatable [COGNITO_EMU_TRIGGERS, comma- or "
+        "newline-separated]",
+    )
+    serve.add_argument(
+        "--unmapped-triggers",
+        choices=["error", "skip"],
+        help="a trigger whose ARN has no target: fail with UnexpectedLambdaException (error) or skip it "
+        "with a warning [COGNITO_EMU_UNMAPPED_TRIGGERS] (default error)",
+    )
     export = commands.add_parser(
         "export",
         help="write a running emulator's state as a seed file (or a state export)",
@@ -152,6 +168,8 @@ def serve(args: argparse.Namespace) -> int:
             data_dir=args.data_dir,
             smtp=args.smtp,
             smtp_from=args.smtp_from,
+            triggers="\n".join(filter(None, [os.environ.get("COGNITO_EMU_TRIGGERS"), *args.trigger])) or None,
+            unmapped_triggers=args.unmapped_triggers,
         )
     except ValueError as exc:
         print(f"cognito-emu: {exc}", file=sys.stderr)

@@ -33,6 +33,12 @@ class Config:
     data_sync: str = "normal"
     # Check after every operation that the data dir holds exactly the memory state (slow; for tests).
     persist_verify: bool = False
+    # Lambda trigger targets, "ARN=TARGET" separated by commas or newlines (cognito_emu.triggers.registry).
+    triggers: str | None = None
+    # What a trigger whose ARN has no target does: "error" (UnexpectedLambdaException) or "skip" (a warning).
+    unmapped_triggers: str = "error"
+    # Seconds a trigger target may take before Cognito's UnexpectedLambdaException (Cognito waits 5).
+    trigger_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
@@ -51,6 +57,11 @@ class Config:
 def _coerce(name: str, raw: str) -> object:
     if name == "persist_verify":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "trigger_timeout":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"COGNITO_EMU_TRIGGER_TIMEOUT must be a number, got {raw!r}") from None
     if name in ("port", "bcrypt_rounds", "deterministic"):
         try:
             return int(raw)

@@ -14,6 +14,7 @@ from cognito_emu.idp import smtp
 from cognito_emu.idp.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
+from cognito_emu.triggers.registry import TriggerRegistry, parse_mappings
 from cognito_emu.web.app import Application
 
 
@@ -27,7 +28,20 @@ class Emulator:
         self.state = State()
         self.outbox = Outbox()
         self._deliver_mail(self.config)
-        self.env = Env(config=self.config, clock=self.clock, ids=self.ids, state=self.state, outbox=self.outbox)
+        # Lambda trigger targets (cognito_emu.triggers): --trigger / COGNITO_EMU_TRIGGERS, then register().
+        self.triggers = TriggerRegistry(
+            parse_mappings(self.config.triggers or ""),
+            unmapped=self.config.unmapped_triggers,
+            timeout=self.config.trigger_timeout,
+        )
+        self.env = Env(
+            config=self.config,
+            clock=self.clock,
+            ids=self.ids,
+            state=self.state,
+            outbox=self.outbox,
+            triggers=self.triggers,
+        )
         self.app = Application(self)
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -83,6 +97,8 @@ class Emulator:
             self.state.reset(account)
             if account is None:
                 self.outbox.clear()
+                # Trigger mappings are wiring and stay; the invocation log goes with the state.
+                self.triggers.clear_log()
                 self.clock.reset()
                 self.ids.reseed()
                 if self.config.seed:

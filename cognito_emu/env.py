@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cognito_emu.clock import Clock
@@ -10,6 +10,7 @@ from cognito_emu.config import Config
 from cognito_emu.idp.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
+from cognito_emu.triggers.registry import TriggerRegistry
 
 if TYPE_CHECKING:
     from cognito_emu.state.persistence import Persistence
@@ -24,3 +25,5 @@ class Env:
     outbox: Outbox
     # The data dir's store when --data-dir is set (cognito_emu.state.persistence); None keeps state in memory.
     persistence: Persistence | None = None
+    # ARN -> local target of the pools' Lambda triggers, and their invocation log (cognito_emu.triggers).
+    triggers: TriggerRegistry = field(default_factory=TriggerRegistry)

@@ -121,10 +121,6 @@ _IDENTITY_POOL_ID = re.compile(r"[\w-]+:[0-9a-f-]+")
 _REFERENCE = re.compile(r"\$\{(userPool|client):([^}]*)\}")
 _DEFAULT_STANDARD = {a.name: a for a in schema.standard_attributes()}
 
-TRIGGERS_UNSUPPORTED = (
-    "Lambda triggers are not supported yet: remove 'triggers' (a pool's LambdaConfig is stored and "
-    "echoed, but nothing is invoked)."
-)
 MFA_UNSUPPORTED = (
     "per-user MFA is not supported in seeds yet: the emulator's user model has no MFA settings to "
     "store it in; remove 'mfa' (the pool's 'mfaConfig' is supported)."
@@ -302,8 +298,10 @@ class _Applier:
         for key in doc:
             if key not in _TOP_KEYS:
                 raise SeedError(f"unknown key {key!r} (allowed: {', '.join(_TOP_KEYS)})", str(key))
-        if "triggers" in doc:
-            raise SeedError(TRIGGERS_UNSUPPORTED, "triggers")
+        # Lambda trigger targets, {ARN or function name: target} (cognito_emu.triggers.registry), at the
+        # top level or in a pool entry; registered once everything else is applied.
+        self.trigger_mappings: dict[str, str] = {}
+        self.triggers(doc, "")
         self.region = _expect(doc.get("region", self.env.config.region), str, "region", "a string")
         self.account = str(
             _expect(doc.get("account", self.env.config.account), (str, int), "account", "a string")
@@ -312,7 +310,25 @@ class _Applier:
             self.user_pool(entry, path)
         for path, entry in _entries(doc, "identityPools", ""):
             self.identity_pool(entry, path)
+        self.env.triggers.update(self.trigger_mappings)
         return self.counts
+
+    def triggers(self, entry: dict[str, Any], path: str) -> None:
+        from cognito_emu.triggers import invokers
+
+        mappings = entry.get("triggers")
+        if mappings is None:
+            return
+        trigger_path = _join(path, "triggers")
+        _expect(mappings, dict, trigger_path, "a mapping of Lambda ARN (or function name) to target")
+        for key, target in mappings.items():
+            item_path = _join(trigger_path, str(key))
+            _expect(target, str, item_path, "a target string")
+            try:
+                invokers.parse_target(target)
+            except ValueError as exc:
+                raise SeedError(str(exc), item_path) from None
+            self.trigger_mappings[str(key)] = target
 
     def store(self, entry: dict[str, Any], path: str) -> Store:
         region = _expect(entry.get("region", self.region), str, _join(path, "region"), "a string")
@@ -322,8 +338,7 @@ class _Applier:
     # -- user pools ------------------------------------------------------------------------------
 
     def user_pool(self, entry: dict[str, Any], path: str) -> None:
-        if "triggers" in entry:
-            raise SeedError(TRIGGERS_UNSUPPORTED, _join(path, "triggers"))
+        self.triggers(entry, path)
         params = _split(entry, input_node(IDP, "CreateUserPool"), _POOL_KEYS, path)
         _validate(IDP, "CreateUserPool", params, path)
         store = self.store(entry, path)

@@ -183,11 +183,14 @@ BAD_SEEDS = [
         "give only one of password, temporaryPassword",
     ),
     (
-        lambda d: d["userPools"][0].update(triggers={"PreSignUp": "arn:aws:lambda:us-east-1:1:function:f"}),
-        f"{POOL}.triggers",
-        "not supported yet",
+        lambda d: d["userPools"][0].update(
+            triggers={"arn:aws:lambda:us-east-1:1:function:f": "not a target"}
+        ),
+        f"{POOL}.triggers.arn:aws:lambda:us-east-1:1:function:f",
+        "not a trigger target: 'not a target'",
     ),
-    (lambda d: d.update(triggers={}), "triggers", "not supported yet"),
+    (lambda d: d.update(triggers=["f"]), "triggers", "expected a mapping of Lambda ARN"),
+    (lambda d: d.update(triggers={"f": 5}), "triggers.f", "expected a target string, got a number"),
     (
         lambda d: d["userPools"][0].update(Policies={"PasswordPolicy": {"MinimumLength": 200}}),
         POOL,
@@ -247,6 +250,25 @@ def test_bad_seed_names_path_and_reason(change: Any, path: str, reason: str) -> 
     assert caught.value.path == path
     assert reason in caught.value.reason
     assert str(caught.value).startswith(f"<seed>: {path}: ")
+
+
+def test_seed_maps_lambda_triggers() -> None:
+    document = base()
+    document["triggers"] = {"arn:aws:lambda:us-east-1:123456789012:function:pre": "cmd:node pre.js"}
+    document["userPools"][0]["triggers"] = {"post": "tests/triggers/handlers/post_confirmation.py:handler"}
+    emu = Emulator(Config(port=0))
+    emu.load_seed(document)
+    assert emu.triggers.mappings() == {
+        "arn:aws:lambda:us-east-1:123456789012:function:pre": "cmd:node pre.js",
+        "post": "tests/triggers/handlers/post_confirmation.py:handler",
+    }
+    # A failing seed registers none of its mappings.
+    bad = base()
+    bad["triggers"] = {"other": "cmd:true"}
+    bad["userPools"][0]["users"][0]["password"] = "short"
+    with pytest.raises(SeedError):
+        emu.load_seed(bad)
+    assert "other" not in emu.triggers.mappings()
 
 
 def test_a_failed_seed_leaves_nothing_behind() -> None:

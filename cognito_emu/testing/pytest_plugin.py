@@ -6,6 +6,8 @@
 ``cognito_identity``  boto3 ``cognito-identity`` client bound to that server
 ``cognito_clock``     the server's Clock (advance it to expire codes, sessions, tokens)
 ``cognito_outbox``    the server's Outbox: every email and SMS, e.g. ``cognito_outbox.last_code("alice")``
+``cognito_triggers``  the server's TriggerRegistry: ``cognito_triggers.register(arn, handler)``; mappings
+                      made in the test are dropped after it (those of the configuration stay)
 ``cognito_mock``      the in-process variant: an active ``mock_cognito`` yielding its fresh Emulator
 
 Every name is prefixed ``cognito_`` so a project's own ``emulator``/``idp`` fixtures keep theirs.
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from cognito_emu.clock import Clock
     from cognito_emu.emulator import Emulator
     from cognito_emu.idp.outbox import Outbox
+    from cognito_emu.triggers.registry import TriggerRegistry
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +73,13 @@ def cognito_clock(cognito_emulator: Emulator) -> Clock:
 @pytest.fixture
 def cognito_outbox(cognito_emulator: Emulator) -> Outbox:
     return cognito_emulator.outbox
+
+
+@pytest.fixture
+def cognito_triggers(cognito_emulator: Emulator) -> Iterator[TriggerRegistry]:
+    """The server's Lambda trigger registry; what the test maps is cleared after it."""
+    yield cognito_emulator.triggers
+    cognito_emulator.triggers.clear()
 
 
 @pytest.fixture

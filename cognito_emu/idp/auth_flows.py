@@ -34,6 +34,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import clients, directory, lockout, passwords, sessions, srp, tokens
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.triggers import custom_auth as triggers_custom_auth
 
 Outcome = dict[str, Any]
 
@@ -67,6 +68,13 @@ class AuthContext:
     # AuthParameters or ChallengeResponses, null values dropped (amazon-cognito-identity-js sends them).
     params: dict[str, str] = field(default_factory=dict)
     client_metadata: dict[str, str] = field(default_factory=dict)
+    # True for RespondToAuthChallenge / AdminRespondToAuthChallenge: only they pass ClientMetadata to
+    # PreTokenGeneration and the custom challenge triggers (API reference, InitiateAuth ClientMetadata).
+    responding: bool = False
+
+    def trigger_metadata(self) -> dict[str, str] | None:
+        """The ClientMetadata the sign-in's later triggers get: the answer's, none for InitiateAuth."""
+        return self.client_metadata if self.responding else None
 
     def required(self, name: str) -> str:
         value = self.params.get(name)
@@ -138,7 +146,12 @@ def after_password(ctx: AuthContext, user: User, previous: sessions.AuthSession 
 
 
 def authenticated(
-    ctx: AuthContext, user: User, *, auth_time: float | None = None, refresh_token: str | None = None
+    ctx: AuthContext,
+    user: User,
+    *,
+    auth_time: float | None = None,
+    refresh_token: str | None = None,
+    trigger_source: str | None = None,
 ) -> Outcome:
     result = tokens.authentication_result(
         ctx.env,
@@ -148,6 +161,8 @@ def authenticated(
         issuer=ctx.issuer,
         auth_time=auth_time,
         refresh_token=refresh_token,
+        trigger_source=trigger_source,
+        client_metadata=ctx.trigger_metadata(),
     )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
@@ -218,6 +233,13 @@ def srp_auth(ctx: AuthContext) -> Outcome:
     else:
         username, salt, verifier, user_id = user.username, user.srp_salt, user.srp_verifier, user.username
     session = sessions.open_session(ctx.env, ctx.client, username, PASSWORD_VERIFIER, signed_in_as=name)
+    return password_verifier_challenge(ctx, session, a_hex, salt, verifier, user_id)
+
+
+def password_verifier_challenge(
+    ctx: AuthContext, session: sessions.AuthSession, a_hex: str, salt: str, verifier: str, user_id: str
+) -> Outcome:
+    """The PASSWORD_VERIFIER challenge of ``session`` (USER_SRP_AUTH, or CUSTOM_AUTH after SRP_A)."""
     session.srp = srp.server_challenge(verifier, ctx.env.ids.token_bytes(32))
     session.srp_a = a_hex
     return {
@@ -266,7 +288,9 @@ def _check_refresh_secret_hash(ctx: AuthContext, user: User) -> None:
 
 
 def custom_auth(ctx: AuthContext) -> Outcome:
-    raise UnsupportedOperationException("cognito-emu does not implement the CUSTOM_AUTH flow yet.")
+    """CUSTOM_AUTH: USERNAME (and CHALLENGE_NAME=SRP_A with SRP_A to verify a password first); the
+    pool's DefineAuthChallenge / CreateAuthChallenge triggers decide the challenges."""
+    return triggers_custom_auth.start(ctx)
 
 
 def user_auth(ctx: AuthContext) -> Outcome:

@@ -30,6 +30,7 @@ from cognito_emu.idp.auth_flows import (
 )
 from cognito_emu.idp.models import User, UserStatus
 from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.triggers import custom_auth, token_generation
 
 _ATTRIBUTE_PREFIX = "userAttributes."
 
@@ -71,6 +72,8 @@ def password_verifier(ctx: AuthContext, session: AuthSession) -> Outcome:
         timestamp,
         signature,
     )
+    if session.custom_history is not None:
+        return custom_auth.password_answered(ctx, user, session, correct)
     if not correct:
         sessions.finish(session)
     password_checked(ctx, user, correct)
@@ -100,7 +103,12 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
     users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
     sessions.finish(session)
-    return authenticated(ctx, user)
+    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
+
+
+def custom_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
+    """CUSTOM_CHALLENGE: ANSWER, judged by the pool's VerifyAuthChallengeResponse trigger."""
+    return custom_auth.answer(ctx, session, _answering_user(ctx, session))
 
 
 Challenge = Callable[[AuthContext, AuthSession], Outcome]
@@ -108,11 +116,13 @@ Challenge = Callable[[AuthContext, AuthSession], Outcome]
 CHALLENGES: dict[str, Challenge] = {
     PASSWORD_VERIFIER: password_verifier,
     NEW_PASSWORD_REQUIRED: new_password,
+    custom_auth.CUSTOM_CHALLENGE: custom_challenge,
 }
 
 
 def respond(ctx: AuthContext, challenge_name: str, session_id: str | None) -> Outcome:
     """Check the session the answer belongs to, then hand it to the challenge's function."""
+    ctx.responding = True
     answer = CHALLENGES.get(challenge_name)
     if answer is None:
         raise UnsupportedOperationException(

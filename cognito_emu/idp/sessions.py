@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException
@@ -56,6 +57,12 @@ class AuthSession:
     secret_block: str | None = None
     # The name the user signed in with (alias, email, username): the answer's USERNAME may repeat it.
     signed_in_as: str | None = None
+    # CUSTOM_AUTH only (cognito_emu.triggers.custom_auth): the challenges answered so far, as the
+    # triggers' request.session lists them (None outside that flow), and the current custom challenge's
+    # privateChallengeParameters and challengeMetadata, which never leave the server.
+    custom_history: list[dict[str, Any]] | None = None
+    private_parameters: dict[str, Any] = field(default_factory=dict)
+    challenge_metadata: str | None = None
 
 
 def validity_seconds(client: AppClient) -> float:

@@ -25,6 +25,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
 from cognito_emu.idp import attributes, clients, directory, keys, memberships
 from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
+from cognito_emu.triggers import token_generation
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
@@ -247,11 +248,15 @@ def authentication_result(
     refresh_token: str | None = None,
     scope: str = ADMIN_SCOPE,
     device_key: str | None = None,
+    trigger_source: str | None = None,
+    client_metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """AuthenticationResultType for a sign-in, or for a refresh when ``refresh_token`` is given.
 
     A sign-in starts a session and returns a new RefreshToken. A refresh (the caller has run
     ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti and auth_time.
+    The pool's PreTokenGeneration trigger sees ``trigger_source`` (TokenGeneration_RefreshTokens for a
+    refresh, TokenGeneration_Authentication for a sign-in when not given) and ``client_metadata``.
     """
     now = env.clock.now()
     session: TokenSession | None = None
@@ -290,6 +295,12 @@ def authentication_result(
         jti=env.ids.uuid(),
         origin_jti=session.origin_jti,
         event_id=event_id,
+    )
+    if trigger_source is None:
+        refreshing = refresh_token is not None
+        trigger_source = token_generation.REFRESH_TOKENS if refreshing else token_generation.AUTHENTICATION
+    token_generation.customize(
+        env, pool, client, user, id_claims, access, trigger_source=trigger_source, client_metadata=client_metadata
     )
     result: dict[str, Any] = {
         "AccessToken": keys.sign(pool, access),

@@ -242,15 +242,17 @@ def test_flows_of_the_other_endpoint(idp, pool_id, client):
     assert error_of(excinfo) == ("InvalidParameterException", "Initiate Auth method not supported.")
 
 
-def test_custom_auth_is_not_implemented(idp, pool_id):
+def test_custom_auth_needs_a_define_auth_challenge_trigger(idp, pool_id):
+    # CUSTOM_AUTH itself is tested in tests/triggers/test_custom_auth.py.
     custom = make_client(idp, pool_id, ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
     with pytest.raises(ClientError) as excinfo:
         idp.initiate_auth(
             ClientId=custom["ClientId"], AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "a"}
         )
-    code, message = error_of(excinfo)
-    assert code == "UnsupportedOperationException"
-    assert "CUSTOM_AUTH" in message
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        "Custom auth lambda trigger is not configured for the user pool.",
+    )
 
 
 # -- client secrets --------------------------------------------------------------------------------

@@ -150,6 +150,12 @@ class Emulator:
 
         return totp.code(secret, self.clock.now() if at is None else at)
 
+    def decrypt_code(self, encrypted: str) -> str:
+        """The plain code (or temporary password) in a CustomEmailSender/CustomSMSSender ``request.code``."""
+        from cognito_emu.triggers.custom_senders import decrypt_code
+
+        return decrypt_code(encrypted)
+
     # -- server thread -------------------------------------------------------------------------
 
     @property

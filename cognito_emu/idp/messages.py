@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from cognito_emu.env import Env
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.outbox import Message
+from cognito_emu.triggers import custom_senders
 
 # Cognito's defaults when a pool sets no template (DescribeUserPool of a fresh pool shows none).
 DEFAULT_VERIFICATION_EMAIL = "Your verification code is {####}. "
@@ -75,6 +76,8 @@ def send_code(
     env: Env, pool: UserPool, user: User, attribute: str, code: str, reason: str, client_id: str | None = None
 ) -> dict[str, str]:
     """A verification-style code (sign-up, resend, attribute verification, password reset)."""
+    if custom_senders.deliver(env, pool, user, attribute, reason, code, client_id=client_id):
+        return delivery_details(attribute, user.attributes[attribute])
     settings = pool.settings
     template = settings.get("VerificationMessageTemplate") or {}
     link: str | None = None
@@ -98,6 +101,8 @@ def send_code(
 
 
 def send_invitation(env: Env, pool: UserPool, user: User, attribute: str, temporary_password: str) -> None:
+    if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", temporary_password):
+        return
     template = (pool.settings.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
     if attribute == "email":
         body = template.get("EmailMessage") or DEFAULT_INVITE_EMAIL

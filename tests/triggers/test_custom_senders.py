@@ -1,0 +1,217 @@
+"""CustomEmailSender / CustomSMSSender: the handler gets the encrypted code, the user confirms with it."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from trigger_support import arn, handler
+
+from cognito_emu.emulator import Emulator
+from cognito_emu.triggers import code_encryption, invokers
+from cognito_emu.triggers.custom_senders import CodeDecryptionError, decrypt_code
+from cognito_emu.triggers.registry import TriggerRegistry
+
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+PASSWORD = "Correct-horse-1"
+
+
+@pytest.fixture
+def seen(triggers: TriggerRegistry) -> list[dict[str, Any]]:
+    """sender_capture.py wired to both sender ARNs; the (event, decrypted code) pairs it saw."""
+    for name in ("sender-email", "sender-sms"):
+        triggers.register(arn(name), handler("sender_capture.py"))
+    module = triggers.loader.function(invokers.parse_target(handler("sender_capture.py"))).__globals__
+    module["SEEN"].clear()
+    return module["SEEN"]
+
+
+def make_pool(idp: Any, **settings: Any) -> tuple[str, str]:
+    lambda_config = {
+        "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": arn("sender-email")},
+        "CustomSMSSender": {"LambdaVersion": "V1_0", "LambdaArn": arn("sender-sms")},
+        "KMSKeyID": KMS_KEY,
+    }
+    settings.setdefault("AutoVerifiedAttributes", ["email"])
+    pool_id = idp.create_user_pool(PoolName="senders", LambdaConfig=lambda_config, **settings)["UserPool"][
+        "Id"
+    ]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="app",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    return pool_id, client_id
+
+
+def test_sign_up_code_goes_to_the_email_sender(
+    emulator: Emulator, idp: Any, seen: list[dict[str, Any]]
+) -> None:
+    pool_id, client_id = make_pool(idp)
+    answer = idp.sign_up(
+        ClientId=client_id,
+        Username="alice",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "alice@example.com"}],
+    )
+    assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    [item] = seen
+    event = item["event"]
+    assert event["triggerSource"] == "CustomEmailSender_SignUp"
+    assert event["userPoolId"] == pool_id
+    assert event["callerContext"]["clientId"] == client_id
+    assert event["request"]["type"] == "customEmailSenderRequestV1"
+    assert event["request"]["userAttributes"]["email"] == "alice@example.com"
+    encrypted = event["request"]["code"]
+    assert not encrypted.isdigit()
+    code = emulator.decrypt_code(encrypted)
+    assert code == item["code"] and code.isdigit()
+
+    [message] = emulator.outbox.messages(user_pool_id=pool_id)
+    assert (message.channel, message.destination, message.reason) == ("EMAIL", "alice@example.com", "SignUp")
+    assert message.code == code
+    assert message.body == f"delivered by CustomEmailSender {arn('sender-email')}"
+
+    idp.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode=code)
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="alice")
+    assert user["UserStatus"] == "CONFIRMED"
+
+
+def test_resend_and_forgot_password(emulator: Emulator, idp: Any, seen: list[dict[str, Any]]) -> None:
+    pool_id, client_id = make_pool(idp)
+    attributes = [{"Name": "email", "Value": "alice@example.com"}]
+    idp.sign_up(ClientId=client_id, Username="alice", Password=PASSWORD, UserAttributes=attributes)
+    idp.resend_confirmation_code(ClientId=client_id, Username="alice")
+    assert seen[-1]["event"]["triggerSource"] == "CustomEmailSender_ResendCode"
+    idp.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode=seen[-1]["code"])
+    idp.forgot_password(ClientId=client_id, Username="alice")
+    assert seen[-1]["event"]["triggerSource"] == "CustomEmailSender_ForgotPassword"
+    idp.confirm_forgot_password(
+        ClientId=client_id, Username="alice", ConfirmationCode=seen[-1]["code"], Password="Another-horse-2"
+    )
+    idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": "Another-horse-2"},
+    )
+
+
+def test_admin_create_user_temporary_password(
+    emulator: Emulator, idp: Any, seen: list[dict[str, Any]]
+) -> None:
+    pool_id, client_id = make_pool(idp)
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    [item] = seen
+    assert item["event"]["triggerSource"] == "CustomEmailSender_AdminCreateUser"
+    [message] = emulator.outbox.messages(user_pool_id=pool_id)
+    assert message.temporary_password == item["code"]
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": item["code"]},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+
+
+def test_sms_sender(emulator: Emulator, idp: Any, seen: list[dict[str, Any]]) -> None:
+    pool_id, client_id = make_pool(idp, AutoVerifiedAttributes=["phone_number"])
+    idp.sign_up(
+        ClientId=client_id,
+        Username="carol",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550100"}],
+    )
+    [item] = seen
+    assert item["event"]["triggerSource"] == "CustomSMSSender_SignUp"
+    assert item["event"]["request"]["type"] == "customSMSSenderRequestV1"
+    [message] = emulator.outbox.messages(user_pool_id=pool_id)
+    assert (message.channel, message.destination) == ("SMS", "+15555550100")
+    assert message.body == f"delivered by CustomSMSSender {arn('sender-sms')}"
+    idp.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode=item["code"])
+
+
+def test_without_a_sender_the_built_in_message_goes_out(
+    emulator: Emulator, idp: Any, seen: list[dict[str, Any]]
+) -> None:
+    pool_id = idp.create_user_pool(PoolName="plain", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app")["UserPoolClient"][
+        "ClientId"
+    ]
+    idp.sign_up(
+        ClientId=client_id,
+        Username="dave",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "dave@example.com"}],
+    )
+    assert seen == []
+    [message] = emulator.outbox.messages(user_pool_id=pool_id)
+    assert message.body.startswith("Your verification code is")
+
+
+def test_sender_failure_fails_the_operation(idp: Any, triggers: TriggerRegistry) -> None:
+    from botocore.exceptions import ClientError
+
+    def broken(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise RuntimeError("mail server down")
+
+    triggers.register(arn("sender-email"), broken)
+    _, client_id = make_pool(idp)
+    with pytest.raises(ClientError) as excinfo:
+        idp.sign_up(
+            ClientId=client_id,
+            Username="erin",
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": "erin@example.com"}],
+        )
+    assert excinfo.value.response["Error"]["Code"] == "UserLambdaValidationException"
+
+
+# -- the encryption ------------------------------------------------------------------------------------
+
+
+def test_encryption_sdk_message_readable_with_a_raw_aes_key(emulator: Emulator) -> None:
+    pytest.importorskip("aws_encryption_sdk")
+    import aws_encryption_sdk
+    from aws_encryption_sdk.identifiers import CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
+    from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
+    from aws_encryption_sdk.key_providers.raw import RawMasterKeyProvider
+
+    encrypted = code_encryption.encrypt_code(emulator.env, "us-east-1_pool", KMS_KEY, "424242")
+
+    class Keys(RawMasterKeyProvider):  # what a handler would write with the Encryption SDK
+        provider_id = code_encryption.PROVIDER_ID
+
+        def _get_raw_key(self, key_id: bytes) -> WrappingKey:
+            return WrappingKey(
+                wrapping_algorithm=WrappingAlgorithm.AES_256_GCM_IV12_TAG16_NO_PADDING,
+                wrapping_key=code_encryption.wrapping_key(key_id.decode()),
+                wrapping_key_type=EncryptionKeyType.SYMMETRIC,
+            )
+
+    keys = Keys()
+    keys.add_master_key(KMS_KEY.encode())
+    sdk = aws_encryption_sdk.EncryptionSDKClient(
+        commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+    )
+    plaintext, header = sdk.decrypt(source=base64.b64decode(encrypted), key_provider=keys)
+    assert plaintext == b"424242"
+    assert header.encryption_context["userpool-id"] == "us-east-1_pool"
+    assert decrypt_code(encrypted) == "424242"
+
+
+def test_envelope_without_the_sdk(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code_encryption, "sdk_available", lambda: False)
+    encrypted = code_encryption.encrypt_code(emulator.env, "us-east-1_pool", KMS_KEY, "135790")
+    assert base64.b64decode(encrypted).startswith(b"CEMU1")
+    assert decrypt_code(encrypted) == "135790"
+    tampered = base64.b64encode(base64.b64decode(encrypted)[:-1] + b"\x00").decode()
+    with pytest.raises(CodeDecryptionError):
+        decrypt_code(tampered)
+    with pytest.raises(CodeDecryptionError):
+        decrypt_code("not base64!")

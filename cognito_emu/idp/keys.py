@@ -13,6 +13,7 @@ from the seeded generator with ``cryptography``, so ``--deterministic`` does not
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -118,10 +119,43 @@ def sign(pool: UserPool, claims: dict[str, Any], headers: dict[str, Any] | None 
     )
 
 
+# Decoding a token is a pure function of its text (and, verified, of the key): the results are
+# cached, so a client presenting the same access token again (GetUser, ...) costs a dict lookup
+# instead of PyJWT's parse and an RSA verification. Only successful decodes are cached; callers get
+# a deep copy. The time, issuer and audience checks below run on every call.
+_DECODED_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=_DECODED_CACHE_SIZE)
+def _header(token: str | bytes) -> dict[str, Any]:
+    header: dict[str, Any] = jwt.get_unverified_header(token)
+    return header
+
+
+@lru_cache(maxsize=_DECODED_CACHE_SIZE)
+def _unverified(token: str | bytes) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    return claims
+
+
+@lru_cache(maxsize=_DECODED_CACHE_SIZE)
+def _verified(pem: str, token: str | bytes) -> dict[str, Any]:
+    """PyJWT's RS256 decode of ``token`` with the public half of ``pem`` (no time checks)."""
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        _private_key(pem).public_key(),
+        algorithms=[ALGORITHM],
+        options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False},
+    )
+    return claims
+
+
 def unverified_claims(token: str) -> dict[str, Any]:
     """The claims of a token without any check: only for finding the pool that must then verify it."""
+    if not isinstance(token, (str, bytes)):
+        raise InvalidToken("malformed")
     try:
-        return jwt.decode(token, options={"verify_signature": False})
+        return copy.deepcopy(_unverified(token))
     except jwt.PyJWTError as exc:
         raise InvalidToken("malformed") from exc
 
@@ -141,19 +175,16 @@ def verify(
     host's) and only when given. ``issuer`` / ``audience`` are checked when given (``audience``
     against ``aud`` or, for access tokens, ``client_id``).
     """
+    if not isinstance(token, (str, bytes)):
+        raise InvalidToken("malformed")
     try:
-        header = jwt.get_unverified_header(token)
+        header = _header(token)
     except jwt.PyJWTError as exc:
         raise InvalidToken("malformed") from exc
     if header.get("alg") != ALGORITHM or header.get("kid") != kid(pool):
         raise InvalidToken("unknown key")
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            public_key(pool),
-            algorithms=[ALGORITHM],
-            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False},
-        )
+        claims = copy.deepcopy(_verified(ensure_signing_key(pool), token))
     except jwt.PyJWTError as exc:
         raise InvalidToken("bad signature") from exc
     if issuer is not None and claims.get("iss") != issuer:

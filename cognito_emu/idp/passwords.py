@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import string
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import bcrypt
@@ -138,12 +140,32 @@ _BCRYPT_ALPHABET = str.maketrans(
 )
 
 
-def hash_password(env: Env, password: str) -> str:
-    """bcrypt at ``env.config.bcrypt_rounds`` (clamped to bcrypt's 4..31), salt drawn from ``env.ids``."""
+def _bcrypt_salt(env: Env) -> bytes:
+    """A bcrypt salt at ``env.config.bcrypt_rounds`` (clamped to bcrypt's 4..31), drawn from ``env.ids``."""
     rounds = min(max(int(env.config.bcrypt_rounds), 4), 31)
     salt_chars = base64.b64encode(env.ids.token_bytes(16)).decode()[:22].translate(_BCRYPT_ALPHABET)
-    salt = f"$2b${rounds:02d}${salt_chars}".encode()
+    return f"$2b${rounds:02d}${salt_chars}".encode()
+
+
+def _hashpw(password: str, salt: bytes) -> str:
     return bcrypt.hashpw(_prehash(password), salt).decode()
+
+
+def hash_password(env: Env, password: str) -> str:
+    """bcrypt at ``env.config.bcrypt_rounds`` (clamped to bcrypt's 4..31), salt drawn from ``env.ids``."""
+    return _hashpw(password, _bcrypt_salt(env))
+
+
+_helper: ThreadPoolExecutor | None = None
+_helper_lock = threading.Lock()
+
+
+def _helper_pool() -> ThreadPoolExecutor:
+    global _helper
+    with _helper_lock:
+        if _helper is None:
+            _helper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cognito-emu-srp")
+        return _helper
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
@@ -187,11 +209,21 @@ def set_password(env: Env, pool: UserPool, user: User, password: str, *, tempora
     expiry from TemporaryPasswordValidityDays. The user's status is the caller's to set.
     """
     now = env.clock.now()
-    password_hash = hash_password(env, password)
+    # Both salts are drawn first, in this order (--deterministic replays them). The SRP verifier
+    # (pure-Python maths, holds the GIL) is computed on a helper thread while this one runs bcrypt,
+    # which releases the GIL: a password costs about the larger of the two instead of their sum.
+    # (This way round, the helper gets the GIL as soon as bcrypt lets it go; the other way round it
+    # would wait for the interpreter's switch interval and the two would run one after the other.)
+    bcrypt_salt = _bcrypt_salt(env)
     salt = srp.new_salt(env)
+    verifying = _helper_pool().submit(
+        srp.make_verifier, srp.pool_name(pool.id), user.username, password, salt
+    )
+    password_hash = _hashpw(password, bcrypt_salt)
+    verifier = verifying.result()
     user.password_hash = password_hash
     user.srp_salt = salt
-    user.srp_verifier = srp.make_verifier(srp.pool_name(pool.id), user.username, password, salt)
+    user.srp_verifier = verifier
     user.password_changed = now
     user.modified = now
     user.password_history.append(password_hash)

@@ -77,6 +77,47 @@ def _hash_hex(hex_text: str) -> int:
 K = _hash_hex(pad_hex(N) + pad_hex(G))
 
 
+# g^e mod N with a fixed base: a table of g^(d * 2^(6i)) mod N for every 6-bit digit d of window i
+# turns the 256-bit exponents used here (x, b) into ~43 multiplications instead of pow()'s ~300
+# (about 0.8 ms instead of 4 ms for a 3072-bit N). Built on first use (~50 ms, ~1 MB).
+_WINDOW_BITS = 6
+_TABLE_BITS = 256
+_g_table: list[list[int]] | None = None
+
+
+def _build_g_table() -> list[list[int]]:
+    rows: list[list[int]] = []
+    base = G
+    for _ in range(-(-_TABLE_BITS // _WINDOW_BITS)):
+        row = [1]
+        for _ in range((1 << _WINDOW_BITS) - 1):
+            row.append(row[-1] * base % N)
+        rows.append(row)
+        base = row[-1] * base % N
+    return rows
+
+
+def g_pow(exponent: int) -> int:
+    """``pow(G, exponent, N)`` for a non-negative exponent, fast for exponents up to 256 bits."""
+    global _g_table
+    if exponent < 0 or exponent.bit_length() > _TABLE_BITS:
+        return pow(G, exponent, N)
+    table = _g_table
+    if table is None:
+        # A race only builds the same table twice; the assignment is atomic.
+        table = _g_table = _build_g_table()
+    mask = (1 << _WINDOW_BITS) - 1
+    result = 1
+    for row in table:
+        if not exponent:
+            break
+        digit = exponent & mask
+        if digit:
+            result = result * row[digit] % N
+        exponent >>= _WINDOW_BITS
+    return result
+
+
 def _x(realm: str, user: str, password: str, salt_hex: str) -> int:
     inner = hashlib.sha256(f"{realm}{user}:{password}".encode()).hexdigest()
     return _hash_hex(pad_hex(int(salt_hex, 16)) + inner)
@@ -98,7 +139,7 @@ def make_verifier(realm: str, user: str, password: str, salt_hex: str) -> str:
     For a user: ``realm`` is the pool name (the part of the pool id after ``_``) and ``user`` the
     internal username (USER_ID_FOR_SRP).
     """
-    return pad_hex(pow(G, _x(realm, user, password, salt_hex), N))
+    return pad_hex(g_pow(_x(realm, user, password, salt_hex)))
 
 
 def pool_name(user_pool_id: str) -> str:
@@ -118,7 +159,7 @@ def server_challenge(verifier_hex: str, b_random: bytes) -> ServerChallenge:
     """``B = k*v + g^b mod N`` for a secret ``b`` taken from ``b_random`` (e.g. ``env.ids.token_bytes(32)``)."""
     v = int(verifier_hex, 16)
     b = int.from_bytes(b_random, "big") % N or 1
-    big_b = (K * v + pow(G, b, N)) % N
+    big_b = (K * v + g_pow(b)) % N
     if big_b == 0:  # would need g^b == -k*v mod N; never in practice, but never send 0
         raise ValueError("SRP B is zero; draw another b")
     return ServerChallenge(big_b=format(big_b, "x"), small_b=format(b, "x"))

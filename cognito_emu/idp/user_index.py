@@ -15,7 +15,15 @@ if TYPE_CHECKING:
     from cognito_emu.idp.models import User
 
 # Attributes ListUsers can filter on besides "username", "status" and "cognito:user_status".
-SEARCHABLE_ATTRIBUTES = ("email", "phone_number", "name", "given_name", "family_name", "preferred_username", "sub")
+SEARCHABLE_ATTRIBUTES = (
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "sub",
+)
 
 
 def searchable_values(user: User) -> dict[str, str]:
@@ -28,27 +36,46 @@ def searchable_values(user: User) -> dict[str, str]:
 
 @dataclass(slots=True)
 class _Ordered:
-    """(folded value, user key) pairs, sorted on demand: bulk loads stay linear."""
+    """(value, user key) pairs kept sorted: bulk loads stay linear, single changes stay cheap.
+
+    Additions that keep the order are appended; others wait in ``pending`` until the next read,
+    which inserts a few of them by bisection or, after a bulk load, sorts once.
+    """
 
     pairs: list[tuple[str, str]] = field(default_factory=list)
-    dirty: bool = False
+    pending: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, pair: tuple[str, str]) -> None:
-        self.pairs.append(pair)
-        self.dirty = True
+        if not self.pending and (not self.pairs or pair > self.pairs[-1]):
+            self.pairs.append(pair)
+        else:
+            self.pending.append(pair)
+
+    def _settle(self) -> None:
+        pending = self.pending
+        if not pending:
+            return
+        if len(pending) * 16 < len(self.pairs):
+            for pair in pending:
+                bisect.insort(self.pairs, pair)
+        else:
+            self.pairs.extend(pending)
+            self.pairs.sort()
+        self.pending = []
+
+    def sorted_pairs(self) -> list[tuple[str, str]]:
+        """Every pair in order (the index's own list: do not change it)."""
+        self._settle()
+        return self.pairs
 
     def discard(self, pair: tuple[str, str]) -> None:
-        if self.dirty:
-            self.pairs.sort()
-            self.dirty = False
+        self._settle()
         position = bisect.bisect_left(self.pairs, pair)
         if position < len(self.pairs) and self.pairs[position] == pair:
             del self.pairs[position]
 
     def starting_with(self, prefix: str) -> set[str]:
-        if self.dirty:
-            self.pairs.sort()
-            self.dirty = False
+        self._settle()
         found: set[str] = set()
         for position in range(bisect.bisect_left(self.pairs, (prefix, "")), len(self.pairs)):
             value, key = self.pairs[position]
@@ -71,10 +98,13 @@ class UserIndex:
     # what each user is indexed under, so removal needs no recomputation
     indexed: dict[str, dict[str, str]] = field(default_factory=dict)
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # (username as stored, user key) in ListUsers' order, so an unfiltered page never sorts the pool
+    by_username: _Ordered = field(default_factory=_Ordered)
 
     def add(self, key: str, user: User, aliases: list[tuple[str, str]]) -> None:
         """Index ``user``; ``aliases`` are the (attribute, value) pairs it may sign in with."""
         self.by_sub[user.sub] = key
+        self.by_username.add((user.username, key))
         values = {name: value.casefold() for name, value in searchable_values(user).items()}
         self.indexed[key] = values
         for name, folded in values.items():
@@ -87,6 +117,7 @@ class UserIndex:
     def remove(self, key: str, user: User) -> None:
         if self.by_sub.get(user.sub) == key:
             del self.by_sub[user.sub]
+        self.by_username.discard((user.username, key))
         for name, folded in self.indexed.pop(key, {}).items():
             keys = self.exact[name][folded]
             keys.discard(key)
@@ -103,6 +134,10 @@ class UserIndex:
     def find_prefix(self, attribute: str, prefix: str) -> set[str]:
         ordered = self.ordered.get(attribute)
         return ordered.starting_with(prefix.casefold()) if ordered else set()
+
+    def in_username_order(self) -> list[tuple[str, str]]:
+        """(username, user key) of every user, sorted by username (the index's own list: read only)."""
+        return self.by_username.sorted_pairs()
 
     def alias_owner(self, attribute: str, value: str) -> str | None:
         return self.by_alias.get((attribute, value.casefold()))

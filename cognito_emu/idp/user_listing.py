@@ -10,6 +10,10 @@ from cognito_emu.idp.user_index import searchable_values
 from cognito_emu.protocol.pagination import paginate
 
 
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
+
+
 def list_users(
     pool: UserPool,
     filter_text: str | None,
@@ -23,14 +27,15 @@ def list_users(
             raise InvalidParameterException(f"One or more requested attributes do not exist: {unknown[0]}")
     condition = parse_filter(filter_text or "", case_sensitive_usernames=directory.case_sensitive(pool))
     if condition is None:
-        keys = list(pool.users)
-    else:
-        # The index folds case; the condition then decides exactly on the few candidates.
-        lookup = pool.index.find_prefix if condition.is_prefix else pool.index.find_exact
-        keys = [
-            key
-            for key in lookup(condition.attribute, condition.value)
-            if condition.matches(searchable_values(pool.users[key]).get(condition.attribute))
-        ]
+        # The index keeps (username, key) sorted: page through it instead of sorting every user.
+        pairs, next_token = paginate(pool.index.in_username_order(), key=_first, limit=limit, token=token)
+        return [pool.users[key] for _, key in pairs], next_token
+    # The index folds case; the condition then decides exactly on the few candidates.
+    lookup = pool.index.find_prefix if condition.is_prefix else pool.index.find_exact
+    keys = [
+        key
+        for key in lookup(condition.attribute, condition.value)
+        if condition.matches(searchable_values(pool.users[key]).get(condition.attribute))
+    ]
     found = sorted((pool.users[key] for key in keys), key=lambda user: user.username)
     return paginate(found, key=lambda user: user.username, limit=limit, token=token)

@@ -34,7 +34,10 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import clients, directory, lockout, passwords, sessions, srp, tokens
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers import custom_auth as triggers_custom_auth
+from cognito_emu.triggers import migration
+from cognito_emu.triggers.events import TriggerInput
 
 Outcome = dict[str, Any]
 
@@ -65,6 +68,8 @@ class AuthContext:
     # The token issuer (``tokens.issuer``), computed by the handler from the URL the client called.
     issuer: str
     admin: bool
+    # The caller's User-Agent (the triggers' callerContext.awsSdkVersion).
+    user_agent: str = ""
     # AuthParameters or ChallengeResponses, null values dropped (amazon-cognito-identity-js sends them).
     params: dict[str, str] = field(default_factory=dict)
     client_metadata: dict[str, str] = field(default_factory=dict)
@@ -81,6 +86,11 @@ class AuthContext:
         if not value:
             raise InvalidParameterException(f"Missing required parameter {name}")
         return value
+
+
+def trigger_input(ctx: AuthContext) -> TriggerInput:
+    """What the sign-in hands its Lambda triggers: ClientMetadata (PreAuthentication's validationData)."""
+    return TriggerInput(client_metadata=dict(ctx.client_metadata), user_agent=ctx.user_agent)
 
 
 def clean(params: dict[str, Any] | None) -> dict[str, str]:
@@ -153,6 +163,11 @@ def authenticated(
     refresh_token: str | None = None,
     trigger_source: str | None = None,
 ) -> Outcome:
+    if refresh_token is None:
+        # PostAuthentication_Authentication after every sign-in (not a refresh); its error fails it.
+        authentication_triggers.post_authentication(
+            ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=trigger_input(ctx)
+        )
     result = tokens.authentication_result(
         ctx.env,
         ctx.pool,
@@ -208,11 +223,69 @@ def password_auth(ctx: AuthContext) -> Outcome:
     clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     user = user_for_sign_in(ctx.pool, name)
     if user is None:
+        migrated = migrate_at_sign_in(ctx, name, password)
+        if migrated is not None:
+            return after_password(ctx, migrated)
+        user = user_for_sign_in(ctx.pool, name)
+    if user is None:
+        if prevents_existence_errors(ctx.client):
+            pre_authentication(ctx, name, None)
         raise unknown_user(ctx)
+    user = pre_authentication(ctx, name, user)
     check_can_sign_in(user)
     lockout.check(ctx.env, user)
     password_checked(ctx, user, passwords.verify_password(user.password_hash, password))
     return after_password(ctx, user)
+
+
+def pre_authentication(ctx: AuthContext, name: str, user: User | None) -> User:
+    """Run the PreAuthentication trigger (its error blocks the sign-in); the user, looked up again
+    since the state lock was released while the trigger ran (gone meanwhile: an unknown user)."""
+    authentication_triggers.pre_authentication(
+        ctx.env,
+        ctx.pool,
+        username=name,
+        user=user,
+        client_id=ctx.client.client_id,
+        trigger_input=trigger_input(ctx),
+    )
+    found = user_for_sign_in(ctx.pool, name) if user is not None else None
+    if found is None:
+        raise unknown_user(ctx)
+    return found
+
+
+def migrate_at_sign_in(ctx: AuthContext, name: str, password: str) -> User | None:
+    """UserMigration_Authentication for a name nobody has: the migrated user, created with this
+    password (PasswordResetRequiredException when the handler answers RESET_REQUIRED), or None."""
+    from cognito_emu.idp import users
+
+    migrated = migration.migrate_user(
+        ctx.env,
+        ctx.pool,
+        "UserMigration_Authentication",
+        username=name,
+        password=password,
+        client_id=ctx.client.client_id,
+        trigger_input=trigger_input(ctx),
+    )
+    if migrated is None or user_for_sign_in(ctx.pool, name) is not None:
+        # No trigger, or someone created the user while the trigger ran: sign in as usual.
+        return None
+    status = UserStatus.RESET_REQUIRED if migrated.final_status == "RESET_REQUIRED" else UserStatus.CONFIRMED
+    user = users.create_user(
+        ctx.env,
+        ctx.pool,
+        name,
+        migrated.attributes,
+        status=status,
+        exists_message="User already exists",
+        force_alias=migrated.force_alias,
+    )
+    passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
+    if status == UserStatus.RESET_REQUIRED:
+        raise PasswordResetRequiredException(RESET_REQUIRED)
+    return user
 
 
 def srp_auth(ctx: AuthContext) -> Outcome:
@@ -226,6 +299,11 @@ def srp_auth(ctx: AuthContext) -> Outcome:
         raise unknown_user(ctx)
     if user is not None:
         check_can_sign_in(user)
+    if user is not None or prevents_existence_errors(ctx.client):
+        try:
+            user = pre_authentication(ctx, name, user)
+        except (NotAuthorizedException, UserNotFoundException):
+            user = None  # no such user (or gone meanwhile): the decoy answers
     if user is None or not user.srp_verifier or not user.srp_salt:
         # A decoy: the same shape as a real challenge, answered by "Incorrect username or password.".
         username, salt, verifier = None, srp.new_salt(ctx.env), srp.new_salt(ctx.env)

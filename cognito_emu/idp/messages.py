@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from cognito_emu.env import Env
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.outbox import Message
-from cognito_emu.triggers import custom_senders
+from cognito_emu.triggers import custom_message, custom_senders
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 # Cognito's defaults when a pool sets no template (DescribeUserPool of a fresh pool shows none).
 DEFAULT_VERIFICATION_EMAIL = "Your verification code is {####}. "
@@ -73,7 +74,15 @@ def _fill(template: str, code: str, username: str) -> str:
 
 
 def send_code(
-    env: Env, pool: UserPool, user: User, attribute: str, code: str, reason: str, client_id: str | None = None
+    env: Env,
+    pool: UserPool,
+    user: User,
+    attribute: str,
+    code: str,
+    reason: str,
+    client_id: str | None = None,
+    *,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> dict[str, str]:
     """A verification-style code (sign-up, resend, attribute verification, password reset)."""
     if custom_senders.deliver(env, pool, user, attribute, reason, code, client_id=client_id):
@@ -96,11 +105,26 @@ def send_code(
     else:
         body = template.get("SmsMessage") or settings.get("SmsVerificationMessage") or DEFAULT_VERIFICATION_SMS
         subject = None
+    # The CustomMessage trigger may replace the subject and message (cognito_emu.triggers.custom_message).
+    subject, body = custom_message.customize(
+        env, pool, user, attribute, reason, subject, body, client_id=client_id, trigger_input=trigger_input
+    )
+    if custom_message.has_link_placeholder(body) and reason in custom_message.LINK_SOURCES:
+        link = link or _confirmation_link(pool, user, code, client_id)
+        body = _replace_link(body, link)
     _record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code, link=link)
     return delivery_details(attribute, user.attributes[attribute])
 
 
-def send_invitation(env: Env, pool: UserPool, user: User, attribute: str, temporary_password: str) -> None:
+def send_invitation(
+    env: Env,
+    pool: UserPool,
+    user: User,
+    attribute: str,
+    temporary_password: str,
+    *,
+    trigger_input: TriggerInput = NO_INPUT,
+) -> None:
     if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", temporary_password):
         return
     template = (pool.settings.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
@@ -110,6 +134,9 @@ def send_invitation(env: Env, pool: UserPool, user: User, attribute: str, tempor
     else:
         body = template.get("SMSMessage") or DEFAULT_INVITE_SMS
         subject = None
+    subject, body = custom_message.customize(
+        env, pool, user, attribute, "AdminCreateUser", subject, body, client_id=None, trigger_input=trigger_input
+    )
     _record(
         env,
         pool,

@@ -30,6 +30,9 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import codes, directory, messages, passwords, pools, users
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.triggers import migration
+from cognito_emu.triggers import sign_up as sign_up_triggers
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 USER_NOT_FOUND = "Username/client id combination not found."
 # ForgotPassword for a user still holding a temporary password (AdminCreateUser): the answer seen in
@@ -95,10 +98,16 @@ def verification_preference(pool: UserPool) -> list[str]:
     return [attribute for attribute in ("phone_number", "email") if attribute in auto]
 
 
-def forgot_password(env: Env, pool: UserPool, client: AppClient, username: str) -> dict[str, str]:
-    """Send a reset code to the user's verified channel; the user's status does not change."""
+def forgot_password(
+    env: Env, pool: UserPool, client: AppClient, username: str, trigger_input: TriggerInput = NO_INPUT
+) -> dict[str, str]:
+    """Send a reset code to the user's verified channel; the user's status does not change.
+
+    For a name nobody has, a UserMigration trigger may bring the user in first (RESET_REQUIRED)."""
     prevent = prevents_existence_errors(client)
     user = find_user(pool, username)
+    if user is None:
+        user = _migrate_for_reset(env, pool, client, username, trigger_input)
     if user is None or not user.enabled:
         if prevent:
             return simulated_delivery(pool, username, recovery_preference(pool))
@@ -109,11 +118,47 @@ def forgot_password(env: Env, pool: UserPool, client: AppClient, username: str) 
         if prevent:
             return simulated_delivery(pool, username, recovery_preference(pool))
         raise InvalidParameterException(users.NO_RECOVERY_CHANNEL)
-    return users.send_reset_code(env, pool, user, "ForgotPassword", client.client_id)
+    return users.send_reset_code(env, pool, user, "ForgotPassword", client.client_id, trigger_input)
+
+
+def _migrate_for_reset(
+    env: Env, pool: UserPool, client: AppClient, username: str, trigger_input: TriggerInput
+) -> User | None:
+    """UserMigration_ForgotPassword: the user the handler describes, created RESET_REQUIRED, or None."""
+    migrated = migration.migrate_user(
+        env,
+        pool,
+        "UserMigration_ForgotPassword",
+        username=username,
+        password=None,
+        client_id=client.client_id,
+        trigger_input=trigger_input,
+    )
+    if migrated is None:
+        return None
+    # The lock was released while the handler ran: someone may have created the user meanwhile.
+    existing = find_user(pool, username)
+    if existing is not None:
+        return existing
+    return users.create_user(
+        env,
+        pool,
+        username,
+        migrated.attributes,
+        status=UserStatus.RESET_REQUIRED,
+        exists_message="User already exists",
+        force_alias=migrated.force_alias,
+    )
 
 
 def confirm_forgot_password(
-    env: Env, pool: UserPool, client: AppClient, username: str, code: str, password: str
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    username: str,
+    code: str,
+    password: str,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> User:
     """Check the new password (policy and history), redeem the code, set the password for good.
 
@@ -129,4 +174,12 @@ def confirm_forgot_password(
     codes.redeem(env, user, codes.FORGOT_PASSWORD, code)
     passwords.set_password(env, pool, user, password, temporary=False)
     users.set_status(env, pool, user, UserStatus.CONFIRMED)
+    sign_up_triggers.post_confirmation(
+        env,
+        pool,
+        user,
+        "PostConfirmation_ConfirmForgotPassword",
+        client_id=client.client_id,
+        trigger_input=trigger_input,
+    )
     return user

@@ -15,6 +15,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
 from cognito_emu.idp import attributes, codes, messages, passwords, pools, tokens, users
 from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 INCORRECT_PASSWORD = "Incorrect username or password."
 UPDATE_REASON = "UpdateUserAttribute"
@@ -34,7 +35,14 @@ def _verify_before_update(pool: UserPool) -> list[str]:
 
 
 def _send_code(
-    env: Env, pool: UserPool, user: User, attribute: str, value: str, reason: str, client: AppClient
+    env: Env,
+    pool: UserPool,
+    user: User,
+    attribute: str,
+    value: str,
+    reason: str,
+    client: AppClient,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> dict[str, str]:
     """A verification code for ``attribute`` sent to ``value`` (a pending value is not on the user yet)."""
     code = codes.issue(env, user, codes.verify_purpose(attribute))
@@ -43,11 +51,18 @@ def _send_code(
         if user.attributes.get(attribute) == value
         else replace(user, attributes={**user.attributes, attribute: value})
     )
-    return messages.send_code(env, pool, recipient, attribute, code, reason, client.client_id)
+    return messages.send_code(
+        env, pool, recipient, attribute, code, reason, client.client_id, trigger_input=trigger_input
+    )
 
 
 def update_attributes(
-    env: Env, pool: UserPool, client: AppClient, user: User, updates: dict[str, str]
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    updates: dict[str, str],
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> list[dict[str, str]]:
     """UpdateUserAttributes; returns CodeDeliveryDetailsList."""
     attributes.check_update(pool, user, updates, client)
@@ -66,12 +81,12 @@ def update_attributes(
     deliveries: list[dict[str, str]] = []
     for name, value in pending.items():
         user.pending_attributes[name] = value
-        deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client))
+        deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
     for name in attributes.VERIFIED_FLAGS:
         value = direct.get(name)
         verified_given = direct.get(attributes.VERIFIED_FLAGS[name]) == "true"
         if value and name in auto_verified and not verified_given:
-            deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client))
+            deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
     return deliveries
 
 
@@ -94,14 +109,14 @@ def _verifiable(attribute: str) -> None:
 
 
 def send_verification_code(
-    env: Env, pool: UserPool, client: AppClient, user: User, attribute: str
+    env: Env, pool: UserPool, client: AppClient, user: User, attribute: str, trigger_input: TriggerInput = NO_INPUT
 ) -> dict[str, str]:
     """GetUserAttributeVerificationCode: to the pending value when one waits, else the current one."""
     _verifiable(attribute)
     value = user.pending_attributes.get(attribute) or user.attributes.get(attribute)
     if not value:
         raise InvalidParameterException(f"The user has no {attribute} to verify.")
-    return _send_code(env, pool, user, attribute, value, VERIFY_REASON, client)
+    return _send_code(env, pool, user, attribute, value, VERIFY_REASON, client, trigger_input)
 
 
 def verify_attribute(env: Env, pool: UserPool, user: User, attribute: str, code: str) -> None:

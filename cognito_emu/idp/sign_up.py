@@ -21,9 +21,12 @@ from cognito_emu.errors import (
     CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
+    UsernameExistsException,
 )
 from cognito_emu.idp import attributes, codes, directory, messages, passwords, pools, recovery, users
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.triggers import sign_up as sign_up_triggers
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 SIGN_UP_NOT_PERMITTED = "SignUp is not permitted for this user pool"
 USERNAME_EXISTS = "User already exists"
@@ -51,14 +54,14 @@ def confirmation_channel(pool: UserPool, user: User) -> str | None:
 
 
 def send_confirmation_code(
-    env: Env, pool: UserPool, user: User, reason: str, client_id: str
+    env: Env, pool: UserPool, user: User, reason: str, client_id: str, trigger_input: TriggerInput = NO_INPUT
 ) -> dict[str, str] | None:
     """Issue a new SIGN_UP code (replacing any earlier one) and send it; None when there is no channel."""
     attribute = confirmation_channel(pool, user)
     if attribute is None:
         return None
     code = codes.issue(env, user, codes.SIGN_UP)
-    return messages.send_code(env, pool, user, attribute, code, reason, client_id)
+    return messages.send_code(env, pool, user, attribute, code, reason, client_id, trigger_input=trigger_input)
 
 
 def sign_up(
@@ -68,8 +71,11 @@ def sign_up(
     username: str,
     password: str | None,
     given: dict[str, str],
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> SignUpResult:
-    """A new UNCONFIRMED user with a permanent password, and its confirmation code on its way."""
+    """A new UNCONFIRMED user with a permanent password, and its confirmation code on its way.
+
+    A PreSignUp trigger may refuse the user, confirm it (no code is sent) or verify its email / phone."""
     if pools.admin_create_user_only(pool):
         raise NotAuthorizedException(SIGN_UP_NOT_PERMITTED)
     attributes.check_client_may_write(pool, client, given)
@@ -78,12 +84,32 @@ def sign_up(
             raise InvalidParameterException(PASSWORD_REQUIRED)
     else:
         passwords.check_password_policy(passwords.pool_policy(pool), password)
+    if directory.user_key(pool, username) in pool.users:
+        raise UsernameExistsException(USERNAME_EXISTS)
+    # The state lock is released while the trigger runs: create_user checks the name again after it.
+    outcome = sign_up_triggers.pre_sign_up(
+        env,
+        pool,
+        "PreSignUp_SignUp",
+        username=username,
+        attributes=given,
+        client_id=client.client_id,
+        trigger_input=trigger_input,
+    )
+    status = UserStatus.CONFIRMED if outcome.auto_confirm else UserStatus.UNCONFIRMED
     user = users.create_user(
-        env, pool, username, given, status=UserStatus.UNCONFIRMED, exists_message=USERNAME_EXISTS
+        env,
+        pool,
+        username,
+        {**given, **sign_up_triggers.verified_flags(outcome, given)},
+        status=status,
+        exists_message=USERNAME_EXISTS,
     )
     if password is not None:
         passwords.set_password(env, pool, user, password, temporary=False)
-    delivery = send_confirmation_code(env, pool, user, "SignUp", client.client_id)
+    if outcome.auto_confirm:
+        return SignUpResult(user=user, delivery=None)
+    delivery = send_confirmation_code(env, pool, user, "SignUp", client.client_id, trigger_input)
     return SignUpResult(user=user, delivery=delivery)
 
 
@@ -102,7 +128,13 @@ def _verify_channel(env: Env, pool: UserPool, user: User, attribute: str, force_
 
 
 def confirm_sign_up(
-    env: Env, pool: UserPool, client: AppClient, username: str, code: str, force_alias: bool
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    username: str,
+    code: str,
+    force_alias: bool,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> User:
     """Redeem the SIGN_UP code: the user becomes CONFIRMED and the attribute the code reached verified."""
     user = recovery.find_user(pool, username)
@@ -126,10 +158,20 @@ def confirm_sign_up(
                 user.codes[codes.SIGN_UP] = pending
             raise
     users.set_status(env, pool, user, UserStatus.CONFIRMED)
+    sign_up_triggers.post_confirmation(
+        env,
+        pool,
+        user,
+        "PostConfirmation_ConfirmSignUp",
+        client_id=client.client_id,
+        trigger_input=trigger_input,
+    )
     return user
 
 
-def resend_confirmation_code(env: Env, pool: UserPool, client: AppClient, username: str) -> dict[str, str]:
+def resend_confirmation_code(
+    env: Env, pool: UserPool, client: AppClient, username: str, trigger_input: TriggerInput = NO_INPUT
+) -> dict[str, str]:
     """A new confirmation code for an UNCONFIRMED user; the earlier code stops working."""
     user = recovery.find_user(pool, username)
     if user is None or not user.enabled:
@@ -138,7 +180,7 @@ def resend_confirmation_code(env: Env, pool: UserPool, client: AppClient, userna
         raise recovery.user_not_found()
     if user.status != UserStatus.UNCONFIRMED:
         raise InvalidParameterException(ALREADY_CONFIRMED)
-    delivery = send_confirmation_code(env, pool, user, "ResendCode", client.client_id)
+    delivery = send_confirmation_code(env, pool, user, "ResendCode", client.client_id, trigger_input)
     if delivery is None:
         raise InvalidParameterException(NO_AUTO_VERIFICATION)
     return delivery

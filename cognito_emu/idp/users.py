@@ -14,6 +14,8 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import attributes, codes, directory, messages, passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
+from cognito_emu.triggers import sign_up as sign_up_triggers
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 _USERNAME_SHOULD_BE = {
     ("email",): "Username should be an email.",
@@ -121,12 +123,17 @@ def create_user(
 
 
 def send_invitation(
-    env: Env, pool: UserPool, user: User, temporary_password: str, mediums: list[str]
+    env: Env,
+    pool: UserPool,
+    user: User,
+    temporary_password: str,
+    mediums: list[str],
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> None:
     for medium in mediums:
         attribute = "email" if medium == "EMAIL" else "phone_number"
         if user.attributes.get(attribute):
-            messages.send_invitation(env, pool, user, attribute, temporary_password)
+            messages.send_invitation(env, pool, user, attribute, temporary_password, trigger_input=trigger_input)
 
 
 def admin_create_user(
@@ -139,6 +146,7 @@ def admin_create_user(
     message_action: str | None,
     mediums: list[str] | None,
     force_alias: bool,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> User:
     mediums = mediums or ["SMS"]
     policy = passwords.pool_policy(pool)
@@ -151,11 +159,24 @@ def admin_create_user(
     else:
         if temporary_password is not None:
             passwords.check_password_policy(policy, temporary_password)
+        if directory.user_key(pool, username) in pool.users:
+            raise UsernameExistsException("User account already exists")
+        # PreSignUp_AdminCreateUser may refuse the user or verify its email / phone (the lock is
+        # released while it runs; create_user checks the name again).
+        outcome = sign_up_triggers.pre_sign_up(
+            env,
+            pool,
+            "PreSignUp_AdminCreateUser",
+            username=username,
+            attributes=given,
+            client_id=None,
+            trigger_input=trigger_input,
+        )
         user = create_user(
             env,
             pool,
             username,
-            given,
+            {**given, **sign_up_triggers.verified_flags(outcome, given)},
             status=UserStatus.FORCE_CHANGE_PASSWORD,
             exists_message="User account already exists",
             force_alias=force_alias,
@@ -163,7 +184,7 @@ def admin_create_user(
     password = temporary_password or passwords.generate_temporary_password(env, policy)
     passwords.set_password(env, pool, user, password, temporary=True)
     if message_action != "SUPPRESS":
-        send_invitation(env, pool, user, password, mediums)
+        send_invitation(env, pool, user, password, mediums, trigger_input)
     return user
 
 
@@ -183,11 +204,16 @@ def set_status(env: Env, pool: UserPool, user: User, status: UserStatus) -> None
     directory.reindex_user(pool, user)
 
 
-def admin_confirm_sign_up(env: Env, pool: UserPool, user: User) -> None:
+def admin_confirm_sign_up(
+    env: Env, pool: UserPool, user: User, trigger_input: TriggerInput = NO_INPUT
+) -> None:
     if user.status != UserStatus.UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status.value}")
     user.codes.pop(codes.SIGN_UP, None)
     set_status(env, pool, user, UserStatus.CONFIRMED)
+    sign_up_triggers.post_confirmation(
+        env, pool, user, "PostConfirmation_ConfirmSignUp", client_id=None, trigger_input=trigger_input
+    )
 
 
 def admin_set_password(env: Env, pool: UserPool, user: User, password: str, permanent: bool) -> None:
@@ -217,13 +243,18 @@ def recovery_channel(pool: UserPool, user: User) -> str | None:
 
 
 def send_reset_code(
-    env: Env, pool: UserPool, user: User, reason: str, client_id: str | None = None
+    env: Env,
+    pool: UserPool,
+    user: User,
+    reason: str,
+    client_id: str | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> dict[str, str]:
     attribute = recovery_channel(pool, user)
     if attribute is None:
         raise InvalidParameterException(NO_RECOVERY_CHANNEL)
     code = codes.issue(env, user, codes.FORGOT_PASSWORD)
-    return messages.send_code(env, pool, user, attribute, code, reason, client_id)
+    return messages.send_code(env, pool, user, attribute, code, reason, client_id, trigger_input=trigger_input)
 
 
 def admin_reset_password(env: Env, pool: UserPool, user: User) -> None:

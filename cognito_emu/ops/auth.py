@@ -27,6 +27,7 @@ def _context(
         client=client,
         issuer=tokens.issuer(call.env, call.base_url, pool),
         admin=admin,
+        user_agent=call.user_agent,
         params=auth_flows.clean(params.get(member)),
         client_metadata=auth_flows.clean(params.get("ClientMetadata")),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from cognito_emu.dispatch import Call
 from cognito_emu.idp import attributes, self_service, tokens
 from cognito_emu.protocol.model import IDP
+from cognito_emu.triggers.events import TriggerInput
 
 SERVICE = IDP
 
@@ -40,6 +41,7 @@ def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]
         principal.client,
         principal.user,
         attributes.as_dict(params["UserAttributes"]),
+        TriggerInput(client_metadata=dict(params.get("ClientMetadata") or {}), user_agent=call.user_agent),
     )
     return {"CodeDeliveryDetailsList": deliveries} if deliveries else {}
 
@@ -60,7 +62,12 @@ def delete_user(call: Call, params: dict[str, Any]) -> None:
 def get_user_attribute_verification_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
     details = self_service.send_verification_code(
-        call.env, principal.pool, principal.client, principal.user, params["AttributeName"]
+        call.env,
+        principal.pool,
+        principal.client,
+        principal.user,
+        params["AttributeName"],
+        TriggerInput(client_metadata=dict(params.get("ClientMetadata") or {}), user_agent=call.user_agent),
     )
     return {"CodeDeliveryDetails": details}
 

@@ -13,6 +13,7 @@ from cognito_emu.dispatch import Call
 from cognito_emu.idp import attributes, clients, recovery, sign_up
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.protocol.model import IDP
+from cognito_emu.triggers.events import TriggerInput, name_value_map
 
 SERVICE = IDP
 
@@ -21,6 +22,15 @@ def _client(call: Call, params: dict[str, Any]) -> tuple[UserPool, AppClient]:
     pool, client = clients.find_client(call.env.state, params["ClientId"])
     clients.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return pool, client
+
+
+def _trigger_input(call: Call, params: dict[str, Any]) -> TriggerInput:
+    """ClientMetadata, ValidationData and the User-Agent, for the Lambda triggers the call fires."""
+    return TriggerInput(
+        client_metadata=dict(params.get("ClientMetadata") or {}),
+        validation_data=name_value_map(params.get("ValidationData")),
+        user_agent=call.user_agent,
+    )
 
 
 def sign_up_handler(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -32,9 +42,11 @@ def sign_up_handler(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params["Username"],
         params.get("Password"),
         attributes.as_dict(params.get("UserAttributes")),
+        _trigger_input(call, params),
     )
     return {
-        "UserConfirmed": False,
+        # A PreSignUp trigger may confirm the user at once (autoConfirmUser).
+        "UserConfirmed": result.user.status.value == "CONFIRMED",
         "UserSub": result.user.sub,
         "CodeDeliveryDetails": result.delivery,
     }
@@ -49,26 +61,35 @@ def confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params["Username"],
         params["ConfirmationCode"],
         bool(params.get("ForceAliasCreation")),
+        _trigger_input(call, params),
     )
     return {}
 
 
 def resend_confirmation_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = _client(call, params)
-    delivery = sign_up.resend_confirmation_code(call.env, pool, client, params["Username"])
+    delivery = sign_up.resend_confirmation_code(
+        call.env, pool, client, params["Username"], _trigger_input(call, params)
+    )
     return {"CodeDeliveryDetails": delivery}
 
 
 def forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = _client(call, params)
-    delivery = recovery.forgot_password(call.env, pool, client, params["Username"])
+    delivery = recovery.forgot_password(call.env, pool, client, params["Username"], _trigger_input(call, params))
     return {"CodeDeliveryDetails": delivery}
 
 
 def confirm_forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = _client(call, params)
     recovery.confirm_forgot_password(
-        call.env, pool, client, params["Username"], params["ConfirmationCode"], params["Password"]
+        call.env,
+        pool,
+        client,
+        params["Username"],
+        params["ConfirmationCode"],
+        params["Password"],
+        _trigger_input(call, params),
     )
     return {}
 

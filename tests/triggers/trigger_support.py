@@ -10,6 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from cognito_emu.emulator import Emulator
+from cognito_emu.triggers.registry import DEFAULT_TIMEOUT_SECONDS, TriggerRegistry
+
 HANDLERS = Path(__file__).parent / "handlers"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -71,3 +74,17 @@ def http_target(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fresh_registry(emulator: Emulator) -> Iterator[TriggerRegistry]:
+    """The session emulator's trigger registry, emptied (mappings, log, settings) around a test.
+
+    (A fixture per test module calls this: a ``conftest.py`` here would shadow the root one's name.)"""
+    registry = emulator.triggers
+    registry.clear()
+    registry.clear_log()
+    registry.unmapped = "error"
+    yield registry
+    registry.clear()
+    registry.timeout = DEFAULT_TIMEOUT_SECONDS
+    registry.unmapped = "error"

@@ -234,7 +234,7 @@ def password_auth(ctx: AuthContext) -> Outcome:
     user = pre_authentication(ctx, name, user)
     check_can_sign_in(user)
     lockout.check(ctx.env, user)
-    password_checked(ctx, user, passwords.verify_password(user.password_hash, password))
+    password_checked(ctx, user, passwords.check_password(ctx.env, user, password))
     return after_password(ctx, user)
 
 

@@ -26,6 +26,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
 from cognito_emu.idp import srp
 from cognito_emu.idp.models import User, UserPool
+from cognito_emu.state.locking import released
 
 SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
 MAX_LENGTH = 256
@@ -168,6 +169,17 @@ def _helper_pool() -> ThreadPoolExecutor:
         return _helper
 
 
+def check_password(env: Env, user: User, password: str) -> bool:
+    """Whether ``password`` is the user's, checked with the state lock released (bcrypt frees the GIL)."""
+    password_hash = user.password_hash
+    with released(env.state.lock):
+        correct = verify_password(password_hash, password)
+    if user.password_hash != password_hash:
+        # The password changed while the lock was out: judge against the one the user has now.
+        return verify_password(user.password_hash, password)
+    return correct
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
@@ -209,18 +221,19 @@ def set_password(env: Env, pool: UserPool, user: User, password: str, *, tempora
     expiry from TemporaryPasswordValidityDays. The user's status is the caller's to set.
     """
     now = env.clock.now()
-    # Both salts are drawn first, in this order (--deterministic replays them). The SRP verifier
-    # (pure-Python maths, holds the GIL) is computed on a helper thread while this one runs bcrypt,
-    # which releases the GIL: a password costs about the larger of the two instead of their sum.
-    # (This way round, the helper gets the GIL as soon as bcrypt lets it go; the other way round it
-    # would wait for the interpreter's switch interval and the two would run one after the other.)
+    # Both salts are drawn first, in this order (--deterministic replays them), then the two costly
+    # computations run with the state lock released (see cognito_emu.state): the SRP verifier
+    # (pure-Python maths, holds the GIL) on a helper thread while this one runs bcrypt, which releases
+    # the GIL, so a password costs about the larger of the two instead of their sum. (This way round,
+    # the helper gets the GIL as soon as bcrypt lets it go; the other way round it would wait for the
+    # interpreter's switch interval and the two would run one after the other.)
     bcrypt_salt = _bcrypt_salt(env)
     salt = srp.new_salt(env)
-    verifying = _helper_pool().submit(
-        srp.make_verifier, srp.pool_name(pool.id), user.username, password, salt
-    )
-    password_hash = _hashpw(password, bcrypt_salt)
-    verifier = verifying.result()
+    realm, username = srp.pool_name(pool.id), user.username
+    with released(env.state.lock):
+        verifying = _helper_pool().submit(srp.make_verifier, realm, username, password, salt)
+        password_hash = _hashpw(password, bcrypt_salt)
+        verifier = verifying.result()
     user.password_hash = password_hash
     user.srp_salt = salt
     user.srp_verifier = verifier

@@ -23,7 +23,7 @@ VERIFY_REASON = "VerifyUserAttribute"
 
 
 def change_password(env: Env, pool: UserPool, user: User, previous: str, proposed: str) -> None:
-    if not passwords.verify_password(user.password_hash, previous):
+    if not passwords.check_password(env, user, previous):
         raise NotAuthorizedException(INCORRECT_PASSWORD)
     passwords.check_new_password(pool, user, proposed)
     passwords.set_password(env, pool, user, proposed, temporary=False)

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cognito_emu.errors import (
@@ -32,6 +30,7 @@ from cognito_emu.errors import (
     UserLambdaValidationException,
 )
 from cognito_emu.idp import pools
+from cognito_emu.state.locking import released
 from cognito_emu.triggers import invokers
 from cognito_emu.triggers.registry import Invocation, describe
 
@@ -69,23 +68,6 @@ def unmapped_message(trigger: str, arn: str) -> str:
         "path/to/handler.py:handler, cmd:<command> or an http:// URL. "
         "--unmapped-triggers skip skips unmapped triggers instead."
     )
-
-
-@contextmanager
-def lock_released(lock: Any) -> Iterator[None]:
-    """Release an RLock held by this thread, at whatever depth, and take it back to that depth.
-
-    ``_is_owned``/``_release_save``/``_acquire_restore`` are what ``threading.Condition`` uses to
-    wait on an RLock; no public API releases every level of one."""
-    is_owned = getattr(lock, "_is_owned", None)
-    if is_owned is None or not is_owned():
-        yield
-        return
-    saved = lock._release_save()
-    try:
-        yield
-    finally:
-        lock._acquire_restore(saved)
 
 
 def invoke(env: Env, pool: UserPool, trigger: str, event: dict[str, Any]) -> dict[str, Any] | None:
@@ -133,7 +115,7 @@ def invoke(env: Env, pool: UserPool, trigger: str, event: dict[str, Any]) -> dic
     name = describe(target)
     context = invokers.new_context(arn, env.ids.request_id(), registry.timeout)
     try:
-        with lock_released(env.state.lock):
+        with released(env.state.lock):
             answer = invokers.call(target, registry.loader, event, context, registry.timeout)
     except invokers.HandlerError as exc:
         record("error", str(exc), name)

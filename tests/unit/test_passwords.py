@@ -14,6 +14,7 @@ from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyVi
 from cognito_emu.idp import passwords, srp
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.ids import Ids
+from cognito_emu.state import State
 
 PREFIX = "Password did not conform with policy: "
 
@@ -22,7 +23,7 @@ def make_env(seed: int | None = 7) -> Any:
     clock = Clock()
     clock.set(1_700_000_000)
     clock.freeze()
-    return SimpleNamespace(config=Config(), clock=clock, ids=Ids(seed))
+    return SimpleNamespace(config=Config(), clock=clock, ids=Ids(seed), state=State())
 
 
 def make_pool(policy: dict[str, Any] | None = None) -> UserPool:

@@ -22,7 +22,9 @@ class Emulator:
     """One emulated Cognito: use it as a WSGI app, or ``with Emulator() as emu:`` for a server thread."""
 
     def __init__(self, config: Config | None = None, **settings: Any) -> None:
-        self.config = config or Config.from_env(**settings)
+        # Without a Config, settings come from COGNITO_EMU_* and the keywords, and the server thread
+        # takes any free port unless one is named: tests run side by side with `make run`.
+        self.config = config or Config.from_env(**{"port": 0, **settings})
         self.clock = Clock()
         self.ids = Ids(self.config.deterministic)
         self.state = State()

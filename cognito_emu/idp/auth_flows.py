@@ -150,6 +150,11 @@ def after_password(ctx: AuthContext, user: User, previous: sessions.AuthSession 
         if passwords.temporary_password_expired(ctx.env, user):
             raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
         return new_password_required(ctx, user, previous)
+    from cognito_emu.idp import mfa  # MFA: SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP
+
+    challenge = mfa.challenge_after_password(ctx, user, previous)
+    if challenge is not None:
+        return challenge
     if previous is not None:
         sessions.finish(previous)
     return authenticated(ctx, user)

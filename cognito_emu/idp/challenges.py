@@ -14,7 +14,7 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import attributes, clients, directory, lockout, passwords, sessions, srp, users
+from cognito_emu.idp import attributes, clients, directory, lockout, mfa, passwords, sessions, srp, users
 from cognito_emu.idp.auth_flows import (
     INCORRECT,
     NEW_PASSWORD_REQUIRED,
@@ -102,8 +102,16 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
         users.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
     users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
+    challenge = mfa.challenge_after_password(ctx, user, session)  # MFA follows a new password too
+    if challenge is not None:
+        return challenge
     sessions.finish(session)
     return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
+
+
+def mfa_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
+    """SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE and MFA_SETUP (cognito_emu.idp.mfa)."""
+    return mfa.answer(ctx, session, _answering_user(ctx, session))
 
 
 def custom_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
@@ -117,6 +125,7 @@ CHALLENGES: dict[str, Challenge] = {
     PASSWORD_VERIFIER: password_verifier,
     NEW_PASSWORD_REQUIRED: new_password,
     custom_auth.CUSTOM_CHALLENGE: custom_challenge,
+    **{name: mfa_challenge for name in mfa.CHALLENGE_NAMES},
 }
 
 

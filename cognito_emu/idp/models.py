@@ -145,6 +145,21 @@ class TokenSession:
 
 
 @dataclass(slots=True)
+class UserMfa:
+    """A user's MFA factors (owned by ``idp.mfa``): which are turned on, the preferred one, and the
+    software token (TOTP) secret once VerifySoftwareToken accepted it (``pending_totp_secret`` until then)."""
+
+    sms: bool = False
+    software_token: bool = False
+    email: bool = False
+    # SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP; None when the user has no preference.
+    preferred: str | None = None
+    totp_secret: str | None = None
+    totp_device_name: str | None = None
+    pending_totp_secret: str | None = None
+
+
+@dataclass(slots=True)
 class User:
     username: str
     sub: str
@@ -170,6 +185,8 @@ class User:
     sessions: dict[str, TokenSession] = field(default_factory=dict)
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
     pending_attributes: dict[str, str] = field(default_factory=dict)
+    # MFA factors and preference (idp.mfa).
+    mfa: UserMfa = field(default_factory=UserMfa)
 
 
 @dataclass(slots=True)

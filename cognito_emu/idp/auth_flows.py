@@ -32,7 +32,7 @@ from cognito_emu.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from cognito_emu.idp import clients, directory, lockout, passwords, sessions, srp, tokens
+from cognito_emu.idp import clients, devices, directory, lockout, passwords, sessions, srp, tokens
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers import custom_auth as triggers_custom_auth
@@ -150,11 +150,6 @@ def after_password(ctx: AuthContext, user: User, previous: sessions.AuthSession 
         if passwords.temporary_password_expired(ctx.env, user):
             raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
         return new_password_required(ctx, user, previous)
-    from cognito_emu.idp import mfa  # MFA: SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP
-
-    challenge = mfa.challenge_after_password(ctx, user, previous)
-    if challenge is not None:
-        return challenge
     if previous is not None:
         sessions.finish(previous)
     return authenticated(ctx, user)
@@ -167,12 +162,21 @@ def authenticated(
     auth_time: float | None = None,
     refresh_token: str | None = None,
     trigger_source: str | None = None,
+    device_key: str | None = None,
 ) -> Outcome:
+    # A sign-in naming a remembered device proves it first (DEVICE_SRP_AUTH); ``device_key`` is the proven one.
+    if refresh_token is None and device_key is None:
+        device_challenge = devices.challenge(ctx, user)
+        if device_challenge is not None:
+            return device_challenge
     if refresh_token is None:
         # PostAuthentication_Authentication after every sign-in (not a refresh); its error fails it.
         authentication_triggers.post_authentication(
             ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=trigger_input(ctx)
         )
+    new_device = None
+    if device_key is None:
+        device_key, new_device = devices.for_tokens(ctx, user, refreshing=refresh_token is not None)
     result = tokens.authentication_result(
         ctx.env,
         ctx.pool,
@@ -183,7 +187,10 @@ def authenticated(
         refresh_token=refresh_token,
         trigger_source=trigger_source,
         client_metadata=ctx.trigger_metadata(),
+        device_key=device_key,
     )
+    if new_device is not None:
+        result["NewDeviceMetadata"] = new_device
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
@@ -411,4 +418,4 @@ def initiate_auth(ctx: AuthContext, auth_flow: str) -> Outcome:
         raise InvalidParameterException(
             _NOT_ENABLED.get(auth_flow, f"{auth_flow} flow not enabled for this client")
         )
-    return flow(ctx)
+    return devices.carry(ctx, flow(ctx))

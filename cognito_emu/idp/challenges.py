@@ -14,7 +14,7 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import attributes, clients, directory, lockout, mfa, passwords, sessions, srp, users
+from cognito_emu.idp import attributes, clients, devices, directory, lockout, passwords, sessions, srp, users
 from cognito_emu.idp.auth_flows import (
     INCORRECT,
     NEW_PASSWORD_REQUIRED,
@@ -102,16 +102,8 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
         users.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
     users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
-    challenge = mfa.challenge_after_password(ctx, user, session)  # MFA follows a new password too
-    if challenge is not None:
-        return challenge
     sessions.finish(session)
     return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
-
-
-def mfa_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
-    """SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE and MFA_SETUP (cognito_emu.idp.mfa)."""
-    return mfa.answer(ctx, session, _answering_user(ctx, session))
 
 
 def custom_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
@@ -125,7 +117,8 @@ CHALLENGES: dict[str, Challenge] = {
     PASSWORD_VERIFIER: password_verifier,
     NEW_PASSWORD_REQUIRED: new_password,
     custom_auth.CUSTOM_CHALLENGE: custom_challenge,
-    **{name: mfa_challenge for name in mfa.CHALLENGE_NAMES},
+    devices.DEVICE_SRP_AUTH: devices.device_srp_auth,
+    devices.DEVICE_PASSWORD_VERIFIER: devices.device_password_verifier,
 }
 
 
@@ -137,8 +130,10 @@ def respond(ctx: AuthContext, challenge_name: str, session_id: str | None) -> Ou
         raise UnsupportedOperationException(
             f"cognito-emu does not implement the {challenge_name} challenge yet."
         )
-    if not session_id and challenge_name == PASSWORD_VERIFIER:
+    if not session_id and challenge_name in (PASSWORD_VERIFIER, devices.DEVICE_PASSWORD_VERIFIER):
         session_id = sessions.session_id_of_secret_block(ctx.params.get("PASSWORD_CLAIM_SECRET_BLOCK"))
+    if not session_id and challenge_name == devices.DEVICE_SRP_AUTH:
+        session_id = devices.pending_session_id(ctx)
     session = sessions.get_session(ctx.env, session_id)
     if session.client_id != ctx.client.client_id or session.pool_id != ctx.pool.id:
         raise NotAuthorizedException(sessions.INVALID)
@@ -146,4 +141,5 @@ def respond(ctx: AuthContext, challenge_name: str, session_id: str | None) -> Ou
         raise InvalidParameterException(
             f"Invalid challenge name: expected {session.challenge}, got {challenge_name}."
         )
-    return answer(ctx, session)
+    devices.recall(ctx, session)
+    return devices.carry(ctx, answer(ctx, session))

@@ -145,18 +145,27 @@ class TokenSession:
 
 
 @dataclass(slots=True)
-class UserMfa:
-    """A user's MFA factors (owned by ``idp.mfa``): which are turned on, the preferred one, and the
-    software token (TOTP) secret once VerifySoftwareToken accepted it (``pending_totp_secret`` until then)."""
+class Device:
+    """A device a user signed in from (owned by ``idp.devices``), keyed by its DeviceKey on the user.
 
-    sms: bool = False
-    software_token: bool = False
-    email: bool = False
-    # SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP; None when the user has no preference.
-    preferred: str | None = None
-    totp_secret: str | None = None
-    totp_device_name: str | None = None
-    pending_totp_secret: str | None = None
+    Issued at sign-in (NewDeviceMetadata) when the pool tracks devices; tracked once ConfirmDevice
+    gives it an SRP verifier (``confirmed``).
+    """
+
+    key: str
+    group_key: str
+    created: float
+    modified: float
+    confirmed: bool = False
+    # "remembered" or "not_remembered" once confirmed.
+    remembered_status: str | None = None
+    name: str | None = None
+    # DeviceSecretVerifierConfig as hex, for DEVICE_SRP_AUTH (realm = group key, user = device key).
+    salt: str | None = None
+    verifier: str | None = None
+    last_authenticated: float | None = None
+    # The DEVICE_SRP_AUTH session waiting for this device's answer (clients may answer without Session).
+    pending_session: str | None = field(default=None, metadata={"transient": True})
 
 
 @dataclass(slots=True)
@@ -185,8 +194,8 @@ class User:
     sessions: dict[str, TokenSession] = field(default_factory=dict)
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
     pending_attributes: dict[str, str] = field(default_factory=dict)
-    # MFA factors and preference (idp.mfa).
-    mfa: UserMfa = field(default_factory=UserMfa)
+    # Devices by DeviceKey (idp.devices).
+    devices: dict[str, Device] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -86,6 +86,14 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
     user = _answering_user(ctx, session)
     if user is None:
         raise NotAuthorizedException(INCORRECT)
+    set_new_password(ctx, user)
+    sessions.finish(session)
+    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
+
+
+def set_new_password(ctx: AuthContext, user: User) -> None:
+    """Answer NEW_PASSWORD_REQUIRED for ``user``: the new password and attributes set, the user CONFIRMED.
+    Shared with the hosted login's new-password form."""
     password = ctx.required("NEW_PASSWORD")
     given = {
         name.removeprefix(_ATTRIBUTE_PREFIX): value
@@ -102,8 +110,6 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
         users.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
     users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
-    sessions.finish(session)
-    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
 
 
 def custom_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:

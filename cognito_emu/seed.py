@@ -19,6 +19,7 @@ A seed is YAML or JSON (by file extension)::
           - Username: alice
             attributes: {email: alice@example.com, email_verified: "true"}   # or [{Name, Value}]
             password: Passw0rd!    # permanent; or temporaryPassword, or passwordHash (from an export)
+            mfa: {totpSecret: JBSWY3DPEHPK3PXP, softwareToken: true, preferred: SOFTWARE_TOKEN_MFA}   # optional
             groups: [admins]
             status: CONFIRMED      # optional override; enabled: false disables the user
     identityPools:
@@ -56,6 +57,7 @@ from cognito_emu.idp import (
     groups,
     identity_providers,
     memberships,
+    mfa,
     passwords,
     pool_settings,
     pools,
@@ -120,11 +122,6 @@ _CLIENT_ID = re.compile(r"[\w+]{1,128}")
 _IDENTITY_POOL_ID = re.compile(r"[\w-]+:[0-9a-f-]+")
 _REFERENCE = re.compile(r"\$\{(userPool|client):([^}]*)\}")
 _DEFAULT_STANDARD = {a.name: a for a in schema.standard_attributes()}
-
-MFA_UNSUPPORTED = (
-    "per-user MFA is not supported in seeds yet: the emulator's user model has no MFA settings to "
-    "store it in; remove 'mfa' (the pool's 'mfaConfig' is supported)."
-)
 
 
 class SeedError(ValueError):
@@ -511,8 +508,6 @@ class _Applier:
                 raise SeedError(
                     f"unknown key {key!r} (allowed: {', '.join(_USER_KEYS)})", _join(path, str(key))
                 )
-        if "mfa" in entry:
-            raise SeedError(MFA_UNSUPPORTED, _join(path, "mfa"))
         username = entry.get("Username")
         if username is None:
             raise SeedError("a user needs a Username", _join(path, "Username"))
@@ -566,6 +561,15 @@ class _Applier:
             item_path = f"{groups_path}[{index}]"
             with _at(item_path):
                 memberships.add(pool, user, _expect(name, str, item_path, "a group name"))
+        if entry.get("mfa") is not None:
+            mfa_path = _join(path, "mfa")
+            settings = _expect(
+                entry["mfa"], dict, mfa_path, "a mapping (totpSecret, sms, softwareToken, ...)"
+            )
+            try:
+                mfa.apply_seed(user, settings)
+            except ValueError as error:
+                raise SeedError(str(error), mfa_path) from None
         user.created = _timestamp(entry, "created", path) or user.created
         user.modified = _timestamp(entry, "modified", path) or user.modified
         self.counts["users"] += 1
@@ -857,6 +861,9 @@ def _export_user(pool: UserPool, key: str, user: User) -> dict[str, Any]:
                 else {}
             ),
         }
+    mfa_settings = mfa.export_seed(user)
+    if mfa_settings:
+        entry["mfa"] = mfa_settings
     entry["created"] = user.created
     entry["modified"] = user.modified
     return entry

@@ -165,7 +165,7 @@ BAD_SEEDS = [
     (
         lambda d: d["userPools"][0]["users"][0].update(mfa={"totpSecret": "ABC"}),
         f"{POOL}.users[0].mfa",
-        "not supported",
+        "totpSecret: The TOTP secret is not base32",
     ),
     (
         lambda d: d["userPools"][0]["users"][0].update(status="HAPPY"),

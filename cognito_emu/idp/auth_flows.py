@@ -150,6 +150,11 @@ def after_password(ctx: AuthContext, user: User, previous: sessions.AuthSession 
         if passwords.temporary_password_expired(ctx.env, user):
             raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
         return new_password_required(ctx, user, previous)
+    from cognito_emu.idp import mfa  # MFA: SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP
+
+    challenge = mfa.challenge_after_password(ctx, user, previous)
+    if challenge is not None:
+        return challenge
     if previous is not None:
         sessions.finish(previous)
     return authenticated(ctx, user)
@@ -233,17 +238,11 @@ def password_auth(ctx: AuthContext) -> Outcome:
     name = ctx.required("USERNAME")
     password = ctx.required("PASSWORD")
     clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
-    return after_password(ctx, password_sign_in(ctx, name, password))
-
-
-def password_sign_in(ctx: AuthContext, name: str, password: str) -> User:
-    """The user ``name`` with ``password`` proven (migrated by UserMigration when unknown), or Cognito's
-    error; PreAuthentication, status checks and the lockout included. Shared with the hosted login form."""
     user = user_for_sign_in(ctx.pool, name)
     if user is None:
         migrated = migrate_at_sign_in(ctx, name, password)
         if migrated is not None:
-            return migrated
+            return after_password(ctx, migrated)
         user = user_for_sign_in(ctx.pool, name)
     if user is None:
         if prevents_existence_errors(ctx.client):
@@ -253,7 +252,7 @@ def password_sign_in(ctx: AuthContext, name: str, password: str) -> User:
     check_can_sign_in(user)
     lockout.check(ctx.env, user)
     password_checked(ctx, user, passwords.check_password(ctx.env, user, password))
-    return user
+    return after_password(ctx, user)
 
 
 def pre_authentication(ctx: AuthContext, name: str, user: User | None) -> User:

@@ -14,7 +14,18 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import attributes, clients, devices, directory, lockout, passwords, sessions, srp, users
+from cognito_emu.idp import (
+    attributes,
+    clients,
+    devices,
+    directory,
+    lockout,
+    mfa,
+    passwords,
+    sessions,
+    srp,
+    users,
+)
 from cognito_emu.idp.auth_flows import (
     INCORRECT,
     NEW_PASSWORD_REQUIRED,
@@ -86,14 +97,6 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
     user = _answering_user(ctx, session)
     if user is None:
         raise NotAuthorizedException(INCORRECT)
-    set_new_password(ctx, user)
-    sessions.finish(session)
-    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
-
-
-def set_new_password(ctx: AuthContext, user: User) -> None:
-    """Answer NEW_PASSWORD_REQUIRED for ``user``: the new password and attributes set, the user CONFIRMED.
-    Shared with the hosted login's new-password form."""
     password = ctx.required("NEW_PASSWORD")
     given = {
         name.removeprefix(_ATTRIBUTE_PREFIX): value
@@ -110,6 +113,16 @@ def set_new_password(ctx: AuthContext, user: User) -> None:
         users.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
     users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
+    challenge = mfa.challenge_after_password(ctx, user, session)  # MFA follows a new password too
+    if challenge is not None:
+        return challenge
+    sessions.finish(session)
+    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
+
+
+def mfa_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
+    """SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE and MFA_SETUP (cognito_emu.idp.mfa)."""
+    return mfa.answer(ctx, session, _answering_user(ctx, session))
 
 
 def custom_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
@@ -125,6 +138,7 @@ CHALLENGES: dict[str, Challenge] = {
     custom_auth.CUSTOM_CHALLENGE: custom_challenge,
     devices.DEVICE_SRP_AUTH: devices.device_srp_auth,
     devices.DEVICE_PASSWORD_VERIFIER: devices.device_password_verifier,
+    **{name: mfa_challenge for name in mfa.CHALLENGE_NAMES},
 }
 
 

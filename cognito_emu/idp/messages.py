@@ -21,6 +21,8 @@ DEFAULT_INVITE_EMAIL = "Your username is {username} and temporary password is {#
 DEFAULT_INVITE_SUBJECT = "Your temporary password"
 DEFAULT_INVITE_SMS = "Your username is {username} and temporary password is {####}. "
 DEFAULT_AUTHENTICATION_SMS = "Your authentication code is {####}. "
+DEFAULT_AUTHENTICATION_EMAIL = "Your authentication code is {####}. "
+DEFAULT_AUTHENTICATION_SUBJECT = "Your authentication code"
 
 CHANNEL_OF_ATTRIBUTE = {"email": "EMAIL", "phone_number": "SMS"}
 
@@ -113,6 +115,39 @@ def send_code(
         link = link or _confirmation_link(pool, user, code, client_id)
         body = _replace_link(body, link)
     _record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code, link=link)
+    return delivery_details(attribute, user.attributes[attribute])
+
+
+def send_authentication_code(
+    env: Env,
+    pool: UserPool,
+    user: User,
+    attribute: str,
+    code: str,
+    client_id: str | None = None,
+    *,
+    trigger_input: TriggerInput = NO_INPUT,
+) -> dict[str, str]:
+    """An MFA sign-in code (SMS_MFA to phone_number, EMAIL_OTP to email), reason "Authentication": the
+    pool's SmsAuthenticationMessage or EmailMfaConfiguration Message/Subject, through the custom sender
+    or the CustomMessage_Authentication trigger like every other code."""
+    reason = "Authentication"
+    metadata = trigger_input.client_metadata
+    if custom_senders.deliver(
+        env, pool, user, attribute, reason, code, client_id=client_id, client_metadata=metadata
+    ):
+        return delivery_details(attribute, user.attributes[attribute])
+    if attribute == "email":
+        email = pool.mfa_config.get("EmailMfaConfiguration") or {}
+        body = email.get("Message") or DEFAULT_AUTHENTICATION_EMAIL
+        subject: str | None = email.get("Subject") or DEFAULT_AUTHENTICATION_SUBJECT
+    else:
+        body = pool.settings.get("SmsAuthenticationMessage") or DEFAULT_AUTHENTICATION_SMS
+        subject = None
+    subject, body = custom_message.customize(
+        env, pool, user, attribute, reason, subject, body, client_id=client_id, trigger_input=trigger_input
+    )
+    _record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code)
     return delivery_details(attribute, user.attributes[attribute])
 
 

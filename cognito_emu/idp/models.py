@@ -142,8 +142,6 @@ class TokenSession:
     revoked: bool = False
     # Refresh token -> when refresh token rotation replaced it (None while it is the current one).
     refresh_tokens: dict[str, float | None] = field(default_factory=dict)
-    # The access token's scope at sign-in; refreshes keep it (OAuth grants ask for their own scopes).
-    scope: str | None = None
 
 
 @dataclass(slots=True)
@@ -168,6 +166,21 @@ class Device:
     last_authenticated: float | None = None
     # The DEVICE_SRP_AUTH session waiting for this device's answer (clients may answer without Session).
     pending_session: str | None = field(default=None, metadata={"transient": True})
+
+
+@dataclass(slots=True)
+class UserMfa:
+    """A user's MFA factors (owned by ``idp.mfa``): which are turned on, the preferred one, and the
+    software token (TOTP) secret once VerifySoftwareToken accepted it (``pending_totp_secret`` until then)."""
+
+    sms: bool = False
+    software_token: bool = False
+    email: bool = False
+    # SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP; None when the user has no preference.
+    preferred: str | None = None
+    totp_secret: str | None = None
+    totp_device_name: str | None = None
+    pending_totp_secret: str | None = None
 
 
 @dataclass(slots=True)
@@ -196,6 +209,8 @@ class User:
     sessions: dict[str, TokenSession] = field(default_factory=dict)
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
     pending_attributes: dict[str, str] = field(default_factory=dict)
+    # MFA factors and preference (idp.mfa).
+    mfa: UserMfa = field(default_factory=UserMfa)
     # Devices by DeviceKey (idp.devices).
     devices: dict[str, Device] = field(default_factory=dict)
 

@@ -63,6 +63,11 @@ class AuthSession:
     custom_history: list[dict[str, Any]] | None = None
     private_parameters: dict[str, Any] = field(default_factory=dict)
     challenge_metadata: str | None = None
+    # MFA challenges (idp.mfa): the code an SMS_MFA / EMAIL_OTP challenge sent, the wrong answers so far,
+    # and for MFA_SETUP the software token secret AssociateSoftwareToken gave this sign-in.
+    mfa_code: str | None = None
+    mfa_failures: int = 0
+    mfa_secret: str | None = None
     # The DEVICE_KEY the sign-in named (idp.devices): later answers may leave it out.
     device_key: str | None = None
 

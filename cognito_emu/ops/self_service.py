@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import attributes, self_service, tokens
+from cognito_emu.idp import attributes, mfa, self_service, tokens
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput
 
@@ -18,6 +18,7 @@ def get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return {
         "Username": user.username,
         "UserAttributes": attributes.as_list(attributes.readable(principal.pool, user, principal.client)),
+        **mfa.user_mfa_fields(user),
     }
 
 

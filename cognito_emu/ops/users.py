@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import attributes, directory, user_listing, users
+from cognito_emu.idp import attributes, directory, mfa, user_listing, users
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pools import get_user_pool
 from cognito_emu.protocol.model import IDP
@@ -37,6 +37,7 @@ def present_admin_get_user(user: User) -> dict[str, Any]:
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
         "UserStatus": user.status.value,
+        **mfa.user_mfa_fields(user),
     }
 
 

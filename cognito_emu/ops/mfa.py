@@ -1,0 +1,95 @@
+"""MFA operations: software tokens, MFA preferences, the legacy MFAOptions, auth factors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import directory, mfa, software_tokens, tokens
+from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def _admin_user(call: Call, params: dict[str, Any]) -> tuple[UserPool, User]:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    return pool, directory.get_user(pool, params["Username"])
+
+
+def _token_user(call: Call, params: dict[str, Any]) -> tuple[UserPool, User]:
+    principal = tokens.authenticate(call.env, params["AccessToken"])
+    return principal.pool, principal.user
+
+
+def _preferences(params: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
+    return {
+        mfa.SMS_MFA: params.get("SMSMfaSettings"),
+        mfa.SOFTWARE_TOKEN_MFA: params.get("SoftwareTokenMfaSettings"),
+        mfa.EMAIL_OTP: params.get("EmailMfaSettings"),
+    }
+
+
+def associate_software_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return software_tokens.associate(call.env, params.get("AccessToken"), params.get("Session"))
+
+
+def verify_software_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return software_tokens.verify(
+        call.env,
+        params.get("AccessToken"),
+        params.get("Session"),
+        params["UserCode"],
+        params.get("FriendlyDeviceName"),
+    )
+
+
+def admin_delete_software_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    software_tokens.delete(call.env, _admin_user(call, params)[1])
+    return {}
+
+
+def set_user_mfa_preference(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _token_user(call, params)
+    mfa.set_preference(call.env, pool, user, _preferences(params))
+    return {}
+
+
+def admin_set_user_mfa_preference(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _admin_user(call, params)
+    mfa.set_preference(call.env, pool, user, _preferences(params))
+    return {}
+
+
+def set_user_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _token_user(call, params)
+    mfa.set_mfa_options(call.env, pool, user, params["MFAOptions"])
+    return {}
+
+
+def admin_set_user_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, user = _admin_user(call, params)
+    mfa.set_mfa_options(call.env, pool, user, params["MFAOptions"])
+    return {}
+
+
+def get_user_auth_factors(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return mfa.auth_factors(*_token_user(call, params))
+
+
+def admin_get_user_auth_factors(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return mfa.auth_factors(*_admin_user(call, params))
+
+
+HANDLERS = {
+    "AssociateSoftwareToken": associate_software_token,
+    "VerifySoftwareToken": verify_software_token,
+    "AdminDeleteSoftwareToken": admin_delete_software_token,
+    "SetUserMFAPreference": set_user_mfa_preference,
+    "AdminSetUserMFAPreference": admin_set_user_mfa_preference,
+    "SetUserSettings": set_user_settings,
+    "AdminSetUserSettings": admin_set_user_settings,
+    "GetUserAuthFactors": get_user_auth_factors,
+    "AdminGetUserAuthFactors": admin_get_user_auth_factors,
+}

@@ -464,3 +464,73 @@ def test_devices_survive_a_snapshot(emulator: Emulator, idp: Any) -> None:
     emulator.restore(snapshot)
     tokens = phone.srp(idp, pool_id, client_id).authenticate_user()
     assert claims(tokens["AuthenticationResult"]["AccessToken"])["device_key"] == phone.key
+
+
+# -- remembered devices and MFA ---------------------------------------------------------------------------
+
+
+def totp_user_with_phone(
+    emulator: Emulator, idp: Any, configuration: dict[str, bool]
+) -> tuple[str, str, Phone, str]:
+    """A pool with optional TOTP MFA, and alice with a remembered device and a verified software token."""
+    pool_id, client_id = make_pool(idp, configuration)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    phone = tracked_phone(idp, client_id)
+    token = password_sign_in(idp, client_id)["AuthenticationResult"]["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
+    idp.verify_software_token(AccessToken=token, UserCode=emulator.totp_code(secret))
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="alice", SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    return pool_id, client_id, phone, secret
+
+
+def test_remembered_device_stands_in_for_mfa(emulator: Emulator, idp: Any) -> None:
+    configuration = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False}
+    pool_id, client_id, phone, _ = totp_user_with_phone(emulator, idp, configuration)
+    assert password_sign_in(idp, client_id)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    assert password_sign_in(idp, client_id, phone.key)["ChallengeName"] == "DEVICE_SRP_AUTH"
+    # A device that is not remembered does not.
+    idp.admin_update_device_status(
+        UserPoolId=pool_id, Username="alice", DeviceKey=phone.key, DeviceRememberedStatus="not_remembered"
+    )
+    assert password_sign_in(idp, client_id, phone.key)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+
+
+def test_without_challenge_required_on_new_device_mfa_comes_before_the_device(
+    emulator: Emulator, idp: Any
+) -> None:
+    pool_id, client_id, phone, secret = totp_user_with_phone(emulator, idp, ALWAYS)
+    mfa = password_sign_in(idp, client_id, phone.key)
+    assert mfa["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    # The MFA answer leaves DEVICE_KEY out: the session remembers the device the sign-in named.
+    device = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=mfa["Session"],
+        ChallengeResponses={
+            "USERNAME": "alice",
+            "SOFTWARE_TOKEN_MFA_CODE": emulator.totp_code(secret),
+        },
+    )
+    assert device["ChallengeName"] == "DEVICE_SRP_AUTH"
+    srp = phone.srp(idp, pool_id, client_id)
+    verifier = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="DEVICE_SRP_AUTH",
+        Session=device["Session"],
+        ChallengeResponses={
+            "USERNAME": "alice",
+            "DEVICE_KEY": phone.key,
+            "SRP_A": long_to_hex(srp.large_a_value),
+        },
+    )
+    result = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="DEVICE_PASSWORD_VERIFIER",
+        Session=verifier["Session"],
+        ChallengeResponses=srp.process_device_challenge(verifier["ChallengeParameters"]),
+    )["AuthenticationResult"]
+    assert claims(result["AccessToken"])["device_key"] == phone.key

@@ -238,11 +238,17 @@ def password_auth(ctx: AuthContext) -> Outcome:
     name = ctx.required("USERNAME")
     password = ctx.required("PASSWORD")
     clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    return after_password(ctx, password_sign_in(ctx, name, password))
+
+
+def password_sign_in(ctx: AuthContext, name: str, password: str) -> User:
+    """The user ``name`` with ``password`` proven (migrated by UserMigration when unknown), or Cognito's
+    error; PreAuthentication, status checks and the lockout included. Shared with the hosted login form."""
     user = user_for_sign_in(ctx.pool, name)
     if user is None:
         migrated = migrate_at_sign_in(ctx, name, password)
         if migrated is not None:
-            return after_password(ctx, migrated)
+            return migrated
         user = user_for_sign_in(ctx.pool, name)
     if user is None:
         if prevents_existence_errors(ctx.client):
@@ -252,7 +258,7 @@ def password_auth(ctx: AuthContext) -> Outcome:
     check_can_sign_in(user)
     lockout.check(ctx.env, user)
     password_checked(ctx, user, passwords.check_password(ctx.env, user, password))
-    return after_password(ctx, user)
+    return user
 
 
 def pre_authentication(ctx: AuthContext, name: str, user: User | None) -> User:

@@ -97,6 +97,17 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
     user = _answering_user(ctx, session)
     if user is None:
         raise NotAuthorizedException(INCORRECT)
+    set_new_password(ctx, user)
+    challenge = mfa.challenge_after_password(ctx, user, session)  # MFA follows a new password too
+    if challenge is not None:
+        return challenge
+    sessions.finish(session)
+    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
+
+
+def set_new_password(ctx: AuthContext, user: User) -> None:
+    """Answer NEW_PASSWORD_REQUIRED for ``user``: the new password and attributes set, the user CONFIRMED.
+    Shared with the hosted login's new-password form."""
     password = ctx.required("NEW_PASSWORD")
     given = {
         name.removeprefix(_ATTRIBUTE_PREFIX): value
@@ -113,11 +124,6 @@ def new_password(ctx: AuthContext, session: AuthSession) -> Outcome:
         users.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
     users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
-    challenge = mfa.challenge_after_password(ctx, user, session)  # MFA follows a new password too
-    if challenge is not None:
-        return challenge
-    sessions.finish(session)
-    return authenticated(ctx, user, trigger_source=token_generation.NEW_PASSWORD_CHALLENGE)
 
 
 def mfa_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:

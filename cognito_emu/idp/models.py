@@ -142,6 +142,8 @@ class TokenSession:
     revoked: bool = False
     # Refresh token -> when refresh token rotation replaced it (None while it is the current one).
     refresh_tokens: dict[str, float | None] = field(default_factory=dict)
+    # The access token's scope at sign-in; refreshes keep it (OAuth grants ask for their own scopes).
+    scope: str | None = None
 
 
 @dataclass(slots=True)

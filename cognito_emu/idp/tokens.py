@@ -212,7 +212,9 @@ def _prune_sessions(env: Env, user: User) -> None:
             env.state.refresh_tokens.pop(token, None)
 
 
-def _start_session(env: Env, pool: UserPool, client: AppClient, user: User, auth_time: float) -> TokenSession:
+def _start_session(
+    env: Env, pool: UserPool, client: AppClient, user: User, auth_time: float, scope: str
+) -> TokenSession:
     _prune_sessions(env, user)
     token = new_refresh_token(env)
     session = TokenSession(
@@ -221,6 +223,7 @@ def _start_session(env: Env, pool: UserPool, client: AppClient, user: User, auth
         auth_time=auth_time,
         expires=env.clock.now() + clients.token_validity_seconds(client)["refresh"],
         refresh_tokens={token: None},
+        scope=scope,
     )
     user.sessions[session.origin_jti] = session
     env.state.refresh_tokens[token] = (pool.id, directory.user_key(pool, user.username), session.origin_jti)
@@ -250,11 +253,13 @@ def authentication_result(
     device_key: str | None = None,
     trigger_source: str | None = None,
     client_metadata: dict[str, str] | None = None,
+    nonce: str | None = None,
 ) -> dict[str, Any]:
     """AuthenticationResultType for a sign-in, or for a refresh when ``refresh_token`` is given.
 
     A sign-in starts a session and returns a new RefreshToken. A refresh (the caller has run
-    ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti and auth_time.
+    ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti, auth_time and
+    scope. ``nonce`` (the OAuth authorize request's) goes into the ID token.
     The pool's PreTokenGeneration trigger sees ``trigger_source`` (TokenGeneration_RefreshTokens for a
     refresh, TokenGeneration_Authentication for a sign-in when not given) and ``client_metadata``.
     """
@@ -264,8 +269,9 @@ def authentication_result(
         _, session = _session_of(env, pool, refresh_token)
         if session is None:
             raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
+        scope = session.scope or scope
     else:
-        session = _start_session(env, pool, client, user, now if auth_time is None else auth_time)
+        session = _start_session(env, pool, client, user, now if auth_time is None else auth_time, scope)
     validity = clients.token_validity_seconds(client)
     issued = int(now)
     auth = int(session.auth_time)
@@ -296,11 +302,20 @@ def authentication_result(
         origin_jti=session.origin_jti,
         event_id=event_id,
     )
+    if nonce:
+        id_claims["nonce"] = nonce
     if trigger_source is None:
         refreshing = refresh_token is not None
         trigger_source = token_generation.REFRESH_TOKENS if refreshing else token_generation.AUTHENTICATION
     token_generation.customize(
-        env, pool, client, user, id_claims, access, trigger_source=trigger_source, client_metadata=client_metadata
+        env,
+        pool,
+        client,
+        user,
+        id_claims,
+        access,
+        trigger_source=trigger_source,
+        client_metadata=client_metadata,
     )
     result: dict[str, Any] = {
         "AccessToken": keys.sign(pool, access),

@@ -15,6 +15,8 @@ What is written
         identity       IdentityPool.identities[id]
         credentials    IdentityPool.credentials[key]
         session        State.sessions[id]             pending challenges (InitiateAuth -> Respond...)
+        oauth_code     State.oauth_codes[code]        OAuth authorization codes not yet redeemed
+        hosted_session State.hosted_sessions[id]      hosted-login sessions (the "cognito" cookie)
 
     A row's key is its path from the State, parts joined by U+001F (``acct\\x1fregion\\x1fpool\\x1fuser``).
     Indexes that ``State.rebuild_indexes`` derives (pool/client/domain/identity indexes, refresh
@@ -74,6 +76,7 @@ from typing import TYPE_CHECKING, Any
 from cognito_emu.identity.models import Identity, IdentityPool, IssuedCredentials
 from cognito_emu.idp.models import Group, User, UserPool
 from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.oauth.grants import AuthorizationCode, HostedSession
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, State, Store
 
@@ -131,7 +134,9 @@ CREDENTIALS = Family("credentials", IssuedCredentials, "credentials")
 IDENTITY_POOL = Family("identity_pool", IdentityPool, "identity_pools", (IDENTITY, CREDENTIALS))
 STORE = Family("store", Store, "stores", (USER_POOL, IDENTITY_POOL), arity=2)
 SESSION = Family("session", AuthSession, "sessions")
-ROOTS = (STORE, SESSION)
+OAUTH_CODE = Family("oauth_code", AuthorizationCode, "oauth_codes")
+HOSTED_SESSION = Family("hosted_session", HostedSession, "hosted_sessions")
+ROOTS = (STORE, SESSION, OAUTH_CODE, HOSTED_SESSION)
 
 
 def _walk(families: Iterable[Family], depth: int = 0) -> Iterator[tuple[Family, int]]:

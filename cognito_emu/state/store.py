@@ -13,6 +13,7 @@ from cognito_emu.idp.models import UserPool
 
 if TYPE_CHECKING:
     from cognito_emu.idp.sessions import AuthSession
+    from cognito_emu.oauth.grants import AuthorizationCode, HostedSession
 
 
 class Address(NamedTuple):
@@ -52,6 +53,9 @@ class State:
         self.sessions: dict[str, AuthSession] = {}
         # refresh token -> (user pool id, user key, origin_jti) of the session it continues (idp.tokens)
         self.refresh_tokens: dict[str, tuple[str, str, str]] = {}
+        # OAuth authorization code -> its grant, hosted-login cookie -> its session (oauth.grants)
+        self.oauth_codes: dict[str, AuthorizationCode] = {}
+        self.hosted_sessions: dict[str, HostedSession] = {}
 
     def store(self, account: str, region: str) -> Store:
         address = Address(account, region)
@@ -93,6 +97,12 @@ class State:
                 del self.stores[address]
         self.rebuild_indexes()
         self.sessions = {k: s for k, s in self.sessions.items() if account and s.pool_id in self.pool_index}
+        self.oauth_codes = {
+            k: c for k, c in self.oauth_codes.items() if account and c.pool_id in self.pool_index
+        }
+        self.hosted_sessions = {
+            k: s for k, s in self.hosted_sessions.items() if account and s.pool_id in self.pool_index
+        }
 
     def rebuild_indexes(self) -> None:
         self.pool_index.clear()

@@ -12,8 +12,9 @@ Developer guide, "Pre token generation Lambda trigger"
   {idTokenGeneration {claimsToAddOrOverride, claimsToSuppress}, accessTokenGeneration
   {claimsToAddOrOverride, claimsToSuppress, scopesToAdd, scopesToSuppress}, groupOverrideDetails}``;
   claim values may be strings, numbers, booleans, arrays or JSON objects. V3_0 is also invoked for
-  client-credentials (M2M) tokens (TokenGeneration_ClientCredentials): the emulator has no
-  client_credentials grant yet, so only its user-token behaviour (the same as V2_0) is reachable.
+  client-credentials (M2M) tokens (TokenGeneration_ClientCredentials, ``customize_client_credentials``:
+  no user, so ``userName`` is null and ``userAttributes`` empty; only the access token's claims and
+  scopes change). V1_0 and V2_0 handlers are not invoked for M2M tokens.
 - Claims Cognito reserves are left as Cognito wrote them when a handler adds, overrides or
   suppresses them (``RESERVED_ID`` / ``RESERVED_ACCESS``); ``cognito:groups``, ``cognito:roles`` and
   ``cognito:preferred_role`` change only through ``groupOverrideDetails`` (or are suppressed).
@@ -22,8 +23,9 @@ Developer guide, "Pre token generation Lambda trigger"
   InitiateAuth).
 
 Trigger sources: TokenGeneration_Authentication (sign-in), TokenGeneration_NewPasswordChallenge,
-TokenGeneration_RefreshTokens; TokenGeneration_AuthenticateDevice and TokenGeneration_HostedAuth
-belong to device authentication and the hosted UI, which the emulator does not have yet.
+TokenGeneration_RefreshTokens, TokenGeneration_HostedAuth (the OAuth authorization code and implicit
+grants of ``cognito_emu.oauth``); TokenGeneration_AuthenticateDevice belongs to device authentication,
+which the emulator does not have yet.
 """
 
 from __future__ import annotations
@@ -117,6 +119,32 @@ def customize(
         apply_v1(response, id_claims, access_claims)
     else:
         apply_v2(response, id_claims, access_claims)
+
+
+def customize_client_credentials(
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    access_claims: dict[str, Any],
+    *,
+    client_metadata: dict[str, str] | None = None,
+) -> None:
+    """TokenGeneration_ClientCredentials: a V3_0 trigger edits an M2M access token, in place."""
+    if version(pool) != "V3_0":
+        return
+    request: dict[str, Any] = {
+        "userAttributes": {},
+        "groupConfiguration": group_configuration({}),
+        "scopes": str(access_claims.get("scope", "")).split(),
+    }
+    if client_metadata:
+        request["clientMetadata"] = dict(client_metadata)
+    event = events.base_event(
+        env, pool, CLIENT_CREDENTIALS, username=None, client_id=client.client_id, request=request
+    )
+    event["version"] = VERSIONS["V3_0"]
+    response = runner.response_of(runner.invoke(env, pool, TRIGGER, event))
+    apply_v2(response, {}, access_claims)
 
 
 def group_configuration(id_claims: dict[str, Any]) -> dict[str, Any]:

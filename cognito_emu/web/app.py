@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from cognito_emu.web import aws_endpoint, control, identity_routes, trigger_routes, well_known
+from cognito_emu.web import aws_endpoint, control, identity_routes, oauth_routes, trigger_routes, well_known
 from cognito_emu.web.cors import cors_headers, preflight_headers
 
 if TYPE_CHECKING:
@@ -30,7 +30,13 @@ class Application:
         self.url_map = Map(
             [
                 rule.empty()
-                for rule in [*control.RULES, *well_known.RULES, *identity_routes.RULES, *trigger_routes.RULES]
+                for rule in [
+                    *control.RULES,
+                    *well_known.RULES,
+                    *identity_routes.RULES,
+                    *trigger_routes.RULES,
+                    *oauth_routes.RULES,
+                ]
             ]
         )
 

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu.idp import keys, tokens
 from cognito_emu.idp.models import UserPool
+from cognito_emu.oauth import routing
 from cognito_emu.web.aws_endpoint import base_url
 
 if TYPE_CHECKING:
@@ -41,19 +42,21 @@ def openid_configuration(emulator: Emulator, request: Request, pool_id: str) -> 
     base = base_url(request.environ).rstrip("/")
 
     def render(pool: UserPool) -> dict[str, Any]:
+        # The hosted endpoints: on the pool's domain Host, under /_oauth/<domain> (cognito_emu.oauth.routing).
+        oauth = routing.endpoints_base(emulator.state, base, request.host or "", pool)
         return {
-            "authorization_endpoint": f"{base}/oauth2/authorize",
-            "end_session_endpoint": f"{base}/logout",
+            "authorization_endpoint": f"{oauth}/oauth2/authorize",
+            "end_session_endpoint": f"{oauth}/logout",
             "id_token_signing_alg_values_supported": [keys.ALGORITHM],
             "issuer": tokens.issuer(emulator.env, base, pool),
             "jwks_uri": f"{base}/{pool.id}/.well-known/jwks.json",
             "response_types_supported": ["code", "token"],
-            "revocation_endpoint": f"{base}/oauth2/revoke",
+            "revocation_endpoint": f"{oauth}/oauth2/revoke",
             "scopes_supported": ["openid", "email", "phone", "profile"],
             "subject_types_supported": ["public"],
-            "token_endpoint": f"{base}/oauth2/token",
+            "token_endpoint": f"{oauth}/oauth2/token",
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "userinfo_endpoint": f"{base}/oauth2/userInfo",
+            "userinfo_endpoint": f"{oauth}/oauth2/userInfo",
         }
 
     return _with_pool(emulator, pool_id, render)

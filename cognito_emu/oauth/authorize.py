@@ -1,0 +1,183 @@
+"""``GET /oauth2/authorize``: check an authorization request, then send the browser to the login page,
+or straight back to the app when the hosted-login cookie already names a signed-in user.
+
+Developer guide, "Authorize endpoint": an unknown ``client_id`` or a ``redirect_uri`` the client did
+not register is shown as an error page (nowhere safe to redirect to); every other problem goes back to
+the redirect_uri as ``?error=...&state=...``: ``invalid_request`` (a missing or unknown
+response_type, a code_challenge without code_challenge_method, a method other than S256),
+``unauthorized_client`` (the client may not use that flow) and ``invalid_scope``.
+
+The login endpoint takes the same parameters and runs the same checks (``check``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from cognito_emu.env import Env
+from cognito_emu.idp import tokens
+from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.oauth import grants, pkce, scopes
+from cognito_emu.oauth.errors import PageError, RedirectError
+from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect, with_fragment, with_query
+from cognito_emu.triggers import token_generation
+
+# response_type -> the AllowedOAuthFlows value that permits it
+FLOWS = {"code": "code", "token": "implicit"}
+COGNITO = "COGNITO"
+# The parameters an authorize request carries on to the login page (and the login form posts back).
+PARAMETERS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "identity_provider",
+    "idp_identifier",
+    "lang",
+)
+
+
+@dataclass(slots=True)
+class AuthorizeRequest:
+    pool: UserPool
+    client: AppClient
+    response_type: str
+    redirect_uri: str
+    scopes: list[str]
+    state: str | None
+    nonce: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+
+    def query(self) -> str:
+        """The request's parameters as a query string, for the login page's URL."""
+        return urlencode(
+            {
+                "response_type": self.response_type,
+                "client_id": self.client.client_id,
+                "redirect_uri": self.redirect_uri,
+                "scope": " ".join(self.scopes),
+                **{
+                    name: value
+                    for name, value in (
+                        ("state", self.state),
+                        ("nonce", self.nonce),
+                        ("code_challenge", self.code_challenge),
+                        ("code_challenge_method", self.code_challenge_method),
+                    )
+                    if value is not None
+                },
+            }
+        )
+
+
+def client_of(env: Env, request: OAuthRequest, client_id: str | None) -> tuple[UserPool, AppClient]:
+    """The app client a browser request names, within the domain's pool when it came through one."""
+    if not client_id:
+        raise PageError("invalid_request", "Required String parameter 'client_id' is not present")
+    pool = env.state.find_pool_by_client(client_id)
+    if pool is None or (request.pool is not None and pool.id != request.pool.id):
+        raise PageError("invalid_request", f"Invalid client_id {client_id}.")
+    return pool, pool.clients[client_id]
+
+
+def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
+    args = request.args
+    pool, client = client_of(env, request, args.get("client_id"))
+    redirect_uri = args.get("redirect_uri")
+    if not redirect_uri or redirect_uri not in (client.settings.get("CallbackURLs") or []):
+        raise PageError("redirect_mismatch", "redirect_uri is not one of the app client's CallbackURLs.")
+    state = args.get("state")
+
+    def fail(error: str, description: str) -> RedirectError:
+        return RedirectError(redirect_uri, error, state, description)
+
+    response_type = args.get("response_type")
+    if response_type not in FLOWS:
+        raise fail("invalid_request", "response_type must be code or token")
+    if not client.settings.get("AllowedOAuthFlowsUserPoolClient") or FLOWS[response_type] not in (
+        client.settings.get("AllowedOAuthFlows") or []
+    ):
+        raise fail("unauthorized_client", f"the client may not use response_type {response_type}")
+    provider = args.get("identity_provider")
+    if provider is not None and provider != COGNITO:
+        raise fail("invalid_request", f"cognito-emu does not federate sign-in to {provider}")
+    if args.get("idp_identifier"):
+        raise fail("invalid_request", "cognito-emu does not federate sign-in (idp_identifier)")
+    if COGNITO not in (client.settings.get("SupportedIdentityProviders") or []):
+        raise fail("invalid_request", "Login option is not available. Please try another one")
+    challenge, method = args.get("code_challenge"), args.get("code_challenge_method")
+    if (challenge is None) != (method is None):
+        raise fail("invalid_request", "code_challenge and code_challenge_method go together")
+    if method is not None and method not in pkce.METHODS:
+        raise fail("invalid_request", "code_challenge_method must be S256")
+    try:
+        granted = scopes.granted(pool, client, args.get("scope"))
+    except scopes.ScopeError as error:
+        raise fail("invalid_scope", str(error)) from None
+    return AuthorizeRequest(
+        pool=pool,
+        client=client,
+        response_type=response_type,
+        redirect_uri=redirect_uri,
+        scopes=granted,
+        state=state,
+        nonce=args.get("nonce"),
+        code_challenge=challenge,
+        code_challenge_method=method,
+    )
+
+
+def authorize(env: Env, request: OAuthRequest) -> Reply:
+    authz = check(env, request)
+    signed_in = grants.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
+    if signed_in is not None:
+        user, session = signed_in
+        return redirect(complete(env, request, authz, user, session.auth_time))
+    return redirect(f"{request.route_base}/login?{authz.query()}")
+
+
+def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, auth_time: float) -> str:
+    """Where the browser goes once ``user`` is signed in: the redirect_uri with a code, or with tokens
+    in the fragment for the implicit grant (an ID token only with the openid scope, never a refresh token).
+    """
+    if authz.response_type == "code":
+        code = grants.issue_code(
+            env,
+            authz.pool,
+            authz.client,
+            user,
+            redirect_uri=authz.redirect_uri,
+            scopes=authz.scopes,
+            auth_time=auth_time,
+            nonce=authz.nonce,
+            code_challenge=authz.code_challenge,
+            code_challenge_method=authz.code_challenge_method,
+        )
+        return with_query(authz.redirect_uri, {"code": code, "state": authz.state})
+    result = tokens.authentication_result(
+        env,
+        authz.pool,
+        authz.client,
+        user,
+        issuer=tokens.issuer(env, request.base_url, authz.pool),
+        auth_time=auth_time,
+        scope=" ".join(authz.scopes),
+        trigger_source=token_generation.HOSTED_AUTH,
+        nonce=authz.nonce,
+    )
+    return with_fragment(
+        authz.redirect_uri,
+        {
+            "id_token": result["IdToken"] if scopes.OPENID in authz.scopes else None,
+            "access_token": result["AccessToken"],
+            "token_type": "Bearer",
+            "expires_in": str(result["ExpiresIn"]),
+            "state": authz.state,
+        },
+    )

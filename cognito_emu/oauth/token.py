@@ -1,0 +1,179 @@
+"""``POST /oauth2/token``: one function per grant_type (house rule 6).
+
+Developer guide, "Token endpoint": form-encoded body; the client authenticates with
+client_secret_basic or client_secret_post (``client_auth``), a public client names itself with
+``client_id``. Answers ``{access_token, id_token, refresh_token, token_type: "Bearer", expires_in}``
+(the authorization code grant), ``{access_token, id_token, ...}`` for ``refresh_token`` (a new
+refresh token only with RefreshTokenRotation), ``{access_token, token_type, expires_in}`` for
+``client_credentials``. An ID token only when the grant's scopes include ``openid``.
+
+Errors are JSON ``{"error": ...}``: ``invalid_request`` (a missing parameter, not a form body),
+``invalid_client`` (HTTP 401), ``invalid_grant`` (a code unknown, used, expired, for another client or
+redirect_uri, a PKCE verifier that does not match; a refresh token revoked, expired or unknown),
+``unauthorized_client`` (the client may not use the grant), ``unsupported_grant_type``, ``invalid_scope``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cognito_emu.env import Env
+from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
+from cognito_emu.idp import clients, keys, tokens
+from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.oauth import client_auth, grants, pkce, scopes
+from cognito_emu.oauth.errors import OAuthError
+from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply
+from cognito_emu.triggers import token_generation
+
+FORM = "application/x-www-form-urlencoded"
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+Grant = Callable[[Env, OAuthRequest, UserPool, AppClient], dict[str, Any]]
+
+
+def _required(request: OAuthRequest, name: str) -> str:
+    value = request.form.get(name)
+    if not value:
+        raise OAuthError("invalid_request", f"missing {name}")
+    return value
+
+
+def _allowed(client: AppClient, flow: str) -> None:
+    if not client.settings.get("AllowedOAuthFlowsUserPoolClient") or flow not in (
+        client.settings.get("AllowedOAuthFlows") or []
+    ):
+        raise OAuthError("unauthorized_client", f"the client may not use the {flow} flow")
+
+
+def _tokens_body(result: dict[str, Any], with_id_token: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if with_id_token:
+        body["id_token"] = result["IdToken"]
+    body["access_token"] = result["AccessToken"]
+    if result.get("RefreshToken"):
+        body["refresh_token"] = result["RefreshToken"]
+    body["expires_in"] = result["ExpiresIn"]
+    body["token_type"] = "Bearer"
+    return body
+
+
+def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:
+    _allowed(client, "code")
+    code = _required(request, "code")
+    redirect_uri = _required(request, "redirect_uri")
+    grant = grants.redeem_code(env, code)
+    if grant is None or grant.pool_id != pool.id or grant.client_id != client.client_id:
+        raise OAuthError("invalid_grant", "the code is unknown, used, expired or another client's")
+    if grant.redirect_uri != redirect_uri:
+        raise OAuthError("invalid_grant", "redirect_uri differs from the authorize request's")
+    if grant.code_challenge is not None:
+        verifier = request.form.get("code_verifier")
+        if not verifier:
+            raise OAuthError("invalid_request", "missing code_verifier (the code was issued with PKCE)")
+        if not pkce.verify(grant.code_challenge, grant.code_challenge_method or "", verifier):
+            raise OAuthError("invalid_grant", "code_verifier does not match code_challenge")
+    user = grants.user_of(pool, grant.username, grant.sub)
+    if user is None or not user.enabled:
+        raise OAuthError("invalid_grant", "the user is gone or disabled")
+    result = tokens.authentication_result(
+        env,
+        pool,
+        client,
+        user,
+        issuer=tokens.issuer(env, request.base_url, pool),
+        auth_time=grant.auth_time,
+        scope=" ".join(grant.scopes),
+        trigger_source=token_generation.HOSTED_AUTH,
+        nonce=grant.nonce,
+    )
+    return _tokens_body(result, scopes.OPENID in grant.scopes)
+
+
+def _session_scope(env: Env, pool: UserPool, refresh_token: str) -> str | None:
+    address = env.state.refresh_tokens.get(refresh_token)
+    user = pool.users.get(address[1]) if address else None
+    session = user.sessions.get(address[2]) if user and address else None
+    return session.scope if session else None
+
+
+def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:
+    token = _required(request, "refresh_token")
+    scope = _session_scope(env, pool, token)
+    try:
+        result = tokens.refresh(env, pool, client, token, issuer=tokens.issuer(env, request.base_url, pool))
+    except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
+        raise OAuthError("invalid_grant", error.message) from None
+    # A session from InitiateAuth (scope aws.cognito.signin.user.admin) always had an ID token.
+    granted = (scope or tokens.ADMIN_SCOPE).split()
+    return _tokens_body(result, scopes.OPENID in granted or granted == [tokens.ADMIN_SCOPE])
+
+
+def client_credentials(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:
+    """An M2M access token: custom scopes only, ``sub`` is the client id, no ID or refresh token."""
+    if not client.secrets:
+        raise OAuthError("unauthorized_client", "client_credentials needs a client with a secret")
+    _allowed(client, "client_credentials")
+    try:
+        granted = scopes.granted(pool, client, request.form.get("scope"), custom_only=True)
+    except scopes.ScopeError as error:
+        raise OAuthError("invalid_scope", str(error)) from None
+    if not granted:
+        raise OAuthError("invalid_scope", "the client has no custom scopes")
+    metadata = _client_metadata(request)
+    now = int(env.clock.now())
+    validity = clients.token_validity_seconds(client)["access"]
+    claims: dict[str, Any] = {
+        "sub": client.client_id,
+        "token_use": "access",
+        "scope": " ".join(granted),
+        "auth_time": now,
+        "iss": tokens.issuer(env, request.base_url, pool),
+        "exp": now + validity,
+        "iat": now,
+        "version": 2,
+        "jti": env.ids.uuid(),
+        "client_id": client.client_id,
+    }
+    token_generation.customize_client_credentials(env, pool, client, claims, client_metadata=metadata)
+    return {"access_token": keys.sign(pool, claims), "expires_in": validity, "token_type": "Bearer"}
+
+
+def _client_metadata(request: OAuthRequest) -> dict[str, str] | None:
+    """``aws_client_metadata``: a JSON object the V3_0 trigger gets as ``request.clientMetadata``."""
+    raw = request.form.get("aws_client_metadata")
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise OAuthError("invalid_request", "aws_client_metadata must be a JSON object")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+GRANTS: dict[str, Grant] = {
+    "authorization_code": authorization_code,
+    "refresh_token": refresh_token,
+    "client_credentials": client_credentials,
+}
+
+
+def check_form(request: OAuthRequest) -> None:
+    if request.method != "POST" or not request.content_type.lower().startswith(FORM):
+        raise OAuthError("invalid_request", f"the body must be {FORM}")
+
+
+def token(env: Env, request: OAuthRequest) -> Reply:
+    check_form(request)
+    grant_type = request.form.get("grant_type")
+    if not grant_type:
+        raise OAuthError("invalid_request", "missing grant_type")
+    pool, client = client_auth.authenticate(request, env.state.find_pool_by_client)
+    grant = GRANTS.get(grant_type)
+    if grant is None:
+        raise OAuthError("unsupported_grant_type", f"unknown grant_type {grant_type}")
+    return json_reply(grant(env, request, pool, client), headers=dict(NO_STORE))

@@ -1,0 +1,123 @@
+"""The OAuth 2.0 / hosted-login routes of a user pool domain (``cognito_emu.oauth``), in Werkzeug terms.
+
+Each endpoint is served three ways (``cognito_emu.oauth.routing``): at ``/oauth2/...`` for a Host that is
+a pool domain (``<prefix>.auth.<region>.amazoncognito.com`` or a custom domain), at
+``/_oauth/<domain>/oauth2/...`` on plain localhost, and at ``/oauth2/...`` on plain localhost, where the
+pool comes from the client id or the access token. The state lock is held for the whole request
+(triggers and bcrypt release it, as for the AWS operations).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from cognito_emu.env import Env
+from cognito_emu.errors import CognitoError
+from cognito_emu.oauth import authorize, login, logout, revoke, routing, token, userinfo
+from cognito_emu.oauth.errors import OAuthError, PageError, RedirectError
+from cognito_emu.oauth.pages import error_page
+from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
+from cognito_emu.web.aws_endpoint import base_url
+
+if TYPE_CHECKING:
+    from cognito_emu.emulator import Emulator
+
+log = logging.getLogger("cognito_emu.oauth")
+
+Endpoint = Callable[[Env, OAuthRequest], Reply]
+
+
+def _request(emulator: Emulator, request: Request, domain: str | None) -> OAuthRequest:
+    state = emulator.state
+    base = base_url(request.environ).rstrip("/")
+    host = request.host or ""
+    if domain is not None:
+        pool = routing.pool_of_domain(state, domain)
+        if pool is None:
+            raise PageError("invalid_request", f"No user pool has the domain {domain}.", 404)
+        route_base = f"{base}{routing.PATH_PREFIX}/{domain}"
+    else:
+        host_domain = routing.domain_of_host(state, host)
+        pool = routing.pool_of_domain(state, host_domain) if host_domain else None
+        route_base = base
+    return OAuthRequest(
+        method=request.method,
+        args=request.args.to_dict(),
+        form=request.form.to_dict(),
+        authorization=request.headers.get("Authorization"),
+        cookies=request.cookies.to_dict(),
+        content_type=request.headers.get("Content-Type", ""),
+        base_url=base,
+        route_base=route_base,
+        pool=pool,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+
+
+def _cookie_path(request: Request, domain: str | None) -> str:
+    return f"{routing.PATH_PREFIX}/{domain}/" if domain is not None else "/"
+
+
+def _response(reply: Reply, request: Request, domain: str | None) -> Response:
+    response = Response(reply.body, status=reply.status, content_type=reply.content_type)
+    for name, value in reply.headers.items():
+        response.headers[name] = value
+    secure = request.scheme == "https"
+    for name, cookie in reply.cookies.items():
+        if cookie is None:
+            response.delete_cookie(name, path=_cookie_path(request, domain), secure=secure, httponly=True)
+        else:
+            response.set_cookie(
+                name, cookie, path=_cookie_path(request, domain), secure=secure, httponly=True, samesite="Lax"
+            )
+    return response
+
+
+def _serve(endpoint: Endpoint, *, json_errors: bool) -> Callable[..., Response]:
+    def view(emulator: Emulator, request: Request, domain: str | None = None) -> Response:
+        with emulator.state.lock:
+            try:
+                reply = endpoint(emulator.env, _request(emulator, request, domain))
+            except OAuthError as error:
+                log.info("%s %s: %s", request.method, request.path, error)
+                reply = json_reply({"error": error.error}, error.status)
+            except RedirectError as error:
+                log.info("%s %s: %s", request.method, request.path, error)
+                params = {"error": error.error, "error_description": error.description, "state": error.state}
+                reply = redirect(with_query(error.redirect_uri, params))
+            except PageError as error:
+                log.info("%s %s: %s", request.method, request.path, error)
+                reply = error_page(error.message, error.status)
+            except CognitoError as error:
+                # A Lambda trigger failed (or refused) while tokens were being made.
+                log.info("%s %s: %s %s", request.method, request.path, error.code, error.message)
+                if json_errors:
+                    reply = json_reply({"error": "invalid_request", "error_description": error.message}, 400)
+                else:
+                    reply = error_page(error.message, 400)
+        return _response(reply, request, domain)
+
+    return view
+
+
+_ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
+    ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
+    ("/login", ["GET"], _serve(login.show, json_errors=False)),
+    ("/login", ["POST"], _serve(login.submit, json_errors=False)),
+    ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),
+    ("/oauth2/token", ["POST"], _serve(token.token, json_errors=True)),
+    ("/oauth2/userInfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),
+    ("/oauth2/userinfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),
+    ("/oauth2/revoke", ["POST"], _serve(revoke.revoke, json_errors=True)),
+]
+
+# Endpoints are the view functions themselves: the app calls them with (emulator, request, **args).
+RULES = [Rule(path, methods=methods, endpoint=view) for path, methods, view in _ROUTES] + [
+    Rule(f"{routing.PATH_PREFIX}/<domain>{path}", methods=methods, endpoint=view)
+    for path, methods, view in _ROUTES
+]

@@ -1,0 +1,278 @@
+"""client_credentials (M2M) with resource-server scopes, PreTokenGeneration V3_0 on hosted and M2M
+tokens, and the error answers of every endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from oauth_support import (
+    API,
+    CALLBACK,
+    DOMAIN,
+    Browser,
+    callback_params,
+    make_m2m_client,
+    make_pool,
+    make_user,
+    make_web_client,
+    pkce_pair,
+    token_request,
+    verified,
+)
+
+from cognito_emu.emulator import Emulator
+
+TRIGGER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:oauth-ptg"
+
+
+@pytest.fixture
+def registry(emulator: Emulator) -> Iterator[Any]:
+    yield emulator.triggers
+    emulator.triggers.unregister(TRIGGER_ARN)
+
+
+def test_client_credentials_with_resource_server_scopes(emulator: Emulator, idp: Any) -> None:
+    pool_id = make_pool(idp)
+    client = make_m2m_client(idp, pool_id)
+    auth = (client["ClientId"], client["ClientSecret"])
+    everything = token_request(emulator.endpoint_url, {"grant_type": "client_credentials"}, auth=auth)
+    assert everything.status_code == 200, everything.text
+    body = everything.json()
+    assert set(body) == {"access_token", "expires_in", "token_type"}
+    assert body["token_type"] == "Bearer"
+    claims = verified(emulator.endpoint_url, pool_id, body["access_token"])
+    assert claims["sub"] == client["ClientId"] and claims["client_id"] == client["ClientId"]
+    assert claims["scope"].split() == [f"{API}/read", f"{API}/write"]
+    assert claims["token_use"] == "access"
+    one = token_request(
+        emulator.endpoint_url, {"grant_type": "client_credentials", "scope": f"{API}/read"}, auth=auth
+    )
+    assert verified(emulator.endpoint_url, pool_id, one.json()["access_token"])["scope"] == f"{API}/read"
+    bad_scope = token_request(
+        emulator.endpoint_url, {"grant_type": "client_credentials", "scope": f"{API}/admin"}, auth=auth
+    )
+    assert bad_scope.status_code == 400 and bad_scope.json() == {"error": "invalid_scope"}
+    # No user behind an M2M token: userInfo and GetUser refuse it.
+    info = requests.get(
+        f"{emulator.endpoint_url}/_oauth/{DOMAIN}/oauth2/userInfo",
+        headers={"Authorization": f"Bearer {body['access_token']}"},
+        timeout=10,
+    )
+    assert info.status_code == 401
+    # A code-flow client may not use client_credentials.
+    web = make_web_client(idp, pool_id, secret=True)
+    refused = token_request(
+        emulator.endpoint_url,
+        {"grant_type": "client_credentials"},
+        auth=(web["ClientId"], web["ClientSecret"]),
+    )
+    assert refused.status_code == 400 and refused.json() == {"error": "unauthorized_client"}
+
+
+def test_pre_token_generation_v3_sees_client_credentials_and_hosted_auth(
+    emulator: Emulator, idp: Any, registry: Any
+) -> None:
+    events: list[dict[str, Any]] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        events.append(event)
+        event["response"] = {
+            "claimsAndScopeOverrideDetails": {
+                "accessTokenGeneration": {
+                    "claimsToAddOrOverride": {"tenant": "t-1"},
+                    "scopesToAdd": ["extra"],
+                },
+                "idTokenGeneration": {"claimsToAddOrOverride": {"tenant": "t-id"}},
+            }
+        }
+        return event
+
+    registry.register(TRIGGER_ARN, handler)
+    pool_id = make_pool(
+        idp, LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V3_0", "LambdaArn": TRIGGER_ARN}}
+    )
+    m2m = make_m2m_client(idp, pool_id)
+    body = token_request(
+        emulator.endpoint_url,
+        {"grant_type": "client_credentials", "scope": f"{API}/read", "aws_client_metadata": '{"k": "v"}'},
+        auth=(m2m["ClientId"], m2m["ClientSecret"]),
+    ).json()
+    claims = verified(emulator.endpoint_url, pool_id, body["access_token"])
+    assert claims["tenant"] == "t-1"
+    assert claims["scope"].split() == [f"{API}/read", "extra"]
+    event = events[-1]
+    assert event["triggerSource"] == "TokenGeneration_ClientCredentials"
+    assert event["version"] == "3"
+    assert event["userName"] is None
+    assert event["callerContext"]["clientId"] == m2m["ClientId"]
+    assert event["request"]["scopes"] == [f"{API}/read"]
+    assert event["request"]["clientMetadata"] == {"k": "v"}
+
+    make_user(idp, pool_id)
+    web = make_web_client(idp, pool_id)
+    code = callback_params(Browser(emulator.endpoint_url).sign_in(web["ClientId"], scope="openid email"))[
+        "code"
+    ]
+    tokens = token_request(
+        emulator.endpoint_url,
+        {
+            "grant_type": "authorization_code",
+            "client_id": web["ClientId"],
+            "code": code,
+            "redirect_uri": CALLBACK,
+        },
+    ).json()
+    assert events[-1]["triggerSource"] == "TokenGeneration_HostedAuth"
+    assert events[-1]["userName"] == "alice"
+    assert events[-1]["request"]["scopes"] == ["openid", "email"]
+    assert verified(emulator.endpoint_url, pool_id, tokens["id_token"])["tenant"] == "t-id"
+    assert verified(emulator.endpoint_url, pool_id, tokens["access_token"])["tenant"] == "t-1"
+
+
+def _authorize_error(browser: Browser, **params: Any) -> dict[str, list[str]]:
+    response = browser.get(browser.oauth_url("/oauth2/authorize"), **params)
+    assert response.status_code == 302, response.text
+    location = response.headers["Location"]
+    assert location.startswith(CALLBACK), location
+    return parse_qs(urlsplit(location).query)
+
+
+def test_authorize_errors(emulator: Emulator, idp: Any) -> None:
+    pool_id = make_pool(idp)
+    client = make_web_client(idp, pool_id, AllowedOAuthFlows=["code"])
+    client_id = client["ClientId"]
+    browser = Browser(emulator.endpoint_url)
+    base = {"client_id": client_id, "redirect_uri": CALLBACK, "state": "s"}
+    # Pages: unknown client, unregistered redirect_uri.
+    assert browser.get(browser.oauth_url("/oauth2/authorize"), response_type="code").status_code == 400
+    unknown = browser.get(browser.oauth_url("/oauth2/authorize"), **{**base, "client_id": "nope"})
+    assert unknown.status_code == 400
+    mismatch = browser.get(
+        browser.oauth_url("/oauth2/authorize"), **{**base, "redirect_uri": "http://localhost:9/x"}
+    )
+    assert mismatch.status_code == 400 and "CallbackURLs" in mismatch.text
+    # Redirects with ?error=.
+    assert _authorize_error(browser, **base)["error"] == ["invalid_request"]
+    assert _authorize_error(browser, **base, response_type="id_token")["error"] == ["invalid_request"]
+    denied = _authorize_error(browser, **base, response_type="token")
+    assert denied["error"] == ["unauthorized_client"] and denied["state"] == ["s"]
+    assert _authorize_error(browser, **base, response_type="code", scope="phone")["error"] == [
+        "invalid_scope"
+    ]
+    assert _authorize_error(browser, **base, response_type="code", scope="email")["error"] == [
+        "invalid_scope"
+    ]
+    _, challenge = pkce_pair()
+    assert _authorize_error(browser, **base, response_type="code", code_challenge=challenge)["error"] == [
+        "invalid_request"
+    ]
+    plain = _authorize_error(
+        browser, **base, response_type="code", code_challenge=challenge, code_challenge_method="plain"
+    )
+    assert plain["error"] == ["invalid_request"]
+    federated = _authorize_error(browser, **base, response_type="code", identity_provider="Google")
+    assert federated["error"] == ["invalid_request"]
+
+
+def _code(emulator: Emulator, client_id: str, **params: Any) -> str:
+    return callback_params(Browser(emulator.endpoint_url).sign_in(client_id, scope="openid", **params))[
+        "code"
+    ]
+
+
+def test_token_errors(emulator: Emulator, idp: Any) -> None:
+    pool_id = make_pool(idp)
+    make_user(idp, pool_id)
+    client_id = make_web_client(idp, pool_id)["ClientId"]
+    url = emulator.endpoint_url
+
+    def post(data: dict[str, str], **kwargs: Any) -> tuple[int, Any]:
+        response = token_request(url, data, **kwargs)
+        return response.status_code, response.json()
+
+    grant = {"grant_type": "authorization_code", "client_id": client_id, "redirect_uri": CALLBACK}
+    assert post({"client_id": client_id}) == (400, {"error": "invalid_request"})
+    assert post({"grant_type": "password", "client_id": client_id}) == (
+        400,
+        {"error": "unsupported_grant_type"},
+    )
+    assert post({"grant_type": "authorization_code"}) == (400, {"error": "invalid_request"})
+    assert post({**grant, "client_id": "unknown"}) == (401, {"error": "invalid_client"})
+    assert post(grant) == (400, {"error": "invalid_request"})  # no code
+    assert post({**grant, "code": "not-a-code"}) == (400, {"error": "invalid_grant"})
+    code = _code(emulator, client_id)
+    assert post({**grant, "code": code, "redirect_uri": "http://localhost:3000/other"}) == (
+        400,
+        {"error": "invalid_grant"},
+    )
+    # Expired after five minutes by the emulator's clock.
+    code = _code(emulator, client_id)
+    emulator.clock.advance(301)
+    assert post({**grant, "code": code}) == (400, {"error": "invalid_grant"})
+    # PKCE: a missing verifier, a wrong one.
+    verifier, challenge = pkce_pair()
+    code = _code(emulator, client_id, code_challenge=challenge, code_challenge_method="S256")
+    assert post({**grant, "code": code}) == (400, {"error": "invalid_request"})
+    code = _code(emulator, client_id, code_challenge=challenge, code_challenge_method="S256")
+    assert post({**grant, "code": code, "code_verifier": pkce_pair()[0]}) == (400, {"error": "invalid_grant"})
+    code = _code(emulator, client_id, code_challenge=challenge, code_challenge_method="S256")
+    status, body = post({**grant, "code": code, "code_verifier": verifier})
+    assert status == 200, body
+    # A code of another client.
+    other = make_web_client(idp, pool_id, ClientName="other")["ClientId"]
+    code = _code(emulator, client_id)
+    assert post({**grant, "client_id": other, "code": code}) == (400, {"error": "invalid_grant"})
+    # refresh_token: missing, unknown.
+    assert post({"grant_type": "refresh_token", "client_id": client_id}) == (
+        400,
+        {"error": "invalid_request"},
+    )
+    assert post({"grant_type": "refresh_token", "client_id": client_id, "refresh_token": "x.y"}) == (
+        400,
+        {"error": "invalid_grant"},
+    )
+    # Not a form body.
+    as_json = requests.post(f"{url}/_oauth/{DOMAIN}/oauth2/token", json=grant, timeout=10)
+    assert as_json.status_code == 400 and as_json.json() == {"error": "invalid_request"}
+    # A public client may not use client_credentials.
+    assert post({"grant_type": "client_credentials", "client_id": client_id}) == (
+        400,
+        {"error": "unauthorized_client"},
+    )
+    # A public client given a secret.
+    assert post({**grant, "code": "c"}, auth=(client_id, "secret")) == (401, {"error": "invalid_client"})
+
+
+def test_userinfo_and_revoke_errors(emulator: Emulator, idp: Any) -> None:
+    pool_id = make_pool(idp)
+    make_user(idp, pool_id)
+    client_id = make_web_client(idp, pool_id)["ClientId"]
+    url = f"{emulator.endpoint_url}/_oauth/{DOMAIN}/oauth2"
+    missing = requests.get(f"{url}/userInfo", timeout=10)
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+    bogus = requests.get(f"{url}/userInfo", headers={"Authorization": "Bearer abc"}, timeout=10)
+    assert bogus.status_code == 401 and bogus.json()["error"] == "invalid_token"
+    code = _code(emulator, client_id)
+    tokens = token_request(
+        emulator.endpoint_url,
+        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
+    ).json()
+    # scope openid only: sub and username.
+    info = requests.post(
+        f"{url}/userInfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
+    )
+    assert set(info.json()) == {"sub", "username"}
+    no_token = requests.post(f"{url}/revoke", data={"client_id": client_id}, timeout=10)
+    assert no_token.status_code == 400 and no_token.json() == {"error": "invalid_request"}
+    access = requests.post(
+        f"{url}/revoke", data={"client_id": client_id, "token": tokens["access_token"]}, timeout=10
+    )
+    assert access.status_code == 400 and access.json() == {"error": "unsupported_token_type"}
+    unknown = requests.post(f"{url}/revoke", data={"client_id": client_id, "token": "a.b.c.d.e"}, timeout=10)
+    assert unknown.status_code == 200
+    bad_client = requests.post(f"{url}/revoke", data={"client_id": "nope", "token": "t"}, timeout=10)
+    assert bad_client.status_code == 401 and bad_client.json() == {"error": "invalid_client"}

@@ -363,6 +363,12 @@ def refresh_auth(ctx: AuthContext) -> Outcome:
     that signs in by email or phone, that is the sub), not over the alias typed at sign-in.
     """
     refresh_token = ctx.required("REFRESH_TOKEN")
+    if tokens.rotation(ctx.client):
+        # "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token rotation
+        # enabled" (developer guide, "Refresh tokens"); the wording of the error is the emulator's.
+        raise InvalidParameterException(
+            "Refresh token rotation is enabled for this app client: refresh tokens with GetTokensFromRefreshToken."
+        )
     user, auth_time = tokens.user_from_refresh_token(ctx.env, ctx.pool, ctx.client, refresh_token)
     if ctx.client.secrets:
         _check_refresh_secret_hash(ctx, user)

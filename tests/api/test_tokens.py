@@ -206,6 +206,14 @@ def test_refresh_token_rotation_and_reuse(emulator, idp, pool_id):
     assert error_of(err)[0] == "RefreshTokenReuseException"
     third = idp.get_tokens_from_refresh_token(RefreshToken=second, ClientId=client_id)["AuthenticationResult"]
     assert third["RefreshToken"] not in (first["RefreshToken"], second)
+    # Rotation is done with GetTokensFromRefreshToken only; REFRESH_TOKEN_AUTH is refused.
+    with pytest.raises(ClientError) as err:
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": third["RefreshToken"]},
+        )
+    assert error_of(err)[0] == "InvalidParameterException"
 
 
 def test_revoke_token_revokes_refresh_and_derived_access_tokens(emulator, idp, pool_id, client_id):

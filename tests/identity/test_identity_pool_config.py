@@ -120,12 +120,10 @@ def test_list_identity_pools_pages(identity):
 
 
 def test_pools_are_per_account_and_region(emulator, identity):
-    from conftest import make_client
-
     pool_id = identity.create_identity_pool(IdentityPoolName="p", AllowUnauthenticatedIdentities=True)[
         "IdentityPoolId"
     ]
-    other = make_client(emulator, "cognito-identity", aws_access_key_id="111122223333")
+    other = emulator.client("cognito-identity", aws_access_key_id="111122223333")
     assert other.list_identity_pools(MaxResults=10)["IdentityPools"] == []
     with pytest.raises(ClientError):
         other.describe_identity_pool(IdentityPoolId=pool_id)

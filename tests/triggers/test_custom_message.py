@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from trigger_support import arn, fresh_registry, handler, make_pool
+from trigger_support import arn, handler, make_pool
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.triggers.registry import TriggerRegistry
-
-
-@pytest.fixture
-def triggers(emulator: Emulator) -> Iterator[TriggerRegistry]:
-    yield from fresh_registry(emulator)
 
 
 def _setup(idp: Any, triggers: TriggerRegistry, function: str = "handler") -> tuple[str, str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from trigger_support import arn, fresh_registry, handler, http_target, make_pool
+from trigger_support import arn, handler, http_target, make_pool
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.errors import (
@@ -20,11 +19,6 @@ from cognito_emu.errors import (
 )
 from cognito_emu.triggers import events, invokers, runner
 from cognito_emu.triggers.registry import TriggerRegistry, function_name_keys, parse_mappings
-
-
-@pytest.fixture
-def triggers(emulator: Emulator) -> Iterator[TriggerRegistry]:
-    yield from fresh_registry(emulator)
 
 
 def _invoke(emulator: Emulator, pool_id: str, trigger: str = "PreSignUp") -> dict[str, Any] | None:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config as BotoConfig
-from trigger_support import HANDLERS, arn, fresh_registry, handler, http_target, make_pool
+from trigger_support import HANDLERS, arn, handler, http_target, make_pool
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.triggers.registry import TriggerRegistry
-
-
-@pytest.fixture
-def triggers(emulator: Emulator) -> Iterator[TriggerRegistry]:
-    yield from fresh_registry(emulator)
 
 
 def _attrs(idp: Any, pool_id: str, username: str) -> dict[str, str]:

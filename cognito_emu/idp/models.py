@@ -217,6 +217,43 @@ class User:
     devices: dict[str, Device] = field(default_factory=dict)
 
 
+class ImportJobStatus(StrEnum):
+    CREATED = "Created"
+    PENDING = "Pending"
+    IN_PROGRESS = "InProgress"
+    STOPPING = "Stopping"
+    EXPIRED = "Expired"
+    STOPPED = "Stopped"
+    FAILED = "Failed"
+    SUCCEEDED = "Succeeded"
+
+
+@dataclass(slots=True)
+class UserImportJob:
+    """A CSV user import job (owned by ``idp.import_jobs``), kept on its pool in ``UserPool.import_jobs``."""
+
+    job_id: str
+    name: str
+    user_pool_id: str
+    created: float
+    role_arn: str
+    # The PreSignedUrl the CSV is PUT to, its X-Amz-Signature and when it stops accepting uploads.
+    url: str
+    signature: str
+    url_expires: float
+    status: ImportJobStatus = ImportJobStatus.CREATED
+    started: float | None = None
+    completed: float | None = None
+    imported: int = 0
+    skipped: int = 0
+    failed: int = 0
+    completion_message: str | None = None
+    # The uploaded file as received; None until something was PUT to the URL.
+    csv: bytes | None = None
+    # What the job's CloudWatch log would say, one line per CSV line ("[SKIPPED] Line Number 3 - ...").
+    log: list[str] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class UserPool:
     id: str
@@ -245,6 +282,15 @@ class UserPool:
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
     # GetUserPoolMfaConfig's members (SmsMfaConfiguration, SoftwareTokenMfaConfiguration, ...) as set.
     mfa_config: dict[str, Any] = field(default_factory=dict)
+    # Managed login branding styles by ManagedLoginBrandingId, one per app client (idp.branding).
+    managed_login_brandings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Terms documents by TermsId (idp.terms).
+    terms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # SetUserPoolSessionConfiguration's members, and each app client's SSOSession (idp.session_config).
+    session_configuration: dict[str, Any] = field(default_factory=dict)
+    client_session_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # CSV user import jobs by JobId (idp.import_jobs).
+    import_jobs: dict[str, UserImportJob] = field(default_factory=dict)
     # Derived from ``users``; rebuilt on load, never exported.
     index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})
     # PKCS#8 PEM of the pool's RSA token-signing key; made on first need by idp.keys.

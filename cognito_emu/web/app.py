@@ -12,7 +12,15 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
-from cognito_emu.web import aws_endpoint, control, identity_routes, oauth_routes, trigger_routes, well_known
+from cognito_emu.web import (
+    aws_endpoint,
+    control,
+    identity_routes,
+    import_routes,
+    oauth_routes,
+    trigger_routes,
+    well_known,
+)
 from cognito_emu.web.cors import cors_headers, preflight_headers
 
 if TYPE_CHECKING:
@@ -36,6 +44,7 @@ class Application:
                     *identity_routes.RULES,
                     *trigger_routes.RULES,
                     *oauth_routes.RULES,
+                    *import_routes.RULES,
                 ]
             ]
         )

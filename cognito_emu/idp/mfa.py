@@ -323,6 +323,11 @@ def start_factor(ctx: AuthContext, user: User, previous: AuthSession | None, fac
     )
 
 
+def code_member(factor: str) -> str:
+    """The challenge answer's member that holds a code for ``factor`` (SMS_MFA_CODE, ...)."""
+    return _CODE_MEMBER[factor]
+
+
 def _wrong_code(session: AuthSession) -> CodeMismatchException:
     session.mfa_failures += 1
     if session.mfa_failures >= MAX_WRONG_CODES:
@@ -330,29 +335,26 @@ def _wrong_code(session: AuthSession) -> CodeMismatchException:
     return CodeMismatchException(CODE_MISMATCH)
 
 
-def _passed(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
-    from cognito_emu.idp.auth_flows import authenticated
-
-    sessions.finish(session)
-    return authenticated(ctx, user)
-
-
-def _code_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
+def _check_code(ctx: AuthContext, session: AuthSession, user: User) -> None:
     """SMS_MFA (SMS_MFA_CODE) and EMAIL_OTP (EMAIL_OTP_CODE): the code this session sent."""
     code = ctx.required(_CODE_MEMBER[session.challenge])
     if session.mfa_code is None or not hmac.compare_digest(code, session.mfa_code):
         raise _wrong_code(session)
-    return _passed(ctx, session, user)
 
 
-def _software_token_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
+def _check_software_token(ctx: AuthContext, session: AuthSession, user: User) -> None:
     """SOFTWARE_TOKEN_MFA: SOFTWARE_TOKEN_MFA_CODE, the code of the current 30-second step or one either side."""
     code = ctx.required("SOFTWARE_TOKEN_MFA_CODE")
     if user.mfa.totp_secret is None:
         raise SoftwareTokenMFANotFoundException(NO_SOFTWARE_TOKEN)
     if not totp.verify(user.mfa.totp_secret, code, ctx.env.clock.now()):
         raise _wrong_code(session)
-    return _passed(ctx, session, user)
+
+
+def _check_setup(ctx: AuthContext, session: AuthSession, user: User) -> None:
+    """MFA_SETUP, with the Session VerifySoftwareToken returned: sign-in completes."""
+    if session.mfa_secret is None or session.mfa_secret != user.mfa.totp_secret:
+        raise InvalidParameterException(NOT_VERIFIED)
 
 
 def _select_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
@@ -364,26 +366,34 @@ def _select_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcom
     return start_factor(ctx, user, session, choice)
 
 
-def _setup_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
-    """MFA_SETUP, with the Session VerifySoftwareToken returned: sign-in completes."""
-    if session.mfa_secret is None or session.mfa_secret != user.mfa.totp_secret:
-        raise InvalidParameterException(NOT_VERIFIED)
-    return _passed(ctx, session, user)
+Check = Callable[["AuthContext", "AuthSession", User], None]
 
-
-Answer = Callable[["AuthContext", "AuthSession", User], "Outcome"]
-
-ANSWERS: dict[str, Answer] = {
-    SMS_MFA: _code_answer,
-    EMAIL_OTP: _code_answer,
-    SOFTWARE_TOKEN_MFA: _software_token_answer,
-    SELECT_MFA_TYPE: _select_answer,
-    MFA_SETUP: _setup_answer,
+CHECKS: dict[str, Check] = {
+    SMS_MFA: _check_code,
+    EMAIL_OTP: _check_code,
+    SOFTWARE_TOKEN_MFA: _check_software_token,
+    MFA_SETUP: _check_setup,
 }
+
+
+def check_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome | None:
+    """Judge the answer (``ctx.params``) to the session's MFA challenge: the challenge that follows
+    (SELECT_MFA_TYPE leads to the chosen factor's), or None once the user passed MFA (the session is
+    then finished). Raises Cognito's error for a wrong answer. Shared with the hosted login."""
+    if session.challenge == SELECT_MFA_TYPE:
+        return _select_answer(ctx, session, user)
+    CHECKS[session.challenge](ctx, session, user)
+    sessions.finish(session)
+    return None
 
 
 def answer(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome:
     """RespondToAuthChallenge for one of CHALLENGE_NAMES (the session names which)."""
+    from cognito_emu.idp.auth_flows import authenticated
+
     if user is None:
         raise NotAuthorizedException(sessions.INVALID)
-    return ANSWERS[session.challenge](ctx, session, user)
+    following = check_answer(ctx, session, user)
+    if following is not None:
+        return following
+    return authenticated(ctx, user)

@@ -1,5 +1,5 @@
 """``GET/POST /login``: the hosted sign-in form (username and password; a new-password form for a user
-in FORCE_CHANGE_PASSWORD), then back to the app through ``authorize.complete``.
+in FORCE_CHANGE_PASSWORD; the MFA forms), then back to the app through ``authorize.complete``.
 
 The password check is the API's (``auth_flows.password_sign_in``: UserMigration, PreAuthentication,
 disabled users, RESET_REQUIRED, the lockout), the new password is set as RespondToAuthChallenge's
@@ -7,15 +7,39 @@ NEW_PASSWORD_REQUIRED answer sets it (``challenges.set_new_password``), and Post
 after a sign-in. A failure shows the form again with Cognito's message ("Incorrect username or
 password."). A sign-in sets the ``cognito`` cookie (``grants.HostedSession``), so the next authorize
 request skips the form.
+
+MFA follows a right password (or a new password) exactly as in the API: ``mfa.challenge_after_password``
+decides, and each challenge becomes a form: SMS_MFA, EMAIL_OTP (the code goes to the outbox, as for the
+API) and SOFTWARE_TOKEN_MFA ask for a code, SELECT_MFA_TYPE for a factor, MFA_SETUP shows a new TOTP
+secret (``software_tokens.associate``, with its otpauth:// URI) and asks for a code of it
+(``software_tokens.verify``). The pending step is the API's challenge session (``idp.sessions``), named
+by the form's hidden ``session`` field: it expires by the emulator's clock (the app client's
+AuthSessionValidity) and answers are judged by ``mfa.check_answer``, so a wrong code shows the form
+again with Cognito's message and five wrong codes or an expired session send the browser back to the
+sign-in form. The hosted login never names a device, so remembered devices (DEVICE_SRP_AUTH) play no
+part here.
 """
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp import auth_flows, challenges, directory, passwords, sessions, tokens
-from cognito_emu.idp.auth_flows import AuthContext
+from cognito_emu.idp import (
+    auth_flows,
+    challenges,
+    directory,
+    messages,
+    mfa,
+    passwords,
+    sessions,
+    software_tokens,
+    tokens,
+)
+from cognito_emu.idp.auth_flows import AuthContext, Outcome
 from cognito_emu.idp.models import User, UserStatus
+from cognito_emu.idp.sessions import AuthSession
 from cognito_emu.oauth import authorize, grants
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.pages import Markup, fragment, page
@@ -25,6 +49,14 @@ from cognito_emu.triggers import authentication as authentication_triggers
 ATTRIBUTE_PREFIX = "userAttributes."
 PASSWORDS_DIFFER = "Passwords do not match."
 MISSING_CREDENTIALS = "Please enter your username and password."
+MISSING_CODE = "Please enter the code."
+
+_FACTOR_LABELS = {
+    mfa.SMS_MFA: "Text message (SMS)",
+    mfa.EMAIL_OTP: "Email",
+    mfa.SOFTWARE_TOKEN_MFA: "Authenticator app",
+}
+_DELIVERY = {mfa.SMS_MFA: ("phone_number", "SMS"), mfa.EMAIL_OTP: ("email", "email")}
 
 
 def _action(request: OAuthRequest, authz: AuthorizeRequest) -> str:
@@ -52,6 +84,87 @@ def new_password_form(
     return page("Change password", content)
 
 
+def mfa_code_form(
+    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+) -> Reply:
+    """SMS_MFA, EMAIL_OTP and SOFTWARE_TOKEN_MFA: a code."""
+    factor = session.challenge
+    if factor in _DELIVERY:
+        attribute, medium = _DELIVERY[factor]
+        destination = messages.mask(attribute, user.attributes.get(attribute, ""))
+        description = (
+            f"We have delivered the authentication code by {medium} to {destination}. "
+            "Please enter the code to complete authentication."
+        )
+    else:
+        description = "Enter the code from your authenticator app to complete authentication."
+    content = fragment(
+        "mfa_code.html",
+        action=_action(request, authz),
+        heading="Multi-factor authentication",
+        description=description,
+        error=error,
+        session=session.session_id,
+    )
+    return page("MFA", content)
+
+
+def mfa_select_form(
+    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+) -> Reply:
+    """SELECT_MFA_TYPE: one of the factors the API would offer (MFAS_CAN_CHOOSE)."""
+    factors = mfa.sign_in_factors(authz.pool, user)
+    choices = "".join(
+        fragment(
+            "mfa_choice.html",
+            factor=factor,
+            label=_FACTOR_LABELS[factor],
+            checked=Markup(" checked" if index == 0 else ""),
+        )
+        for index, factor in enumerate(factors)
+    )
+    content = fragment(
+        "mfa_select.html",
+        action=_action(request, authz),
+        error=error,
+        session=session.session_id,
+        choices=Markup(choices),
+    )
+    return page("MFA", content)
+
+
+def otpauth_uri(issuer: str, account: str, secret: str) -> str:
+    """The otpauth:// URI an authenticator app takes (as a QR code or a link) for ``secret``."""
+    label = quote(f"{issuer}:{account}", safe=":@")
+    return f"otpauth://totp/{label}?{urlencode({'secret': secret, 'issuer': issuer}, quote_via=quote)}"
+
+
+def mfa_setup_form(
+    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+) -> Reply:
+    """MFA_SETUP: the new TOTP secret (AssociateSoftwareToken's, kept by the session) and a code of it."""
+    secret = session.mfa_secret or ""
+    content = fragment(
+        "mfa_setup.html",
+        action=_action(request, authz),
+        error=error,
+        session=session.session_id,
+        secret=secret,
+        uri=otpauth_uri(authz.pool.name, session.signed_in_as or user.username, secret),
+    )
+    return page("MFA setup", content)
+
+
+def _step_form(
+    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+) -> Reply:
+    if session.challenge == mfa.SELECT_MFA_TYPE:
+        return mfa_select_form(request, authz, session, user, error)
+    if session.challenge == mfa.MFA_SETUP:
+        return mfa_setup_form(request, authz, session, user, error)
+    return mfa_code_form(request, authz, session, user, error)
+
+
 def _context(env: Env, request: OAuthRequest, authz: AuthorizeRequest, params: dict[str, str]) -> AuthContext:
     return AuthContext(
         env=env,
@@ -76,12 +189,12 @@ def show(env: Env, request: OAuthRequest) -> Reply:
 def submit(env: Env, request: OAuthRequest) -> Reply:
     authz = authorize.check(env, request)
     if request.form.get("session"):
-        return _answer_new_password(env, request, authz)
+        return _answer_step(env, request, authz)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     if not username or not password:
         return login_form(request, authz, MISSING_CREDENTIALS, username)
-    ctx = _context(env, request, authz, {})
+    ctx = _context(env, request, authz, {"USERNAME": username})
     try:
         user = auth_flows.password_sign_in(ctx, username, password)
         if user.status == UserStatus.UNCONFIRMED:
@@ -93,27 +206,96 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
                 env, authz.client, user.username, auth_flows.NEW_PASSWORD_REQUIRED, signed_in_as=username
             )
             return new_password_form(request, authz, session.session_id, user)
-        return signed_in(env, request, authz, ctx, user)
+        return _after_password(env, request, authz, ctx, user)
     except CognitoError as error:
         return login_form(request, authz, error.message, username)
 
 
-def _answer_new_password(env: Env, request: OAuthRequest, authz: AuthorizeRequest) -> Reply:
-    form = request.form
+def _after_password(
+    env: Env,
+    request: OAuthRequest,
+    authz: AuthorizeRequest,
+    ctx: AuthContext,
+    user: User,
+    previous: AuthSession | None = None,
+) -> Reply:
+    """The API's decision after a right password: an MFA challenge (shown as its form) or signed in."""
+    challenge = mfa.challenge_after_password(ctx, user, previous)
+    if challenge is None:
+        if previous is not None:
+            sessions.finish(previous)
+        return signed_in(env, request, authz, ctx, user)
+    return _challenge_form(env, request, authz, user, challenge)
+
+
+def _challenge_form(
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, challenge: Outcome
+) -> Reply:
+    session = sessions.get_session(env, challenge["Session"])
+    if session.challenge == mfa.MFA_SETUP:
+        # The hosted UI sets up an authenticator app (AssociateSoftwareToken with the Session); a pool
+        # that offers no software tokens has nothing to set up here, and the sign-in fails.
+        associated = software_tokens.associate(env, None, session.session_id)
+        session = sessions.get_session(env, associated["Session"])
+    return _step_form(request, authz, session, user)
+
+
+def _answer_step(env: Env, request: OAuthRequest, authz: AuthorizeRequest) -> Reply:
+    """A form posted with the hidden ``session`` of a pending step: the new password or an MFA answer."""
     try:
-        session = sessions.get_session(env, form["session"])
+        session = sessions.get_session(env, request.form["session"])
     except NotAuthorizedException as error:
         return login_form(request, authz, error.message)
     user = None
     if (
         session.pool_id == authz.pool.id
         and session.client_id == authz.client.client_id
-        and session.challenge == auth_flows.NEW_PASSWORD_REQUIRED
         and session.username is not None
     ):
         user = authz.pool.users.get(directory.user_key(authz.pool, session.username))
     if user is None:
         return login_form(request, authz, sessions.INVALID)
+    if session.challenge == auth_flows.NEW_PASSWORD_REQUIRED:
+        return _answer_new_password(env, request, authz, session, user)
+    if session.challenge in mfa.CHALLENGE_NAMES:
+        return _answer_mfa(env, request, authz, session, user)
+    return login_form(request, authz, sessions.INVALID)
+
+
+def _answer_mfa(
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User
+) -> Reply:
+    """Judge an MFA form with the API's code paths; a wrong answer shows the form again, a session used up
+    (five wrong codes) or expired goes back to the sign-in form."""
+    form = request.form
+    ctx = _context(env, request, authz, {"USERNAME": session.signed_in_as or user.username})
+    if session.challenge == mfa.SELECT_MFA_TYPE:
+        ctx.params["ANSWER"] = form.get("answer", "")
+    else:
+        code = form.get("code", "").strip()
+        if not code:
+            return _step_form(request, authz, session, user, MISSING_CODE)
+        if session.challenge != mfa.MFA_SETUP:
+            ctx.params[mfa.code_member(session.challenge)] = code
+    try:
+        if session.challenge == mfa.MFA_SETUP:
+            # VerifySoftwareToken with the Session, then the MFA_SETUP answer with the Session it returns.
+            verified = software_tokens.verify(env, None, session.session_id, code, None)
+            session = sessions.get_session(env, verified["Session"])
+        following = mfa.check_answer(ctx, session, user)
+    except CognitoError as error:
+        if session.used:
+            return login_form(request, authz, error.message, session.signed_in_as or "")
+        return _step_form(request, authz, session, user, error.message)
+    if following is not None:
+        return _challenge_form(env, request, authz, user, following)
+    return signed_in(env, request, authz, ctx, user)
+
+
+def _answer_new_password(
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User
+) -> Reply:
+    form = request.form
     new_password = form.get("new_password", "")
     confirm = form.get("confirm_password")
     if confirm is not None and confirm != new_password:
@@ -123,10 +305,12 @@ def _answer_new_password(env: Env, request: OAuthRequest, authz: AuthorizeReques
     ctx = _context(env, request, authz, params)
     try:
         challenges.set_new_password(ctx, user)
-        sessions.finish(session)
-        return signed_in(env, request, authz, ctx, user)
     except CognitoError as error:
         return new_password_form(request, authz, session.session_id, user, error.message)
+    try:
+        return _after_password(env, request, authz, ctx, user, session)  # MFA follows a new password too
+    except CognitoError as error:
+        return login_form(request, authz, error.message, session.signed_in_as or "")
 
 
 def signed_in(

@@ -35,7 +35,7 @@ class Node:
     value: Node | None = None  # map
 
 
-_LEAF_TYPES = frozenset({"string", "boolean", "integer", "long", "float", "double"})
+_LEAF_TYPES = frozenset({"string", "boolean", "integer", "long", "float", "double", "document"})
 
 
 # Where Cognito accepts more than its published model says. DomainType's pattern is one DNS label,
@@ -57,20 +57,23 @@ class _Compiler:
             return known
         meta = shape.metadata
         pattern = _PATTERN_OVERRIDES.get((self.service_name, shape.name), meta.get("pattern"))
+        # A document (a structure marked "document", e.g. ManagedLoginBranding's Settings) is free-form
+        # JSON: neither checked member by member nor filtered by members on the way out.
+        kind = "document" if meta.get("document") else shape.type_name
         node = Node(
             name=shape.name,
-            type=shape.type_name,
+            type=kind,
             min=meta.get("min"),
             max=meta.get("max"),
             pattern=pattern,
             regex=regex.compile(pattern, regex.V0) if pattern else None,
             enum=frozenset(shape.enum) if getattr(shape, "enum", None) else None,
             sensitive=bool(meta.get("sensitive")),
-            leaf=shape.type_name in _LEAF_TYPES,
+            leaf=kind in _LEAF_TYPES,
         )
         # Registered before the children so recursive shapes terminate.
         self.done[shape.name] = node
-        if shape.type_name == "structure":
+        if kind == "structure":
             node.members = {name: self.compile(member) for name, member in shape.members.items()}
             node.required = frozenset(meta.get("required", ()))
         elif shape.type_name == "list":

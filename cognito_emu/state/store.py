@@ -31,6 +31,8 @@ class Store:
     identity_pools: dict[str, IdentityPool] = field(default_factory=dict)
     # PKCS#8 PEM of the key GetOpenIdToken signs with (one per account and region; cognito_emu.identity)
     identity_signing_key_pem: str | None = None
+    # UpdateProvisionedLimit's request rates (RPS) by API category (idp.provisioned_limits); never enforced.
+    provisioned_limits: dict[str, int] = field(default_factory=dict)
 
 
 class State:

@@ -1,0 +1,28 @@
+"""Provisioned request-rate limits (stored and echoed; the emulator does not throttle)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import provisioned_limits
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def get_provisioned_limit(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Limit": provisioned_limits.get_limit(call.store, params["LimitDefinition"])}
+
+
+def update_provisioned_limit(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    limit = provisioned_limits.update_limit(
+        call.store, params["LimitDefinition"], params["RequestedLimitValue"]
+    )
+    return {"Limit": limit}
+
+
+HANDLERS = {
+    "GetProvisionedLimit": get_provisioned_limit,
+    "UpdateProvisionedLimit": update_provisioned_limit,
+}

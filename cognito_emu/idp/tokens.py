@@ -109,6 +109,30 @@ def group_claims(pool: UserPool, user: User) -> dict[str, Any]:
     return out
 
 
+def _identities_claim(value: str) -> Any:
+    """The ``identities`` attribute as the ID token carries it: a list whose ``primary`` and
+    ``dateCreated`` are strings ("true", "1642699117273"), where the attribute has a boolean and a number
+    (developer guide, "Understanding the identity (ID) token")."""
+    try:
+        entries = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(entries, list):
+        return entries
+    return [
+        {
+            k: (("true" if v else "false") if isinstance(v, bool) else str(v)) if k in _STRING_KEYS else v
+            for k, v in entry.items()
+        }
+        if isinstance(entry, dict)
+        else entry
+        for entry in entries
+    ]
+
+
+_STRING_KEYS = ("primary", "dateCreated")
+
+
 def attribute_claims(pool: UserPool, user: User, client: AppClient | None) -> dict[str, Any]:
     """The user's attributes as ID-token claims: verified flags as booleans, numbers for Number types."""
     out: dict[str, Any] = {}
@@ -116,10 +140,7 @@ def attribute_claims(pool: UserPool, user: User, client: AppClient | None) -> di
         if name in _BOOLEAN_CLAIMS:
             out[name] = value == "true"
         elif name == "identities":
-            try:
-                out[name] = json.loads(value)
-            except ValueError:
-                out[name] = value
+            out[name] = _identities_claim(value)
         elif name == "updated_at" and value.isdigit():
             out[name] = int(value)
         else:

@@ -8,6 +8,7 @@ pool is loaded, and never exported.
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,25 @@ SEARCHABLE_ATTRIBUTES = (
     "preferred_username",
     "sub",
 )
+
+
+def identity_keys(user: User) -> list[tuple[str, str]]:
+    """(providerName, userId) of each external identity in the user's ``identities`` attribute (its own,
+    for a federated user, and those AdminLinkProviderForUser linked to it)."""
+    raw = user.attributes.get("identities")
+    if not raw:
+        return []
+    try:
+        entries = json.loads(raw)
+    except ValueError:
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [
+        (str(entry.get("providerName")), str(entry.get("userId")))
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("providerName") and entry.get("userId") is not None
+    ]
 
 
 def searchable_values(user: User) -> dict[str, str]:
@@ -100,6 +120,9 @@ class UserIndex:
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # (username as stored, user key) in ListUsers' order, so an unfiltered page never sorts the pool
     by_username: _Ordered = field(default_factory=_Ordered)
+    # (providerName, userId) of an external identity -> the user it signs in as (idp.federation)
+    by_identity: dict[tuple[str, str], str] = field(default_factory=dict)
+    identities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def add(self, key: str, user: User, aliases: list[tuple[str, str]]) -> None:
         """Index ``user``; ``aliases`` are the (attribute, value) pairs it may sign in with."""
@@ -113,6 +136,11 @@ class UserIndex:
         self.aliases[key] = [(attribute, value.casefold()) for attribute, value in aliases]
         for alias in self.aliases[key]:
             self.by_alias[alias] = key
+        found = identity_keys(user)
+        if found:
+            self.identities[key] = found
+        for identity in found:
+            self.by_identity[identity] = key
 
     def remove(self, key: str, user: User) -> None:
         if self.by_sub.get(user.sub) == key:
@@ -127,6 +155,9 @@ class UserIndex:
         for alias in self.aliases.pop(key, []):
             if self.by_alias.get(alias) == key:
                 del self.by_alias[alias]
+        for identity in self.identities.pop(key, []):
+            if self.by_identity.get(identity) == key:
+                del self.by_identity[identity]
 
     def find_exact(self, attribute: str, value: str) -> set[str]:
         return set(self.exact.get(attribute, {}).get(value.casefold(), ()))

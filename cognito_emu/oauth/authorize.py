@@ -8,6 +8,9 @@ response_type, a code_challenge without code_challenge_method, a method other th
 ``unauthorized_client`` (the client may not use that flow) and ``invalid_scope``.
 
 The login endpoint takes the same parameters and runs the same checks (``check``).
+
+``identity_provider`` (or ``idp_identifier``) naming an IdP of the pool that the client supports goes to
+the emulator's stand-in for that IdP (``cognito_emu.oauth.federation``) instead of the login page.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from cognito_emu.env import Env
-from cognito_emu.idp import tokens
+from cognito_emu.idp import federation, tokens
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.oauth import grants, pkce, scopes
 from cognito_emu.oauth.errors import PageError, RedirectError
@@ -53,6 +56,8 @@ class AuthorizeRequest:
     nonce: str | None
     code_challenge: str | None
     code_challenge_method: str | None
+    # The third-party IdP the request names (identity_provider / idp_identifier); None for COGNITO.
+    identity_provider: str | None = None
 
     def query(self) -> str:
         """The request's parameters as a query string, for the login page's URL."""
@@ -69,6 +74,7 @@ class AuthorizeRequest:
                         ("nonce", self.nonce),
                         ("code_challenge", self.code_challenge),
                         ("code_challenge_method", self.code_challenge_method),
+                        ("identity_provider", self.identity_provider),
                     )
                     if value is not None
                 },
@@ -104,12 +110,14 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         client.settings.get("AllowedOAuthFlows") or []
     ):
         raise fail("unauthorized_client", f"the client may not use response_type {response_type}")
-    provider = args.get("identity_provider")
-    if provider is not None and provider != COGNITO:
-        raise fail("invalid_request", f"cognito-emu does not federate sign-in to {provider}")
-    if args.get("idp_identifier"):
-        raise fail("invalid_request", "cognito-emu does not federate sign-in (idp_identifier)")
-    if COGNITO not in (client.settings.get("SupportedIdentityProviders") or []):
+    supported = client.settings.get("SupportedIdentityProviders") or []
+    try:
+        provider = federation.requested_provider(
+            pool, supported, args.get("identity_provider"), args.get("idp_identifier")
+        )
+    except federation.FederationError as error:
+        raise fail("invalid_request", str(error)) from None
+    if provider is None and COGNITO not in supported:
         raise fail("invalid_request", "Login option is not available. Please try another one")
     challenge, method = args.get("code_challenge"), args.get("code_challenge_method")
     if (challenge is None) != (method is None):
@@ -130,11 +138,16 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         nonce=args.get("nonce"),
         code_challenge=challenge,
         code_challenge_method=method,
+        identity_provider=provider.name if provider is not None else None,
     )
 
 
 def authorize(env: Env, request: OAuthRequest) -> Reply:
     authz = check(env, request)
+    if authz.identity_provider is not None:
+        # The emulator's stand-in for the third-party IdP (cognito_emu.oauth.federation).
+        shortcut = {federation.ASSERTION_PARAMETER: request.args.get(federation.ASSERTION_PARAMETER)}
+        return redirect(with_query(f"{request.route_base}/federation?{authz.query()}", shortcut))
     signed_in = grants.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
     if signed_in is not None:
         user, session = signed_in

@@ -4,8 +4,8 @@ PreSignUp (developer guide, "Pre sign-up Lambda trigger"): triggerSource PreSign
 PreSignUp_AdminCreateUser (AdminCreateUser); request ``userAttributes``, ``validationData``,
 ``clientMetadata``; response ``autoConfirmUser``, ``autoVerifyEmail``, ``autoVerifyPhone``. An
 auto-confirmed user gets no confirmation code (and, as in Cognito, no PostConfirmation invocation);
-``autoVerify*`` marks the attribute verified when the user has it. PreSignUp_ExternalProvider needs
-federated sign-in, which cognito-emu does not have.
+``autoVerify*`` marks the attribute verified when the user has it. PreSignUp_ExternalProvider fires
+before a federated user's first sign-in (``idp.federation``).
 
 PostConfirmation ("Post confirmation Lambda trigger"): PostConfirmation_ConfirmSignUp after
 ConfirmSignUp / AdminConfirmSignUp, PostConfirmation_ConfirmForgotPassword after

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
-from cognito_emu.oauth import authorize, login, logout, revoke, routing, token, userinfo
+from cognito_emu.oauth import authorize, federation, login, logout, revoke, routing, token, userinfo
 from cognito_emu.oauth.errors import OAuthError, PageError, RedirectError
 from cognito_emu.oauth.pages import error_page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
@@ -109,6 +109,8 @@ _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
     ("/login", ["GET"], _serve(login.show, json_errors=False)),
     ("/login", ["POST"], _serve(login.submit, json_errors=False)),
+    ("/federation", ["GET"], _serve(federation.show, json_errors=False)),
+    ("/federation", ["POST"], _serve(federation.submit, json_errors=False)),
     ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),
     ("/oauth2/token", ["POST"], _serve(token.token, json_errors=True)),
     ("/oauth2/userInfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),

@@ -1,0 +1,28 @@
+"""AdminLinkProviderForUser and AdminDisableProviderForUser (``idp.federation``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_emu.dispatch import Call
+from cognito_emu.idp import federation
+from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.protocol.model import IDP
+
+SERVICE = IDP
+
+
+def admin_link_provider_for_user(call: Call, params: dict[str, Any]) -> None:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    federation.link(call.env, pool, params["DestinationUser"], params["SourceUser"])
+
+
+def admin_disable_provider_for_user(call: Call, params: dict[str, Any]) -> None:
+    pool = get_user_pool(call.store, params["UserPoolId"])
+    federation.disable(call.env, pool, params["User"])
+
+
+HANDLERS = {
+    "AdminLinkProviderForUser": admin_link_provider_for_user,
+    "AdminDisableProviderForUser": admin_disable_provider_for_user,
+}

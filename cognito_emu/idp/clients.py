@@ -165,8 +165,13 @@ def delete_client(env: Env, pool: UserPool, client_id: str) -> None:
     get_client(pool, client_id)
     del pool.clients[client_id]
     env.state.client_index.pop(client_id, None)
+    # What belongs to the client goes with it: customizations, branding, terms, session settings.
     pool.ui_customizations.pop(client_id, None)
     pool.risk_configurations.pop(client_id, None)
+    pool.client_session_configurations.pop(client_id, None)
+    for owned in (pool.managed_login_brandings, pool.terms):
+        for key in [key for key, item in owned.items() if item.get("ClientId") == client_id]:
+            del owned[key]
 
 
 def add_secret(env: Env, pool: UserPool, client_id: str, value: str | None) -> ClientSecret:

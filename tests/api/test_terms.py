@@ -192,3 +192,25 @@ def test_list_terms_errors(idp, raw, pool_id):
     assert code_of(idp.list_terms, UserPoolId="us-east-1_missing") == "ResourceNotFoundException"
     assert code_of(raw.list_terms, UserPoolId=pool_id, MaxResults=61) == "InvalidParameterException"
     assert code_of(idp.list_terms, UserPoolId=pool_id, NextToken="garbage") == "InvalidParameterException"
+
+
+def test_deleting_the_client_deletes_its_terms_and_branding(idp, pool_id):
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="gone")["UserPoolClient"][
+        "ClientId"
+    ]
+    terms_id = idp.create_terms(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        TermsName="terms-of-use",
+        TermsSource="LINK",
+        Enforcement="NONE",
+        Links={"cognito:default": "https://example.com/terms"},
+    )["Terms"]["TermsId"]
+    branding_id = idp.create_managed_login_branding(
+        UserPoolId=pool_id, ClientId=client_id, UseCognitoProvidedValues=True
+    )["ManagedLoginBranding"]["ManagedLoginBrandingId"]
+    idp.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    with pytest.raises(ClientError):
+        idp.describe_terms(UserPoolId=pool_id, TermsId=terms_id)
+    with pytest.raises(ClientError):
+        idp.describe_managed_login_branding(UserPoolId=pool_id, ManagedLoginBrandingId=branding_id)

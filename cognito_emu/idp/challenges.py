@@ -24,6 +24,7 @@ from cognito_emu.idp import (
     passwords,
     sessions,
     srp,
+    user_auth,
     users,
 )
 from cognito_emu.idp.auth_flows import (
@@ -136,6 +137,12 @@ def custom_challenge(ctx: AuthContext, session: AuthSession) -> Outcome:
     return custom_auth.answer(ctx, session, _answering_user(ctx, session))
 
 
+def first_factor(ctx: AuthContext, session: AuthSession) -> Outcome:
+    """USER_AUTH's SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, SMS_OTP and EMAIL_OTP (an MFA EMAIL_OTP
+    is judged the same way): cognito_emu.idp.user_auth."""
+    return user_auth.answer(ctx, session, _answering_user(ctx, session))
+
+
 Challenge = Callable[[AuthContext, AuthSession], Outcome]
 
 CHALLENGES: dict[str, Challenge] = {
@@ -145,6 +152,7 @@ CHALLENGES: dict[str, Challenge] = {
     devices.DEVICE_SRP_AUTH: devices.device_srp_auth,
     devices.DEVICE_PASSWORD_VERIFIER: devices.device_password_verifier,
     **{name: mfa_challenge for name in mfa.CHALLENGE_NAMES},
+    **{name: first_factor for name in (*user_auth.CHALLENGE_NAMES, user_auth.EMAIL_OTP)},
 }
 
 

@@ -1,0 +1,325 @@
+"""USER_AUTH: choice-based sign-in (developer guide, "Authentication flows", choice-based authentication).
+
+InitiateAuth / AdminInitiateAuth with AuthFlow USER_AUTH (the app client allows ALLOW_USER_AUTH) and
+AuthParameters USERNAME, optionally PREFERRED_CHALLENGE:
+
+- no PREFERRED_CHALLENGE: a SELECT_CHALLENGE challenge whose AvailableChallenges lists the first factors
+  the pool's SignInPolicy.AllowedFirstAuthFactors allows and the user has the means for: PASSWORD and
+  PASSWORD_SRP (a password), EMAIL_OTP (a verified email), SMS_OTP (a verified phone number), WEB_AUTHN
+  (registered passkeys, asked of ``cognito_emu.idp.webauthn`` through ``_webauthn_hook``).
+  RespondToAuthChallenge SELECT_CHALLENGE with ANSWER=<factor> continues: PASSWORD with PASSWORD,
+  PASSWORD_SRP with SRP_A (a PASSWORD_VERIFIER challenge follows), EMAIL_OTP / SMS_OTP send a code.
+- PREFERRED_CHALLENGE=<factor>: that factor at once (PASSWORD needs PASSWORD, PASSWORD_SRP needs SRP_A
+  in AuthParameters; without them a PASSWORD / PASSWORD_SRP challenge asks for them). A factor the pool
+  does not allow: InvalidParameterException; one the pool allows but this user cannot use: the
+  SELECT_CHALLENGE answer, as without a preference.
+
+Passwords keep the rest of a password sign-in: PreAuthentication, lockout counting, NEW_PASSWORD_REQUIRED
+and MFA (``auth_flows.after_password``). EMAIL_OTP and SMS_OTP are passwordless first factors: the code goes
+out with reason "Authentication" (``messages.send_authentication_code``, the pool's MFA message templates),
+is answered with EMAIL_OTP_CODE / SMS_OTP_CODE on the challenge's session (expiring with it by the clock;
+a wrong code is CodeMismatchException, five at most per session) and leads straight to tokens: no MFA.
+As Cognito does, passwordless factors are not offered in a pool whose MFA is required (MfaConfiguration
+ON), nor to a user who has MFA turned on.
+
+Unknown users: with PreventUserExistenceErrors ENABLED (the default), SELECT_CHALLENGE offers the pool's
+allowed factors and every answer fails as a wrong password or a wrong code would; with LEGACY,
+UserNotFoundException. The order of AvailableChallenges is the emulator's.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from cognito_emu.errors import CodeMismatchException, InvalidParameterException, NotAuthorizedException
+from cognito_emu.idp import clients, messages, mfa, pools, sessions, srp
+from cognito_emu.idp.auth_flows import (
+    PASSWORD_VERIFIER,
+    AuthContext,
+    Outcome,
+    after_password,
+    authenticated,
+    check_can_sign_in,
+    password_sign_in,
+    password_verifier_challenge,
+    pre_authentication,
+    prevents_existence_errors,
+    unknown_user,
+    user_for_sign_in,
+)
+from cognito_emu.idp.models import User, UserStatus
+from cognito_emu.idp.sessions import AuthSession
+
+SELECT_CHALLENGE = "SELECT_CHALLENGE"
+PASSWORD = "PASSWORD"
+PASSWORD_SRP = "PASSWORD_SRP"
+EMAIL_OTP = "EMAIL_OTP"
+SMS_OTP = "SMS_OTP"
+WEB_AUTHN = "WEB_AUTHN"
+
+# The order AvailableChallenges lists them in (the emulator's choice).
+FACTORS = (WEB_AUTHN, EMAIL_OTP, SMS_OTP, PASSWORD, PASSWORD_SRP)
+PASSWORDLESS = (WEB_AUTHN, EMAIL_OTP, SMS_OTP)
+# The challenges whose answer the first factor's module judges (RespondToAuthChallenge).
+CHALLENGE_NAMES = (SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, SMS_OTP, WEB_AUTHN)
+
+# The policy's AllowedFirstAuthFactors value that allows each factor.
+_POLICY_VALUE = {PASSWORD: "PASSWORD", PASSWORD_SRP: "PASSWORD", EMAIL_OTP: "EMAIL_OTP", SMS_OTP: "SMS_OTP"}
+_POLICY_VALUE[WEB_AUTHN] = "WEB_AUTHN"
+_OTP_ATTRIBUTE = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
+_OTP_CODE_MEMBER = {EMAIL_OTP: "EMAIL_OTP_CODE", SMS_OTP: "SMS_OTP_CODE"}
+_DECOY_DELIVERY = {EMAIL_OTP: ("EMAIL", "***@***"), SMS_OTP: ("SMS", "+*******0000")}
+
+
+# -- the WebAuthn engineer's hook ---------------------------------------------------------------------
+#
+# ``cognito_emu.idp.webauthn`` (when it exists) may expose:
+#   has_credentials(pool, user) -> bool             whether the user registered passkeys
+#   sign_in_challenge(ctx, user, previous) -> Outcome
+#       the WEB_AUTHN challenge (CREDENTIAL_REQUEST_OPTIONS); ``previous`` is the SELECT_CHALLENGE
+#       session or None; ``sessions.next_challenge`` / ``open_session`` open its session.
+#   sign_in_answer(ctx, session, user) -> Outcome   judge CREDENTIAL (ctx.params), tokens (no MFA)
+# WEB_AUTHN is offered only when both of the first two exist and the user has credentials.
+
+
+def _webauthn_hook(name: str) -> Any:
+    try:
+        from cognito_emu.idp import webauthn  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return getattr(webauthn, name, None)
+
+
+def _has_passkeys(ctx: AuthContext, user: User) -> bool:
+    has_credentials = _webauthn_hook("has_credentials")
+    if has_credentials is None or _webauthn_hook("sign_in_challenge") is None:
+        return False
+    return bool(has_credentials(ctx.pool, user))
+
+
+# -- what is offered ----------------------------------------------------------------------------------
+
+
+def pool_allows(ctx: AuthContext, factor: str) -> bool:
+    return _POLICY_VALUE[factor] in pools.allowed_first_auth_factors(ctx.pool)
+
+
+def _passwordless_possible(ctx: AuthContext, user: User | None) -> bool:
+    if pools.mfa_configuration(ctx.pool) == "ON":
+        return False
+    return user is None or not mfa.enabled_factors(user)
+
+
+def user_can_use(ctx: AuthContext, user: User, factor: str) -> bool:
+    if factor in PASSWORDLESS and not _passwordless_possible(ctx, user):
+        return False
+    if factor == PASSWORD:
+        return bool(user.password_hash)
+    if factor == PASSWORD_SRP:
+        return bool(user.srp_verifier and user.srp_salt)
+    if factor == EMAIL_OTP:
+        return bool(user.attributes.get("email")) and user.attributes.get("email_verified") == "true"
+    if factor == SMS_OTP:
+        return (
+            bool(user.attributes.get("phone_number"))
+            and user.attributes.get("phone_number_verified") == "true"
+        )
+    return _has_passkeys(ctx, user)
+
+
+def available_challenges(ctx: AuthContext, user: User | None) -> list[str]:
+    """The factors SELECT_CHALLENGE offers ``user`` (None: a decoy for an unknown user)."""
+    offered = []
+    for factor in FACTORS:
+        if not pool_allows(ctx, factor):
+            continue
+        if user is None:
+            if factor != WEB_AUTHN and (factor not in PASSWORDLESS or _passwordless_possible(ctx, None)):
+                offered.append(factor)
+        elif user_can_use(ctx, user, factor):
+            offered.append(factor)
+    return offered
+
+
+def _check_factor_name(factor: str) -> None:
+    if factor not in FACTORS:
+        raise InvalidParameterException(f"Invalid challenge {factor!r}: choose one of {', '.join(FACTORS)}.")
+
+
+def _not_allowed(factor: str) -> InvalidParameterException:
+    return InvalidParameterException(
+        f"{factor} is not an allowed first authentication factor for this user pool."
+    )
+
+
+# -- InitiateAuth ---------------------------------------------------------------------------------------
+
+
+def start(ctx: AuthContext) -> Outcome:
+    """USER_AUTH: USERNAME, optionally PREFERRED_CHALLENGE (and PASSWORD or SRP_A for the password factors)."""
+    name = ctx.required("USERNAME")
+    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    preferred = ctx.params.get("PREFERRED_CHALLENGE")
+    if preferred:
+        _check_factor_name(preferred)
+        if not pool_allows(ctx, preferred):
+            raise _not_allowed(preferred)
+    user = user_for_sign_in(ctx.pool, name)
+    if user is None and not prevents_existence_errors(ctx.client):
+        raise unknown_user(ctx)
+    if user is not None:
+        check_can_sign_in(user)
+    offered = available_challenges(ctx, user)
+    if preferred and (preferred in offered or preferred in (PASSWORD, PASSWORD_SRP) and user is None):
+        return _start_factor(ctx, name, user, None, preferred)
+    if not offered:
+        # Nothing this user can sign in with (no password, no verified address the pool allows).
+        raise NotAuthorizedException("Incorrect username or password.")
+    session = sessions.open_session(
+        ctx.env, ctx.client, user.username if user else None, SELECT_CHALLENGE, signed_in_as=name
+    )
+    return {
+        "ChallengeName": SELECT_CHALLENGE,
+        "Session": session.session_id,
+        "ChallengeParameters": {},
+        "AvailableChallenges": offered,
+    }
+
+
+def _start_factor(
+    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
+) -> Outcome:
+    """Begin ``factor``; ``ctx.params`` are the AuthParameters or the SELECT_CHALLENGE answer."""
+    if factor == PASSWORD:
+        if not ctx.params.get("PASSWORD"):
+            return _ask(ctx, name, user, previous, PASSWORD)
+        return _password(ctx, name, user, previous)
+    if factor == PASSWORD_SRP:
+        if not ctx.params.get("SRP_A"):
+            return _ask(ctx, name, user, previous, PASSWORD_SRP)
+        return _password_srp(ctx, name, user, previous)
+    if factor == WEB_AUTHN:
+        assert user is not None
+        return _webauthn_hook("sign_in_challenge")(ctx, user, previous)
+    return _send_otp(ctx, name, user, previous, factor)
+
+
+def _open(
+    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, challenge: str
+) -> AuthSession:
+    if previous is not None:
+        return sessions.next_challenge(ctx.env, ctx.client, previous, challenge)
+    username = user.username if user else None
+    return sessions.open_session(ctx.env, ctx.client, username, challenge, signed_in_as=name)
+
+
+def _ask(
+    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
+) -> Outcome:
+    """A PASSWORD / PASSWORD_SRP challenge: the chosen factor's secret still to come."""
+    session = _open(ctx, name, user, previous, factor)
+    return {"ChallengeName": factor, "Session": session.session_id, "ChallengeParameters": {}}
+
+
+def _password(ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None) -> Outcome:
+    """PASSWORD: the user's password, as USER_PASSWORD_AUTH checks it; MFA follows as usual."""
+    password = ctx.required("PASSWORD")
+    if user is None and previous is not None:
+        raise unknown_user(ctx)
+    signed_in = password_sign_in(ctx, name, password)
+    return after_password(ctx, signed_in, previous)
+
+
+def _password_srp(ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None) -> Outcome:
+    """PASSWORD_SRP: SRP_A; a PASSWORD_VERIFIER challenge follows (a decoy for an unknown user)."""
+    a_hex = ctx.required("SRP_A")
+    srp.parse_public_a(a_hex)
+    if user is not None:
+        user = pre_authentication(ctx, name, user)
+    if user is None or not user.srp_verifier or not user.srp_salt:
+        salt, verifier, user_id = srp.new_salt(ctx.env), srp.new_salt(ctx.env), name
+        username = None
+    else:
+        salt, verifier, user_id, username = user.srp_salt, user.srp_verifier, user.username, user.username
+    if previous is not None:
+        sessions.finish(previous)
+    session = sessions.open_session(ctx.env, ctx.client, username, PASSWORD_VERIFIER, signed_in_as=name)
+    return password_verifier_challenge(ctx, session, a_hex, salt, verifier, user_id)
+
+
+def _send_otp(
+    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
+) -> Outcome:
+    """EMAIL_OTP / SMS_OTP: a fresh code to the user's email / phone number, reason "Authentication"."""
+    from cognito_emu.idp.auth_flows import trigger_input
+
+    if user is not None:
+        user = pre_authentication(ctx, name, user)
+        if user.status == UserStatus.UNCONFIRMED:
+            from cognito_emu.errors import UserNotConfirmedException
+            from cognito_emu.idp.auth_flows import USER_NOT_CONFIRMED
+
+            raise UserNotConfirmedException(USER_NOT_CONFIRMED)
+    session = _open(ctx, name, user, previous, factor)
+    if user is None:
+        medium, destination = _DECOY_DELIVERY[factor]
+    else:
+        session.mfa_code = ctx.env.ids.digits(6)
+        details = messages.send_authentication_code(
+            ctx.env,
+            ctx.pool,
+            user,
+            _OTP_ATTRIBUTE[factor],
+            session.mfa_code,
+            ctx.client.client_id,
+            trigger_input=trigger_input(ctx),
+        )
+        medium, destination = details["DeliveryMedium"], details["Destination"]
+    return {
+        "ChallengeName": factor,
+        "Session": session.session_id,
+        "ChallengeParameters": {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+            "CODE_DELIVERY_DESTINATION": destination,
+        },
+    }
+
+
+# -- RespondToAuthChallenge -------------------------------------------------------------------------------
+
+
+def answer(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome:
+    """SELECT_CHALLENGE (ANSWER), PASSWORD (PASSWORD), PASSWORD_SRP (SRP_A), SMS_OTP and EMAIL_OTP
+    first factors (the code). ``user`` is the session's user (None: a decoy session)."""
+    name = ctx.required("USERNAME")
+    if session.challenge == SELECT_CHALLENGE:
+        choice = ctx.required("ANSWER")
+        _check_factor_name(choice)
+        offered = available_challenges(ctx, user)
+        if choice not in offered:
+            if not pool_allows(ctx, choice):
+                raise _not_allowed(choice)
+            raise InvalidParameterException(f"Invalid ANSWER {choice!r}: choose one of {', '.join(offered)}.")
+        return _start_factor(ctx, name, user, session, choice)
+    if session.challenge in (PASSWORD, PASSWORD_SRP):
+        return _start_factor(ctx, name, user, session, session.challenge)
+    if session.challenge == WEB_AUTHN:
+        sign_in_answer = _webauthn_hook("sign_in_answer")
+        if sign_in_answer is None or user is None:
+            raise NotAuthorizedException(sessions.INVALID)
+        return sign_in_answer(ctx, session, user)
+    return answer_otp(ctx, session, user)
+
+
+def answer_otp(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome:
+    """EMAIL_OTP / SMS_OTP: the code this session sent. An EMAIL_OTP session opened by MFA (after a
+    password) is the same challenge: ``mfa`` judges it the same way."""
+    code = ctx.required(_OTP_CODE_MEMBER[session.challenge])
+    if user is None or session.mfa_code is None or not hmac.compare_digest(code, session.mfa_code):
+        session.mfa_failures += 1
+        if session.mfa_failures >= mfa.MAX_WRONG_CODES:
+            sessions.finish(session)
+        raise CodeMismatchException(mfa.CODE_MISMATCH)
+    sessions.finish(session)
+    return authenticated(ctx, user)

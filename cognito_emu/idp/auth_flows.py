@@ -32,7 +32,17 @@ from cognito_emu.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from cognito_emu.idp import clients, devices, directory, lockout, passwords, sessions, srp, tokens
+from cognito_emu.idp import (
+    auth_events,
+    clients,
+    devices,
+    directory,
+    lockout,
+    passwords,
+    sessions,
+    srp,
+    tokens,
+)
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers import custom_auth as triggers_custom_auth
@@ -135,6 +145,7 @@ def password_checked(ctx: AuthContext, user: User, correct: bool) -> None:
     """Count a password attempt for the lockout; raise on a wrong one."""
     if not correct:
         lockout.record_failure(ctx.env, user)
+        auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT)
     lockout.reset(user)
 
@@ -179,6 +190,7 @@ def authenticated(
         authentication_triggers.post_authentication(
             ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=trigger_input(ctx)
         )
+        auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Pass", auth_events.PASSWORD_PASSED)
     new_device = None
     if device_key is None:
         device_key, new_device = devices.for_tokens(ctx, user, refreshing=refresh_token is not None)

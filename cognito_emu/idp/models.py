@@ -186,6 +186,25 @@ class UserMfa:
 
 
 @dataclass(slots=True)
+class AuthEvent:
+    """One threat-protection auth event of a user (owned by ``idp.auth_events``; AuthEventType)."""
+
+    event_id: str
+    # SignIn, SignUp, ForgotPassword, PasswordChange or ResendCode.
+    event_type: str
+    created: float
+    # Pass, Fail or InProgress.
+    response: str
+    # ChallengeResponseType members: [{"ChallengeName": "Password", "ChallengeResponse": "Success"}].
+    challenges: list[dict[str, str]] = field(default_factory=list)
+    context: dict[str, str] = field(default_factory=dict)
+    # What UpdateAuthEventFeedback must be given (Cognito puts it in notification emails).
+    feedback_token: str = ""
+    # EventFeedbackType once feedback was given: FeedbackValue, Provider, FeedbackDate.
+    feedback: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
 class User:
     username: str
     sub: str
@@ -215,6 +234,8 @@ class User:
     mfa: UserMfa = field(default_factory=UserMfa)
     # Devices by DeviceKey (idp.devices).
     devices: dict[str, Device] = field(default_factory=dict)
+    # Threat-protection auth events, oldest first, at most auth_events.MAX_EVENTS (idp.auth_events).
+    auth_events: list[AuthEvent] = field(default_factory=list)
 
 
 class ImportJobStatus(StrEnum):

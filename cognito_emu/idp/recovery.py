@@ -28,7 +28,7 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from cognito_emu.idp import codes, directory, messages, passwords, pools, users
+from cognito_emu.idp import auth_events, codes, directory, messages, passwords, pools, users
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.triggers import migration
 from cognito_emu.triggers import sign_up as sign_up_triggers
@@ -118,7 +118,9 @@ def forgot_password(
         if prevent:
             return simulated_delivery(pool, username, recovery_preference(pool))
         raise InvalidParameterException(users.NO_RECOVERY_CHANNEL)
-    return users.send_reset_code(env, pool, user, "ForgotPassword", client.client_id, trigger_input)
+    delivery = users.send_reset_code(env, pool, user, "ForgotPassword", client.client_id, trigger_input)
+    auth_events.record(env, pool, user, "ForgotPassword", "Pass")
+    return delivery
 
 
 def _migrate_for_reset(

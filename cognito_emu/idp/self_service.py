@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
-from cognito_emu.idp import attributes, codes, messages, passwords, pools, tokens, users
+from cognito_emu.idp import attributes, auth_events, codes, messages, passwords, pools, tokens, users
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -24,9 +24,11 @@ VERIFY_REASON = "VerifyUserAttribute"
 
 def change_password(env: Env, pool: UserPool, user: User, previous: str, proposed: str) -> None:
     if not passwords.check_password(env, user, previous):
+        auth_events.record(env, pool, user, "PasswordChange", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT_PASSWORD)
     passwords.check_new_password(pool, user, proposed)
     passwords.set_password(env, pool, user, proposed, temporary=False)
+    auth_events.record(env, pool, user, "PasswordChange", "Pass", auth_events.PASSWORD_PASSED)
 
 
 def _verify_before_update(pool: UserPool) -> list[str]:

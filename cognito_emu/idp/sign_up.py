@@ -23,7 +23,17 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UsernameExistsException,
 )
-from cognito_emu.idp import attributes, codes, directory, messages, passwords, pools, recovery, users
+from cognito_emu.idp import (
+    attributes,
+    auth_events,
+    codes,
+    directory,
+    messages,
+    passwords,
+    pools,
+    recovery,
+    users,
+)
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
@@ -107,6 +117,7 @@ def sign_up(
     )
     if password is not None:
         passwords.set_password(env, pool, user, password, temporary=False)
+    auth_events.record(env, pool, user, "SignUp", "Pass")
     if outcome.auto_confirm:
         return SignUpResult(user=user, delivery=None)
     delivery = send_confirmation_code(env, pool, user, "SignUp", client.client_id, trigger_input)
@@ -183,4 +194,5 @@ def resend_confirmation_code(
     delivery = send_confirmation_code(env, pool, user, "ResendCode", client.client_id, trigger_input)
     if delivery is None:
         raise InvalidParameterException(NO_AUTO_VERIFICATION)
+    auth_events.record(env, pool, user, "ResendCode", "Pass")
     return delivery

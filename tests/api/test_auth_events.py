@@ -3,6 +3,7 @@ UpdateAuthEventFeedback, through boto3 against the server."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.request
 from typing import Any
@@ -305,3 +306,22 @@ def test_unknown_pool_for_user_feedback(idp):
         FeedbackValue="Valid",
     )
     assert code == "ResourceNotFoundException"
+
+
+def test_srp_sign_ins(idp, pool):
+    aws_srp = pytest.importorskip("pycognito.aws_srp")
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool,
+        ClientName="srp",
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    confirmed_user(idp, pool)
+    for password in ("wrong-Passw0rd!", PASSWORD):
+        srp = aws_srp.AWSSRP(
+            username="alice", password=password, pool_id=pool, client_id=client_id, client=idp
+        )
+        with contextlib.suppress(idp.exceptions.NotAuthorizedException):
+            srp.authenticate_user()
+    found = events(idp, pool)
+    assert [(e["EventType"], e["EventResponse"]) for e in found] == [("SignIn", "Pass"), ("SignIn", "Fail")]
+    assert found[1]["ChallengeResponses"] == [{"ChallengeName": "Password", "ChallengeResponse": "Failure"}]

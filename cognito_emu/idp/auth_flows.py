@@ -28,7 +28,6 @@ from cognito_emu.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     PasswordResetRequiredException,
-    UnsupportedOperationException,
     UserNotConfirmedException,
     UserNotFoundException,
 )
@@ -413,7 +412,10 @@ def custom_auth(ctx: AuthContext) -> Outcome:
 
 
 def user_auth(ctx: AuthContext) -> Outcome:
-    raise UnsupportedOperationException("cognito-emu does not implement the USER_AUTH flow yet.")
+    """USER_AUTH (choice-based sign-in): cognito_emu.idp.user_auth."""
+    from cognito_emu.idp import user_auth
+
+    return user_auth.start(ctx)
 
 
 Flow = Callable[[AuthContext], Outcome]

@@ -130,7 +130,7 @@ def user_mfa_fields(user: User) -> dict[str, Any]:
 def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
     """GetUserAuthFactors / AdminGetUserAuthFactors: the MFA fields and the USER_AUTH first factors the
     user can use (PASSWORD with a password; EMAIL_OTP / SMS_OTP with a verified address when the pool's
-    sign-in policy allows them)."""
+    sign-in policy allows them; WEB_AUTHN with a registered passkey)."""
     allowed = pools.allowed_first_auth_factors(pool)
     configured = []
     if "PASSWORD" in allowed and user.password_hash:
@@ -139,6 +139,8 @@ def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
         configured.append("EMAIL_OTP")
     if "SMS_OTP" in allowed and user.attributes.get("phone_number_verified") == "true":
         configured.append("SMS_OTP")
+    if "WEB_AUTHN" in allowed and user.webauthn_credentials:
+        configured.append("WEB_AUTHN")
     fields = user_mfa_fields(user)
     fields.pop("MFAOptions", None)
     return {"Username": user.username, **fields, "ConfiguredUserAuthFactors": configured}

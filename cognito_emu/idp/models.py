@@ -205,6 +205,35 @@ class AuthEvent:
 
 
 @dataclass(slots=True)
+class WebAuthnCredential:
+    """A passkey registered by CompleteWebAuthnRegistration (owned by ``idp.webauthn``), keyed on the user
+    by its base64url credential id."""
+
+    credential_id: str
+    # SubjectPublicKeyInfo PEM of the COSE key, and its COSE algorithm (-7 ES256, -257 RS256).
+    public_key_pem: str
+    algorithm: int
+    relying_party_id: str
+    created: float
+    sign_count: int = 0
+    friendly_name: str = ""
+    authenticator_attachment: str | None = None
+    transports: list[str] = field(default_factory=list)
+    aaguid: str = ""
+    last_used: float | None = None
+
+
+@dataclass(slots=True)
+class WebAuthnRegistration:
+    """The challenge StartWebAuthnRegistration issued, waiting for CompleteWebAuthnRegistration."""
+
+    challenge: str
+    client_id: str
+    relying_party_id: str
+    expires: float
+
+
+@dataclass(slots=True)
 class User:
     username: str
     sub: str
@@ -234,6 +263,9 @@ class User:
     mfa: UserMfa = field(default_factory=UserMfa)
     # Devices by DeviceKey (idp.devices).
     devices: dict[str, Device] = field(default_factory=dict)
+    # Passkeys by credential id, and a pending registration (idp.webauthn).
+    webauthn_credentials: dict[str, WebAuthnCredential] = field(default_factory=dict)
+    webauthn_registration: WebAuthnRegistration | None = None
     # Threat-protection auth events, oldest first, at most auth_events.MAX_EVENTS (idp.auth_events).
     auth_events: list[AuthEvent] = field(default_factory=list)
 

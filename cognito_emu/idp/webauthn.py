@@ -1,0 +1,597 @@
+"""Passkeys (WebAuthn): registration for a signed-in user and the WEB_AUTHN sign-in step.
+
+Developer guide, "Passkey sign-in"; API reference StartWebAuthnRegistration, CompleteWebAuthnRegistration,
+ListWebAuthnCredentials, DeleteWebAuthnCredential; W3C Web Authentication level 3 for the ceremonies.
+
+- Passkeys are on when the pool's sign-in policy lists WEB_AUTHN among AllowedFirstAuthFactors
+  (else WebAuthnNotEnabledException). The relying party is WebAuthnConfiguration.RelyingPartyId
+  (SetUserPoolMfaConfig), else the pool's custom domain, else its prefix domain
+  ``<prefix>.auth.<region>.amazoncognito.com``; with none, WebAuthnConfigurationMissingException.
+- StartWebAuthnRegistration answers PublicKeyCredentialCreationOptionsJSON with a fresh challenge kept on
+  the user for ``TIMEOUT_MS`` by the emulator's clock, bound to the access token's app client.
+- CompleteWebAuthnRegistration takes RegistrationResponseJSON and checks clientDataJSON (type
+  webauthn.create, the challenge -> WebAuthnChallengeNotFoundException, the origin ->
+  WebAuthnOriginNotAllowedException), the app client (WebAuthnClientMismatchException), the
+  attestation object (fmt "none", or "packed" self / x5c attestation whose signature is checked but whose
+  certificate chain is not), rpIdHash (WebAuthnRelyingPartyMismatchException), the UP flag, the UV flag
+  when UserVerification is "required", and the key (ES256 / RS256; anything else
+  WebAuthnCredentialNotSupportedException).
+- Origins allowed for an RP id: ``https://<rpId>`` and ``https://<sub>.<rpId>`` with any port, and
+  ``http://localhost[:port]`` when the RP id is ``localhost`` (browsers treat it as secure).
+- Sign-in: ``request_options`` gives CREDENTIAL_REQUEST_OPTIONS, ``verify_assertion`` checks the
+  AuthenticationResponseJSON answer (CREDENTIAL); every failure there is NotAuthorizedException.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    InvalidParameterException,
+    LimitExceededException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
+    WebAuthnChallengeNotFoundException,
+    WebAuthnClientMismatchException,
+    WebAuthnConfigurationMissingException,
+    WebAuthnCredentialNotSupportedException,
+    WebAuthnNotEnabledException,
+    WebAuthnOriginNotAllowedException,
+    WebAuthnRelyingPartyMismatchException,
+)
+from cognito_emu.idp import cbor, pools, sessions
+from cognito_emu.idp.auth_flows import (
+    AuthContext,
+    Outcome,
+    authenticated,
+    check_can_sign_in,
+    pre_authentication,
+)
+from cognito_emu.idp.models import AppClient, User, UserPool, WebAuthnCredential, WebAuthnRegistration
+from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.protocol import pagination
+
+WEB_AUTHN = "WEB_AUTHN"
+ES256 = -7
+RS256 = -257
+ALGORITHMS = (ES256, RS256)
+# How long a registration or sign-in challenge lasts (ms, as the options' ``timeout`` says).
+TIMEOUT_MS = 180_000
+CHALLENGE_BYTES = 32
+MAX_CREDENTIALS = 20
+DEFAULT_PAGE = 20
+
+# Authenticator data flags (WebAuthn §6.1).
+FLAG_UP = 0x01
+FLAG_UV = 0x04
+FLAG_AT = 0x40
+FLAG_ED = 0x80
+
+NOT_ENABLED = "Passkey authentication is not enabled for this user pool."
+CONFIGURATION_MISSING = "The user pool has no relying party ID: set WebAuthnConfiguration or a domain."
+CHALLENGE_NOT_FOUND = "The WebAuthn registration challenge was not found or has expired."
+CLIENT_MISMATCH = "The access token is for a different app client than StartWebAuthnRegistration's."
+ORIGIN_NOT_ALLOWED = "The credential's origin {origin} is not allowed for relying party {rp_id}."
+RP_MISMATCH = "The credential is for a different relying party than {rp_id}."
+NOT_SUPPORTED = "The passkey credential is not supported: {reason}."
+INVALID_CREDENTIAL = "Invalid WebAuthn credential: {reason}."
+ALREADY_REGISTERED = "This passkey is already registered."
+TOO_MANY = "The user has reached the limit of {limit} passkeys."
+NOT_FOUND = "The passkey credential was not found."
+SIGN_IN_FAILED = "Incorrect passkey credential."
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+
+def configuration(pool: UserPool) -> dict[str, Any]:
+    """The pool's WebAuthnConfiguration (SetUserPoolMfaConfig), {} when it has none."""
+    return dict(pool.mfa_config.get("WebAuthnConfiguration") or {})
+
+
+def enabled(pool: UserPool) -> bool:
+    return WEB_AUTHN in pools.allowed_first_auth_factors(pool)
+
+
+def relying_party_id(pool: UserPool) -> str | None:
+    """RelyingPartyId, else the custom domain, else the prefix domain's host name."""
+    configured = configuration(pool).get("RelyingPartyId")
+    if configured:
+        return str(configured)
+    if pool.custom_domain:
+        return pool.custom_domain
+    if pool.domain:
+        return f"{pool.domain}.auth.{pool.region}.amazoncognito.com"
+    return None
+
+
+def user_verification(pool: UserPool) -> str:
+    return str(configuration(pool).get("UserVerification") or "preferred")
+
+
+def _checked_rp_id(pool: UserPool) -> str:
+    if not enabled(pool):
+        raise WebAuthnNotEnabledException(NOT_ENABLED)
+    rp_id = relying_party_id(pool)
+    if rp_id is None:
+        raise WebAuthnConfigurationMissingException(CONFIGURATION_MISSING)
+    return rp_id
+
+
+def origin_allowed(origin: str, rp_id: str) -> bool:
+    """Whether a clientDataJSON origin may use ``rp_id``: its host is the RP id or a subdomain of it."""
+    try:
+        parts = urlsplit(origin)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return False
+    rp = rp_id.lower()
+    if host != rp and not host.endswith("." + rp):
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and host == "localhost"
+
+
+# -- encoding helpers --------------------------------------------------------------------------
+
+
+def b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def b64url_decode(value: Any, what: str, error: type[Exception] = InvalidParameterException) -> bytes:
+    if not isinstance(value, str) or not value:
+        raise error(INVALID_CREDENTIAL.format(reason=f"{what} is missing"))
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise error(INVALID_CREDENTIAL.format(reason=f"{what} is not base64url")) from None
+
+
+def _new_challenge(env: Env) -> str:
+    return b64url(env.ids.token_bytes(CHALLENGE_BYTES))
+
+
+# -- authenticator data ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class AuthenticatorData:
+    rp_id_hash: bytes
+    flags: int
+    sign_count: int
+    aaguid: bytes = b""
+    credential_id: bytes = b""
+    cose_key: dict[Any, Any] | None = None
+
+
+def parse_authenticator_data(raw: bytes, error: type[Exception]) -> AuthenticatorData:
+    """rpIdHash (32) | flags (1) | signCount (4) | [attested credential data] | [extensions]."""
+    if len(raw) < 37:
+        raise error(INVALID_CREDENTIAL.format(reason="authenticator data is too short"))
+    data = AuthenticatorData(raw[:32], raw[32], int.from_bytes(raw[33:37], "big"))
+    offset = 37
+    try:
+        if data.flags & FLAG_AT:
+            if len(raw) < offset + 18:
+                raise cbor.CBORError("attested credential data is too short")
+            data.aaguid = raw[offset : offset + 16]
+            length = int.from_bytes(raw[offset + 16 : offset + 18], "big")
+            offset += 18
+            data.credential_id = raw[offset : offset + length]
+            if len(data.credential_id) != length:
+                raise cbor.CBORError("credential id runs past the end")
+            key, offset = cbor.decode(raw, offset + length)
+            if not isinstance(key, dict):
+                raise cbor.CBORError("the credential public key is not a COSE map")
+            data.cose_key = key
+        if data.flags & FLAG_ED:
+            _, offset = cbor.decode(raw, offset)
+    except cbor.CBORError as exc:
+        raise error(INVALID_CREDENTIAL.format(reason=str(exc))) from None
+    if offset != len(raw):
+        raise error(INVALID_CREDENTIAL.format(reason="authenticator data has trailing bytes"))
+    return data
+
+
+PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+
+
+def cose_public_key(key: dict[Any, Any]) -> tuple[PublicKey, int]:
+    """A COSE_Key (RFC 9053) of an ES256 (EC2 P-256) or RS256 (RSA) credential, and its algorithm."""
+    kty, alg = key.get(1), key.get(3)
+    try:
+        if kty == 2 and alg == ES256 and key.get(-1) == 1:
+            x, y = key.get(-2), key.get(-3)
+            if not (isinstance(x, bytes) and isinstance(y, bytes) and len(x) == len(y) == 32):
+                raise ValueError("bad EC2 coordinates")
+            point = b"\x04" + x + y
+            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point), ES256
+        if kty == 3 and alg == RS256:
+            n, e = key.get(-1), key.get(-2)
+            if not (isinstance(n, bytes) and isinstance(e, bytes)):
+                raise ValueError("bad RSA key")
+            numbers = rsa.RSAPublicNumbers(int.from_bytes(e, "big"), int.from_bytes(n, "big"))
+            return numbers.public_key(), RS256
+    except ValueError:
+        raise WebAuthnCredentialNotSupportedException(
+            NOT_SUPPORTED.format(reason="the public key is malformed")
+        ) from None
+    raise WebAuthnCredentialNotSupportedException(
+        NOT_SUPPORTED.format(reason=f"key type {kty} with algorithm {alg} (ES256 -7 and RS256 -257 are)")
+    )
+
+
+def verify_signature(public_key: Any, algorithm: int, signature: bytes, signed: bytes) -> bool:
+    try:
+        if algorithm == ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
+            return True
+        if algorithm == RS256 and isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+            return True
+    except (InvalidSignature, ValueError):
+        return False
+    return False
+
+
+def _pem(public_key: PublicKey) -> str:
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+# -- client data -------------------------------------------------------------------------------
+
+
+def _client_data(raw: bytes, error: type[Exception]) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        raise error(INVALID_CREDENTIAL.format(reason="clientDataJSON is not a JSON object"))
+    return data
+
+
+def _response(credential: Any, error: type[Exception]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The credential and its ``response`` member, with id == rawId and type public-key."""
+    if not isinstance(credential, dict) or not isinstance(credential.get("response"), dict):
+        raise error(INVALID_CREDENTIAL.format(reason="response is missing"))
+    if credential.get("type", "public-key") != "public-key":
+        raise error(INVALID_CREDENTIAL.format(reason="type must be public-key"))
+    raw_id = credential.get("rawId", credential.get("id"))
+    if not isinstance(credential.get("id"), str) or credential["id"] != raw_id:
+        raise error(INVALID_CREDENTIAL.format(reason="id and rawId must be the same base64url string"))
+    return credential, credential["response"]
+
+
+# -- registration ------------------------------------------------------------------------------
+
+
+def start_registration(env: Env, pool: UserPool, client: AppClient, user: User) -> dict[str, Any]:
+    """StartWebAuthnRegistration: PublicKeyCredentialCreationOptionsJSON, its challenge kept on the user."""
+    rp_id = _checked_rp_id(pool)
+    if len(user.webauthn_credentials) >= MAX_CREDENTIALS:
+        raise LimitExceededException(TOO_MANY.format(limit=MAX_CREDENTIALS))
+    challenge = _new_challenge(env)
+    user.webauthn_registration = WebAuthnRegistration(
+        challenge=challenge,
+        client_id=client.client_id,
+        relying_party_id=rp_id,
+        expires=env.clock.now() + TIMEOUT_MS / 1000,
+    )
+    name = user.attributes.get("email") or user.username
+    return {
+        "challenge": challenge,
+        "rp": {"id": rp_id, "name": rp_id},
+        "user": {"id": b64url(user.sub.encode()), "name": user.username, "displayName": name},
+        "pubKeyCredParams": [{"type": "public-key", "alg": alg} for alg in ALGORITHMS],
+        "timeout": TIMEOUT_MS,
+        "excludeCredentials": [_descriptor(c) for c in user.webauthn_credentials.values()],
+        "authenticatorSelection": {
+            "residentKey": "required",
+            "requireResidentKey": True,
+            "userVerification": user_verification(pool),
+        },
+        "attestation": "none",
+        "extensions": {"credProps": True},
+    }
+
+
+def _descriptor(credential: WebAuthnCredential) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "public-key", "id": credential.credential_id}
+    if credential.transports:
+        out["transports"] = list(credential.transports)
+    return out
+
+
+def complete_registration(
+    env: Env, pool: UserPool, client: AppClient, user: User, credential: Any
+) -> WebAuthnCredential:
+    """CompleteWebAuthnRegistration: check RegistrationResponseJSON and keep the passkey."""
+    rp_id = _checked_rp_id(pool)
+    error = InvalidParameterException
+    credential, response = _response(credential, error)
+    client_data = _client_data(b64url_decode(response.get("clientDataJSON"), "clientDataJSON"), error)
+    pending = user.webauthn_registration
+    if pending is None or pending.expires <= env.clock.now():
+        user.webauthn_registration = None
+        raise WebAuthnChallengeNotFoundException(CHALLENGE_NOT_FOUND)
+    if pending.client_id != client.client_id:
+        raise WebAuthnClientMismatchException(CLIENT_MISMATCH)
+    if client_data.get("type") != "webauthn.create":
+        raise error(INVALID_CREDENTIAL.format(reason="clientDataJSON type must be webauthn.create"))
+    if client_data.get("challenge") != pending.challenge:
+        raise WebAuthnChallengeNotFoundException(CHALLENGE_NOT_FOUND)
+    origin = str(client_data.get("origin", ""))
+    if not origin_allowed(origin, rp_id):
+        raise WebAuthnOriginNotAllowedException(ORIGIN_NOT_ALLOWED.format(origin=origin, rp_id=rp_id))
+    try:
+        attestation = cbor.loads(b64url_decode(response.get("attestationObject"), "attestationObject"))
+    except cbor.CBORError as exc:
+        raise error(INVALID_CREDENTIAL.format(reason=f"attestationObject: {exc}")) from None
+    if not isinstance(attestation, dict) or not isinstance(attestation.get("authData"), bytes):
+        raise error(INVALID_CREDENTIAL.format(reason="attestationObject has no authData"))
+    auth_data_raw = attestation["authData"]
+    auth_data = parse_authenticator_data(auth_data_raw, error)
+    if auth_data.rp_id_hash != hashlib.sha256(rp_id.encode()).digest() or pending.relying_party_id != rp_id:
+        raise WebAuthnRelyingPartyMismatchException(RP_MISMATCH.format(rp_id=rp_id))
+    _check_flags(pool, auth_data.flags, error)
+    if auth_data.cose_key is None:
+        raise error(INVALID_CREDENTIAL.format(reason="authenticator data has no attested credential"))
+    public_key, algorithm = cose_public_key(auth_data.cose_key)
+    client_data_hash = hashlib.sha256(b64url_decode(response["clientDataJSON"], "clientDataJSON")).digest()
+    _check_attestation(attestation, auth_data_raw + client_data_hash, public_key, algorithm)
+    credential_id = b64url(auth_data.credential_id)
+    if b64url_decode(credential["id"], "id") != auth_data.credential_id:
+        raise error(INVALID_CREDENTIAL.format(reason="id is not the attested credential id"))
+    if any(credential_id in other.webauthn_credentials for other in pool.users.values()):
+        raise error(ALREADY_REGISTERED)
+    if len(user.webauthn_credentials) >= MAX_CREDENTIALS:
+        raise LimitExceededException(TOO_MANY.format(limit=MAX_CREDENTIALS))
+    transports = response.get("transports") or []
+    attachment = credential.get("authenticatorAttachment")
+    stored = WebAuthnCredential(
+        credential_id=credential_id,
+        public_key_pem=_pem(public_key),
+        algorithm=algorithm,
+        relying_party_id=rp_id,
+        created=env.clock.now(),
+        sign_count=auth_data.sign_count,
+        friendly_name=_friendly_name(credential, attachment),
+        authenticator_attachment=attachment if isinstance(attachment, str) else None,
+        transports=[str(t) for t in transports if isinstance(t, str)],
+        aaguid=auth_data.aaguid.hex(),
+    )
+    user.webauthn_credentials[credential_id] = stored
+    user.webauthn_registration = None
+    user.modified = env.clock.now()
+    return stored
+
+
+def _friendly_name(credential: dict[str, Any], attachment: Any) -> str:
+    """Cognito names a passkey after its provider; the emulator has no AAGUID table, so it uses the
+    client extension's credProps-free hint when given, else the attachment."""
+    name = credential.get("friendlyCredentialName") or credential.get("name")
+    if isinstance(name, str) and name:
+        return name
+    return "Security key" if attachment == "cross-platform" else "Passkey"
+
+
+def _check_flags(pool: UserPool, flags: int, error: type[Exception]) -> None:
+    if not flags & FLAG_UP:
+        raise error(INVALID_CREDENTIAL.format(reason="the user was not present (UP flag)"))
+    if user_verification(pool) == "required" and not flags & FLAG_UV:
+        raise WebAuthnCredentialNotSupportedException(
+            NOT_SUPPORTED.format(reason="the user pool requires user verification (UV flag)")
+        )
+
+
+def _check_attestation(attestation: dict[str, Any], signed: bytes, public_key: Any, algorithm: int) -> None:
+    """fmt "none" (empty statement) or "packed" (self attestation, or x5c whose leaf signs; the chain
+    is not checked: an emulator trusts no attestation roots). Other formats are not supported."""
+    fmt, statement = attestation.get("fmt"), attestation.get("attStmt")
+    if not isinstance(statement, dict):
+        raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="attStmt must be a map"))
+    if fmt == "none":
+        if statement:
+            raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="fmt none has a statement"))
+        return
+    if fmt != "packed":
+        raise WebAuthnCredentialNotSupportedException(
+            NOT_SUPPORTED.format(reason=f"attestation format {fmt!r} (none and packed are)")
+        )
+    signature, alg, chain = statement.get("sig"), statement.get("alg"), statement.get("x5c")
+    if not isinstance(signature, bytes) or not isinstance(alg, int):
+        raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="packed attStmt needs alg and sig"))
+    key = public_key
+    if chain:
+        try:
+            key = x509.load_der_x509_certificate(chain[0]).public_key()
+        except (ValueError, TypeError, IndexError):
+            raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="x5c is malformed")) from None
+    elif alg != algorithm:
+        raise InvalidParameterException(
+            INVALID_CREDENTIAL.format(reason="self attestation alg differs from the key's")
+        )
+    if not verify_signature(key, alg, signature, signed):
+        raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="attestation signature is invalid"))
+
+
+# -- credentials -------------------------------------------------------------------------------
+
+
+def list_credentials(
+    user: User, max_results: int | None, next_token: str | None
+) -> tuple[list[WebAuthnCredential], str | None]:
+    """ListWebAuthnCredentials: oldest first (by creation time, then id)."""
+    ordered = sorted(user.webauthn_credentials.values(), key=_order)
+    limit = max_results or DEFAULT_PAGE
+    return pagination.paginate(ordered, _order, limit, next_token)
+
+
+def _order(credential: WebAuthnCredential) -> str:
+    return f"{credential.created:020.6f}|{credential.credential_id}"
+
+
+def describe(credential: WebAuthnCredential) -> dict[str, Any]:
+    """WebAuthnCredentialDescription."""
+    out: dict[str, Any] = {
+        "CredentialId": credential.credential_id,
+        "FriendlyCredentialName": credential.friendly_name,
+        "RelyingPartyId": credential.relying_party_id,
+        "AuthenticatorTransports": list(credential.transports),
+        "CreatedAt": credential.created,
+    }
+    if credential.authenticator_attachment:
+        out["AuthenticatorAttachment"] = credential.authenticator_attachment
+    return out
+
+
+def delete_credential(env: Env, user: User, credential_id: str) -> None:
+    """DeleteWebAuthnCredential: ResourceNotFoundException when the user has no such passkey."""
+    if user.webauthn_credentials.pop(credential_id, None) is None:
+        raise ResourceNotFoundException(NOT_FOUND)
+    user.modified = env.clock.now()
+
+
+# -- sign-in (the WEB_AUTHN challenge of USER_AUTH) --------------------------------------------
+
+
+def has_passkey(pool: UserPool, user: User) -> bool:
+    """Whether WEB_AUTHN is an available first factor for the user."""
+    rp_id = relying_party_id(pool)
+    return (
+        enabled(pool)
+        and rp_id is not None
+        and any(c.relying_party_id == rp_id for c in user.webauthn_credentials.values())
+    )
+
+
+def request_options(env: Env, pool: UserPool, user: User) -> dict[str, Any]:
+    """PublicKeyCredentialRequestOptionsJSON for the WEB_AUTHN challenge, with a fresh challenge.
+
+    The caller keeps ``options["challenge"]`` with its auth session, gives the client
+    ``json.dumps(options)`` as ChallengeParameters CREDENTIAL_REQUEST_OPTIONS, and passes the challenge
+    back to ``verify_assertion``.
+    """
+    rp_id = relying_party_id(pool)
+    if not enabled(pool) or rp_id is None:
+        raise NotAuthorizedException(SIGN_IN_FAILED)
+    return {
+        "challenge": _new_challenge(env),
+        "timeout": TIMEOUT_MS,
+        "rpId": rp_id,
+        "allowCredentials": [
+            _descriptor(c) for c in user.webauthn_credentials.values() if c.relying_party_id == rp_id
+        ],
+        "userVerification": user_verification(pool),
+    }
+
+
+def verify_assertion(
+    env: Env, pool: UserPool, user: User, credential_json: str | dict[str, Any], expected_challenge: str
+) -> WebAuthnCredential:
+    """Check a WEB_AUTHN answer (CREDENTIAL: AuthenticationResponseJSON) against ``expected_challenge``.
+
+    Checks the credential is the user's, clientDataJSON (webauthn.get, the challenge, an allowed origin),
+    rpIdHash, the UP flag (and UV when the pool requires it), the signature over
+    authenticatorData || SHA-256(clientDataJSON) with the stored key, and that the sign counter grew
+    (when either side counts). Raises NotAuthorizedException; on success updates the counter.
+    """
+    error = NotAuthorizedException
+    rp_id = relying_party_id(pool)
+    if not enabled(pool) or rp_id is None:
+        raise error(SIGN_IN_FAILED)
+    if isinstance(credential_json, str):
+        try:
+            credential_json = json.loads(credential_json)
+        except ValueError:
+            raise error(INVALID_CREDENTIAL.format(reason="CREDENTIAL is not JSON")) from None
+    credential, response = _response(credential_json, error)
+    stored = user.webauthn_credentials.get(credential["id"])
+    if stored is None or stored.relying_party_id != rp_id:
+        raise error(SIGN_IN_FAILED)
+    handle = response.get("userHandle")
+    if handle and b64url_decode(handle, "userHandle", error) != user.sub.encode():
+        raise error(SIGN_IN_FAILED)
+    client_data_raw = b64url_decode(response.get("clientDataJSON"), "clientDataJSON", error)
+    client_data = _client_data(client_data_raw, error)
+    if client_data.get("type") != "webauthn.get" or client_data.get("challenge") != expected_challenge:
+        raise error(SIGN_IN_FAILED)
+    if not origin_allowed(str(client_data.get("origin", "")), rp_id):
+        raise error(SIGN_IN_FAILED)
+    auth_data_raw = b64url_decode(response.get("authenticatorData"), "authenticatorData", error)
+    auth_data = parse_authenticator_data(auth_data_raw, error)
+    if auth_data.rp_id_hash != hashlib.sha256(rp_id.encode()).digest():
+        raise error(SIGN_IN_FAILED)
+    if not auth_data.flags & FLAG_UP:
+        raise error(SIGN_IN_FAILED)
+    if user_verification(pool) == "required" and not auth_data.flags & FLAG_UV:
+        raise error(SIGN_IN_FAILED)
+    signature = b64url_decode(response.get("signature"), "signature", error)
+    public_key = serialization.load_pem_public_key(stored.public_key_pem.encode())
+    signed = auth_data_raw + hashlib.sha256(client_data_raw).digest()
+    if not verify_signature(public_key, stored.algorithm, signature, signed):
+        raise error(SIGN_IN_FAILED)
+    if (auth_data.sign_count or stored.sign_count) and auth_data.sign_count <= stored.sign_count:
+        raise error(SIGN_IN_FAILED)
+    stored.sign_count = auth_data.sign_count
+    stored.last_used = env.clock.now()
+    return stored
+
+
+# -- the hooks cognito_emu.idp.user_auth calls -------------------------------------------------
+
+_SESSION_CHALLENGE = "webauthn_challenge"
+
+
+def has_credentials(pool: UserPool, user: User) -> bool:
+    return has_passkey(pool, user)
+
+
+def sign_in_challenge(ctx: AuthContext, user: User, previous: AuthSession | None) -> Outcome:
+    """USER_AUTH's WEB_AUTHN challenge: CREDENTIAL_REQUEST_OPTIONS (JSON), its challenge kept with the
+    session (PreAuthentication runs first, as for the other first factors)."""
+    name = ctx.params.get("USERNAME") or user.username
+    user = pre_authentication(ctx, name, user)
+    check_can_sign_in(user)
+    options = request_options(ctx.env, ctx.pool, user)
+    if previous is not None:
+        session = sessions.next_challenge(ctx.env, ctx.client, previous, WEB_AUTHN)
+    else:
+        session = sessions.open_session(ctx.env, ctx.client, user.username, WEB_AUTHN, signed_in_as=name)
+    session.private_parameters[_SESSION_CHALLENGE] = options["challenge"]
+    return {
+        "ChallengeName": WEB_AUTHN,
+        "Session": session.session_id,
+        "ChallengeParameters": {"CREDENTIAL_REQUEST_OPTIONS": json.dumps(options, separators=(",", ":"))},
+    }
+
+
+def sign_in_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
+    """RespondToAuthChallenge WEB_AUTHN: CREDENTIAL (AuthenticationResponseJSON) -> tokens. A wrong
+    credential ends the session (its challenge was signed or not; there is nothing to retry)."""
+    credential = ctx.required("CREDENTIAL")
+    challenge = session.private_parameters.get(_SESSION_CHALLENGE)
+    check_can_sign_in(user)
+    sessions.finish(session)
+    if not isinstance(challenge, str):
+        raise NotAuthorizedException(sessions.INVALID)
+    verify_assertion(ctx.env, ctx.pool, user, credential, challenge)
+    return authenticated(ctx, user)

@@ -312,3 +312,69 @@ def test_wrong_passwords_lock_the_user_out(idp):
             start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Wr0ng!pass")
         codes.add(error_of(excinfo))
     assert ("NotAuthorizedException", "Password attempts exceeded") in codes
+
+
+def test_secret_hash_on_every_step(idp, emulator):
+    import base64
+    import hashlib
+    import hmac
+
+    pool_id, client_id = make_pool(idp, GenerateSecret=True)
+    make_user(idp, pool_id)
+    secret = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"][
+        "ClientSecret"
+    ]
+    digest = hmac.new(secret.encode(), ("alice" + client_id).encode(), hashlib.sha256).digest()
+    secret_hash = base64.b64encode(digest).decode()
+    with pytest.raises(ClientError) as excinfo:
+        start(idp, client_id)
+    assert error_of(excinfo)[0] == "NotAuthorizedException"
+    challenge = start(idp, client_id, SECRET_HASH=secret_hash)
+    otp = respond(idp, client_id, challenge, ANSWER="EMAIL_OTP", SECRET_HASH=secret_hash)
+    code = emulator.outbox.last_code("alice")
+    with pytest.raises(ClientError) as excinfo:
+        respond(idp, client_id, otp, EMAIL_OTP_CODE=code)
+    assert error_of(excinfo)[0] == "NotAuthorizedException"
+    result = respond(idp, client_id, otp, EMAIL_OTP_CODE=code, SECRET_HASH=secret_hash)
+    assert result["AuthenticationResult"]["AccessToken"]
+
+
+def test_five_wrong_codes_end_the_session(idp, emulator):
+    pool_id, client_id = make_pool(idp)
+    make_user(idp, pool_id)
+    challenge = start(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
+    for _ in range(5):
+        with pytest.raises(ClientError) as excinfo:
+            respond(idp, client_id, challenge, SMS_OTP_CODE="not-it")
+        assert error_of(excinfo)[0] == "CodeMismatchException"
+    with pytest.raises(ClientError) as excinfo:
+        respond(idp, client_id, challenge, SMS_OTP_CODE=emulator.outbox.last_code("alice"))
+    assert error_of(excinfo) == (
+        "NotAuthorizedException",
+        "Invalid session for the user, session can only be used once.",
+    )
+
+
+def test_admin_select_challenge_and_sms_otp(idp, emulator):
+    pool_id, client_id = make_pool(idp)
+    make_user(idp, pool_id)
+    challenge = idp.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": "alice"}
+    )
+    assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
+    otp = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        ChallengeName="SELECT_CHALLENGE",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "alice", "ANSWER": "SMS_OTP"},
+    )
+    assert otp["ChallengeName"] == "SMS_OTP"
+    result = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        ChallengeName="SMS_OTP",
+        Session=otp["Session"],
+        ChallengeResponses={"USERNAME": "alice", "SMS_OTP_CODE": emulator.outbox.last_code("alice")},
+    )
+    assert result["AuthenticationResult"]["AccessToken"]

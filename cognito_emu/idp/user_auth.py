@@ -32,10 +32,17 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from cognito_emu.errors import CodeMismatchException, InvalidParameterException, NotAuthorizedException
+from cognito_emu.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotConfirmedException,
+)
 from cognito_emu.idp import clients, messages, mfa, pools, sessions, srp
 from cognito_emu.idp.auth_flows import (
+    INCORRECT,
     PASSWORD_VERIFIER,
+    USER_NOT_CONFIRMED,
     AuthContext,
     Outcome,
     after_password,
@@ -45,6 +52,7 @@ from cognito_emu.idp.auth_flows import (
     password_verifier_challenge,
     pre_authentication,
     prevents_existence_errors,
+    trigger_input,
     unknown_user,
     user_for_sign_in,
 )
@@ -65,8 +73,13 @@ PASSWORDLESS = (WEB_AUTHN, EMAIL_OTP, SMS_OTP)
 CHALLENGE_NAMES = (SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, SMS_OTP, WEB_AUTHN)
 
 # The policy's AllowedFirstAuthFactors value that allows each factor.
-_POLICY_VALUE = {PASSWORD: "PASSWORD", PASSWORD_SRP: "PASSWORD", EMAIL_OTP: "EMAIL_OTP", SMS_OTP: "SMS_OTP"}
-_POLICY_VALUE[WEB_AUTHN] = "WEB_AUTHN"
+_POLICY_VALUE = {
+    PASSWORD: "PASSWORD",
+    PASSWORD_SRP: "PASSWORD",
+    EMAIL_OTP: "EMAIL_OTP",
+    SMS_OTP: "SMS_OTP",
+    WEB_AUTHN: "WEB_AUTHN",
+}
 _OTP_ATTRIBUTE = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
 _OTP_CODE_MEMBER = {EMAIL_OTP: "EMAIL_OTP_CODE", SMS_OTP: "SMS_OTP_CODE"}
 _DECOY_DELIVERY = {EMAIL_OTP: ("EMAIL", "***@***"), SMS_OTP: ("SMS", "+*******0000")}
@@ -85,7 +98,7 @@ _DECOY_DELIVERY = {EMAIL_OTP: ("EMAIL", "***@***"), SMS_OTP: ("SMS", "+*******00
 
 def _webauthn_hook(name: str) -> Any:
     try:
-        from cognito_emu.idp import webauthn  # type: ignore[attr-defined]
+        from cognito_emu.idp import webauthn
     except ImportError:
         return None
     return getattr(webauthn, name, None)
@@ -175,7 +188,7 @@ def start(ctx: AuthContext) -> Outcome:
         return _start_factor(ctx, name, user, None, preferred)
     if not offered:
         # Nothing this user can sign in with (no password, no verified address the pool allows).
-        raise NotAuthorizedException("Incorrect username or password.")
+        raise NotAuthorizedException(INCORRECT)
     session = sessions.open_session(
         ctx.env, ctx.client, user.username if user else None, SELECT_CHALLENGE, signed_in_as=name
     )
@@ -252,14 +265,9 @@ def _send_otp(
     ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
 ) -> Outcome:
     """EMAIL_OTP / SMS_OTP: a fresh code to the user's email / phone number, reason "Authentication"."""
-    from cognito_emu.idp.auth_flows import trigger_input
-
     if user is not None:
         user = pre_authentication(ctx, name, user)
         if user.status == UserStatus.UNCONFIRMED:
-            from cognito_emu.errors import UserNotConfirmedException
-            from cognito_emu.idp.auth_flows import USER_NOT_CONFIRMED
-
             raise UserNotConfirmedException(USER_NOT_CONFIRMED)
     session = _open(ctx, name, user, previous, factor)
     if user is None:

@@ -378,3 +378,16 @@ def test_admin_select_challenge_and_sms_otp(idp, emulator):
         ChallengeResponses={"USERNAME": "alice", "SMS_OTP_CODE": emulator.outbox.last_code("alice")},
     )
     assert result["AuthenticationResult"]["AccessToken"]
+
+
+def test_unconfirmed_user_gets_no_code(idp, emulator):
+    pool_id, client_id = make_pool(idp)
+    idp.sign_up(ClientId=client_id, Username="carol", UserAttributes=[{"Name": "email", "Value": EMAIL}])
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="carol", UserAttributes=[{"Name": "email_verified", "Value": "true"}]
+    )
+    sent = len(emulator.outbox.messages(reason="Authentication"))
+    with pytest.raises(ClientError) as excinfo:
+        start(idp, client_id, "carol", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert error_of(excinfo) == ("UserNotConfirmedException", "User is not confirmed.")
+    assert len(emulator.outbox.messages(reason="Authentication")) == sent

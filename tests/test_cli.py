@@ -160,18 +160,13 @@ def test_port_in_use_is_a_clear_error():
         assert served.stop() == 0
 
 
-def test_serve_port_zero_prints_the_real_port_and_answers_fast():
-    started = time.perf_counter()
+def test_serve_port_zero_prints_the_real_port_and_answers():
+    # Start-up time is measured by scripts/startup.py, not asserted here.
     with serving("--port", "0") as served:
         status, body = served.post("CreateUserPool", {"PoolName": "first"})
-        first_answer = time.perf_counter() - started
         assert status == 200, body
         assert served.port > 0
-        # Process start to first answered call, models and handlers preloaded before the ready line.
-        assert first_answer < 3.0, first_answer
-        assert served.ready_ms < 3000
         assert served.stop() == 0
-    print(f"ready line after {served.ready_ms} ms; first answer {first_answer * 1000:.0f} ms after spawn")
 
 
 def test_environment_variables_are_honoured():

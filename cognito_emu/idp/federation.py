@@ -38,6 +38,7 @@ from cognito_emu.idp import attributes, directory, users
 from cognito_emu.idp.auth_flows import USER_DISABLED
 from cognito_emu.idp.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
+from cognito_emu.idp.user_index import identities_of
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -71,17 +72,6 @@ class FederationError(Exception):
 
 
 # -- identities attribute ------------------------------------------------------------------------
-
-
-def identities_of(user: User) -> list[dict[str, Any]]:
-    raw = user.attributes.get(IDENTITIES)
-    if not raw:
-        return []
-    try:
-        entries = json.loads(raw)
-    except ValueError:
-        return []
-    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
 
 
 def _set_identities(env: Env, pool: UserPool, user: User, entries: list[dict[str, Any]]) -> None:

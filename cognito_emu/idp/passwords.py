@@ -26,6 +26,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
 from cognito_emu.idp import srp
 from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.pools import DEFAULT_PASSWORD_POLICY
 from cognito_emu.state.locking import released
 
 SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
@@ -33,16 +34,6 @@ MAX_LENGTH = 256
 # PasswordHistorySize is at most 24; keep that many hashes whatever the pool says today.
 MAX_HISTORY = 24
 DAY = 86400.0
-
-# No Policies at all: what CreateUserPool stores and enforces.
-DEFAULT_POLICY: dict[str, Any] = {
-    "MinimumLength": 8,
-    "RequireUppercase": True,
-    "RequireLowercase": True,
-    "RequireNumbers": True,
-    "RequireSymbols": True,
-    "TemporaryPasswordValidityDays": 7,
-}
 
 _PREFIX = "Password did not conform with policy: "
 _HISTORY_MESSAGE = "The password you entered was used recently. Choose a different password."
@@ -66,7 +57,7 @@ def normalize_policy(policy: dict[str, Any] | None) -> dict[str, Any]:
     missing Require* is false, a missing MinimumLength 8, a missing TemporaryPasswordValidityDays 7.
     """
     if policy is None:
-        return dict(DEFAULT_POLICY)
+        return dict(DEFAULT_PASSWORD_POLICY)
     return {
         "MinimumLength": policy.get("MinimumLength") or 8,
         "RequireUppercase": bool(policy.get("RequireUppercase", False)),

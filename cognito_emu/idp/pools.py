@@ -13,6 +13,7 @@ from cognito_emu.idp.models import UserPool
 from cognito_emu.protocol.pagination import paginate
 from cognito_emu.state import Store
 
+# No Policies at all: what CreateUserPool stores and sign-up enforces.
 DEFAULT_PASSWORD_POLICY: dict[str, Any] = {
     "MinimumLength": 8,
     "RequireUppercase": True,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cognito_emu.idp.models import User
@@ -27,9 +27,8 @@ SEARCHABLE_ATTRIBUTES = (
 )
 
 
-def identity_keys(user: User) -> list[tuple[str, str]]:
-    """(providerName, userId) of each external identity in the user's ``identities`` attribute (its own,
-    for a federated user, and those AdminLinkProviderForUser linked to it)."""
+def identities_of(user: User) -> list[dict[str, Any]]:
+    """The entries of the user's ``identities`` attribute (JSON list); anything unreadable counts as none."""
     raw = user.attributes.get("identities")
     if not raw:
         return []
@@ -37,12 +36,16 @@ def identity_keys(user: User) -> list[tuple[str, str]]:
         entries = json.loads(raw)
     except ValueError:
         return []
-    if not isinstance(entries, list):
-        return []
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
+def identity_keys(user: User) -> list[tuple[str, str]]:
+    """(providerName, userId) of each external identity in the user's ``identities`` attribute (its own,
+    for a federated user, and those AdminLinkProviderForUser linked to it)."""
     return [
         (str(entry.get("providerName")), str(entry.get("userId")))
-        for entry in entries
-        if isinstance(entry, dict) and entry.get("providerName") and entry.get("userId") is not None
+        for entry in identities_of(user)
+        if entry.get("providerName") and entry.get("userId") is not None
     ]
 
 

@@ -28,7 +28,7 @@ from cognito_emu.errors import (
 from cognito_emu.identity import credentials, index, logins, openid, pools, role_mapping
 from cognito_emu.identity.logins import Login
 from cognito_emu.identity.models import Identity, IdentityPool, login_key
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 
 if TYPE_CHECKING:
     from cognito_emu.state import Store

@@ -15,7 +15,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.identity import index
 from cognito_emu.identity.models import AUTHENTICATED, UNAUTHENTICATED, IdentityPool, PrincipalTagMap
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 
 if TYPE_CHECKING:
     from cognito_emu.state import Store

@@ -27,6 +27,7 @@ import base64
 import hmac
 from typing import Any
 
+from cognito_emu import pagination
 from cognito_emu.env import Env
 from cognito_emu.errors import (
     InvalidParameterException,
@@ -35,7 +36,6 @@ from cognito_emu.errors import (
     UserPoolAddOnNotEnabledException,
 )
 from cognito_emu.idp.models import AuthEvent, User, UserPool
-from cognito_emu.protocol import pagination
 
 # Events kept per user, newest; older ones are dropped as new ones arrive.
 MAX_EVENTS = 100

@@ -22,7 +22,7 @@ from cognito_emu.errors import (
     ScopeDoesNotExistException,
 )
 from cognito_emu.idp.models import AppClient, ClientSecret, UserPool
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 from cognito_emu.state import State
 
 # Every user pool has these, whatever its custom schema says; clients may name them in Read/WriteAttributes.

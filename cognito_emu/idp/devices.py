@@ -32,11 +32,11 @@ import base64
 import binascii
 from typing import TYPE_CHECKING, Any
 
+from cognito_emu import pagination
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
 from cognito_emu.idp import clients, directory, sessions, srp
 from cognito_emu.idp.models import Device, User, UserPool
-from cognito_emu.protocol import pagination
 from cognito_emu.triggers import token_generation
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import GroupExistsException, LimitExceededException, ResourceNotFoundException
 from cognito_emu.idp.models import Group, UserPool
 from cognito_emu.idp.pools import get_user_pool
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 
 # https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html ("Groups per user pool").

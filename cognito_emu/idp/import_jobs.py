@@ -50,7 +50,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import directory, pools, schema, users
 from cognito_emu.idp.models import ImportJobStatus, User, UserImportJob, UserPool, UserStatus
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 from cognito_emu.state import State, Store
 
 Status = ImportJobStatus

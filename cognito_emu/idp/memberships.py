@@ -5,7 +5,7 @@ from __future__ import annotations
 from cognito_emu.idp import directory
 from cognito_emu.idp.groups import get_group
 from cognito_emu.idp.models import Group, User, UserPool
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 
 
 def add(pool: UserPool, user: User, group_name: str) -> None:

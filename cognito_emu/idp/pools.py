@@ -10,7 +10,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.idp import schema
 from cognito_emu.idp.models import UserPool
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 
 # No Policies at all: what CreateUserPool stores and sign-up enforces.

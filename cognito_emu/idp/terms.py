@@ -16,7 +16,7 @@ from cognito_emu.errors import InvalidParameterException, ResourceNotFoundExcept
 from cognito_emu.idp import pools
 from cognito_emu.idp.clients import get_client
 from cognito_emu.idp.models import UserPool
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 
 DEFAULT_MAX_RESULTS = 60

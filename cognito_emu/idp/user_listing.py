@@ -7,7 +7,7 @@ from cognito_emu.idp import directory
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.user_filter import parse_filter
 from cognito_emu.idp.user_index import searchable_values
-from cognito_emu.protocol.pagination import paginate
+from cognito_emu.pagination import paginate
 
 
 def _first(pair: tuple[str, str]) -> str:

@@ -37,6 +37,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from cognito_emu import pagination
 from cognito_emu.env import Env
 from cognito_emu.errors import (
     InvalidParameterException,
@@ -61,7 +62,6 @@ from cognito_emu.idp.auth_flows import (
 )
 from cognito_emu.idp.models import AppClient, User, UserPool, WebAuthnCredential, WebAuthnRegistration
 from cognito_emu.idp.sessions import AuthSession
-from cognito_emu.protocol import pagination
 
 WEB_AUTHN = "WEB_AUTHN"
 ES256 = -7

@@ -1,1 +1,1 @@
-"""AWS JSON 1.1 wire protocol: models, parsing, validation, serialization, SigV4, pagination."""
+"""AWS JSON 1.1 wire protocol: models, parsing, validation, serialization, SigV4."""

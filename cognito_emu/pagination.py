@@ -1,4 +1,6 @@
-"""Opaque pagination tokens: the sort key to resume after, readable only by us."""
+"""Opaque pagination tokens (NextToken, PaginationToken): the sort key to resume after, readable only by us.
+
+Neutral ground: the domain pages its listings with it, and it knows nothing of the wire."""
 
 from __future__ import annotations
 

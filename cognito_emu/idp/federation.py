@@ -35,9 +35,9 @@ from cognito_emu.errors import (
     UserNotFoundException,
 )
 from cognito_emu.idp import attributes, directory, users
-from cognito_emu.idp.auth_flows import USER_DISABLED
 from cognito_emu.idp.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
+from cognito_emu.idp.signin.context import USER_DISABLED
 from cognito_emu.idp.user_index import identities_of
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput

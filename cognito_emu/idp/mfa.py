@@ -1,5 +1,6 @@
-"""Multi-factor authentication: a user's factors and preference, and the challenges that follow a right
-password (developer guide, "Adding MFA to a user pool").
+"""Multi-factor authentication: a user's factors and preference, and which of them a sign-in asks for
+(developer guide, "Adding MFA to a user pool"). The challenges themselves are
+``idp.signin.mfa_challenge`` (opened after a right password) and ``idp.signin.mfa_answers``.
 
 Factors: SMS_MFA (a code to ``phone_number``), SOFTWARE_TOKEN_MFA (TOTP from an authenticator app,
 ``idp.software_tokens``) and EMAIL_OTP (a code to ``email``). The pool's MfaConfiguration decides:
@@ -24,25 +25,13 @@ developer guide).
 
 from __future__ import annotations
 
-import hmac
-import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognito_emu import totp
 from cognito_emu.env import Env
-from cognito_emu.errors import (
-    CodeMismatchException,
-    InvalidParameterException,
-    NotAuthorizedException,
-    SoftwareTokenMFANotFoundException,
-)
-from cognito_emu.idp import devices, messages, pool_settings, pools, sessions
+from cognito_emu.errors import InvalidParameterException
+from cognito_emu.idp import pool_settings, pools
 from cognito_emu.idp.models import User, UserPool
-
-if TYPE_CHECKING:
-    from cognito_emu.idp.auth_flows import AuthContext, Outcome
-    from cognito_emu.idp.sessions import AuthSession
 
 SMS_MFA = "SMS_MFA"
 SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"
@@ -52,22 +41,16 @@ MFA_SETUP = "MFA_SETUP"
 FACTORS = (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP)
 CHALLENGE_NAMES = (*FACTORS, SELECT_MFA_TYPE, MFA_SETUP)
 
-CODE_MISMATCH = "Invalid code or auth state for the user."
 NOT_VERIFIED = "User has not verified software token mfa"
 NO_SOFTWARE_TOKEN = "Software Token MFA does not exist for the user."
-MAX_WRONG_CODES = 5
 
 # The attribute a code-sending factor delivers to, and the answer's member holding the code.
-_ATTRIBUTE = {SMS_MFA: "phone_number", EMAIL_OTP: "email"}
-_CODE_MEMBER = {
+DELIVERY_ATTRIBUTE = {SMS_MFA: "phone_number", EMAIL_OTP: "email"}
+CODE_MEMBER = {
     SMS_MFA: "SMS_MFA_CODE",
     SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
     EMAIL_OTP: "EMAIL_OTP_CODE",
 }
-
-
-def _json_list(values: list[str]) -> str:
-    return json.dumps(values, separators=(",", ":"))
 
 
 # -- what the pool offers and what the user has ------------------------------------------------------
@@ -87,7 +70,7 @@ def has_means(user: User, factor: str) -> bool:
     """Whether the user could receive or produce a code for ``factor``."""
     if factor == SOFTWARE_TOKEN_MFA:
         return user.mfa.totp_secret is not None
-    return bool(user.attributes.get(_ATTRIBUTE[factor]))
+    return bool(user.attributes.get(DELIVERY_ATTRIBUTE[factor]))
 
 
 def enabled_factors(user: User) -> list[str]:
@@ -235,7 +218,7 @@ def apply_seed(user: User, entry: dict[str, Any]) -> None:
             raise ValueError(f"{key}: expected true or false")
         if value and not has_means(user, factor):
             raise ValueError(
-                f"{key}: the user has no {_ATTRIBUTE.get(factor, 'totpSecret')} to use for {factor}"
+                f"{key}: the user has no {DELIVERY_ATTRIBUTE.get(factor, 'totpSecret')} to use for {factor}"
             )
         _set_enabled(user, factor, value)
     preferred = entry.get("preferred")
@@ -262,140 +245,3 @@ def export_seed(user: User) -> dict[str, Any]:
     if user.mfa.preferred is not None:
         entry["preferred"] = user.mfa.preferred
     return entry
-
-
-# -- sign-in ------------------------------------------------------------------------------------------
-
-
-def _session(ctx: AuthContext, user: User, previous: AuthSession | None, challenge: str) -> AuthSession:
-    if previous is not None:
-        return sessions.next_challenge(ctx.env, ctx.client, previous, challenge)
-    return sessions.open_session(
-        ctx.env, ctx.client, user.username, challenge, signed_in_as=ctx.params.get("USERNAME")
-    )
-
-
-def _challenge(name: str, session: AuthSession, parameters: dict[str, str]) -> Outcome:
-    return {"ChallengeName": name, "Session": session.session_id, "ChallengeParameters": parameters}
-
-
-def challenge_after_password(
-    ctx: AuthContext, user: User, previous: AuthSession | None = None
-) -> Outcome | None:
-    """The MFA challenge a right password leads to, or None when the user goes straight to tokens."""
-    factors = sign_in_factors(ctx.pool, user)
-    if not factors:
-        if pools.mfa_configuration(ctx.pool) != "ON":
-            return None
-        session = _session(ctx, user, previous, MFA_SETUP)
-        return _challenge(MFA_SETUP, session, {"MFAS_CAN_SETUP": _json_list(pool_factors(ctx.pool))})
-    if devices.remembered(ctx, user):
-        return None  # ChallengeRequiredOnNewDevice: the remembered device's DEVICE_SRP_AUTH stands in for MFA
-    preferred = user.mfa.preferred if user.mfa.preferred in factors else None
-    if preferred is None and len(factors) > 1:
-        session = _session(ctx, user, previous, SELECT_MFA_TYPE)
-        return _challenge(SELECT_MFA_TYPE, session, {"MFAS_CAN_CHOOSE": _json_list(factors)})
-    return start_factor(ctx, user, previous, preferred or factors[0])
-
-
-def start_factor(ctx: AuthContext, user: User, previous: AuthSession | None, factor: str) -> Outcome:
-    """Challenge ``factor``; SMS_MFA and EMAIL_OTP send their code now."""
-    from cognito_emu.idp.auth_flows import trigger_input
-
-    session = _session(ctx, user, previous, factor)
-    if factor == SOFTWARE_TOKEN_MFA:
-        return _challenge(factor, session, {})
-    session.mfa_code = ctx.env.ids.digits(6)
-    details = messages.send_authentication_code(
-        ctx.env,
-        ctx.pool,
-        user,
-        _ATTRIBUTE[factor],
-        session.mfa_code,
-        ctx.client.client_id,
-        trigger_input=trigger_input(ctx),
-    )
-    return _challenge(
-        factor,
-        session,
-        {
-            "CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
-            "CODE_DELIVERY_DESTINATION": details["Destination"],
-        },
-    )
-
-
-def code_member(factor: str) -> str:
-    """The challenge answer's member that holds a code for ``factor`` (SMS_MFA_CODE, ...)."""
-    return _CODE_MEMBER[factor]
-
-
-def _wrong_code(session: AuthSession) -> CodeMismatchException:
-    session.mfa_failures += 1
-    if session.mfa_failures >= MAX_WRONG_CODES:
-        sessions.finish(session)
-    return CodeMismatchException(CODE_MISMATCH)
-
-
-def _check_code(ctx: AuthContext, session: AuthSession, user: User) -> None:
-    """SMS_MFA (SMS_MFA_CODE) and EMAIL_OTP (EMAIL_OTP_CODE): the code this session sent."""
-    code = ctx.required(_CODE_MEMBER[session.challenge])
-    if session.mfa_code is None or not hmac.compare_digest(code, session.mfa_code):
-        raise _wrong_code(session)
-
-
-def _check_software_token(ctx: AuthContext, session: AuthSession, user: User) -> None:
-    """SOFTWARE_TOKEN_MFA: SOFTWARE_TOKEN_MFA_CODE, the code of the current 30-second step or one either side."""
-    code = ctx.required("SOFTWARE_TOKEN_MFA_CODE")
-    if user.mfa.totp_secret is None:
-        raise SoftwareTokenMFANotFoundException(NO_SOFTWARE_TOKEN)
-    if not totp.verify(user.mfa.totp_secret, code, ctx.env.clock.now()):
-        raise _wrong_code(session)
-
-
-def _check_setup(ctx: AuthContext, session: AuthSession, user: User) -> None:
-    """MFA_SETUP, with the Session VerifySoftwareToken returned: sign-in completes."""
-    if session.mfa_secret is None or session.mfa_secret != user.mfa.totp_secret:
-        raise InvalidParameterException(NOT_VERIFIED)
-
-
-def _select_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
-    """SELECT_MFA_TYPE: ANSWER names one of MFAS_CAN_CHOOSE; its challenge follows."""
-    choice = ctx.required("ANSWER")
-    factors = sign_in_factors(ctx.pool, user)
-    if choice not in factors:
-        raise InvalidParameterException(f"Invalid ANSWER {choice!r}: choose one of {', '.join(factors)}.")
-    return start_factor(ctx, user, session, choice)
-
-
-Check = Callable[["AuthContext", "AuthSession", User], None]
-
-CHECKS: dict[str, Check] = {
-    SMS_MFA: _check_code,
-    EMAIL_OTP: _check_code,
-    SOFTWARE_TOKEN_MFA: _check_software_token,
-    MFA_SETUP: _check_setup,
-}
-
-
-def check_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome | None:
-    """Judge the answer (``ctx.params``) to the session's MFA challenge: the challenge that follows
-    (SELECT_MFA_TYPE leads to the chosen factor's), or None once the user passed MFA (the session is
-    then finished). Raises Cognito's error for a wrong answer. Shared with the hosted login."""
-    if session.challenge == SELECT_MFA_TYPE:
-        return _select_answer(ctx, session, user)
-    CHECKS[session.challenge](ctx, session, user)
-    sessions.finish(session)
-    return None
-
-
-def answer(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome:
-    """RespondToAuthChallenge for one of CHALLENGE_NAMES (the session names which)."""
-    from cognito_emu.idp.auth_flows import authenticated
-
-    if user is None:
-        raise NotAuthorizedException(sessions.INVALID)
-    following = check_answer(ctx, session, user)
-    if following is not None:
-        return following
-    return authenticated(ctx, user)

@@ -146,6 +146,53 @@ class TokenSession:
     scope: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SrpServerState:
+    """The server's half of one SRP exchange (USER_SRP_AUTH, DEVICE_SRP_AUTH), kept with its challenge session."""
+
+    big_b: str  # hex, sent as SRP_B
+    small_b: str  # hex, secret: never leaves the server
+
+
+@dataclass(slots=True)
+class ChallengeSession:
+    """What the server remembers between a sign-in challenge and its answer: the opaque ``Session`` of
+    InitiateAuth / RespondToAuthChallenge (owned by ``idp.signin.sessions``). Not a token session
+    (``TokenSession``) nor a hosted-login session (``oauth.models.HostedSession``)."""
+
+    session_id: str
+    pool_id: str
+    client_id: str
+    # The internal username; None for the decoy challenge an unknown user gets when the client
+    # prevents user existence errors.
+    username: str | None
+    # The ChallengeName the answer must carry.
+    challenge: str
+    expires: float
+    auth_time: float | None = None
+    used: bool = False
+    # PASSWORD_VERIFIER and DEVICE_PASSWORD_VERIFIER: the SRP exchange under way and its SECRET_BLOCK.
+    srp: SrpServerState | None = None
+    srp_a: str | None = None
+    secret_block: str | None = None
+    # The name the user signed in with (alias, email, username): the answer's USERNAME may repeat it.
+    signed_in_as: str | None = None
+    # CUSTOM_AUTH only (idp.signin.custom_auth): the challenges answered so far, as the triggers'
+    # request.session lists them (None outside that flow), and the current custom challenge's
+    # privateChallengeParameters and challengeMetadata, which never leave the server. The WEB_AUTHN
+    # challenge keeps its WebAuthn challenge in private_parameters too.
+    custom_history: list[dict[str, Any]] | None = None
+    private_parameters: dict[str, Any] = field(default_factory=dict)
+    challenge_metadata: str | None = None
+    # Code challenges (SMS_MFA, EMAIL_OTP, SMS_OTP): the code sent, the wrong answers so far, and for
+    # MFA_SETUP the software token secret AssociateSoftwareToken gave this sign-in.
+    mfa_code: str | None = None
+    mfa_failures: int = 0
+    mfa_secret: str | None = None
+    # The DEVICE_KEY the sign-in named: later answers may leave it out.
+    device_key: str | None = None
+
+
 @dataclass(slots=True)
 class Device:
     """A device a user signed in from (owned by ``idp.devices``), keyed by its DeviceKey on the user.

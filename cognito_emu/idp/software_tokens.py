@@ -29,9 +29,9 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
 )
-from cognito_emu.idp import directory, mfa, pool_settings, sessions, tokens
-from cognito_emu.idp.models import AppClient, User, UserPool
-from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.idp import directory, mfa, pool_settings, tokens
+from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool
+from cognito_emu.idp.signin import sessions
 
 NOT_ENABLED = "Software Token MFA has not been enabled by the userPool."
 CODE_MISMATCH = "Code mismatch and fail enable Software Token MFA"
@@ -47,7 +47,7 @@ class Caller:
     pool: UserPool
     user: User
     client: AppClient
-    session: AuthSession | None = None
+    session: ChallengeSession | None = None
 
 
 def _caller(env: Env, access_token: str | None, session_id: str | None) -> Caller:

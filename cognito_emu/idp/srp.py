@@ -27,11 +27,11 @@ import binascii
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException
+from cognito_emu.idp.models import SrpServerState
 
 # RFC 5054, appendix A, the 3072-bit group.
 N_HEX = (
@@ -147,22 +147,14 @@ def pool_name(user_pool_id: str) -> str:
     return user_pool_id.split("_", 1)[1]
 
 
-@dataclass(frozen=True, slots=True)
-class ServerChallenge:
-    """What the server keeps between InitiateAuth and the PASSWORD_VERIFIER answer."""
-
-    big_b: str  # hex, sent as SRP_B
-    small_b: str  # hex, secret: keep it server-side with the session
-
-
-def server_challenge(verifier_hex: str, b_random: bytes) -> ServerChallenge:
+def server_challenge(verifier_hex: str, b_random: bytes) -> SrpServerState:
     """``B = k*v + g^b mod N`` for a secret ``b`` taken from ``b_random`` (e.g. ``env.ids.token_bytes(32)``)."""
     v = int(verifier_hex, 16)
     b = int.from_bytes(b_random, "big") % N or 1
     big_b = (K * v + g_pow(b)) % N
     if big_b == 0:  # would need g^b == -k*v mod N; never in practice, but never send 0
         raise ValueError("SRP B is zero; draw another b")
-    return ServerChallenge(big_b=format(big_b, "x"), small_b=format(b, "x"))
+    return SrpServerState(big_b=format(big_b, "x"), small_b=format(b, "x"))
 
 
 def parse_public_a(a_hex: str) -> int:
@@ -228,7 +220,7 @@ def verify_password_claim(
     salt_hex: str,
     verifier_hex: str,
     a_hex: str,
-    challenge: ServerChallenge,
+    challenge: SrpServerState,
     secret_block_b64: str,
     timestamp: str,
     signature_b64: str,

@@ -17,6 +17,7 @@ its refresh token without scanning.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,17 @@ _REFRESH_HEADER = base64.urlsafe_b64encode(
 ).rstrip(b"=")
 
 _BOOLEAN_CLAIMS = frozenset({"email_verified", "phone_number_verified"})
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    """The tokens one sign-in or refresh hands out (AuthenticationResultType, the token endpoint's
+    answer); a refresh without rotation issues no refresh token."""
+
+    access_token: str
+    id_token: str
+    expires_in: int
+    refresh_token: str | None = None
 
 
 @dataclass(slots=True)
@@ -275,8 +287,8 @@ def authentication_result(
     trigger_source: str | None = None,
     client_metadata: dict[str, str] | None = None,
     nonce: str | None = None,
-) -> dict[str, Any]:
-    """AuthenticationResultType for a sign-in, or for a refresh when ``refresh_token`` is given.
+) -> IssuedTokens:
+    """The tokens of a sign-in, or for a refresh when ``refresh_token`` is given.
 
     A sign-in starts a session and returns a new RefreshToken. A refresh (the caller has run
     ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti, auth_time and
@@ -338,15 +350,12 @@ def authentication_result(
         trigger_source=trigger_source,
         client_metadata=client_metadata,
     )
-    result: dict[str, Any] = {
-        "AccessToken": keys.sign(pool, access),
-        "ExpiresIn": validity["access"],
-        "TokenType": "Bearer",
-        "IdToken": keys.sign(pool, id_claims),
-    }
-    if refresh_token is None:
-        result["RefreshToken"] = next(iter(session.refresh_tokens))
-    return result
+    return IssuedTokens(
+        access_token=keys.sign(pool, access),
+        id_token=keys.sign(pool, id_claims),
+        expires_in=validity["access"],
+        refresh_token=next(iter(session.refresh_tokens)) if refresh_token is None else None,
+    )
 
 
 # -- refresh tokens ----------------------------------------------------------------------------
@@ -394,7 +403,7 @@ def refresh(
     *,
     issuer: str,
     device_key: str | None = None,
-) -> dict[str, Any]:
+) -> IssuedTokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
 
     With rotation the submitted token stays usable for RetryGracePeriodSeconds, then answers
@@ -414,11 +423,10 @@ def refresh(
     session.refresh_tokens[new_token] = None
     session.expires = now + clients.token_validity_seconds(client)["refresh"]
     env.state.refresh_tokens[new_token] = env.state.refresh_tokens[refresh_token]
-    result = authentication_result(
+    issued = authentication_result(
         env, pool, client, user, issuer=issuer, refresh_token=new_token, device_key=device_key
     )
-    result["RefreshToken"] = new_token
-    return result
+    return dataclasses.replace(issued, refresh_token=new_token)
 
 
 def revoke_refresh_token(env: Env, pool: UserPool, client: AppClient, refresh_token: str) -> bool:

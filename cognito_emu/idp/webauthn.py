@@ -1,4 +1,5 @@
-"""Passkeys (WebAuthn): registration for a signed-in user and the WEB_AUTHN sign-in step.
+"""Passkeys (WebAuthn): registration for a signed-in user, and the checks of the WEB_AUTHN sign-in step
+(``idp.signin.passkey`` runs the challenge).
 
 Developer guide, "Passkey sign-in"; API reference StartWebAuthnRegistration, CompleteWebAuthnRegistration,
 ListWebAuthnCredentials, DeleteWebAuthnCredential; W3C Web Authentication level 3 for the ceremonies.
@@ -52,18 +53,9 @@ from cognito_emu.errors import (
     WebAuthnOriginNotAllowedException,
     WebAuthnRelyingPartyMismatchException,
 )
-from cognito_emu.idp import cbor, pools, sessions
-from cognito_emu.idp.auth_flows import (
-    AuthContext,
-    Outcome,
-    authenticated,
-    check_can_sign_in,
-    pre_authentication,
-)
+from cognito_emu.idp import cbor, pools
 from cognito_emu.idp.models import AppClient, User, UserPool, WebAuthnCredential, WebAuthnRegistration
-from cognito_emu.idp.sessions import AuthSession
 
-WEB_AUTHN = "WEB_AUTHN"
 ES256 = -7
 RS256 = -257
 ALGORITHMS = (ES256, RS256)
@@ -102,7 +94,7 @@ def configuration(pool: UserPool) -> dict[str, Any]:
 
 
 def enabled(pool: UserPool) -> bool:
-    return WEB_AUTHN in pools.allowed_first_auth_factors(pool)
+    return "WEB_AUTHN" in pools.allowed_first_auth_factors(pool)
 
 
 def relying_party_id(pool: UserPool) -> str | None:
@@ -554,44 +546,3 @@ def verify_assertion(
     stored.sign_count = auth_data.sign_count
     stored.last_used = env.clock.now()
     return stored
-
-
-# -- the hooks cognito_emu.idp.user_auth calls -------------------------------------------------
-
-_SESSION_CHALLENGE = "webauthn_challenge"
-
-
-def has_credentials(pool: UserPool, user: User) -> bool:
-    return has_passkey(pool, user)
-
-
-def sign_in_challenge(ctx: AuthContext, user: User, previous: AuthSession | None) -> Outcome:
-    """USER_AUTH's WEB_AUTHN challenge: CREDENTIAL_REQUEST_OPTIONS (JSON), its challenge kept with the
-    session (PreAuthentication runs first, as for the other first factors)."""
-    name = ctx.params.get("USERNAME") or user.username
-    user = pre_authentication(ctx, name, user)
-    check_can_sign_in(user)
-    options = request_options(ctx.env, ctx.pool, user)
-    if previous is not None:
-        session = sessions.next_challenge(ctx.env, ctx.client, previous, WEB_AUTHN)
-    else:
-        session = sessions.open_session(ctx.env, ctx.client, user.username, WEB_AUTHN, signed_in_as=name)
-    session.private_parameters[_SESSION_CHALLENGE] = options["challenge"]
-    return {
-        "ChallengeName": WEB_AUTHN,
-        "Session": session.session_id,
-        "ChallengeParameters": {"CREDENTIAL_REQUEST_OPTIONS": json.dumps(options, separators=(",", ":"))},
-    }
-
-
-def sign_in_answer(ctx: AuthContext, session: AuthSession, user: User) -> Outcome:
-    """RespondToAuthChallenge WEB_AUTHN: CREDENTIAL (AuthenticationResponseJSON) -> tokens. A wrong
-    credential ends the session (its challenge was signed or not; there is nothing to retry)."""
-    credential = ctx.required("CREDENTIAL")
-    challenge = session.private_parameters.get(_SESSION_CHALLENGE)
-    check_can_sign_in(user)
-    sessions.finish(session)
-    if not isinstance(challenge, str):
-        raise NotAuthorizedException(sessions.INVALID)
-    verify_assertion(ctx.env, ctx.pool, user, credential, challenge)
-    return authenticated(ctx, user)

@@ -173,7 +173,7 @@ def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: Use
             code_challenge_method=authz.code_challenge_method,
         )
         return with_query(authz.redirect_uri, {"code": code, "state": authz.state})
-    result = tokens.authentication_result(
+    issued = tokens.authentication_result(
         env,
         authz.pool,
         authz.client,
@@ -187,10 +187,10 @@ def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: Use
     return with_fragment(
         authz.redirect_uri,
         {
-            "id_token": result["IdToken"] if scopes.OPENID in authz.scopes else None,
-            "access_token": result["AccessToken"],
+            "id_token": issued.id_token if scopes.OPENID in authz.scopes else None,
+            "access_token": issued.access_token,
             "token_type": "Bearer",
-            "expires_in": str(result["ExpiresIn"]),
+            "expires_in": str(issued.expires_in),
             "state": authz.state,
         },
     )

@@ -22,8 +22,9 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
-from cognito_emu.idp import auth_flows, federation
+from cognito_emu.idp import federation
 from cognito_emu.idp.models import IdentityProvider
+from cognito_emu.idp.signin.context import trigger_input
 from cognito_emu.oauth import authorize, login
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError, RedirectError
@@ -113,7 +114,7 @@ def _signed_in(
             provider,
             asserted,
             client_id=authz.client.client_id,
-            trigger_input=auth_flows.trigger_input(ctx),
+            trigger_input=trigger_input(ctx),
         )
         return login.signed_in(env, request, authz, ctx, user)
     except (CognitoError, federation.FederationError) as error:

@@ -1,20 +1,20 @@
 """``GET/POST /login``: the hosted sign-in form (username and password; a new-password form for a user
 in FORCE_CHANGE_PASSWORD; the MFA forms), then back to the app through ``authorize.complete``.
 
-The password check is the API's (``auth_flows.password_sign_in``: UserMigration, PreAuthentication,
+The password check is the API's (``signin.password.password_sign_in``: UserMigration, PreAuthentication,
 disabled users, RESET_REQUIRED, the lockout), the new password is set as RespondToAuthChallenge's
-NEW_PASSWORD_REQUIRED answer sets it (``challenges.set_new_password``), and PostAuthentication runs
+NEW_PASSWORD_REQUIRED answer sets it (``signin.new_password.set_new_password``), and PostAuthentication runs
 after a sign-in. A failure shows the form again with Cognito's message ("Incorrect username or
 password."). A sign-in sets the ``cognito`` cookie (``grants.HostedSession``), so the next authorize
 request skips the form.
 
-MFA follows a right password (or a new password) exactly as in the API: ``mfa.challenge_after_password``
+MFA follows a right password (or a new password) exactly as in the API: ``signin.mfa_challenge.challenge_after_password``
 decides, and each challenge becomes a form: SMS_MFA, EMAIL_OTP (the code goes to the outbox, as for the
 API) and SOFTWARE_TOKEN_MFA ask for a code, SELECT_MFA_TYPE for a factor, MFA_SETUP shows a new TOTP
 secret (``software_tokens.associate``, with its otpauth:// URI) and asks for a code of it
-(``software_tokens.verify``). The pending step is the API's challenge session (``idp.sessions``), named
+(``software_tokens.verify``). The pending step is the API's challenge session (``idp.signin.sessions``), named
 by the form's hidden ``session`` field: it expires by the emulator's clock (the app client's
-AuthSessionValidity) and answers are judged by ``mfa.check_answer``, so a wrong code shows the form
+AuthSessionValidity) and answers are judged by ``signin.mfa_answers.check_answer``, so a wrong code shows the form
 again with Cognito's message and five wrong codes or an expired session send the browser back to the
 sign-in form. The hosted login never names a device, so remembered devices (DEVICE_SRP_AUTH) play no
 part here.
@@ -26,27 +26,22 @@ from urllib.parse import quote, urlencode
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp import (
-    auth_flows,
-    challenges,
-    directory,
-    messages,
-    mfa,
-    passwords,
-    sessions,
-    software_tokens,
-    tokens,
-)
-from cognito_emu.idp.auth_flows import AuthContext, Outcome
-from cognito_emu.idp.models import User, UserStatus
-from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.idp import directory, messages, mfa, passwords, software_tokens, tokens
+from cognito_emu.idp.models import ChallengeSession, User, UserStatus
+from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
+from cognito_emu.idp.signin.finish import required_attributes_missing
+from cognito_emu.idp.signin.mfa_answers import check_answer
+from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
+from cognito_emu.idp.signin.new_password import ATTRIBUTE_PREFIX, set_new_password
+from cognito_emu.idp.signin.password import password_sign_in
+from cognito_emu.idp.signin.result import Challenge, ChallengeName
 from cognito_emu.oauth import authorize, grants
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.pages import Markup, fragment, page
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
 from cognito_emu.triggers import authentication as authentication_triggers
 
-ATTRIBUTE_PREFIX = "userAttributes."
 PASSWORDS_DIFFER = "Passwords do not match."
 MISSING_CREDENTIALS = "Please enter your username and password."
 MISSING_CODE = "Please enter the code."
@@ -71,7 +66,7 @@ def login_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", 
 def new_password_form(
     request: OAuthRequest, authz: AuthorizeRequest, session_id: str, user: User, error: str = ""
 ) -> Reply:
-    missing = auth_flows.required_attributes_missing(authz.pool, user)
+    missing = required_attributes_missing(authz.pool, user)
     fields = "".join(fragment("attribute.html", name=name) for name in missing)
     content = fragment(
         "new_password.html",
@@ -85,7 +80,7 @@ def new_password_form(
 
 
 def mfa_code_form(
-    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+    request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User, error: str = ""
 ) -> Reply:
     """SMS_MFA, EMAIL_OTP and SOFTWARE_TOKEN_MFA: a code."""
     factor = session.challenge
@@ -110,7 +105,7 @@ def mfa_code_form(
 
 
 def mfa_select_form(
-    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+    request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User, error: str = ""
 ) -> Reply:
     """SELECT_MFA_TYPE: one of the factors the API would offer (MFAS_CAN_CHOOSE)."""
     factors = mfa.sign_in_factors(authz.pool, user)
@@ -140,7 +135,7 @@ def otpauth_uri(issuer: str, account: str, secret: str) -> str:
 
 
 def mfa_setup_form(
-    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+    request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User, error: str = ""
 ) -> Reply:
     """MFA_SETUP: the new TOTP secret (AssociateSoftwareToken's, kept by the session) and a code of it."""
     secret = session.mfa_secret or ""
@@ -156,7 +151,7 @@ def mfa_setup_form(
 
 
 def _step_form(
-    request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User, error: str = ""
+    request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User, error: str = ""
 ) -> Reply:
     if session.challenge == mfa.SELECT_MFA_TYPE:
         return mfa_select_form(request, authz, session, user, error)
@@ -196,14 +191,14 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
         return login_form(request, authz, MISSING_CREDENTIALS, username)
     ctx = _context(env, request, authz, {"USERNAME": username})
     try:
-        user = auth_flows.password_sign_in(ctx, username, password)
+        user = password_sign_in(ctx, username, password)
         if user.status == UserStatus.UNCONFIRMED:
-            raise UserNotConfirmedException(auth_flows.USER_NOT_CONFIRMED)
+            raise UserNotConfirmedException(USER_NOT_CONFIRMED)
         if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
             if passwords.temporary_password_expired(env, user):
                 raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
             session = sessions.open_session(
-                env, authz.client, user.username, auth_flows.NEW_PASSWORD_REQUIRED, signed_in_as=username
+                env, authz.client, user.username, ChallengeName.NEW_PASSWORD_REQUIRED, signed_in_as=username
             )
             return new_password_form(request, authz, session.session_id, user)
         return _after_password(env, request, authz, ctx, user)
@@ -217,10 +212,10 @@ def _after_password(
     authz: AuthorizeRequest,
     ctx: AuthContext,
     user: User,
-    previous: AuthSession | None = None,
+    previous: ChallengeSession | None = None,
 ) -> Reply:
     """The API's decision after a right password: an MFA challenge (shown as its form) or signed in."""
-    challenge = mfa.challenge_after_password(ctx, user, previous)
+    challenge = challenge_after_password(ctx, user, previous)
     if challenge is None:
         if previous is not None:
             sessions.finish(previous)
@@ -229,9 +224,9 @@ def _after_password(
 
 
 def _challenge_form(
-    env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, challenge: Outcome
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, challenge: Challenge
 ) -> Reply:
-    session = sessions.get_session(env, challenge["Session"])
+    session = sessions.get_session(env, challenge.session)
     if session.challenge == mfa.MFA_SETUP:
         # The hosted UI sets up an authenticator app (AssociateSoftwareToken with the Session); a pool
         # that offers no software tokens has nothing to set up here, and the sign-in fails.
@@ -255,7 +250,7 @@ def _answer_step(env: Env, request: OAuthRequest, authz: AuthorizeRequest) -> Re
         user = authz.pool.users.get(directory.user_key(authz.pool, session.username))
     if user is None:
         return login_form(request, authz, sessions.INVALID)
-    if session.challenge == auth_flows.NEW_PASSWORD_REQUIRED:
+    if session.challenge == ChallengeName.NEW_PASSWORD_REQUIRED:
         return _answer_new_password(env, request, authz, session, user)
     if session.challenge in mfa.CHALLENGE_NAMES:
         return _answer_mfa(env, request, authz, session, user)
@@ -263,7 +258,7 @@ def _answer_step(env: Env, request: OAuthRequest, authz: AuthorizeRequest) -> Re
 
 
 def _answer_mfa(
-    env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User
 ) -> Reply:
     """Judge an MFA form with the API's code paths; a wrong answer shows the form again, a session used up
     (five wrong codes) or expired goes back to the sign-in form."""
@@ -276,13 +271,13 @@ def _answer_mfa(
         if not code:
             return _step_form(request, authz, session, user, MISSING_CODE)
         if session.challenge != mfa.MFA_SETUP:
-            ctx.params[mfa.code_member(session.challenge)] = code
+            ctx.params[mfa.CODE_MEMBER[session.challenge]] = code
     try:
         if session.challenge == mfa.MFA_SETUP:
             # VerifySoftwareToken with the Session, then the MFA_SETUP answer with the Session it returns.
             verified = software_tokens.verify(env, None, session.session_id, code, None)
             session = sessions.get_session(env, verified["Session"])
-        following = mfa.check_answer(ctx, session, user)
+        following = check_answer(ctx, session, user)
     except CognitoError as error:
         if session.used:
             return login_form(request, authz, error.message, session.signed_in_as or "")
@@ -293,7 +288,7 @@ def _answer_mfa(
 
 
 def _answer_new_password(
-    env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: AuthSession, user: User
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User
 ) -> Reply:
     form = request.form
     new_password = form.get("new_password", "")
@@ -304,7 +299,7 @@ def _answer_new_password(
     params.update({k: v for k, v in form.items() if k.startswith(ATTRIBUTE_PREFIX) and v})
     ctx = _context(env, request, authz, params)
     try:
-        challenges.set_new_password(ctx, user)
+        set_new_password(ctx, user)
     except CognitoError as error:
         return new_password_form(request, authz, session.session_id, user, error.message)
     try:
@@ -318,7 +313,7 @@ def signed_in(
 ) -> Reply:
     """PostAuthentication, a hosted session (the cookie), then back to the app."""
     authentication_triggers.post_authentication(
-        env, authz.pool, user, client_id=authz.client.client_id, trigger_input=auth_flows.trigger_input(ctx)
+        env, authz.pool, user, client_id=authz.client.client_id, trigger_input=trigger_input(ctx)
     )
     now = env.clock.now()
     session = grants.start_session(env, authz.pool, user, now)

@@ -48,14 +48,14 @@ def _allowed(client: AppClient, flow: str) -> None:
         raise OAuthError("unauthorized_client", f"the client may not use the {flow} flow")
 
 
-def _tokens_body(result: dict[str, Any], with_id_token: bool) -> dict[str, Any]:
+def _tokens_body(issued: tokens.IssuedTokens, with_id_token: bool) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if with_id_token:
-        body["id_token"] = result["IdToken"]
-    body["access_token"] = result["AccessToken"]
-    if result.get("RefreshToken"):
-        body["refresh_token"] = result["RefreshToken"]
-    body["expires_in"] = result["ExpiresIn"]
+        body["id_token"] = issued.id_token
+    body["access_token"] = issued.access_token
+    if issued.refresh_token:
+        body["refresh_token"] = issued.refresh_token
+    body["expires_in"] = issued.expires_in
     body["token_type"] = "Bearer"
     return body
 
@@ -78,7 +78,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
     user = grants.user_of(pool, grant.username, grant.sub)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "the user is gone or disabled")
-    result = tokens.authentication_result(
+    issued = tokens.authentication_result(
         env,
         pool,
         client,
@@ -89,7 +89,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
         trigger_source=token_generation.HOSTED_AUTH,
         nonce=grant.nonce,
     )
-    return _tokens_body(result, scopes.OPENID in grant.scopes)
+    return _tokens_body(issued, scopes.OPENID in grant.scopes)
 
 
 def _session_scope(env: Env, pool: UserPool, refresh_token: str) -> str | None:
@@ -103,12 +103,12 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
     token = _required(request, "refresh_token")
     scope = _session_scope(env, pool, token)
     try:
-        result = tokens.refresh(env, pool, client, token, issuer=tokens.issuer(env, request.base_url, pool))
+        issued = tokens.refresh(env, pool, client, token, issuer=tokens.issuer(env, request.base_url, pool))
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
         raise OAuthError("invalid_grant", error.message) from None
     # A session from InitiateAuth (scope aws.cognito.signin.user.admin) always had an ID token.
     granted = (scope or tokens.ADMIN_SCOPE).split()
-    return _tokens_body(result, scopes.OPENID in granted or granted == [tokens.ADMIN_SCOPE])
+    return _tokens_body(issued, scopes.OPENID in granted or granted == [tokens.ADMIN_SCOPE])
 
 
 def client_credentials(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:

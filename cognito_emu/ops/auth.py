@@ -1,7 +1,7 @@
 """Sign-in: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge.
 
 The unsigned operations find their pool through the client id index; the Admin* ones through the
-signed caller's store.
+signed caller's store. A sign-in step's typed result is rendered here into AWS's shape.
 """
 
 from __future__ import annotations
@@ -9,13 +9,27 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import auth_flows, challenges, clients, tokens
-from cognito_emu.idp.auth_flows import AuthContext
+from cognito_emu.idp import clients, tokens
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.signin import challenges, flows
+from cognito_emu.idp.signin.context import AuthContext, clean
+from cognito_emu.idp.signin.result import Challenge, Step
+from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
+
+
+def _step(step: Step) -> dict[str, Any]:
+    if isinstance(step, Challenge):
+        return {
+            "ChallengeName": step.name,
+            "Session": step.session,
+            "ChallengeParameters": step.parameters,
+            "AvailableChallenges": list(step.available) if step.available is not None else None,
+        }
+    return {"ChallengeParameters": {}, "AuthenticationResult": authentication_result(step.tokens, step.new_device)}
 
 
 def _context(
@@ -28,8 +42,8 @@ def _context(
         issuer=tokens.issuer(call.env, call.base_url, pool),
         admin=admin,
         user_agent=call.user_agent,
-        params=auth_flows.clean(params.get(member)),
-        client_metadata=auth_flows.clean(params.get("ClientMetadata")),
+        params=clean(params.get(member)),
+        client_metadata=clean(params.get("ClientMetadata")),
     )
 
 
@@ -45,21 +59,21 @@ def _admin(call: Call, params: dict[str, Any], member: str) -> AuthContext:
 
 
 def initiate_auth(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return auth_flows.initiate_auth(_unsigned(call, params, "AuthParameters"), params["AuthFlow"])
+    return _step(flows.initiate_auth(_unsigned(call, params, "AuthParameters"), params["AuthFlow"]))
 
 
 def admin_initiate_auth(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return auth_flows.initiate_auth(_admin(call, params, "AuthParameters"), params["AuthFlow"])
+    return _step(flows.initiate_auth(_admin(call, params, "AuthParameters"), params["AuthFlow"]))
 
 
 def respond_to_auth_challenge(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     ctx = _unsigned(call, params, "ChallengeResponses")
-    return challenges.respond(ctx, params["ChallengeName"], params.get("Session"))
+    return _step(challenges.respond(ctx, params["ChallengeName"], params.get("Session")))
 
 
 def admin_respond_to_auth_challenge(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     ctx = _admin(call, params, "ChallengeResponses")
-    return challenges.respond(ctx, params["ChallengeName"], params.get("Session"))
+    return _step(challenges.respond(ctx, params["ChallengeName"], params.get("Session")))
 
 
 HANDLERS = {

@@ -15,6 +15,7 @@ from cognito_emu.errors import (
 from cognito_emu.idp import clients, directory, tokens
 from cognito_emu.idp.models import AppClient
 from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
@@ -28,7 +29,7 @@ def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[st
     pool, client = clients.find_client(call.env.state, params["ClientId"])
     if client.secrets and not _secret_matches(client, params.get("ClientSecret")):
         raise NotAuthorizedException(f"Unable to verify secret for client {client.client_id}")
-    result = tokens.refresh(
+    issued = tokens.refresh(
         call.env,
         pool,
         client,
@@ -36,7 +37,7 @@ def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[st
         issuer=tokens.issuer(call.env, call.base_url, pool),
         device_key=params.get("DeviceKey"),
     )
-    return {"AuthenticationResult": result}
+    return {"AuthenticationResult": authentication_result(issued)}
 
 
 def revoke_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognito_emu.identity.models import Identity, IdentityPool, IssuedCredentials
-from cognito_emu.idp.models import Group, User, UserPool
-from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.idp.models import ChallengeSession, Group, User, UserPool
 from cognito_emu.oauth.grants import AuthorizationCode, HostedSession
 from cognito_emu.state.store import Address, Store
 
@@ -76,7 +75,7 @@ IDENTITY = Family("identity", Identity, "identities")
 CREDENTIALS = Family("credentials", IssuedCredentials, "credentials")
 IDENTITY_POOL = Family("identity_pool", IdentityPool, "identity_pools", (IDENTITY, CREDENTIALS))
 STORE = Family("store", Store, "stores", (USER_POOL, IDENTITY_POOL), arity=2)
-SESSION = Family("session", AuthSession, "sessions")
+SESSION = Family("session", ChallengeSession, "sessions")
 OAUTH_CODE = Family("oauth_code", AuthorizationCode, "oauth_codes")
 HOSTED_SESSION = Family("hosted_session", HostedSession, "hosted_sessions")
 ROOTS = (STORE, SESSION, OAUTH_CODE, HOSTED_SESSION)

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from cognito_emu.identity import index as identity_index
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.directory import rebuild_index
-from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.models import ChallengeSession, UserPool
 
 if TYPE_CHECKING:
-    from cognito_emu.idp.sessions import AuthSession
     from cognito_emu.oauth.grants import AuthorizationCode, HostedSession
 
 
@@ -51,8 +50,8 @@ class State:
         self.domain_index: dict[str, str] = {}
         # identity pools, identities and issued credentials (cognito_emu.identity.index)
         self.identity_index = identity_index.IdentityIndex()
-        # authentication Session string -> its pending challenge (idp.sessions); not exported
-        self.sessions: dict[str, AuthSession] = {}
+        # sign-in Session string -> its pending challenge (idp.signin.sessions); not exported
+        self.sessions: dict[str, ChallengeSession] = {}
         # refresh token -> (user pool id, user key, origin_jti) of the session it continues (idp.tokens)
         self.refresh_tokens: dict[str, tuple[str, str, str]] = {}
         # OAuth authorization code -> its grant, hosted-login cookie -> its session (oauth.grants)

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.idp import directory, tokens
+from cognito_emu.ops.presenters import authentication_result
 
 PASSWORD = "Passw0rd!"
 
@@ -30,7 +31,9 @@ def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str) -> 
         assert pool is not None
         user = directory.get_user(pool, username)
         issuer = tokens.issuer(env, emulator.endpoint_url, pool)
-        return tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
+        return authentication_result(
+            tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
+        )
 
 
 def make_user(idp: Any, pool_id: str, username: str = "alice", **values: str) -> None:

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
 from cognito_emu.idp import directory, tokens
+from cognito_emu.ops.presenters import authentication_result
 
 PASSWORD = "Passw0rd!"
 
@@ -21,14 +22,17 @@ def error_of(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
 
 
 def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str, base: str | None = None) -> dict:
-    """Tokens as a sign-in flow mints them (test-only: the flows live in auth_flows)."""
+    """Tokens as a sign-in flow mints them, in AuthenticationResult's shape (test-only: the flows live in
+    idp.signin)."""
     env = emulator.env
     with env.state.lock:
         pool = env.state.find_pool(pool_id)
         assert pool is not None
         user = directory.get_user(pool, username)
         issuer = tokens.issuer(env, base or emulator.endpoint_url, pool)
-        return tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
+        return authentication_result(
+            tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
+        )
 
 
 def make_user(idp: Any, pool_id: str, username: str = "alice", **attrs: str) -> None:

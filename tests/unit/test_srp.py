@@ -11,6 +11,7 @@ from pycognito.aws_srp import AWSSRP
 
 from cognito_emu.errors import InvalidParameterException
 from cognito_emu.idp import srp
+from cognito_emu.idp.models import SrpServerState
 
 POOL_ID = "us-east-1_AbCdEf123"
 REALM = "AbCdEf123"
@@ -97,7 +98,7 @@ def test_other_pool_name_is_refused() -> None:
     )
 
 
-def _fresh(username: str = "alice") -> tuple[str, srp.ServerChallenge, dict[str, str], dict[str, str]]:
+def _fresh(username: str = "alice") -> tuple[str, SrpServerState, dict[str, str], dict[str, str]]:
     salt = SALTS[3]
     verifier = srp.make_verifier(REALM, username, "Passw0rd!", salt)
     client = AWSSRP(username, "Passw0rd!", POOL_ID, "client-id", client=object())
@@ -112,7 +113,7 @@ def _fresh(username: str = "alice") -> tuple[str, srp.ServerChallenge, dict[str,
 
 
 def _verify(
-    verifier: str, challenge: srp.ServerChallenge, auth: dict[str, str], answer: dict[str, str]
+    verifier: str, challenge: SrpServerState, auth: dict[str, str], answer: dict[str, str]
 ) -> bool:
     return srp.verify_password_claim(
         REALM,

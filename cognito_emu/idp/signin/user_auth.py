@@ -6,7 +6,7 @@ AuthParameters USERNAME, optionally PREFERRED_CHALLENGE:
 - no PREFERRED_CHALLENGE: a SELECT_CHALLENGE challenge whose AvailableChallenges lists the first factors
   the pool's SignInPolicy.AllowedFirstAuthFactors allows and the user has the means for: PASSWORD and
   PASSWORD_SRP (a password), EMAIL_OTP (a verified email), SMS_OTP (a verified phone number), WEB_AUTHN
-  (registered passkeys, asked of ``cognito_emu.idp.webauthn`` through ``_webauthn_hook``).
+  (registered passkeys, ``idp.webauthn.has_passkey``).
   RespondToAuthChallenge SELECT_CHALLENGE with ANSWER=<factor> continues: PASSWORD with PASSWORD,
   PASSWORD_SRP with SRP_A (a PASSWORD_VERIFIER challenge follows), EMAIL_OTP / SMS_OTP send a code.
 - PREFERRED_CHALLENGE=<factor>: that factor at once (PASSWORD needs PASSWORD, PASSWORD_SRP needs SRP_A
@@ -15,7 +15,7 @@ AuthParameters USERNAME, optionally PREFERRED_CHALLENGE:
   SELECT_CHALLENGE answer, as without a preference.
 
 Passwords keep the rest of a password sign-in: PreAuthentication, lockout counting, NEW_PASSWORD_REQUIRED
-and MFA (``auth_flows.after_password``). EMAIL_OTP and SMS_OTP are passwordless first factors: the code goes
+and MFA (``finish.after_password``). EMAIL_OTP and SMS_OTP are passwordless first factors: the code goes
 out with reason "Authentication" (``messages.send_authentication_code``, the pool's MFA message templates),
 is answered with EMAIL_OTP_CODE / SMS_OTP_CODE on the challenge's session (expiring with it by the clock;
 a wrong code is CodeMismatchException, five at most per session) and leads straight to tokens: no MFA.
@@ -29,42 +29,31 @@ UserNotFoundException. The order of AvailableChallenges is the emulator's.
 
 from __future__ import annotations
 
-import hmac
-from typing import Any
-
-from cognito_emu.errors import (
-    CodeMismatchException,
-    InvalidParameterException,
-    NotAuthorizedException,
-    UserNotConfirmedException,
-)
-from cognito_emu.idp import clients, messages, mfa, pools, sessions, srp
-from cognito_emu.idp.auth_flows import (
+from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotConfirmedException
+from cognito_emu.idp import clients, messages, mfa, pools, srp, webauthn
+from cognito_emu.idp.models import ChallengeSession, User, UserStatus
+from cognito_emu.idp.signin import passkey, sessions
+from cognito_emu.idp.signin.context import (
     INCORRECT,
-    PASSWORD_VERIFIER,
     USER_NOT_CONFIRMED,
     AuthContext,
-    Outcome,
-    after_password,
-    authenticated,
     check_can_sign_in,
-    password_sign_in,
-    password_verifier_challenge,
     pre_authentication,
     prevents_existence_errors,
     trigger_input,
     unknown_user,
     user_for_sign_in,
 )
-from cognito_emu.idp.models import User, UserStatus
-from cognito_emu.idp.sessions import AuthSession
+from cognito_emu.idp.signin.finish import after_password, authenticated
+from cognito_emu.idp.signin.password import password_sign_in, password_verifier_challenge, srp_session_user
+from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
 
-SELECT_CHALLENGE = "SELECT_CHALLENGE"
-PASSWORD = "PASSWORD"
-PASSWORD_SRP = "PASSWORD_SRP"
-EMAIL_OTP = "EMAIL_OTP"
-SMS_OTP = "SMS_OTP"
-WEB_AUTHN = "WEB_AUTHN"
+SELECT_CHALLENGE = ChallengeName.SELECT_CHALLENGE
+PASSWORD = ChallengeName.PASSWORD
+PASSWORD_SRP = ChallengeName.PASSWORD_SRP
+EMAIL_OTP = ChallengeName.EMAIL_OTP
+SMS_OTP = ChallengeName.SMS_OTP
+WEB_AUTHN = ChallengeName.WEB_AUTHN
 
 # The order AvailableChallenges lists them in (the emulator's choice).
 FACTORS = (WEB_AUTHN, EMAIL_OTP, SMS_OTP, PASSWORD, PASSWORD_SRP)
@@ -83,32 +72,6 @@ _POLICY_VALUE = {
 _OTP_ATTRIBUTE = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
 _OTP_CODE_MEMBER = {EMAIL_OTP: "EMAIL_OTP_CODE", SMS_OTP: "SMS_OTP_CODE"}
 _DECOY_DELIVERY = {EMAIL_OTP: ("EMAIL", "***@***"), SMS_OTP: ("SMS", "+*******0000")}
-
-
-# -- the WebAuthn engineer's hook ---------------------------------------------------------------------
-#
-# ``cognito_emu.idp.webauthn`` (when it exists) may expose:
-#   has_credentials(pool, user) -> bool             whether the user registered passkeys
-#   sign_in_challenge(ctx, user, previous) -> Outcome
-#       the WEB_AUTHN challenge (CREDENTIAL_REQUEST_OPTIONS); ``previous`` is the SELECT_CHALLENGE
-#       session or None; ``sessions.next_challenge`` / ``open_session`` open its session.
-#   sign_in_answer(ctx, session, user) -> Outcome   judge CREDENTIAL (ctx.params), tokens (no MFA)
-# WEB_AUTHN is offered only when both of the first two exist and the user has credentials.
-
-
-def _webauthn_hook(name: str) -> Any:
-    try:
-        from cognito_emu.idp import webauthn
-    except ImportError:
-        return None
-    return getattr(webauthn, name, None)
-
-
-def _has_passkeys(ctx: AuthContext, user: User) -> bool:
-    has_credentials = _webauthn_hook("has_credentials")
-    if has_credentials is None or _webauthn_hook("sign_in_challenge") is None:
-        return False
-    return bool(has_credentials(ctx.pool, user))
 
 
 # -- what is offered ----------------------------------------------------------------------------------
@@ -138,7 +101,7 @@ def user_can_use(ctx: AuthContext, user: User, factor: str) -> bool:
             bool(user.attributes.get("phone_number"))
             and user.attributes.get("phone_number_verified") == "true"
         )
-    return _has_passkeys(ctx, user)
+    return webauthn.has_passkey(ctx.pool, user)
 
 
 def available_challenges(ctx: AuthContext, user: User | None) -> list[str]:
@@ -169,7 +132,7 @@ def _not_allowed(factor: str) -> InvalidParameterException:
 # -- InitiateAuth ---------------------------------------------------------------------------------------
 
 
-def start(ctx: AuthContext) -> Outcome:
+def start(ctx: AuthContext) -> Step:
     """USER_AUTH: USERNAME, optionally PREFERRED_CHALLENGE (and PASSWORD or SRP_A for the password factors)."""
     name = ctx.required("USERNAME")
     clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
@@ -192,17 +155,12 @@ def start(ctx: AuthContext) -> Outcome:
     session = sessions.open_session(
         ctx.env, ctx.client, user.username if user else None, SELECT_CHALLENGE, signed_in_as=name
     )
-    return {
-        "ChallengeName": SELECT_CHALLENGE,
-        "Session": session.session_id,
-        "ChallengeParameters": {},
-        "AvailableChallenges": offered,
-    }
+    return Challenge(SELECT_CHALLENGE, session.session_id, {}, available=tuple(offered))
 
 
 def _start_factor(
-    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
-) -> Outcome:
+    ctx: AuthContext, name: str, user: User | None, previous: ChallengeSession | None, factor: str
+) -> Step:
     """Begin ``factor``; ``ctx.params`` are the AuthParameters or the SELECT_CHALLENGE answer."""
     if factor == PASSWORD:
         if not ctx.params.get("PASSWORD"):
@@ -214,28 +172,26 @@ def _start_factor(
         return _password_srp(ctx, name, user, previous)
     if factor == WEB_AUTHN:
         assert user is not None
-        return _webauthn_hook("sign_in_challenge")(ctx, user, previous)
+        return passkey.sign_in_challenge(ctx, user, previous)
     return _send_otp(ctx, name, user, previous, factor)
 
 
 def _open(
-    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, challenge: str
-) -> AuthSession:
-    if previous is not None:
-        return sessions.next_challenge(ctx.env, ctx.client, previous, challenge)
+    ctx: AuthContext, name: str, user: User | None, previous: ChallengeSession | None, challenge: str
+) -> ChallengeSession:
     username = user.username if user else None
-    return sessions.open_session(ctx.env, ctx.client, username, challenge, signed_in_as=name)
+    return sessions.following(ctx.env, ctx.client, previous, username, challenge, signed_in_as=name)
 
 
 def _ask(
-    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
-) -> Outcome:
+    ctx: AuthContext, name: str, user: User | None, previous: ChallengeSession | None, factor: str
+) -> Step:
     """A PASSWORD / PASSWORD_SRP challenge: the chosen factor's secret still to come."""
     session = _open(ctx, name, user, previous, factor)
-    return {"ChallengeName": factor, "Session": session.session_id, "ChallengeParameters": {}}
+    return Challenge(factor, session.session_id, {})
 
 
-def _password(ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None) -> Outcome:
+def _password(ctx: AuthContext, name: str, user: User | None, previous: ChallengeSession | None) -> Step:
     """PASSWORD: the user's password, as USER_PASSWORD_AUTH checks it; MFA follows as usual."""
     password = ctx.required("PASSWORD")
     if user is None and previous is not None:
@@ -244,26 +200,23 @@ def _password(ctx: AuthContext, name: str, user: User | None, previous: AuthSess
     return after_password(ctx, signed_in, previous)
 
 
-def _password_srp(ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None) -> Outcome:
+def _password_srp(ctx: AuthContext, name: str, user: User | None, previous: ChallengeSession | None) -> Step:
     """PASSWORD_SRP: SRP_A; a PASSWORD_VERIFIER challenge follows (a decoy for an unknown user)."""
     a_hex = ctx.required("SRP_A")
     srp.parse_public_a(a_hex)
     if user is not None:
         user = pre_authentication(ctx, name, user)
-    if user is None or not user.srp_verifier or not user.srp_salt:
-        salt, verifier, user_id = srp.new_salt(ctx.env), srp.new_salt(ctx.env), name
-        username = None
-    else:
-        salt, verifier, user_id, username = user.srp_salt, user.srp_verifier, user.username, user.username
     if previous is not None:
         sessions.finish(previous)
-    session = sessions.open_session(ctx.env, ctx.client, username, PASSWORD_VERIFIER, signed_in_as=name)
-    return password_verifier_challenge(ctx, session, a_hex, salt, verifier, user_id)
+    session = sessions.open_session(
+        ctx.env, ctx.client, srp_session_user(user), ChallengeName.PASSWORD_VERIFIER, signed_in_as=name
+    )
+    return password_verifier_challenge(ctx, session, a_hex, user, name)
 
 
 def _send_otp(
-    ctx: AuthContext, name: str, user: User | None, previous: AuthSession | None, factor: str
-) -> Outcome:
+    ctx: AuthContext, name: str, user: User | None, previous: ChallengeSession | None, factor: str
+) -> Step:
     """EMAIL_OTP / SMS_OTP: a fresh code to the user's email / phone number, reason "Authentication"."""
     if user is not None:
         user = pre_authentication(ctx, name, user)
@@ -284,20 +237,17 @@ def _send_otp(
             trigger_input=trigger_input(ctx),
         )
         medium, destination = details["DeliveryMedium"], details["Destination"]
-    return {
-        "ChallengeName": factor,
-        "Session": session.session_id,
-        "ChallengeParameters": {
-            "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
-            "CODE_DELIVERY_DESTINATION": destination,
-        },
-    }
+    return Challenge(
+        factor,
+        session.session_id,
+        {"CODE_DELIVERY_DELIVERY_MEDIUM": medium, "CODE_DELIVERY_DESTINATION": destination},
+    )
 
 
 # -- RespondToAuthChallenge -------------------------------------------------------------------------------
 
 
-def answer(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome:
+def answer(ctx: AuthContext, session: ChallengeSession, user: User | None) -> Step:
     """SELECT_CHALLENGE (ANSWER), PASSWORD (PASSWORD), PASSWORD_SRP (SRP_A), SMS_OTP and EMAIL_OTP
     first factors (the code). ``user`` is the session's user (None: a decoy session)."""
     name = ctx.required("USERNAME")
@@ -313,21 +263,18 @@ def answer(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome
     if session.challenge in (PASSWORD, PASSWORD_SRP):
         return _start_factor(ctx, name, user, session, session.challenge)
     if session.challenge == WEB_AUTHN:
-        sign_in_answer = _webauthn_hook("sign_in_answer")
-        if sign_in_answer is None or user is None:
+        if user is None:
             raise NotAuthorizedException(sessions.INVALID)
-        return sign_in_answer(ctx, session, user)
+        return passkey.answer(ctx, session, user)
     return answer_otp(ctx, session, user)
 
 
-def answer_otp(ctx: AuthContext, session: AuthSession, user: User | None) -> Outcome:
+def answer_otp(ctx: AuthContext, session: ChallengeSession, user: User | None) -> Step:
     """EMAIL_OTP / SMS_OTP: the code this session sent. An EMAIL_OTP session opened by MFA (after a
     password) is the same challenge: ``mfa`` judges it the same way."""
     code = ctx.required(_OTP_CODE_MEMBER[session.challenge])
-    if user is None or session.mfa_code is None or not hmac.compare_digest(code, session.mfa_code):
-        session.mfa_failures += 1
-        if session.mfa_failures >= mfa.MAX_WRONG_CODES:
-            sessions.finish(session)
-        raise CodeMismatchException(mfa.CODE_MISMATCH)
+    if user is None:
+        raise sessions.wrong_code(session)
+    sessions.check_code(session, code)
     sessions.finish(session)
     return authenticated(ctx, user)

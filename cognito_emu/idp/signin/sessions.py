@@ -1,4 +1,4 @@
-"""Authentication sessions: the opaque ``Session`` string that links a challenge to its answer.
+"""Challenge sessions: the opaque ``Session`` string that links a sign-in challenge to its answer.
 
 A session is random (drawn from ``env.ids``), recorded in the global index ``State.sessions`` (so the
 unsigned RespondToAuthChallenge finds its pool without scanning), valid for the app client's
@@ -12,64 +12,32 @@ answer. Cognito's messages, as clients see them:
 A PASSWORD_VERIFIER challenge also carries a SECRET_BLOCK. pycognito answers without the Session, so
 the block names its session: it is base64 of the session id, a separator and random bytes, and an
 answer is only accepted when the whole block matches the one issued.
+
+A challenge that sent a code (SMS_MFA, EMAIL_OTP, SMS_OTP) keeps it on its session; a wrong code is
+CodeMismatchException "Invalid code or auth state for the user." and may be retried on the same
+session, five times at most.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
-from typing import Any
+import hmac
 
 from cognito_emu.env import Env
-from cognito_emu.errors import NotAuthorizedException
-from cognito_emu.idp.models import AppClient
-from cognito_emu.idp.srp import ServerChallenge
+from cognito_emu.errors import CodeMismatchException, NotAuthorizedException
+from cognito_emu.idp.models import AppClient, ChallengeSession
 
 INVALID = "Invalid session for the user."
 EXPIRED = "Invalid session for the user, session is expired."
 USED = "Invalid session for the user, session can only be used once."
+CODE_MISMATCH = "Invalid code or auth state for the user."
+MAX_WRONG_CODES = 5
 
 DEFAULT_VALIDITY_MINUTES = 3
 # Expired sessions are kept this long (to answer "expired" rather than "invalid"), then forgotten.
 _KEEP_AFTER_EXPIRY = 3600.0
 _SEPARATOR = b"|"
-
-
-@dataclass(slots=True)
-class AuthSession:
-    """What the server remembers between a challenge and its answer."""
-
-    session_id: str
-    pool_id: str
-    client_id: str
-    # The internal username; None for the decoy challenge an unknown user gets when the client
-    # prevents user existence errors.
-    username: str | None
-    # The ChallengeName the answer must carry.
-    challenge: str
-    expires: float
-    auth_time: float | None = None
-    used: bool = False
-    # USER_SRP_AUTH only.
-    srp: ServerChallenge | None = None
-    srp_a: str | None = None
-    secret_block: str | None = None
-    # The name the user signed in with (alias, email, username): the answer's USERNAME may repeat it.
-    signed_in_as: str | None = None
-    # CUSTOM_AUTH only (cognito_emu.triggers.custom_auth): the challenges answered so far, as the
-    # triggers' request.session lists them (None outside that flow), and the current custom challenge's
-    # privateChallengeParameters and challengeMetadata, which never leave the server.
-    custom_history: list[dict[str, Any]] | None = None
-    private_parameters: dict[str, Any] = field(default_factory=dict)
-    challenge_metadata: str | None = None
-    # MFA challenges (idp.mfa): the code an SMS_MFA / EMAIL_OTP challenge sent, the wrong answers so far,
-    # and for MFA_SETUP the software token secret AssociateSoftwareToken gave this sign-in.
-    mfa_code: str | None = None
-    mfa_failures: int = 0
-    mfa_secret: str | None = None
-    # The DEVICE_KEY the sign-in named (idp.devices): later answers may leave it out.
-    device_key: str | None = None
 
 
 def validity_seconds(client: AppClient) -> float:
@@ -90,11 +58,11 @@ def open_session(
     *,
     signed_in_as: str | None = None,
     auth_time: float | None = None,
-) -> AuthSession:
+) -> ChallengeSession:
     """A new session for ``challenge``, recorded in the global index."""
     now = env.clock.now()
     _forget_stale(env, now)
-    session = AuthSession(
+    session = ChallengeSession(
         session_id=_new_id(env),
         pool_id=client.user_pool_id,
         client_id=client.client_id,
@@ -108,7 +76,7 @@ def open_session(
     return session
 
 
-def next_challenge(env: Env, client: AppClient, previous: AuthSession, challenge: str) -> AuthSession:
+def next_challenge(env: Env, client: AppClient, previous: ChallengeSession, challenge: str) -> ChallengeSession:
     """Close ``previous`` and open a fresh session for the challenge that follows it."""
     finish(previous)
     return open_session(
@@ -121,7 +89,22 @@ def next_challenge(env: Env, client: AppClient, previous: AuthSession, challenge
     )
 
 
-def new_secret_block(env: Env, session: AuthSession) -> str:
+def following(
+    env: Env,
+    client: AppClient,
+    previous: ChallengeSession | None,
+    username: str | None,
+    challenge: str,
+    *,
+    signed_in_as: str | None,
+) -> ChallengeSession:
+    """The session of a challenge: the one that follows ``previous`` (closed now), or a first one."""
+    if previous is not None:
+        return next_challenge(env, client, previous, challenge)
+    return open_session(env, client, username, challenge, signed_in_as=signed_in_as)
+
+
+def new_secret_block(env: Env, session: ChallengeSession) -> str:
     """A SECRET_BLOCK that names ``session``; kept on it for the answer's check."""
     raw = session.session_id.encode() + _SEPARATOR + env.ids.token_bytes(64)
     session.secret_block = base64.b64encode(raw).decode()
@@ -139,7 +122,7 @@ def session_id_of_secret_block(secret_block: str | None) -> str | None:
     return session_id.decode("ascii", "replace") if separator else None
 
 
-def get_session(env: Env, session_id: str | None) -> AuthSession:
+def get_session(env: Env, session_id: str | None) -> ChallengeSession:
     """The live session ``session_id`` names, or Cognito's NotAuthorizedException."""
     session = env.state.sessions.get(session_id) if session_id else None
     if session is None:
@@ -151,10 +134,24 @@ def get_session(env: Env, session_id: str | None) -> AuthSession:
     return session
 
 
-def finish(session: AuthSession) -> None:
+def finish(session: ChallengeSession) -> None:
     """The session has been answered: it may not be used again."""
     session.used = True
     session.srp = None
+
+
+def wrong_code(session: ChallengeSession) -> CodeMismatchException:
+    """Count a wrong code on the session (the fifth ends it); the error to raise."""
+    session.mfa_failures += 1
+    if session.mfa_failures >= MAX_WRONG_CODES:
+        finish(session)
+    return CodeMismatchException(CODE_MISMATCH)
+
+
+def check_code(session: ChallengeSession, given: str) -> None:
+    """The answer's code against the one this session sent."""
+    if session.mfa_code is None or not hmac.compare_digest(given, session.mfa_code):
+        raise wrong_code(session)
 
 
 def _forget_stale(env: Env, now: float) -> None:

@@ -29,7 +29,7 @@ Developer guide, "Custom authentication challenge Lambda triggers" and its three
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognito_emu.errors import (
     InvalidLambdaResponseException,
@@ -37,34 +37,43 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import auth_flows, clients, lockout, sessions, srp
+from cognito_emu.idp import clients, lockout, srp
+from cognito_emu.idp.models import ChallengeSession, User
+from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin.context import (
+    INCORRECT,
+    AuthContext,
+    check_can_sign_in,
+    prevents_existence_errors,
+    unknown_user,
+    user_for_sign_in,
+)
+from cognito_emu.idp.signin.finish import after_password
+from cognito_emu.idp.signin.password import password_verifier_challenge
+from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
 from cognito_emu.triggers import events, runner
-
-if TYPE_CHECKING:
-    from cognito_emu.idp.auth_flows import AuthContext, Outcome
-    from cognito_emu.idp.models import User
 
 DEFINE = "DefineAuthChallenge"
 CREATE = "CreateAuthChallenge"
 VERIFY = "VerifyAuthChallengeResponse"
 
-CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
+CUSTOM_CHALLENGE = ChallengeName.CUSTOM_CHALLENGE
 SRP_A = "SRP_A"
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
 MAX_CHALLENGES = 10
 
 
-def start(ctx: AuthContext) -> Outcome:
+def start(ctx: AuthContext) -> Step:
     """InitiateAuth / AdminInitiateAuth with AuthFlow CUSTOM_AUTH."""
     name = ctx.required("USERNAME")
     clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     if runner.trigger_arn(ctx.pool, DEFINE) is None:
         raise InvalidParameterException(NOT_CONFIGURED)
-    user = auth_flows.user_for_sign_in(ctx.pool, name)
-    if user is None and not auth_flows.prevents_existence_errors(ctx.client):
-        raise auth_flows.unknown_user(ctx)
+    user = user_for_sign_in(ctx.pool, name)
+    if user is None and not prevents_existence_errors(ctx.client):
+        raise unknown_user(ctx)
     if user is not None:
-        auth_flows.check_can_sign_in(user)
+        check_can_sign_in(user)
     history: list[dict[str, Any]] = []
     a_hex: str | None = None
     if (ctx.params.get("CHALLENGE_NAME") or ctx.params.get("ChallengeName")) == SRP_A:
@@ -80,9 +89,9 @@ def next_step(
     signed_in_as: str,
     history: list[dict[str, Any]],
     *,
-    previous: sessions.AuthSession | None,
+    previous: ChallengeSession | None,
     srp_a: str | None,
-) -> Outcome:
+) -> Step:
     """Ask DefineAuthChallenge what follows ``history``, and do it."""
     decision = runner.response_of(
         runner.invoke(ctx.env, ctx.pool, DEFINE, _event(ctx, user, DEFINE, history))
@@ -93,11 +102,11 @@ def next_step(
         if user is None:
             _fail(previous)
         assert user is not None
-        return auth_flows.after_password(ctx, user, previous)
+        return after_password(ctx, user, previous)
     challenge = decision.get("challengeName")
     if challenge == CUSTOM_CHALLENGE:
         return _custom_challenge(ctx, user, signed_in_as, history, previous, srp_a)
-    if challenge == auth_flows.PASSWORD_VERIFIER:
+    if challenge == ChallengeName.PASSWORD_VERIFIER:
         return _password_verifier(ctx, user, signed_in_as, history, previous, srp_a)
     if not isinstance(challenge, str) or not challenge:
         raise InvalidLambdaResponseException(
@@ -109,7 +118,7 @@ def next_step(
     )
 
 
-def answer(ctx: AuthContext, session: sessions.AuthSession, user: User | None) -> Outcome:
+def answer(ctx: AuthContext, session: ChallengeSession, user: User | None) -> Step:
     """RespondToAuthChallenge CUSTOM_CHALLENGE: ANSWER, judged by VerifyAuthChallengeResponse."""
     given = ctx.required("ANSWER")
     history = list(session.custom_history or [])
@@ -124,13 +133,13 @@ def answer(ctx: AuthContext, session: sessions.AuthSession, user: User | None) -
     return next_step(ctx, user, signed_in_as, history, previous=session, srp_a=session.srp_a)
 
 
-def password_answered(ctx: AuthContext, user: User, session: sessions.AuthSession, correct: bool) -> Outcome:
+def password_answered(ctx: AuthContext, user: User, session: ChallengeSession, correct: bool) -> Step:
     """PASSWORD_VERIFIER answered inside CUSTOM_AUTH: the result joins the session, Define decides."""
     if correct:
         lockout.reset(user)
     else:
         lockout.record_failure(ctx.env, user)
-    history = [*(session.custom_history or []), _entry(auth_flows.PASSWORD_VERIFIER, correct)]
+    history = [*(session.custom_history or []), _entry(ChallengeName.PASSWORD_VERIFIER, correct)]
     signed_in_as = session.signed_in_as or user.username
     return next_step(ctx, user, signed_in_as, history, previous=session, srp_a=None)
 
@@ -143,9 +152,9 @@ def _custom_challenge(
     user: User | None,
     signed_in_as: str,
     history: list[dict[str, Any]],
-    previous: sessions.AuthSession | None,
+    previous: ChallengeSession | None,
     srp_a: str | None,
-) -> Outcome:
+) -> Step:
     request = {"challengeName": CUSTOM_CHALLENGE}
     created = runner.response_of(
         runner.invoke(ctx.env, ctx.pool, CREATE, _event(ctx, user, CREATE, history, request))
@@ -157,11 +166,11 @@ def _custom_challenge(
     session.private_parameters = dict(private) if isinstance(private, dict) else {}
     session.challenge_metadata = metadata if isinstance(metadata, str) else None
     session.srp_a = srp_a
-    return {
-        "ChallengeName": CUSTOM_CHALLENGE,
-        "Session": session.session_id,
-        "ChallengeParameters": {**public, "USERNAME": user.username if user else signed_in_as},
-    }
+    return Challenge(
+        CUSTOM_CHALLENGE,
+        session.session_id,
+        {**public, "USERNAME": user.username if user else signed_in_as},
+    )
 
 
 def _password_verifier(
@@ -169,17 +178,13 @@ def _password_verifier(
     user: User | None,
     signed_in_as: str,
     history: list[dict[str, Any]],
-    previous: sessions.AuthSession | None,
+    previous: ChallengeSession | None,
     srp_a: str | None,
-) -> Outcome:
+) -> Step:
     if srp_a is None:
         raise InvalidParameterException("Missing required parameter SRP_A")
-    session = _open(ctx, user, signed_in_as, auth_flows.PASSWORD_VERIFIER, history, previous)
-    if user is None or not user.srp_verifier or not user.srp_salt:
-        salt, verifier, user_id = srp.new_salt(ctx.env), srp.new_salt(ctx.env), signed_in_as
-    else:
-        salt, verifier, user_id = user.srp_salt, user.srp_verifier, user.username
-    return auth_flows.password_verifier_challenge(ctx, session, srp_a, salt, verifier, user_id)
+    session = _open(ctx, user, signed_in_as, ChallengeName.PASSWORD_VERIFIER, history, previous)
+    return password_verifier_challenge(ctx, session, srp_a, user, signed_in_as)
 
 
 def _open(
@@ -188,21 +193,20 @@ def _open(
     signed_in_as: str,
     challenge: str,
     history: list[dict[str, Any]],
-    previous: sessions.AuthSession | None,
-) -> sessions.AuthSession:
-    if previous is not None:
-        session = sessions.next_challenge(ctx.env, ctx.client, previous, challenge)
-    else:
-        username = user.username if user else None
-        session = sessions.open_session(ctx.env, ctx.client, username, challenge, signed_in_as=signed_in_as)
+    previous: ChallengeSession | None,
+) -> ChallengeSession:
+    username = user.username if user else None
+    session = sessions.following(
+        ctx.env, ctx.client, previous, username, challenge, signed_in_as=signed_in_as
+    )
     session.custom_history = list(history)
     return session
 
 
-def _fail(previous: sessions.AuthSession | None) -> None:
+def _fail(previous: ChallengeSession | None) -> None:
     if previous is not None:
         sessions.finish(previous)
-    raise NotAuthorizedException(auth_flows.INCORRECT)
+    raise NotAuthorizedException(INCORRECT)
 
 
 # -- events ------------------------------------------------------------------------------------------
@@ -229,7 +233,7 @@ def _event(
     metadata = ctx.trigger_metadata()
     if metadata:
         request["clientMetadata"] = dict(metadata)
-    if auth_flows.prevents_existence_errors(ctx.client):
+    if prevents_existence_errors(ctx.client):
         request["userNotFound"] = user is None
     return events.base_event(
         ctx.env,

@@ -1,0 +1,141 @@
+"""What every sign-in step shares: the call (AuthContext), Cognito's wording, who signs in, and the
+checks that come before any secret is looked at.
+
+Wording, as Cognito answers (API reference InitiateAuth/AdminInitiateAuth, and measured by clients):
+- an unknown user: NotAuthorizedException "Incorrect username or password." when the client's
+  PreventUserExistenceErrors is ENABLED (the default), UserNotFoundException "User does not exist."
+  when it is LEGACY;
+- a disabled user: NotAuthorizedException "User is disabled."; a user whose password must be reset:
+  PasswordResetRequiredException.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    PasswordResetRequiredException,
+    UserNotFoundException,
+)
+from cognito_emu.idp import auth_events, clients, directory, lockout
+from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool, UserStatus
+from cognito_emu.triggers import authentication as authentication_triggers
+from cognito_emu.triggers.events import TriggerInput
+
+INCORRECT = "Incorrect username or password."
+USER_DISABLED = "User is disabled."
+USER_NOT_CONFIRMED = "User is not confirmed."
+RESET_REQUIRED = "Password reset required for the user"
+
+
+@dataclass(slots=True)
+class AuthContext:
+    """One InitiateAuth / RespondToAuthChallenge call (or hosted-login form), as the sign-in sees it."""
+
+    env: Env
+    pool: UserPool
+    client: AppClient
+    # The token issuer (``tokens.issuer``), computed by the handler from the URL the client called.
+    issuer: str
+    admin: bool
+    # The caller's User-Agent (the triggers' callerContext.awsSdkVersion).
+    user_agent: str = ""
+    # AuthParameters or ChallengeResponses, null values dropped (amazon-cognito-identity-js sends them).
+    params: dict[str, str] = field(default_factory=dict)
+    client_metadata: dict[str, str] = field(default_factory=dict)
+    # True for RespondToAuthChallenge / AdminRespondToAuthChallenge: only they pass ClientMetadata to
+    # PreTokenGeneration and the custom challenge triggers (API reference, InitiateAuth ClientMetadata).
+    responding: bool = False
+
+    def trigger_metadata(self) -> dict[str, str] | None:
+        """The ClientMetadata the sign-in's later triggers get: the answer's, none for InitiateAuth."""
+        return self.client_metadata if self.responding else None
+
+    def required(self, name: str) -> str:
+        value = self.params.get(name)
+        if not value:
+            raise InvalidParameterException(f"Missing required parameter {name}")
+        return value
+
+
+def trigger_input(ctx: AuthContext) -> TriggerInput:
+    """What the sign-in hands its Lambda triggers: ClientMetadata (PreAuthentication's validationData)."""
+    return TriggerInput(client_metadata=dict(ctx.client_metadata), user_agent=ctx.user_agent)
+
+
+def clean(params: dict[str, Any] | None) -> dict[str, str]:
+    return {name: value for name, value in (params or {}).items() if value is not None}
+
+
+def user_for_sign_in(pool: UserPool, name: str) -> User | None:
+    """The user ``name`` signs in: its username, or a sign-in alias (UsernameAttributes always,
+    AliasAttributes once verified, preferred_username without verification); never the sub."""
+    user = pool.users.get(directory.user_key(pool, name))
+    if user is not None:
+        return user
+    for attribute in (*directory.username_attributes(pool), *directory.alias_attributes(pool)):
+        owner = directory.alias_owner(pool, attribute, name)
+        if owner is not None:
+            return owner
+    return None
+
+
+def unknown_user(ctx: AuthContext) -> Exception:
+    if ctx.client.settings.get("PreventUserExistenceErrors") == "LEGACY":
+        return UserNotFoundException(directory.USER_NOT_FOUND)
+    return NotAuthorizedException(INCORRECT)
+
+
+def prevents_existence_errors(client: AppClient) -> bool:
+    return client.settings.get("PreventUserExistenceErrors") != "LEGACY"
+
+
+def check_can_sign_in(user: User) -> None:
+    """What refuses a sign-in before any password is looked at."""
+    if not user.enabled:
+        raise NotAuthorizedException(USER_DISABLED)
+    if user.status == UserStatus.RESET_REQUIRED:
+        raise PasswordResetRequiredException(RESET_REQUIRED)
+
+
+def password_checked(ctx: AuthContext, user: User, correct: bool) -> None:
+    """Count a password attempt for the lockout; raise on a wrong one."""
+    if not correct:
+        lockout.record_failure(ctx.env, user)
+        auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Fail", auth_events.PASSWORD_FAILED)
+        raise NotAuthorizedException(INCORRECT)
+    lockout.reset(user)
+
+
+def pre_authentication(ctx: AuthContext, name: str, user: User | None) -> User:
+    """Run the PreAuthentication trigger (its error blocks the sign-in); the user, looked up again
+    since the state lock was released while the trigger ran (gone meanwhile: an unknown user)."""
+    authentication_triggers.pre_authentication(
+        ctx.env,
+        ctx.pool,
+        username=name,
+        user=user,
+        client_id=ctx.client.client_id,
+        trigger_input=trigger_input(ctx),
+    )
+    found = user_for_sign_in(ctx.pool, name) if user is not None else None
+    if found is None:
+        raise unknown_user(ctx)
+    return found
+
+
+def answering_user(ctx: AuthContext, session: ChallengeSession) -> User | None:
+    """The user a challenge session is for, once the answer's USERNAME and SECRET_HASH agree with it
+    (None: the decoy session of an unknown user)."""
+    name = ctx.required("USERNAME")
+    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    if session.username is None:
+        return None
+    user = ctx.pool.users.get(directory.user_key(ctx.pool, session.username))
+    if user is None or (user_for_sign_in(ctx.pool, name) is not user and name != session.signed_in_as):
+        raise NotAuthorizedException(INCORRECT)
+    return user

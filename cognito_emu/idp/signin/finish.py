@@ -1,0 +1,102 @@
+"""The shared tail of every sign-in: what follows a proven first factor.
+
+A confirmed user gets the MFA challenge its pool and factors call for, then the device challenge of a
+remembered device, then tokens (PostAuthentication first; its error fails the sign-in). An unconfirmed
+user gets UserNotConfirmedException; one on a temporary password gets NEW_PASSWORD_REQUIRED.
+"""
+
+from __future__ import annotations
+
+import json
+
+from cognito_emu.errors import NotAuthorizedException, UserNotConfirmedException
+from cognito_emu.idp import auth_events, passwords, tokens
+from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
+from cognito_emu.idp.signin import device_challenge, sessions
+from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
+from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
+from cognito_emu.idp.signin.result import Authenticated, Challenge, ChallengeName, Step
+from cognito_emu.triggers import authentication as authentication_triggers
+
+
+def after_password(ctx: AuthContext, user: User, previous: ChallengeSession | None = None) -> Step:
+    """The user proved its password: a confirmed user gets tokens, others a challenge or an error."""
+    if user.status == UserStatus.UNCONFIRMED:
+        raise UserNotConfirmedException(USER_NOT_CONFIRMED)
+    if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
+        if passwords.temporary_password_expired(ctx.env, user):
+            raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
+        return new_password_required(ctx, user, previous)
+    challenge = challenge_after_password(ctx, user, previous)
+    if challenge is not None:
+        return challenge
+    if previous is not None:
+        sessions.finish(previous)
+    return authenticated(ctx, user)
+
+
+def authenticated(
+    ctx: AuthContext,
+    user: User,
+    *,
+    auth_time: float | None = None,
+    refresh_token: str | None = None,
+    trigger_source: str | None = None,
+    device_key: str | None = None,
+) -> Step:
+    """Tokens for ``user`` (or first the DEVICE_SRP_AUTH challenge of a remembered device); a refresh
+    passes its ``refresh_token``, a device sign-in the proven ``device_key``."""
+    if refresh_token is None and device_key is None:
+        device_step = device_challenge.challenge(ctx, user)
+        if device_step is not None:
+            return device_step
+    if refresh_token is None:
+        # PostAuthentication_Authentication after every sign-in (not a refresh); its error fails it.
+        authentication_triggers.post_authentication(
+            ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=trigger_input(ctx)
+        )
+        auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Pass", auth_events.PASSWORD_PASSED)
+    new_device = None
+    if device_key is None:
+        device_key, new_device = device_challenge.for_tokens(ctx, user, refreshing=refresh_token is not None)
+    issued = tokens.authentication_result(
+        ctx.env,
+        ctx.pool,
+        ctx.client,
+        user,
+        issuer=ctx.issuer,
+        auth_time=auth_time,
+        refresh_token=refresh_token,
+        trigger_source=trigger_source,
+        client_metadata=ctx.trigger_metadata(),
+        device_key=device_key,
+    )
+    return Authenticated(issued, new_device)
+
+
+def required_attributes_missing(pool: UserPool, user: User) -> list[str]:
+    """Required schema attributes the user has no value for (``sub`` excepted)."""
+    return [
+        name
+        for name, attribute in pool.schema.items()
+        if attribute.required and name != "sub" and not user.attributes.get(name)
+    ]
+
+
+def new_password_required(ctx: AuthContext, user: User, previous: ChallengeSession | None = None) -> Challenge:
+    """NEW_PASSWORD_REQUIRED: userAttributes (JSON, without sub) and requiredAttributes (JSON list of
+    ``userAttributes.<name>`` the answer must supply)."""
+    session = sessions.following(
+        ctx.env, ctx.client, previous, user.username, ChallengeName.NEW_PASSWORD_REQUIRED, signed_in_as=None
+    )
+    shown = {name: value for name, value in user.attributes.items() if name != "sub"}
+    required = [f"userAttributes.{name}" for name in required_attributes_missing(ctx.pool, user)]
+    return Challenge(
+        ChallengeName.NEW_PASSWORD_REQUIRED,
+        session.session_id,
+        {
+            "USER_ID_FOR_SRP": user.username,
+            "requiredAttributes": json.dumps(required),
+            "userAttributes": json.dumps(shown),
+        },
+    )

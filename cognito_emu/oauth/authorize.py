@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from cognito_emu.env import Env
 from cognito_emu.idp import federation, tokens
 from cognito_emu.idp.models import AppClient, User, UserPool
-from cognito_emu.oauth import grants, pkce, scopes
+from cognito_emu.oauth import authorization_codes, hosted_sessions, pkce, scopes
 from cognito_emu.oauth.errors import PageError, RedirectError
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect, with_fragment, with_query
 from cognito_emu.triggers import token_generation
@@ -148,7 +148,7 @@ def authorize(env: Env, request: OAuthRequest) -> Reply:
         # The emulator's stand-in for the third-party IdP (cognito_emu.oauth.federation).
         shortcut = {federation.ASSERTION_PARAMETER: request.args.get(federation.ASSERTION_PARAMETER)}
         return redirect(with_query(f"{request.route_base}/federation?{authz.query()}", shortcut))
-    signed_in = grants.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
+    signed_in = hosted_sessions.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
     if signed_in is not None:
         user, session = signed_in
         return redirect(complete(env, request, authz, user, session.auth_time))
@@ -160,7 +160,7 @@ def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: Use
     in the fragment for the implicit grant (an ID token only with the openid scope, never a refresh token).
     """
     if authz.response_type == "code":
-        code = grants.issue_code(
+        code = authorization_codes.issue_code(
             env,
             authz.pool,
             authz.client,

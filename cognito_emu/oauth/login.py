@@ -5,7 +5,7 @@ The password check is the API's (``signin.password.password_sign_in``: UserMigra
 disabled users, RESET_REQUIRED, the lockout), the new password is set as RespondToAuthChallenge's
 NEW_PASSWORD_REQUIRED answer sets it (``signin.new_password.set_new_password``), and PostAuthentication runs
 after a sign-in. A failure shows the form again with Cognito's message ("Incorrect username or
-password."). A sign-in sets the ``cognito`` cookie (``grants.HostedSession``), so the next authorize
+password."). A sign-in sets the ``cognito`` cookie (``oauth.models.HostedSession``), so the next authorize
 request skips the form.
 
 MFA follows a right password (or a new password) exactly as in the API: ``signin.mfa_challenge.challenge_after_password``
@@ -36,7 +36,7 @@ from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
 from cognito_emu.idp.signin.new_password import ATTRIBUTE_PREFIX, set_new_password
 from cognito_emu.idp.signin.password import password_sign_in
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
-from cognito_emu.oauth import authorize, grants
+from cognito_emu.oauth import authorize, hosted_sessions
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.pages import Markup, fragment, page
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
@@ -174,7 +174,7 @@ def _context(env: Env, request: OAuthRequest, authz: AuthorizeRequest, params: d
 
 def show(env: Env, request: OAuthRequest) -> Reply:
     authz = authorize.check(env, request)
-    signed_in = grants.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
+    signed_in = hosted_sessions.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
     if signed_in is not None:
         user, session = signed_in
         return redirect(authorize.complete(env, request, authz, user, session.auth_time))
@@ -316,6 +316,6 @@ def signed_in(
         env, authz.pool, user, client_id=authz.client.client_id, trigger_input=trigger_input(ctx)
     )
     now = env.clock.now()
-    session = grants.start_session(env, authz.pool, user, now)
+    session = hosted_sessions.start_session(env, authz.pool, user, now)
     location = authorize.complete(env, request, authz, user, now)
     return redirect(location, cookies={SESSION_COOKIE: session.session_id})

@@ -6,7 +6,7 @@ client's ``logout_uri`` (one of its LogoutURLs), or, given authorize parameters 
 from __future__ import annotations
 
 from cognito_emu.env import Env
-from cognito_emu.oauth import authorize, grants
+from cognito_emu.oauth import authorize, hosted_sessions
 from cognito_emu.oauth.errors import PageError
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
 
@@ -22,5 +22,5 @@ def logout(env: Env, request: OAuthRequest) -> Reply:
         location = f"{request.route_base}/login?{authorize.check(env, request).query()}"
     else:
         raise PageError("invalid_request", "Required String parameter 'logout_uri' is not present")
-    grants.end_session(env, request.cookies.get(SESSION_COOKIE))
+    hosted_sessions.end_session(env, request.cookies.get(SESSION_COOKIE))
     return redirect(location, cookies={SESSION_COOKIE: None})

@@ -23,7 +23,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
 from cognito_emu.idp import clients, keys, tokens
 from cognito_emu.idp.models import AppClient, UserPool
-from cognito_emu.oauth import client_auth, grants, pkce, scopes
+from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
 from cognito_emu.oauth.errors import OAuthError
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply
 from cognito_emu.triggers import token_generation
@@ -64,7 +64,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
     _allowed(client, "code")
     code = _required(request, "code")
     redirect_uri = _required(request, "redirect_uri")
-    grant = grants.redeem_code(env, code)
+    grant = authorization_codes.redeem_code(env, code)
     if grant is None or grant.pool_id != pool.id or grant.client_id != client.client_id:
         raise OAuthError("invalid_grant", "the code is unknown, used, expired or another client's")
     if grant.redirect_uri != redirect_uri:
@@ -75,7 +75,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
             raise OAuthError("invalid_request", "missing code_verifier (the code was issued with PKCE)")
         if not pkce.verify(grant.code_challenge, grant.code_challenge_method or "", verifier):
             raise OAuthError("invalid_grant", "code_verifier does not match code_challenge")
-    user = grants.user_of(pool, grant.username, grant.sub)
+    user = authorization_codes.user_of(pool, grant.username, grant.sub)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "the user is gone or disabled")
     issued = tokens.authentication_result(

@@ -25,7 +25,7 @@ from typing import Any
 
 from cognito_emu.identity.models import Identity, IdentityPool, IssuedCredentials
 from cognito_emu.idp.models import ChallengeSession, Group, User, UserPool
-from cognito_emu.oauth.grants import AuthorizationCode, HostedSession
+from cognito_emu.oauth.models import AuthorizationCode, HostedSession
 from cognito_emu.state.store import Address, Store
 
 SEP = "\x1f"

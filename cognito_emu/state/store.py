@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from cognito_emu.identity import index as identity_index
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.directory import rebuild_index
 from cognito_emu.idp.models import ChallengeSession, UserPool
-
-if TYPE_CHECKING:
-    from cognito_emu.oauth.grants import AuthorizationCode, HostedSession
+from cognito_emu.oauth.models import AuthorizationCode, HostedSession
 
 
 class Address(NamedTuple):
@@ -54,7 +52,7 @@ class State:
         self.sessions: dict[str, ChallengeSession] = {}
         # refresh token -> (user pool id, user key, origin_jti) of the session it continues (idp.tokens)
         self.refresh_tokens: dict[str, tuple[str, str, str]] = {}
-        # OAuth authorization code -> its grant, hosted-login cookie -> its session (oauth.grants)
+        # OAuth authorization code -> its grant, hosted-login cookie -> its session (oauth.authorization_codes, oauth.hosted_sessions)
         self.oauth_codes: dict[str, AuthorizationCode] = {}
         self.hosted_sessions: dict[str, HostedSession] = {}
 

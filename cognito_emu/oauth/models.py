@@ -1,0 +1,36 @@
+"""OAuth entities kept in the global indexes ``State.oauth_codes`` and ``State.hosted_sessions``
+(persisted with --data-dir, like challenge sessions; not exported)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class AuthorizationCode:
+    """An authorization code not yet redeemed, and what the token endpoint checks it against."""
+
+    code: str
+    pool_id: str
+    client_id: str
+    username: str
+    sub: str
+    redirect_uri: str
+    scopes: list[str]
+    auth_time: float
+    expires: float
+    nonce: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+
+
+@dataclass(slots=True)
+class HostedSession:
+    """What the hosted login's ``cognito`` cookie names: a user signed in to the pool's domain."""
+
+    session_id: str
+    pool_id: str
+    username: str
+    sub: str
+    auth_time: float
+    expires: float

@@ -6,9 +6,6 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +14,6 @@ from cognito_emu.errors import (
     InvalidOAuthFlowException,
     InvalidParameterException,
     LimitExceededException,
-    NotAuthorizedException,
     ResourceNotFoundException,
     ScopeDoesNotExistException,
 )
@@ -236,26 +232,6 @@ def auth_flow_allowed(client: AppClient, flow: str) -> bool:
     """Whether an InitiateAuth/AdminInitiateAuth AuthFlow value is enabled for this client."""
     permission = _FLOW_PERMISSION.get(flow)
     return permission is not None and permission in allowed_auth_flows(client)
-
-
-def secret_hash(secret: str, username: str, client_id: str) -> str:
-    """SECRET_HASH as clients compute it: Base64(HMAC-SHA256(key=secret, message=username + client id))."""
-    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
-
-
-def check_secret_hash(client: AppClient, username: str, received: str | None) -> None:
-    """Accept a SECRET_HASH made with any current secret (two exist while one is being rotated)."""
-    if not client.secrets:
-        return
-    if not received:
-        raise NotAuthorizedException(
-            f"Client {client.client_id} is configured with secret but SECRET_HASH was not received"
-        )
-    for secret in client.secrets:
-        if hmac.compare_digest(secret_hash(secret.value, username, client.client_id), received):
-            return
-    raise NotAuthorizedException(f"Unable to verify secret hash for client {client.client_id}")
 
 
 def _new_secret(env: Env, client: AppClient, value: str | None) -> ClientSecret:

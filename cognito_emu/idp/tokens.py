@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognito_emu.env import Env
-from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
+from cognito_emu.errors import (
+    NotAuthorizedException,
+    RefreshTokenReuseException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+    UserNotFoundException,
+)
 from cognito_emu.idp import attributes, clients, directory, keys, memberships
 from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
 from cognito_emu.triggers import token_generation
@@ -427,6 +433,21 @@ def refresh(
         env, pool, client, user, issuer=issuer, refresh_token=new_token, device_key=device_key
     )
     return dataclasses.replace(issued, refresh_token=new_token)
+
+
+REVOCATION_DISABLED = "Token revocation is not enabled for this app client."
+ONLY_REFRESH_TOKENS = "Unsupported token type: only refresh tokens can be revoked."
+
+
+def revoke(env: Env, pool: UserPool, client: AppClient, token: str) -> None:
+    """RevokeToken and the revocation endpoint: end the session behind one of the client's refresh
+    tokens, and with it every access token issued from it. A token the server does not know (or
+    another client's) is answered with success, as RFC 7009 asks; an ID or access token is refused."""
+    if client.settings.get("EnableTokenRevocation") is False:
+        raise UnsupportedOperationException(REVOCATION_DISABLED)
+    if token.count(".") == 2:
+        raise UnsupportedTokenTypeException(ONLY_REFRESH_TOKENS)
+    revoke_refresh_token(env, pool, client, token)
 
 
 def revoke_refresh_token(env: Env, pool: UserPool, client: AppClient, refresh_token: str) -> bool:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 from urllib.parse import unquote_plus
 
+from cognito_emu.idp import client_auth
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.oauth.errors import OAuthError
 from cognito_emu.oauth.wire import OAuthRequest
@@ -57,7 +57,7 @@ def authenticate(request: OAuthRequest, find_pool: object) -> tuple[UserPool, Ap
     if client.secrets:
         if not secret:
             raise OAuthError("invalid_client", f"client {client_id} has a secret and none was sent")
-        if not any(hmac.compare_digest(s.value.encode(), secret.encode()) for s in client.secrets):
+        if not client_auth.secret_matches(client, secret):
             raise OAuthError("invalid_client", f"wrong client secret for {client_id}")
     elif secret:
         raise OAuthError("invalid_client", f"client {client_id} is a public client and has no secret")

@@ -9,6 +9,7 @@ Developer guide, "Revoke endpoint": client authentication as at the token endpoi
 from __future__ import annotations
 
 from cognito_emu.env import Env
+from cognito_emu.errors import UnsupportedOperationException, UnsupportedTokenTypeException
 from cognito_emu.idp import tokens
 from cognito_emu.oauth import client_auth
 from cognito_emu.oauth.errors import OAuthError
@@ -22,9 +23,10 @@ def revoke(env: Env, request: OAuthRequest) -> Reply:
     token = request.form.get("token")
     if not token:
         raise OAuthError("invalid_request", "missing token")
-    if client.settings.get("EnableTokenRevocation") is False:
-        raise OAuthError("invalid_request", "token revocation is turned off for this client")
-    if token.count(".") == 2:
-        raise OAuthError("unsupported_token_type", "only refresh tokens can be revoked")
-    tokens.revoke_refresh_token(env, pool, client, token)
+    try:
+        tokens.revoke(env, pool, client, token)
+    except UnsupportedOperationException:
+        raise OAuthError("invalid_request", "token revocation is turned off for this client") from None
+    except UnsupportedTokenTypeException:
+        raise OAuthError("unsupported_token_type", "only refresh tokens can be revoked") from None
     return Reply(status=200, body="", content_type="application/json")

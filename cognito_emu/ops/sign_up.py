@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import attributes, clients, recovery, sign_up
+from cognito_emu.idp import attributes, client_auth, clients, recovery, sign_up
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput, name_value_map
@@ -20,7 +20,7 @@ SERVICE = IDP
 
 def _client(call: Call, params: dict[str, Any]) -> tuple[UserPool, AppClient]:
     pool, client = clients.find_client(call.env.state, params["ClientId"])
-    clients.check_secret_hash(client, params["Username"], params.get("SecretHash"))
+    client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return pool, client
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.errors import (
     NotAuthorizedException,
     UnauthorizedException,
-    UnsupportedOperationException,
-    UnsupportedTokenTypeException,
 )
-from cognito_emu.idp import clients, directory, tokens
-from cognito_emu.idp.models import AppClient
+from cognito_emu.idp import client_auth, clients, directory, tokens
 from cognito_emu.idp.pools import get_user_pool
 from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.protocol.model import IDP
@@ -21,13 +17,9 @@ from cognito_emu.protocol.model import IDP
 SERVICE = IDP
 
 
-def _secret_matches(client: AppClient, given: str | None) -> bool:
-    return any(hmac.compare_digest(secret.value, given or "") for secret in client.secrets)
-
-
 def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = clients.find_client(call.env.state, params["ClientId"])
-    if client.secrets and not _secret_matches(client, params.get("ClientSecret")):
+    if client.secrets and not client_auth.secret_matches(client, params.get("ClientSecret")):
         raise NotAuthorizedException(f"Unable to verify secret for client {client.client_id}")
     issued = tokens.refresh(
         call.env,
@@ -42,16 +34,9 @@ def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[st
 
 def revoke_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = clients.find_client(call.env.state, params["ClientId"])
-    if client.secrets and not _secret_matches(client, params.get("ClientSecret")):
+    if client.secrets and not client_auth.secret_matches(client, params.get("ClientSecret")):
         raise UnauthorizedException("Client authentication failed.")
-    if not client.settings.get("EnableTokenRevocation", True):
-        raise UnsupportedOperationException("Token revocation is not enabled for this app client.")
-    token = params["Token"]
-    if token.count(".") == 2:
-        # An ID or access token: RevokeToken only takes refresh tokens.
-        raise UnsupportedTokenTypeException("Unsupported token type: only refresh tokens can be revoked.")
-    # RFC 7009: a token the server does not know (or another client's) is answered with success.
-    tokens.revoke_refresh_token(call.env, pool, client, token)
+    tokens.revoke(call.env, pool, client, params["Token"])
     return {}
 
 

@@ -10,13 +10,8 @@ from typing import Any
 import pytest
 
 from cognito_emu.errors import NotAuthorizedException
-from cognito_emu.idp.clients import (
-    allowed_auth_flows,
-    auth_flow_allowed,
-    check_secret_hash,
-    secret_hash,
-    token_validity_seconds,
-)
+from cognito_emu.idp.client_auth import check_secret_hash, secret_hash, secret_matches
+from cognito_emu.idp.clients import allowed_auth_flows, auth_flow_allowed, token_validity_seconds
 from cognito_emu.idp.models import AppClient, ClientSecret
 
 CLIENT_ID = "abcdefghijklmnopqrstuvwxyz"
@@ -124,3 +119,12 @@ def test_custom_auth_flow_only_takes_srp_away():
     client = make_client(ExplicitAuthFlows=["CUSTOM_AUTH_FLOW_ONLY"])
     assert not auth_flow_allowed(client, "USER_SRP_AUTH")
     assert auth_flow_allowed(client, "CUSTOM_AUTH")
+
+
+def test_secret_matches_any_current_secret_and_nothing_else() -> None:
+    client = make_client(["old-secret", "new-secret"])
+    assert secret_matches(client, "old-secret") and secret_matches(client, "new-secret")
+    assert not secret_matches(client, "other") and not secret_matches(client, None)
+    # Regression: comparing str values raised TypeError for a non-ASCII secret (ClientSecret's
+    # pattern \w+ allows letters such as é), which answered InternalErrorException.
+    assert not secret_matches(client, "é" * 20)

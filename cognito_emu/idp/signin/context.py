@@ -21,7 +21,7 @@ from cognito_emu.errors import (
     PasswordResetRequiredException,
     UserNotFoundException,
 )
-from cognito_emu.idp import auth_events, clients, directory, lockout
+from cognito_emu.idp import auth_events, client_auth, directory, lockout
 from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool, UserStatus
 from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers.events import TriggerInput
@@ -132,7 +132,7 @@ def answering_user(ctx: AuthContext, session: ChallengeSession) -> User | None:
     """The user a challenge session is for, once the answer's USERNAME and SECRET_HASH agree with it
     (None: the decoy session of an unknown user)."""
     name = ctx.required("USERNAME")
-    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     if session.username is None:
         return None
     user = ctx.pool.users.get(directory.user_key(ctx.pool, session.username))

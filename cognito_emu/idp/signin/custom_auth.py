@@ -37,7 +37,7 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import clients, lockout, srp
+from cognito_emu.idp import client_auth, lockout, srp
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import (
@@ -66,7 +66,7 @@ MAX_CHALLENGES = 10
 def start(ctx: AuthContext) -> Step:
     """InitiateAuth / AdminInitiateAuth with AuthFlow CUSTOM_AUTH."""
     name = ctx.required("USERNAME")
-    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     if runner.trigger_arn(ctx.pool, DEFINE) is None:
         raise InvalidParameterException(NOT_CONFIGURED)
     user = user_for_sign_in(ctx.pool, name)

@@ -9,7 +9,7 @@ PASSWORD_VERIFIER's does.
 from __future__ import annotations
 
 from cognito_emu.errors import NotAuthorizedException, ResourceNotFoundException
-from cognito_emu.idp import clients, devices, directory, srp
+from cognito_emu.idp import client_auth, devices, directory, srp
 from cognito_emu.idp.models import ChallengeSession, Device, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import INCORRECT, AuthContext, check_can_sign_in, user_for_sign_in
@@ -22,7 +22,7 @@ def _answering(ctx: AuthContext, session: ChallengeSession) -> tuple[User, Devic
     """The user and device the session challenged, once USERNAME, SECRET_HASH and DEVICE_KEY agree."""
     name = ctx.required("USERNAME")
     device_key = ctx.required("DEVICE_KEY")
-    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     user = ctx.pool.users.get(directory.user_key(ctx.pool, session.username or ""))
     if user is None or (user_for_sign_in(ctx.pool, name) is not user and name != session.signed_in_as):
         raise NotAuthorizedException(INCORRECT)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotFoundException
-from cognito_emu.idp import clients, srp, tokens
+from cognito_emu.idp import client_auth, clients, srp, tokens
 from cognito_emu.idp.models import User
 from cognito_emu.idp.signin import custom_auth, device_challenge, sessions, user_auth
 from cognito_emu.idp.signin.context import (
@@ -43,7 +43,7 @@ def password_auth(ctx: AuthContext) -> Step:
     """USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and ADMIN_NO_SRP_AUTH: USERNAME and PASSWORD."""
     name = ctx.required("USERNAME")
     password = ctx.required("PASSWORD")
-    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     return after_password(ctx, password_sign_in(ctx, name, password))
 
 
@@ -52,7 +52,7 @@ def srp_auth(ctx: AuthContext) -> Step:
     user when the client prevents user existence errors)."""
     name = ctx.required("USERNAME")
     a_hex = ctx.required("SRP_A")
-    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     srp.parse_public_a(a_hex)
     user = user_for_sign_in(ctx.pool, name)
     if user is None and not prevents_existence_errors(ctx.client):
@@ -100,7 +100,7 @@ def _check_refresh_secret_hash(ctx: AuthContext, user: User) -> None:
     failure: NotAuthorizedException | None = None
     for name in names:
         try:
-            clients.check_secret_hash(ctx.client, name, received)
+            client_auth.check_secret_hash(ctx.client, name, received)
             return
         except NotAuthorizedException as error:
             failure = error

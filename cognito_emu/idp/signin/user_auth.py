@@ -30,7 +30,7 @@ UserNotFoundException. The order of AvailableChallenges is the emulator's.
 from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp import clients, messages, mfa, pools, srp, webauthn
+from cognito_emu.idp import client_auth, messages, mfa, pools, srp, webauthn
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
 from cognito_emu.idp.signin import passkey, sessions
 from cognito_emu.idp.signin.context import (
@@ -135,7 +135,7 @@ def _not_allowed(factor: str) -> InvalidParameterException:
 def start(ctx: AuthContext) -> Step:
     """USER_AUTH: USERNAME, optionally PREFERRED_CHALLENGE (and PASSWORD or SRP_A for the password factors)."""
     name = ctx.required("USERNAME")
-    clients.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
+    client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     preferred = ctx.params.get("PREFERRED_CHALLENGE")
     if preferred:
         _check_factor_name(preferred)

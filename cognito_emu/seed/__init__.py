@@ -37,7 +37,7 @@ through the same domain functions the API calls, so every default and rule appli
 Errors raise ``SeedError`` naming the file, the path inside it and what is wrong.
 
 Modules: ``files`` (YAML / JSON text), ``checks`` (``SeedError`` and the path-located checks),
-``apply`` (all or nothing, top level and triggers), ``user_pools``, ``users``, ``identity_pools``,
+``apply`` (all or nothing), ``applier`` (one application: defaults, names, triggers, counts), ``user_pools``, ``users``, ``identity_pools``,
 ``references`` (``${userPool:..}`` / ``${client:..}``), ``export`` (state -> seed).
 """
 

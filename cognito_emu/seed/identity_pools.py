@@ -4,13 +4,13 @@ a fixed id, roles and role mappings, principal tags."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cognito_emu.identity import index as identity_index
+from cognito_emu.identity import pools as identity_pools
+from cognito_emu.seed.applier import Applier
 from cognito_emu.seed.checks import SeedError, at, expect, join, members, stamp, validate
 from cognito_emu.seed.references import resolve
-
-if TYPE_CHECKING:
-    from cognito_emu.seed.apply import Applier
 
 IDENTITY = "cognito-identity"
 IDENTITY_POOL_KEYS = (
@@ -26,9 +26,6 @@ _IDENTITY_POOL_ID = re.compile(r"[\w-]+:[0-9a-f-]+")
 
 
 def apply_identity_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
-    from cognito_emu.identity import index as identity_index
-    from cognito_emu.identity import pools as identity_pools
-
     entry = resolve(entry, path, run.pool_names, run.client_names)
     params = members(entry, IDENTITY, "CreateIdentityPool", path, IDENTITY_POOL_KEYS)
     store = run.store(entry, path)

@@ -4,7 +4,7 @@ app clients, domains and groups (users: ``cognito_emu.seed.users``)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognito_emu.idp import (
     clients,
@@ -17,12 +17,10 @@ from cognito_emu.idp import (
 )
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.protocol.model import IDP
+from cognito_emu.seed.applier import Applier
 from cognito_emu.seed.checks import SeedError, at, entries, expect, join, members, stamp
 from cognito_emu.seed.users import apply_user
 from cognito_emu.state import Store
-
-if TYPE_CHECKING:
-    from cognito_emu.seed.apply import Applier
 
 POOL_KEYS = (
     "Id",

@@ -3,14 +3,12 @@ status, groups and MFA."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognito_emu.idp import attributes, directory, memberships, mfa, passwords, users
 from cognito_emu.idp.models import User, UserPool, UserStatus
+from cognito_emu.seed.applier import Applier
 from cognito_emu.seed.checks import SeedError, at, expect, join, only, stamp, timestamp
-
-if TYPE_CHECKING:
-    from cognito_emu.seed.apply import Applier
 
 USER_KEYS = (
     "Username",

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-from typing import Any
 
 from cognito_emu import pagination
 from cognito_emu.env import Env
@@ -133,17 +132,3 @@ def user_feedback(env: Env, pool: UserPool, user: User, event_id: str, token: st
 
 def _give_feedback(env: Env, event: AuthEvent, value: str, provider: str) -> None:
     event.feedback = {"FeedbackValue": value, "Provider": provider, "FeedbackDate": env.clock.now()}
-
-
-def present(event: AuthEvent) -> dict[str, Any]:
-    """AuthEventType."""
-    return {
-        "EventId": event.event_id,
-        "EventType": event.event_type,
-        "CreationDate": event.created,
-        "EventResponse": event.response,
-        "EventRisk": dict(NO_RISK),
-        "ChallengeResponses": [dict(challenge) for challenge in event.challenges],
-        "EventContextData": dict(event.context) if event.context else None,
-        "EventFeedback": dict(event.feedback) if event.feedback else None,
-    }

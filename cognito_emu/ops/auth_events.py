@@ -7,11 +7,25 @@ from typing import Any
 from cognito_emu.dispatch import Call
 from cognito_emu.errors import ResourceNotFoundException
 from cognito_emu.idp import auth_events, directory
-from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.models import AuthEvent, User, UserPool
 from cognito_emu.idp.pools import get_user_pool
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
+
+
+def _auth_event(event: AuthEvent) -> dict[str, Any]:
+    """AuthEventType."""
+    return {
+        "EventId": event.event_id,
+        "EventType": event.event_type,
+        "CreationDate": event.created,
+        "EventResponse": event.response,
+        "EventRisk": dict(auth_events.NO_RISK),
+        "ChallengeResponses": [dict(challenge) for challenge in event.challenges],
+        "EventContextData": dict(event.context) if event.context else None,
+        "EventFeedback": dict(event.feedback) if event.feedback else None,
+    }
 
 
 def _pool_and_user(pool: UserPool, params: dict[str, Any]) -> tuple[UserPool, User]:
@@ -22,7 +36,7 @@ def _pool_and_user(pool: UserPool, params: dict[str, Any]) -> tuple[UserPool, Us
 def admin_list_user_auth_events(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _pool_and_user(get_user_pool(call.store, params["UserPoolId"]), params)
     events, token = auth_events.list_events(pool, user, params.get("MaxResults"), params.get("NextToken"))
-    return {"AuthEvents": [auth_events.present(event) for event in events], "NextToken": token}
+    return {"AuthEvents": [_auth_event(event) for event in events], "NextToken": token}
 
 
 def admin_update_auth_event_feedback(call: Call, params: dict[str, Any]) -> dict[str, Any]:

@@ -78,10 +78,13 @@ class _Walk:
                 self.errors.append(
                     f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null"
                 )
+        # Unknown members are ignored as AWS does: dropped here, so no handler stores or echoes them.
+        for name in [name for name in value if name not in node.members]:
+            del value[name]
         for name, member_value in value.items():
-            member = node.members.get(name)
-            # Unknown members are ignored as AWS does; nulls mean "absent".
-            if member is None or member_value is None:
+            member = node.members[name]
+            # Nulls mean "absent".
+            if member_value is None:
                 continue
             self.value(member, member_value, _join(path, name))
             if member.type in _INTEGRAL and isinstance(member_value, float):

@@ -155,4 +155,4 @@ def _answer(
     except Exception:
         log.exception("unexpected error in %s", op_name)
         raise InternalErrorException("An internal error occurred.") from None
-    return to_json(output_node(spec.name, op_name), result), op_name
+    return to_json(output_node(spec.name, op_name), result, op_name), op_name

@@ -259,6 +259,11 @@ def test_unknown_members_are_ignored(emulator):
     answer = idp_call(emulator, "CreateUserPool", {"PoolName": "p", "NoSuchMember": {"x": [1, 2]}})
     assert answer.status == 200, answer.raw
     assert answer.json["UserPool"]["Name"] == "p"
+    # Regression: the unknown member was stored with the pool's settings and echoed by every Describe.
+    assert "NoSuchMember" not in answer.json["UserPool"]
+    described = idp_call(emulator, "DescribeUserPool", {"UserPoolId": answer.json["UserPool"]["Id"]})
+    assert "NoSuchMember" not in described.json["UserPool"]
+    assert "NoSuchMember" not in json.dumps(emulator.snapshot())
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-amz-json-1.0", "text/plain", ""])

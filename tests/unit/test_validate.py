@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cognito_emu.errors import SerializationException
+from cognito_emu.errors import InternalErrorException, SerializationException
 from cognito_emu.protocol.serialize import render, to_json
 from cognito_emu.protocol.shapes import input_node, output_node, shape_node
 from cognito_emu.protocol.validate import validation_errors, validation_message
@@ -181,3 +181,22 @@ def test_blob_output_is_base64():
     assert out == {"UICustomization": {"ImageUrl": "u", "CSS": "c"}}
     node = shape_node(IDP, "SetUICustomizationRequest")
     assert render(node, {"ImageFile": b"hello"}) == {"ImageFile": "aGVsbG8="}
+
+
+def test_a_member_the_output_shape_lacks_fails_under_pytest(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    node = output_node("cognito-idp", "DescribeUserPool")
+    result = {"UserPool": {"Id": "us-east-1_abc", "Nmae": "typo", "Policies": {"Bogus": 1}}}
+    with pytest.raises(InternalErrorException) as raised:
+        to_json(node, result, "DescribeUserPool")
+    assert raised.value.message == (
+        "DescribeUserPool answered members its output shape does not have: UserPool.Nmae, UserPool.Policies.Bogus"
+    )
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    assert to_json(node, result, "DescribeUserPool") == b'{"UserPool":{"Id":"us-east-1_abc","Policies":{}}}'
+    assert "UserPool.Nmae, UserPool.Policies.Bogus (dropped)" in caplog.text
+
+
+def test_unknown_input_members_are_dropped_before_any_handler_sees_them() -> None:
+    params: dict[str, Any] = {"PoolName": "p", "NoSuchMember": 1, "Policies": {"Nope": {}}}
+    assert validation_errors(input_node("cognito-idp", "CreateUserPool"), params) == []
+    assert params == {"PoolName": "p", "Policies": {}}

@@ -18,12 +18,12 @@ $(STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(VENV)/bin/cognito-emu serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
-	$(PY) -m ruff check cognito_emu tests scripts
+test: lint
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check cognito_emu tests scripts
+	$(PY) -m mypy
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

@@ -139,8 +139,8 @@ def link(
 def _check_conflicts(pool: IdentityPool, owners: list[Identity], pairs: list[tuple[str, str]]) -> None:
     seen: dict[str, set[str]] = {}
     for identity in owners:
-        for provider, users in identity.logins.items():
-            seen.setdefault(provider, set()).update(users)
+        for provider, logged_in in identity.logins.items():
+            seen.setdefault(provider, set()).update(logged_in)
     for provider, user in pairs:
         seen.setdefault(provider, set()).add(user)
     for provider, users in seen.items():

@@ -50,7 +50,7 @@ PASSWORD_PASSED = (("Password", "Success"),)
 def enabled(pool: UserPool) -> bool:
     """True when the pool's threat protection (AdvancedSecurityMode) is AUDIT or ENFORCED."""
     add_ons = pool.settings.get("UserPoolAddOns")
-    return bool(add_ons) and add_ons.get("AdvancedSecurityMode") in ENABLED_MODES
+    return isinstance(add_ons, dict) and add_ons.get("AdvancedSecurityMode") in ENABLED_MODES
 
 
 def require_enabled(pool: UserPool) -> None:

@@ -85,10 +85,10 @@ def update_attributes(
         user.pending_attributes[name] = value
         deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
     for name in attributes.VERIFIED_FLAGS:
-        value = direct.get(name)
+        given = direct.get(name)
         verified_given = direct.get(attributes.VERIFIED_FLAGS[name]) == "true"
-        if value and name in auto_verified and not verified_given:
-            deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
+        if given and name in auto_verified and not verified_given:
+            deliveries.append(_send_code(env, pool, user, name, given, UPDATE_REASON, client, trigger_input))
     return deliveries
 
 

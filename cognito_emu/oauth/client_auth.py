@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from cognito_emu.idp import client_auth
@@ -34,7 +35,9 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-def authenticate(request: OAuthRequest, find_pool: object) -> tuple[UserPool, AppClient]:
+def authenticate(
+    request: OAuthRequest, find_pool: Callable[[str], UserPool | None]
+) -> tuple[UserPool, AppClient]:
     """The pool and app client the request authenticates as, or ``invalid_client`` / ``invalid_request``.
 
     ``find_pool`` is ``State.find_pool_by_client``; a request that came through a domain must name a
@@ -42,6 +45,7 @@ def authenticate(request: OAuthRequest, find_pool: object) -> tuple[UserPool, Ap
     """
     basic = _basic(request.authorization)
     form_id = request.form.get("client_id")
+    secret: str | None
     if basic is not None:
         client_id, secret = basic
         if form_id and form_id != client_id:
@@ -50,7 +54,7 @@ def authenticate(request: OAuthRequest, find_pool: object) -> tuple[UserPool, Ap
         if not form_id:
             raise OAuthError("invalid_request", "no client_id and no Basic credentials")
         client_id, secret = form_id, request.form.get("client_secret")
-    pool = find_pool(client_id)  # type: ignore[operator]
+    pool = find_pool(client_id)
     if pool is None or (request.pool is not None and pool.id != request.pool.id):
         raise OAuthError("invalid_client", f"no app client {client_id} in this user pool")
     client: AppClient = pool.clients[client_id]

@@ -15,9 +15,10 @@ def _template(name: str) -> Template:
     return Template(resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8"))
 
 
-def fragment(name: str, **values: str) -> str:
-    """A template filled with escaped ``values``; pass HTML that is already safe as ``Markup``."""
-    return _template(name).substitute(
+def fragment(template: str, /, **values: str) -> str:
+    """A template filled with escaped ``values``; pass HTML that is already safe as ``Markup``. The
+    template's name is positional-only: templates have a ``$name`` of their own."""
+    return _template(template).substitute(
         {k: v if isinstance(v, Markup) else html.escape(v) for k, v in values.items()}
     )
 

@@ -45,7 +45,7 @@ def apply_identity_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
     roles = entry.get("roles")
     mappings = entry.get("roleMappings")
     if roles is not None or mappings is not None:
-        role_params = {"IdentityPoolId": pool.id, "Roles": roles or {}}
+        role_params: dict[str, Any] = {"IdentityPoolId": pool.id, "Roles": roles or {}}
         if mappings is not None:
             role_params["RoleMappings"] = mappings
         validate(IDENTITY, "SetIdentityPoolRoles", role_params, join(path, "roles"))

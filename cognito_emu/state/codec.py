@@ -47,7 +47,7 @@ def decode(kind: Any, data: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
         return decode(options[0], data) if len(options) == 1 else data
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         names = {f.name for f in dataclasses.fields(kind)}
         return kind(**{name: decode(hints[name], value) for name, value in data.items() if name in names})

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ALL = object()
 
 
-class TrackedDict(dict):  # type: ignore[type-arg]
+class TrackedDict(dict[Any, Any]):
     """A dict that records which keys were handed out or changed (see the module docstring)."""
 
     __slots__ = ("_sink", "_family", "_prefix", "_owner")
@@ -74,7 +74,9 @@ class TrackedDict(dict):  # type: ignore[type-arg]
         self._sink.append((self, ALL))
         dict.update(self, *args, **kwargs)
 
-    def __ior__(self, other: Any) -> TrackedDict:
+    # mypy pairs any __ior__ override with dict's overloaded __or__ and reports them incompatible; this one
+    # returns self, as dict's own does.
+    def __ior__(self, other: Any) -> TrackedDict:  # type: ignore[misc]
         self.update(other)
         return self
 

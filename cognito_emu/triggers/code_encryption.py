@@ -106,7 +106,7 @@ def _provider(key_id: str | None = None) -> Any:
     from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
     from aws_encryption_sdk.key_providers.raw import RawMasterKeyProvider
 
-    class EmulatorKeys(RawMasterKeyProvider):  # type: ignore[misc]
+    class EmulatorKeys(RawMasterKeyProvider):
         """Raw AES keys standing in for the pool's KMS key, derived from each key id."""
 
         provider_id = PROVIDER_ID

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -100,7 +100,7 @@ class TriggerRegistry:
 
     def __init__(
         self,
-        configured: dict[str, Target] | None = None,
+        configured: Mapping[str, Target] | None = None,
         *,
         unmapped: str = "error",
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
@@ -138,7 +138,7 @@ class TriggerRegistry:
         with self._lock:
             self._mappings[arn_or_function_name.strip()] = checked
 
-    def update(self, mappings: dict[str, Target]) -> None:
+    def update(self, mappings: Mapping[str, Target]) -> None:
         """Register several mappings, all or none."""
         checked = {key: self._checked(key, target) for key, target in mappings.items()}
         with self._lock:

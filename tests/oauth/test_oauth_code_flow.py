@@ -3,6 +3,7 @@ with PyJWT against the JWKS; refresh, userInfo, revoke, logout, the session cook
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import requests
@@ -238,6 +239,33 @@ def test_force_change_password_form(emulator: Emulator, idp: Any) -> None:
     assert callback_params(done)["code"]
     user = idp.admin_get_user(UserPoolId=pool_id, Username="bob")
     assert user["UserStatus"] == "CONFIRMED"
+
+
+def test_force_change_password_form_asks_for_missing_required_attributes(emulator: Emulator, idp: Any) -> None:
+    """Regression: a required attribute the user lacks made the form's template call raise TypeError
+    (the attribute's ``name`` clashed with the template's), answering a 500 instead of the form."""
+    pool_id = make_pool(idp)
+    make_user(idp, pool_id, "bob", permanent=False)
+    # Cognito asks NEW_PASSWORD_REQUIRED for required attributes a user lacks (one created before the
+    # attribute was required, say); the API refuses to create such a user, so it is made in the state.
+    with emulator.env.state.lock:
+        pool = emulator.env.state.find_pool(pool_id)
+        assert pool is not None
+        pool.schema["family_name"] = replace(pool.schema["family_name"], required=True)
+    client = make_web_client(idp, pool_id)
+    browser = Browser(emulator.endpoint_url)
+    page = browser.sign_in(client["ClientId"], username="bob")
+    assert page.status_code == 200, page.text
+    assert "userAttributes.family_name" in Form(page.text).fields
+    done = browser.submit(
+        page,
+        new_password="New-password-1",
+        confirm_password="New-password-1",
+        **{"userAttributes.family_name": "Builder"},
+    )
+    assert callback_params(done)["code"]
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="bob")
+    assert {"Name": "family_name", "Value": "Builder"} in user["UserAttributes"]
 
 
 def test_implicit_grant_returns_tokens_in_the_fragment(emulator: Emulator, idp: Any) -> None:

@@ -62,16 +62,16 @@ PASSWORDLESS = (WEB_AUTHN, EMAIL_OTP, SMS_OTP)
 CHALLENGE_NAMES = (SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, SMS_OTP, WEB_AUTHN)
 
 # The policy's AllowedFirstAuthFactors value that allows each factor.
-_POLICY_VALUE = {
+_POLICY_VALUE: dict[str, str] = {
     PASSWORD: "PASSWORD",
     PASSWORD_SRP: "PASSWORD",
     EMAIL_OTP: "EMAIL_OTP",
     SMS_OTP: "SMS_OTP",
     WEB_AUTHN: "WEB_AUTHN",
 }
-_OTP_ATTRIBUTE = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
-_OTP_CODE_MEMBER = {EMAIL_OTP: "EMAIL_OTP_CODE", SMS_OTP: "SMS_OTP_CODE"}
-_DECOY_DELIVERY = {EMAIL_OTP: ("EMAIL", "***@***"), SMS_OTP: ("SMS", "+*******0000")}
+_OTP_ATTRIBUTE: dict[str, str] = {EMAIL_OTP: "email", SMS_OTP: "phone_number"}
+_OTP_CODE_MEMBER: dict[str, str] = {EMAIL_OTP: "EMAIL_OTP_CODE", SMS_OTP: "SMS_OTP_CODE"}
+_DECOY_DELIVERY: dict[str, tuple[str, str]] = {EMAIL_OTP: ("EMAIL", "***@***"), SMS_OTP: ("SMS", "+*******0000")}
 
 
 # -- what is offered ----------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def user_can_use(ctx: AuthContext, user: User, factor: str) -> bool:
 
 def available_challenges(ctx: AuthContext, user: User | None) -> list[str]:
     """The factors SELECT_CHALLENGE offers ``user`` (None: a decoy for an unknown user)."""
-    offered = []
+    offered: list[str] = []
     for factor in FACTORS:
         if not pool_allows(ctx, factor):
             continue

@@ -9,9 +9,9 @@ from typing import Any
 
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
+from cognito_emu.delivery import smtp
+from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.env import Env
-from cognito_emu.idp import smtp
-from cognito_emu.idp.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.triggers.registry import TriggerRegistry, parse_mappings

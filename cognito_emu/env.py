@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
-from cognito_emu.idp.outbox import Outbox
+from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.triggers.registry import TriggerRegistry

@@ -98,8 +98,8 @@ def _fill(emulator: Any, pool_id: str, start: int, count: int) -> None:
     """``count`` confirmed users numbered from ``start``, added as AdminCreateUser adds them."""
     import uuid
 
-    from cognito_emu.idp import directory
     from cognito_emu.idp.models import User, UserStatus
+    from cognito_emu.idp.users import directory
 
     rng = os.urandom
     with emulator.state.lock:

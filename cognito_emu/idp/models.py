@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from cognito_emu.idp.user_index import UserIndex
+from cognito_emu.idp.users.index import UserIndex
 
 
 class UserStatus(StrEnum):
@@ -195,7 +195,7 @@ class ChallengeSession:
 
 @dataclass(slots=True)
 class Device:
-    """A device a user signed in from (owned by ``idp.devices``), keyed by its DeviceKey on the user.
+    """A device a user signed in from (owned by ``idp.factors.devices``), keyed by its DeviceKey on the user.
 
     Issued at sign-in (NewDeviceMetadata) when the pool tracks devices; tracked once ConfirmDevice
     gives it an SRP verifier (``confirmed``).
@@ -219,7 +219,7 @@ class Device:
 
 @dataclass(slots=True)
 class UserMfa:
-    """A user's MFA factors (owned by ``idp.mfa``): which are turned on, the preferred one, and the
+    """A user's MFA factors (owned by ``idp.factors.mfa``): which are turned on, the preferred one, and the
     software token (TOTP) secret once VerifySoftwareToken accepted it (``pending_totp_secret`` until then)."""
 
     sms: bool = False
@@ -234,7 +234,7 @@ class UserMfa:
 
 @dataclass(slots=True)
 class AuthEvent:
-    """One threat-protection auth event of a user (owned by ``idp.auth_events``; AuthEventType)."""
+    """One threat-protection auth event of a user (owned by ``idp.signin.auth_events``; AuthEventType)."""
 
     event_id: str
     # SignIn, SignUp, ForgotPassword, PasswordChange or ResendCode.
@@ -253,7 +253,7 @@ class AuthEvent:
 
 @dataclass(slots=True)
 class WebAuthnCredential:
-    """A passkey registered by CompleteWebAuthnRegistration (owned by ``idp.webauthn``), keyed on the user
+    """A passkey registered by CompleteWebAuthnRegistration (owned by ``idp.factors.webauthn``), keyed on the user
     by its base64url credential id."""
 
     credential_id: str
@@ -298,7 +298,7 @@ class User:
     password_history: list[str] = field(default_factory=list)
     # Keyed by purpose: "signup", "forgot_password", "verify:email", "verify:phone_number".
     codes: dict[str, PendingCode] = field(default_factory=dict)
-    # Sign-in lockout (idp.lockout): failed password attempts, the last one, and the lock's end.
+    # Sign-in lockout (idp.signin.lockout): failed password attempts, the last one, and the lock's end.
     failed_sign_ins: int = 0
     last_failed_sign_in: float | None = None
     locked_until: float | None = None
@@ -306,14 +306,14 @@ class User:
     sessions: dict[str, TokenSession] = field(default_factory=dict)
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
     pending_attributes: dict[str, str] = field(default_factory=dict)
-    # MFA factors and preference (idp.mfa).
+    # MFA factors and preference (idp.factors.mfa).
     mfa: UserMfa = field(default_factory=UserMfa)
-    # Devices by DeviceKey (idp.devices).
+    # Devices by DeviceKey (idp.factors.devices).
     devices: dict[str, Device] = field(default_factory=dict)
-    # Passkeys by credential id, and a pending registration (idp.webauthn).
+    # Passkeys by credential id, and a pending registration (idp.factors.webauthn).
     webauthn_credentials: dict[str, WebAuthnCredential] = field(default_factory=dict)
     webauthn_registration: WebAuthnRegistration | None = None
-    # Threat-protection auth events, oldest first, at most auth_events.MAX_EVENTS (idp.auth_events).
+    # Threat-protection auth events, oldest first, at most auth_events.MAX_EVENTS (idp.signin.auth_events).
     auth_events: list[AuthEvent] = field(default_factory=list)
 
 
@@ -330,7 +330,7 @@ class ImportJobStatus(StrEnum):
 
 @dataclass(slots=True)
 class UserImportJob:
-    """A CSV user import job (owned by ``idp.import_jobs``), kept on its pool in ``UserPool.import_jobs``."""
+    """A CSV user import job (owned by ``idp.users.import_jobs``), kept on its pool in ``UserPool.import_jobs``."""
 
     job_id: str
     name: str
@@ -382,14 +382,14 @@ class UserPool:
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
     # GetUserPoolMfaConfig's members (SmsMfaConfiguration, SoftwareTokenMfaConfiguration, ...) as set.
     mfa_config: dict[str, Any] = field(default_factory=dict)
-    # Managed login branding styles by ManagedLoginBrandingId, one per app client (idp.branding).
+    # Managed login branding styles by ManagedLoginBrandingId, one per app client (idp.pool.branding).
     managed_login_brandings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Terms documents by TermsId (idp.terms).
+    # Terms documents by TermsId (idp.pool.terms).
     terms: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # SetUserPoolSessionConfiguration's members, and each app client's SSOSession (idp.session_config).
+    # SetUserPoolSessionConfiguration's members, and each app client's SSOSession (idp.pool.session_config).
     session_configuration: dict[str, Any] = field(default_factory=dict)
     client_session_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # CSV user import jobs by JobId (idp.import_jobs).
+    # CSV user import jobs by JobId (idp.users.import_jobs).
     import_jobs: dict[str, UserImportJob] = field(default_factory=dict)
     # Derived from ``users``; rebuilt on load, never exported.
     index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})

@@ -30,8 +30,10 @@ from cognito_emu.errors import (
     UnsupportedTokenTypeException,
     UserNotFoundException,
 )
-from cognito_emu.idp import attributes, clients, directory, keys, memberships
+from cognito_emu.idp import keys
 from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
+from cognito_emu.idp.pool import clients
+from cognito_emu.idp.users import attributes, directory, memberships
 from cognito_emu.triggers import token_generation
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"

@@ -8,8 +8,8 @@ whatever the outcome, so a retry answers ``invalid_grant``.
 from __future__ import annotations
 
 from cognito_emu.env import Env
-from cognito_emu.idp import directory
 from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.users import directory
 from cognito_emu.oauth.models import AuthorizationCode
 
 CODE_SECONDS = 300.0

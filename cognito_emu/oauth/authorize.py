@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from cognito_emu.env import Env
-from cognito_emu.idp import federation, tokens
+from cognito_emu.idp import tokens
 from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorization_codes, hosted_sessions, pkce, scopes
 from cognito_emu.oauth.errors import PageError, RedirectError
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect, with_fragment, with_query
@@ -112,10 +113,10 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         raise fail("unauthorized_client", f"the client may not use response_type {response_type}")
     supported = client.settings.get("SupportedIdentityProviders") or []
     try:
-        provider = federation.requested_provider(
+        provider = federated.requested_provider(
             pool, supported, args.get("identity_provider"), args.get("idp_identifier")
         )
-    except federation.FederationError as error:
+    except federated.FederationError as error:
         raise fail("invalid_request", str(error)) from None
     if provider is None and COGNITO not in supported:
         raise fail("invalid_request", "Login option is not available. Please try another one")
@@ -146,7 +147,7 @@ def authorize(env: Env, request: OAuthRequest) -> Reply:
     authz = check(env, request)
     if authz.identity_provider is not None:
         # The emulator's stand-in for the third-party IdP (cognito_emu.oauth.federation).
-        shortcut = {federation.ASSERTION_PARAMETER: request.args.get(federation.ASSERTION_PARAMETER)}
+        shortcut = {federated.ASSERTION_PARAMETER: request.args.get(federated.ASSERTION_PARAMETER)}
         return redirect(with_query(f"{request.route_base}/federation?{authz.query()}", shortcut))
     signed_in = hosted_sessions.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
     if signed_in is not None:

@@ -13,8 +13,8 @@ import binascii
 from collections.abc import Callable
 from urllib.parse import unquote_plus
 
-from cognito_emu.idp import client_auth
 from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.idp.pool import client_auth
 from cognito_emu.oauth.errors import OAuthError
 from cognito_emu.oauth.wire import OAuthRequest
 

@@ -7,7 +7,7 @@ external user as the IdP would assert it: the subject and a JSON object of attri
 sends them: ``sub``, ``email``, ``name``, ...). Tests can skip the page: the query parameter
 ``emu_assertion=<JSON object>`` (on the authorize request or here) is taken as the assertion at once.
 
-What the assertion signs in as is ``idp.federation.sign_in``'s call (attribute mapping, the
+What the assertion signs in as is ``idp.users.federated.sign_in``'s call (attribute mapping, the
 ``<ProviderName>_<subject>`` user, PreSignUp_ExternalProvider, linked users); from there the hosted flow
 is the password sign-in's own ``login.signed_in`` (PostAuthentication, the ``cognito`` cookie, a code or
 implicit tokens with TokenGeneration_HostedAuth). Federated users get no MFA step, as in Cognito (their
@@ -22,9 +22,9 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
-from cognito_emu.idp import federation
 from cognito_emu.idp.models import IdentityProvider
 from cognito_emu.idp.signin.context import trigger_input
+from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorize, login
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError, RedirectError
@@ -74,7 +74,7 @@ def _parse(raw: str) -> dict[str, Any] | None:
 
 def show(env: Env, request: OAuthRequest) -> Reply:
     authz, provider = _authorized(env, request)
-    raw = request.args.get(federation.ASSERTION_PARAMETER)
+    raw = request.args.get(federated.ASSERTION_PARAMETER)
     if raw is None:
         return form(request, authz, provider)
     asserted = _parse(raw)
@@ -93,8 +93,8 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
     if subject:
         asserted[provider.attribute_mapping.get("username") or "sub"] = subject
     try:
-        federation.subject_of(provider, asserted)
-    except federation.FederationError as error:
+        federated.subject_of(provider, asserted)
+    except federated.FederationError as error:
         return form(request, authz, provider, str(error), subject, raw)
     return _signed_in(env, request, authz, provider, asserted)
 
@@ -108,7 +108,7 @@ def _signed_in(
 ) -> Reply:
     ctx = login._context(env, request, authz, {})
     try:
-        user = federation.sign_in(
+        user = federated.sign_in(
             env,
             authz.pool,
             provider,
@@ -117,6 +117,6 @@ def _signed_in(
             trigger_input=trigger_input(ctx),
         )
         return login.signed_in(env, request, authz, ctx, user)
-    except (CognitoError, federation.FederationError) as error:
+    except (CognitoError, federated.FederationError) as error:
         message = error.message if isinstance(error, CognitoError) else str(error)
         raise RedirectError(authz.redirect_uri, "invalid_request", authz.state, message) from None

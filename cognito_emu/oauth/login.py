@@ -26,8 +26,10 @@ from urllib.parse import quote, urlencode
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp import directory, messages, mfa, passwords, software_tokens, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import mfa, passwords, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
+from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
 from cognito_emu.idp.signin.finish import required_attributes_missing
@@ -36,6 +38,7 @@ from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
 from cognito_emu.idp.signin.new_password import ATTRIBUTE_PREFIX, set_new_password
 from cognito_emu.idp.signin.password import password_sign_in
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
+from cognito_emu.idp.users import directory
 from cognito_emu.oauth import authorize, hosted_sessions
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.pages import Markup, fragment, page

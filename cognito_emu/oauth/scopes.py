@@ -8,8 +8,8 @@ scopes can only be requested if openid scope is also requested". Custom scopes
 
 from __future__ import annotations
 
-from cognito_emu.idp import clients, resource_servers
 from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.idp.pool import clients, resource_servers
 
 OPENID = "openid"
 NEEDS_OPENID = frozenset({"email", "phone", "profile"})

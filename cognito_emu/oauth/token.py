@@ -21,8 +21,9 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
-from cognito_emu.idp import clients, keys, tokens
+from cognito_emu.idp import keys, tokens
 from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.idp.pool import clients
 from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
 from cognito_emu.oauth.errors import OAuthError
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, UserNotFoundException
-from cognito_emu.idp import attributes, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.users import attributes
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply
 
 BAD_REQUEST = "Bad OAuth2 request at UserInfo Endpoint"

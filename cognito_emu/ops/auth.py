@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import clients, tokens
+from cognito_emu.idp import tokens
 from cognito_emu.idp.models import AppClient, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool import clients
+from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.idp.signin import challenges, flows
 from cognito_emu.idp.signin.context import AuthContext, clean
 from cognito_emu.idp.signin.result import Challenge, Step

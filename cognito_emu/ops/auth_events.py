@@ -1,4 +1,4 @@
-"""AdminListUserAuthEvents, AdminUpdateAuthEventFeedback and UpdateAuthEventFeedback (idp.auth_events)."""
+"""AdminListUserAuthEvents, AdminUpdateAuthEventFeedback and UpdateAuthEventFeedback (idp.signin.auth_events)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.errors import ResourceNotFoundException
-from cognito_emu.idp import auth_events, directory
 from cognito_emu.idp.models import AuthEvent, User, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.users import directory
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

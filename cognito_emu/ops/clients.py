@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import clients, pools
 from cognito_emu.idp.models import AppClient, ClientSecret
+from cognito_emu.idp.pool import clients, pools
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

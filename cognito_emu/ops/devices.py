@@ -6,9 +6,11 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp import devices, directory, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import devices
 from cognito_emu.idp.models import Device, User
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.users import directory
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

@@ -1,12 +1,12 @@
-"""AdminLinkProviderForUser and AdminDisableProviderForUser (``idp.federation``)."""
+"""AdminLinkProviderForUser and AdminDisableProviderForUser (``idp.users.federated``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import federation
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.users import federated
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
@@ -14,12 +14,12 @@ SERVICE = IDP
 
 def admin_link_provider_for_user(call: Call, params: dict[str, Any]) -> None:
     pool = get_user_pool(call.store, params["UserPoolId"])
-    federation.link(call.env, pool, params["DestinationUser"], params["SourceUser"])
+    federated.link(call.env, pool, params["DestinationUser"], params["SourceUser"])
 
 
 def admin_disable_provider_for_user(call: Call, params: dict[str, Any]) -> None:
     pool = get_user_pool(call.store, params["UserPoolId"])
-    federation.disable(call.env, pool, params["User"])
+    federated.disable(call.env, pool, params["User"])
 
 
 HANDLERS = {

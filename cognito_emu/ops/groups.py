@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import groups
 from cognito_emu.idp.models import Group
+from cognito_emu.idp.users import groups
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import identity_providers
 from cognito_emu.idp.models import IdentityProvider
+from cognito_emu.idp.pool import identity_providers
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

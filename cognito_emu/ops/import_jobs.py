@@ -1,12 +1,12 @@
-"""User import job operations (CSV import; cognito_emu.idp.import_jobs)."""
+"""User import job operations (CSV import; cognito_emu.idp.users.import_jobs)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import import_jobs
 from cognito_emu.idp.models import UserImportJob
+from cognito_emu.idp.users import import_jobs
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import directory, memberships
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.users import directory, memberships
 from cognito_emu.ops.groups import present_group
 from cognito_emu.ops.users import present_user
 from cognito_emu.protocol.model import IDP

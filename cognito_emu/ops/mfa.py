@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import directory, mfa, software_tokens, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import mfa, software_tokens
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.users import directory
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

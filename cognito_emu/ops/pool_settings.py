@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import pool_settings
+from cognito_emu.idp.pool import pool_settings
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

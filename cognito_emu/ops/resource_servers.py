@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import resource_servers
 from cognito_emu.idp.models import ResourceServer
+from cognito_emu.idp.pool import resource_servers
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

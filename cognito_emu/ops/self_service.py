@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import attributes, mfa, self_service, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import mfa
+from cognito_emu.idp.self_service import profile
+from cognito_emu.idp.users import attributes
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput
 
@@ -24,7 +27,7 @@ def get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 def change_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    self_service.change_password(
+    profile.change_password(
         call.env,
         principal.pool,
         principal.user,
@@ -36,7 +39,7 @@ def change_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    deliveries = self_service.update_attributes(
+    deliveries = profile.update_attributes(
         call.env,
         principal.pool,
         principal.client,
@@ -49,7 +52,7 @@ def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]
 
 def delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    self_service.delete_attributes(
+    profile.delete_attributes(
         call.env, principal.pool, principal.client, principal.user, params["UserAttributeNames"]
     )
     return {}
@@ -57,12 +60,12 @@ def delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]
 
 def delete_user(call: Call, params: dict[str, Any]) -> None:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    self_service.delete_user(call.env, principal.pool, principal.user)
+    profile.delete_user(call.env, principal.pool, principal.user)
 
 
 def get_user_attribute_verification_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    details = self_service.send_verification_code(
+    details = profile.send_verification_code(
         call.env,
         principal.pool,
         principal.client,
@@ -75,7 +78,7 @@ def get_user_attribute_verification_code(call: Call, params: dict[str, Any]) -> 
 
 def verify_user_attribute(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    self_service.verify_attribute(
+    profile.verify_attribute(
         call.env, principal.pool, principal.user, params["AttributeName"], params["Code"]
     )
     return {}

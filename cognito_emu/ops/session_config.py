@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import session_config
+from cognito_emu.idp.pool import session_config
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

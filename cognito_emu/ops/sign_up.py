@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import attributes, client_auth, clients, recovery, sign_up
 from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.idp.pool import client_auth, clients
+from cognito_emu.idp.self_service import recovery, sign_up
+from cognito_emu.idp.users import attributes
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput, name_value_map
 

@@ -9,8 +9,10 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnauthorizedException,
 )
-from cognito_emu.idp import client_auth, clients, directory, tokens
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp import tokens
+from cognito_emu.idp.pool import client_auth, clients
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.users import directory
 from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.protocol.model import IDP
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import attributes, directory, mfa, user_listing, users
+from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
+from cognito_emu.idp.users import accounts, attributes, directory, listing
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput, name_value_map
 
@@ -48,7 +49,7 @@ def _pool_and_user(call: Call, params: dict[str, Any]) -> tuple[UserPool, User]:
 
 def admin_create_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool = get_user_pool(call.store, params["UserPoolId"])
-    user = users.admin_create_user(
+    user = accounts.admin_create_user(
         call.env,
         pool,
         params["Username"],
@@ -76,32 +77,32 @@ def admin_get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def admin_delete_user(call: Call, params: dict[str, Any]) -> None:
-    users.delete_user(*_pool_and_user(call, params))
+    accounts.delete_user(*_pool_and_user(call, params))
 
 
 def admin_enable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    users.set_enabled(call.env, *_pool_and_user(call, params), True)
+    accounts.set_enabled(call.env, *_pool_and_user(call, params), True)
     return {}
 
 
 def admin_disable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    users.set_enabled(call.env, *_pool_and_user(call, params), False)
+    accounts.set_enabled(call.env, *_pool_and_user(call, params), False)
     return {}
 
 
 def admin_confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    users.admin_confirm_sign_up(call.env, *_pool_and_user(call, params), _trigger_input(call, params))
+    accounts.admin_confirm_sign_up(call.env, *_pool_and_user(call, params), _trigger_input(call, params))
     return {}
 
 
 def admin_set_user_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _pool_and_user(call, params)
-    users.admin_set_password(call.env, pool, user, params["Password"], bool(params.get("Permanent")))
+    accounts.admin_set_password(call.env, pool, user, params["Password"], bool(params.get("Permanent")))
     return {}
 
 
 def admin_reset_user_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    users.admin_reset_password(call.env, *_pool_and_user(call, params))
+    accounts.admin_reset_password(call.env, *_pool_and_user(call, params))
     return {}
 
 
@@ -109,21 +110,21 @@ def admin_update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str
     pool, user = _pool_and_user(call, params)
     updates = attributes.as_dict(params["UserAttributes"])
     attributes.check_update(pool, user, updates)
-    users.update_attributes(call.env, pool, user, updates)
+    accounts.update_attributes(call.env, pool, user, updates)
     return {}
 
 
 def admin_delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _pool_and_user(call, params)
     attributes.check_deletion(pool, params["UserAttributeNames"])
-    users.delete_attributes(call.env, pool, user, params["UserAttributeNames"])
+    accounts.delete_attributes(call.env, pool, user, params["UserAttributeNames"])
     return {}
 
 
 def list_users(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool = get_user_pool(call.store, params["UserPoolId"])
     wanted = params.get("AttributesToGet")
-    found, token = user_listing.list_users(
+    found, token = listing.list_users(
         pool, params.get("Filter"), wanted, params.get("Limit") or 60, params.get("PaginationToken")
     )
     return {"Users": [present_user(user, wanted) for user in found], "PaginationToken": token}

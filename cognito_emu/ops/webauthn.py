@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp import tokens, webauthn
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import webauthn
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP

@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from cognito_emu.idp import directory, memberships, mfa, schema
+from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.pool import schema
+from cognito_emu.idp.users import directory, memberships
 from cognito_emu.state import State
 
 _DEFAULT_STANDARD = {a.name: a for a in schema.standard_attributes()}

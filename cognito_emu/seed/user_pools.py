@@ -6,16 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cognito_emu.idp import (
-    clients,
-    domains,
-    groups,
-    identity_providers,
-    pool_settings,
-    pools,
-    resource_servers,
-)
 from cognito_emu.idp.models import AppClient, UserPool
+from cognito_emu.idp.pool import clients, domains, identity_providers, pool_settings, pools, resource_servers
+from cognito_emu.idp.users import groups
 from cognito_emu.protocol.model import IDP
 from cognito_emu.seed.applier import Applier
 from cognito_emu.seed.checks import SeedError, at, entries, expect, join, members, stamp

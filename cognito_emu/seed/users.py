@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_emu.idp import attributes, directory, memberships, mfa, passwords, users
+from cognito_emu.idp.factors import mfa, passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
+from cognito_emu.idp.users import accounts, attributes, directory, memberships
 from cognito_emu.seed.applier import Applier
 from cognito_emu.seed.checks import SeedError, at, expect, join, only, stamp, timestamp
 
@@ -38,7 +39,7 @@ def apply_user(run: Applier, pool: UserPool, entry: dict[str, Any], path: str) -
     if len(secrets) > 1:
         raise SeedError(f"give only one of {', '.join(secrets)}", join(path, secrets[1]))
     with at(path):
-        user = users.create_user(
+        user = accounts.create_user(
             run.env,
             pool,
             username,
@@ -67,10 +68,10 @@ def apply_user(run: Applier, pool: UserPool, entry: dict[str, Any], path: str) -
         except ValueError:
             allowed = ", ".join(s.value for s in UserStatus)
             raise SeedError(f"unknown status {entry['status']!r} (one of {allowed})", status_path) from None
-    users.set_status(run.env, pool, user, status)
+    accounts.set_status(run.env, pool, user, status)
     if entry.get("enabled") is not None:
         enabled = expect(entry["enabled"], bool, join(path, "enabled"), "true or false")
-        users.set_enabled(run.env, pool, user, enabled)
+        accounts.set_enabled(run.env, pool, user, enabled)
     groups_path = join(path, "groups")
     for index, name in enumerate(
         expect(entry.get("groups") or [], list, groups_path, "a list of group names")

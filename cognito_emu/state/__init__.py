@@ -11,7 +11,7 @@ Two exceptions, both through ``cognito_emu.state.locking.released``:
   exists, the username is still free) before writing, and must not keep iterators over state across it.
 - bcrypt (hashing and checking a password) runs with the lock released: it is pure, slow, and frees the
   GIL, so other requests go on meanwhile. Its inputs are read before and its result written after,
-  under the lock (``cognito_emu.idp.passwords``).
+  under the lock (``cognito_emu.idp.factors.passwords``).
 """
 
 from cognito_emu.state.store import Address, State, Store

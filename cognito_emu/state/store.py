@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 from cognito_emu.identity import index as identity_index
 from cognito_emu.identity.models import IdentityPool
-from cognito_emu.idp.directory import rebuild_index
 from cognito_emu.idp.models import ChallengeSession, UserPool
+from cognito_emu.idp.users.directory import rebuild_index
 from cognito_emu.oauth.models import AuthorizationCode, HostedSession
 
 
@@ -28,7 +28,7 @@ class Store:
     identity_pools: dict[str, IdentityPool] = field(default_factory=dict)
     # PKCS#8 PEM of the key GetOpenIdToken signs with (one per account and region; cognito_emu.identity)
     identity_signing_key_pem: str | None = None
-    # UpdateProvisionedLimit's request rates (RPS) by API category (idp.provisioned_limits); never enforced.
+    # UpdateProvisionedLimit's request rates (RPS) by API category (idp.pool.provisioned_limits); never enforced.
     provisioned_limits: dict[str, int] = field(default_factory=dict)
 
 

@@ -25,8 +25,8 @@ from cognito_emu.testing.mock import mock_cognito
 
 if TYPE_CHECKING:
     from cognito_emu.clock import Clock
+    from cognito_emu.delivery.outbox import Outbox
     from cognito_emu.emulator import Emulator
-    from cognito_emu.idp.outbox import Outbox
     from cognito_emu.triggers.registry import TriggerRegistry
 
 

@@ -2,7 +2,7 @@
 
 Every email and SMS Cognito sends goes through it first: CustomMessage_SignUp, _ResendCode,
 _ForgotPassword, _UpdateUserAttribute, _VerifyUserAttribute and _AdminCreateUser (the invitation).
-CustomMessage_Authentication covers the SMS_MFA and EMAIL_OTP sign-in codes (``idp.mfa``).
+CustomMessage_Authentication covers the SMS_MFA and EMAIL_OTP sign-in codes (``idp.factors.mfa``).
 
 Request: ``userAttributes``, ``codeParameter`` "{####}", ``usernameParameter`` ("{username}" for
 AdminCreateUser, else null), ``linkParameter`` ("{##Click Here##}" where a confirmation link can be

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cognito_emu.idp import pools
-from cognito_emu.idp.outbox import Message
+from cognito_emu.delivery.outbox import Message
+from cognito_emu.idp.pool import pools
 from cognito_emu.triggers import code_encryption, events, runner
 from cognito_emu.triggers.code_encryption import CodeDecryptionError
 

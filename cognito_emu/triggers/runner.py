@@ -29,7 +29,7 @@ from cognito_emu.errors import (
     UnexpectedLambdaException,
     UserLambdaValidationException,
 )
-from cognito_emu.idp import pools
+from cognito_emu.idp.pool import pools
 from cognito_emu.state.locking import released
 from cognito_emu.triggers import invokers
 from cognito_emu.triggers.registry import Invocation, describe

@@ -5,7 +5,7 @@ PreSignUp_AdminCreateUser (AdminCreateUser); request ``userAttributes``, ``valid
 ``clientMetadata``; response ``autoConfirmUser``, ``autoVerifyEmail``, ``autoVerifyPhone``. An
 auto-confirmed user gets no confirmation code (and, as in Cognito, no PostConfirmation invocation);
 ``autoVerify*`` marks the attribute verified when the user has it. PreSignUp_ExternalProvider fires
-before a federated user's first sign-in (``idp.federation``).
+before a federated user's first sign-in (``idp.users.federated``).
 
 PostConfirmation ("Post confirmation Lambda trigger"): PostConfirmation_ConfirmSignUp after
 ConfirmSignUp / AdminConfirmSignUp, PostConfirmation_ConfirmForgotPassword after

@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cognito_emu.errors import InvalidLambdaResponseException
-from cognito_emu.idp import pools
+from cognito_emu.idp.pool import pools
 from cognito_emu.triggers import events, runner
 
 if TYPE_CHECKING:

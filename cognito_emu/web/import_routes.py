@@ -35,8 +35,8 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from cognito_emu.errors import CognitoError, ResourceNotFoundException
-from cognito_emu.idp import import_jobs
 from cognito_emu.idp.models import UserImportJob
+from cognito_emu.idp.users import import_jobs
 from cognito_emu.state import Store
 
 if TYPE_CHECKING:

@@ -31,8 +31,8 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 if TYPE_CHECKING:
+    from cognito_emu.delivery.outbox import Message
     from cognito_emu.emulator import Emulator
-    from cognito_emu.idp.outbox import Message
 
 RULES = [
     Rule("/_emu/outbox", methods=["GET"], endpoint="outbox_list"),

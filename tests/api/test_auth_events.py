@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_emu.idp import auth_events
+from cognito_emu.idp.signin import auth_events
 
 PASSWORD = "Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd!"

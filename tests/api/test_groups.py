@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_emu.idp.groups import get_group
+from cognito_emu.idp.users.groups import get_group
 
 ROLE = "arn:aws:iam::123456789012:role/group-role"
 

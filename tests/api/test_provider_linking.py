@@ -165,11 +165,11 @@ def test_identity_that_signed_up_cannot_be_linked(emulator: Any, idp: Any, pool_
 
 def emulator_user(emulator: Any, pool_id: str, subject: str) -> None:
     """A federated user as the hosted login's federation creates it (no browser needed here)."""
-    from cognito_emu.idp import federation
+    from cognito_emu.idp.users import federated
 
     with emulator.state.lock:
         pool = emulator.state.find_pool(pool_id)
-        federation.sign_in(
+        federated.sign_in(
             emulator.env, pool, pool.identity_providers["Google"], {"sub": subject}, client_id=None
         )
 
@@ -241,7 +241,7 @@ def test_disable_errors(idp: Any, pool_id: str) -> None:
 
 def test_links_survive_a_user_index_rebuild(emulator: Any, idp: Any, pool_id: str) -> None:
     """The identity index is derived from the ``identities`` attributes (as after a restart)."""
-    from cognito_emu.idp import directory, federation
+    from cognito_emu.idp.users import directory, federated
 
     idp.admin_link_provider_for_user(
         UserPoolId=pool_id, DestinationUser=cognito("alice"), SourceUser=google("1")
@@ -249,5 +249,5 @@ def test_links_survive_a_user_index_rebuild(emulator: Any, idp: Any, pool_id: st
     with emulator.state.lock:
         pool = emulator.state.find_pool(pool_id)
         directory.rebuild_index(pool)
-        owner = federation.owner_of(pool, "Google", "1")
+        owner = federated.owner_of(pool, "Google", "1")
     assert owner is not None and owner.username == "alice"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_emu.idp.client_auth import secret_hash
+from cognito_emu.idp.pool.client_auth import secret_hash
 
 PASSWORD = "Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd!"
@@ -80,7 +80,7 @@ def test_forgot_password_sends_a_code_and_confirm_sets_the_password(idp, pool, c
     )
     assert status_of(idp, pool, "alice") == "CONFIRMED"
     user = emulator.state.find_pool(pool).users["alice"]
-    from cognito_emu.idp.passwords import verify_password
+    from cognito_emu.idp.factors.passwords import verify_password
 
     assert verify_password(user.password_hash, NEW_PASSWORD)
     assert user.temporary_password_expires is None

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_emu.idp.resource_servers import find_scope
+from cognito_emu.idp.pool.resource_servers import find_scope
 
 SCOPES = [
     {"ScopeName": "read", "ScopeDescription": "Read things"},

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_emu.idp.client_auth import secret_hash
+from cognito_emu.idp.pool.client_auth import secret_hash
 
 PASSWORD = "Passw0rd!"
 

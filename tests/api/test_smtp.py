@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from cognito_emu.config import Config
+from cognito_emu.delivery import smtp
 from cognito_emu.emulator import Emulator
-from cognito_emu.idp import smtp
 from tests.conftest import make_client
 
 aiosmtpd_controller = pytest.importorskip(

@@ -11,7 +11,8 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
-from cognito_emu.idp import directory, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.users import directory
 from cognito_emu.ops.presenters import authentication_result
 
 PASSWORD = "Passw0rd!"

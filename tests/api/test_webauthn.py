@@ -1,7 +1,7 @@
 """Passkeys through boto3 with a software authenticator written here (P-256 / ES256 key, clientDataJSON,
 authenticator data, "none" and "packed" attestation objects with a small CBOR encoder):
 Start/CompleteWebAuthnRegistration, List/DeleteWebAuthnCredential, the documented WebAuthn* errors, and
-the WEB_AUTHN sign-in check (``idp.webauthn.verify_assertion``)."""
+the WEB_AUTHN sign-in check (``idp.factors.webauthn.verify_assertion``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from cognito_emu.idp import cbor, webauthn
+from cognito_emu.idp.factors import cbor, webauthn
 
 PASSWORD = "Passw0rd!"
 RP_ID = "example.com"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from cognito_emu.errors import NotAuthorizedException
-from cognito_emu.idp.client_auth import check_secret_hash, secret_hash, secret_matches
-from cognito_emu.idp.clients import allowed_auth_flows, auth_flow_allowed, token_validity_seconds
 from cognito_emu.idp.models import AppClient, ClientSecret
+from cognito_emu.idp.pool.client_auth import check_secret_hash, secret_hash, secret_matches
+from cognito_emu.idp.pool.clients import allowed_auth_flows, auth_flow_allowed, token_validity_seconds
 
 CLIENT_ID = "abcdefghijklmnopqrstuvwxyz"
 

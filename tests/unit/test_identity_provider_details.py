@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp.identity_providers import ProviderType, complete_details
+from cognito_emu.idp.pool.identity_providers import ProviderType, complete_details
 
 
 def test_facebook_without_api_version_uses_unversioned_urls():

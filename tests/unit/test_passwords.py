@@ -11,7 +11,7 @@ from pycognito.aws_srp import AWSSRP
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
-from cognito_emu.idp import passwords, srp
+from cognito_emu.idp.factors import passwords, srp
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.ids import Ids
 from cognito_emu.state import State

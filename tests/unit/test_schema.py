@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp import schema
 from cognito_emu.idp.models import AttributeDataType
+from cognito_emu.idp.pool import schema
 
 
 def test_standard_attributes_are_fresh_copies():

@@ -6,12 +6,11 @@ import pytest
 
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
+from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException
-from cognito_emu.idp import lockout
 from cognito_emu.idp.models import AppClient, User
-from cognito_emu.idp.outbox import Outbox
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin import lockout, sessions
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 

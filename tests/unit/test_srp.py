@@ -10,7 +10,7 @@ import pytest
 from pycognito.aws_srp import AWSSRP
 
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp import srp
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import SrpServerState
 
 POOL_ID = "us-east-1_AbCdEf123"

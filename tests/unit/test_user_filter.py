@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp.user_filter import PARSE_ERROR_MESSAGE, SEARCHABLE_ATTRIBUTES, UserFilter, parse_filter
+from cognito_emu.idp.users.filters import PARSE_ERROR_MESSAGE, SEARCHABLE_ATTRIBUTES, UserFilter, parse_filter
 
 PARSED = [
     # The docs' own examples.

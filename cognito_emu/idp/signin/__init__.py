@@ -1,4 +1,5 @@
-"""Sign-in: InitiateAuth / AdminInitiateAuth flows and RespondToAuthChallenge answers.
+"""Sign-in: InitiateAuth / AdminInitiateAuth flows and RespondToAuthChallenge answers, the lockout and the
+auth events (threat protection) a sign-in records.
 
 The modules form floors and import only downwards (DESIGN.md, "Sign-in: one direction of calls"):
 

@@ -14,12 +14,13 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import lockout, srp
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import ChallengeSession
 from cognito_emu.idp.signin import (
     custom_auth,
     device_answers,
     device_challenge,
+    lockout,
     mfa_answers,
     new_password,
     sessions,

@@ -21,8 +21,10 @@ from cognito_emu.errors import (
     PasswordResetRequiredException,
     UserNotFoundException,
 )
-from cognito_emu.idp import auth_events, client_auth, directory, lockout
 from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool, UserStatus
+from cognito_emu.idp.pool import client_auth
+from cognito_emu.idp.signin import auth_events, lockout
+from cognito_emu.idp.users import directory
 from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers.events import TriggerInput
 

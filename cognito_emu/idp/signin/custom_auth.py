@@ -37,9 +37,10 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UnsupportedOperationException,
 )
-from cognito_emu.idp import client_auth, lockout, srp
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import ChallengeSession, User
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.pool import client_auth
+from cognito_emu.idp.signin import lockout, sessions
 from cognito_emu.idp.signin.context import (
     INCORRECT,
     AuthContext,

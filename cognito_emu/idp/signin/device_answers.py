@@ -1,6 +1,6 @@
 """The device challenges' answers: DEVICE_SRP_AUTH (USERNAME, DEVICE_KEY, SRP_A) leads to
 DEVICE_PASSWORD_VERIFIER (SALT, SRP_B, SECRET_BLOCK, DEVICE_KEY, USERNAME), whose
-PASSWORD_CLAIM_SIGNATURE is checked with the SRP of ``idp.srp`` where the realm is the device group key
+PASSWORD_CLAIM_SIGNATURE is checked with the SRP of ``idp.factors.srp`` where the realm is the device group key
 and the user the device key. Tokens then carry the device key and PreTokenGeneration sees
 TokenGeneration_AuthenticateDevice. DEVICE_PASSWORD_VERIFIER's secret block names its session as
 PASSWORD_VERIFIER's does.
@@ -9,12 +9,14 @@ PASSWORD_VERIFIER's does.
 from __future__ import annotations
 
 from cognito_emu.errors import NotAuthorizedException, ResourceNotFoundException
-from cognito_emu.idp import client_auth, devices, directory, srp
+from cognito_emu.idp.factors import devices, srp
 from cognito_emu.idp.models import ChallengeSession, Device, User
+from cognito_emu.idp.pool import client_auth
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import INCORRECT, AuthContext, check_can_sign_in, user_for_sign_in
 from cognito_emu.idp.signin.finish import authenticated
 from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
+from cognito_emu.idp.users import directory
 from cognito_emu.triggers import token_generation
 
 

@@ -14,7 +14,7 @@ challenge a remembered device must answer, and the device the tokens carry.
 
 from __future__ import annotations
 
-from cognito_emu.idp import devices
+from cognito_emu.idp.factors import devices
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import AuthContext, user_for_sign_in

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 
 from cognito_emu.errors import NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp import auth_events, passwords, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
-from cognito_emu.idp.signin import device_challenge, sessions
+from cognito_emu.idp.signin import auth_events, device_challenge, sessions
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
 from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
 from cognito_emu.idp.signin.result import Authenticated, Challenge, ChallengeName, Step

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotFoundException
-from cognito_emu.idp import client_auth, clients, srp, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import User
+from cognito_emu.idp.pool import client_auth, clients
 from cognito_emu.idp.signin import custom_auth, device_challenge, sessions, user_auth
 from cognito_emu.idp.signin.context import (
     USER_DISABLED,

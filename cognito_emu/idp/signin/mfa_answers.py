@@ -16,7 +16,7 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
 )
-from cognito_emu.idp import mfa
+from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import AuthContext

@@ -1,4 +1,4 @@
-"""The MFA challenge a right password leads to (``idp.mfa`` decides which factors a sign-in asks for).
+"""The MFA challenge a right password leads to (``idp.factors.mfa`` decides which factors a sign-in asks for).
 
 With one factor it is challenged; with several, the preferred one, else SELECT_MFA_TYPE
 (MFAS_CAN_CHOOSE). A user with no factor in a pool whose MFA is required gets MFA_SETUP
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 
-from cognito_emu.idp import messages, mfa, pools
+from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import ChallengeSession, User
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import device_challenge, sessions
 from cognito_emu.idp.signin.context import AuthContext, trigger_input
 from cognito_emu.idp.signin.result import Challenge, ChallengeName

@@ -6,13 +6,14 @@ as it follows a password; the tokens' PreTokenGeneration sees TokenGeneration_Ne
 from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
-from cognito_emu.idp import attributes, passwords, users
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import INCORRECT, AuthContext, answering_user
 from cognito_emu.idp.signin.finish import authenticated, required_attributes_missing
 from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
 from cognito_emu.idp.signin.result import Step
+from cognito_emu.idp.users import accounts, attributes
 from cognito_emu.triggers import token_generation
 
 ATTRIBUTE_PREFIX = "userAttributes."
@@ -34,9 +35,9 @@ def set_new_password(ctx: AuthContext, user: User) -> None:
         attributes.check_update(ctx.pool, user, given, None if ctx.admin else ctx.client)
     passwords.check_new_password(ctx.pool, user, password)
     if given:
-        users.update_attributes(ctx.env, ctx.pool, user, given)
+        accounts.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)
-    users.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
+    accounts.set_status(ctx.env, ctx.pool, user, UserStatus.CONFIRMED)
 
 
 def answer(ctx: AuthContext, session: ChallengeSession) -> Step:

@@ -1,5 +1,5 @@
 """USER_AUTH's WEB_AUTHN first factor: the CREDENTIAL_REQUEST_OPTIONS challenge and its CREDENTIAL
-answer (the WebAuthn checks themselves are ``idp.webauthn``'s). A passkey sign-in gets tokens with no
+answer (the WebAuthn checks themselves are ``idp.factors.webauthn``'s). A passkey sign-in gets tokens with no
 MFA step, as Cognito's does.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from cognito_emu.errors import NotAuthorizedException
-from cognito_emu.idp import webauthn
+from cognito_emu.idp.factors import webauthn
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import AuthContext, check_can_sign_in, pre_authentication

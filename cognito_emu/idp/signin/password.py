@@ -10,9 +10,9 @@ fails like a wrong password, so the flow does not reveal who exists.
 from __future__ import annotations
 
 from cognito_emu.errors import PasswordResetRequiredException
-from cognito_emu.idp import lockout, passwords, srp, users
+from cognito_emu.idp.factors import passwords, srp
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin import lockout, sessions
 from cognito_emu.idp.signin.context import (
     RESET_REQUIRED,
     AuthContext,
@@ -25,6 +25,7 @@ from cognito_emu.idp.signin.context import (
     user_for_sign_in,
 )
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
+from cognito_emu.idp.users import accounts
 from cognito_emu.triggers import migration
 
 
@@ -64,7 +65,7 @@ def migrate_at_sign_in(ctx: AuthContext, name: str, password: str) -> User | Non
         # No trigger, or someone created the user while the trigger ran: sign in as usual.
         return None
     status = UserStatus.RESET_REQUIRED if migrated.final_status == "RESET_REQUIRED" else UserStatus.CONFIRMED
-    user = users.create_user(
+    user = accounts.create_user(
         ctx.env,
         ctx.pool,
         name,

@@ -6,7 +6,7 @@ AuthParameters USERNAME, optionally PREFERRED_CHALLENGE:
 - no PREFERRED_CHALLENGE: a SELECT_CHALLENGE challenge whose AvailableChallenges lists the first factors
   the pool's SignInPolicy.AllowedFirstAuthFactors allows and the user has the means for: PASSWORD and
   PASSWORD_SRP (a password), EMAIL_OTP (a verified email), SMS_OTP (a verified phone number), WEB_AUTHN
-  (registered passkeys, ``idp.webauthn.has_passkey``).
+  (registered passkeys, ``idp.factors.webauthn.has_passkey``).
   RespondToAuthChallenge SELECT_CHALLENGE with ANSWER=<factor> continues: PASSWORD with PASSWORD,
   PASSWORD_SRP with SRP_A (a PASSWORD_VERIFIER challenge follows), EMAIL_OTP / SMS_OTP send a code.
 - PREFERRED_CHALLENGE=<factor>: that factor at once (PASSWORD needs PASSWORD, PASSWORD_SRP needs SRP_A
@@ -30,8 +30,10 @@ UserNotFoundException. The order of AvailableChallenges is the emulator's.
 from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp import client_auth, messages, mfa, pools, srp, webauthn
+from cognito_emu.idp.factors import mfa, srp, webauthn
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
+from cognito_emu.idp.pool import client_auth, pools
+from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import passkey, sessions
 from cognito_emu.idp.signin.context import (
     INCORRECT,

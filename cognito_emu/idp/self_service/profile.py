@@ -13,8 +13,13 @@ from dataclasses import replace
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
-from cognito_emu.idp import attributes, auth_events, codes, messages, passwords, pools, tokens, users
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.self_service import codes, messages
+from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.users import accounts, attributes
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 INCORRECT_PASSWORD = "Incorrect username or password."
@@ -79,7 +84,7 @@ def update_attributes(
         else:
             direct[name] = value
             user.pending_attributes.pop(name, None)
-    users.update_attributes(env, pool, user, direct)
+    accounts.update_attributes(env, pool, user, direct)
     deliveries: list[dict[str, str]] = []
     for name, value in pending.items():
         user.pending_attributes[name] = value
@@ -94,7 +99,7 @@ def update_attributes(
 
 def delete_attributes(env: Env, pool: UserPool, client: AppClient, user: User, names: list[str]) -> None:
     attributes.check_deletion(pool, names, client)
-    users.delete_attributes(env, pool, user, names)
+    accounts.delete_attributes(env, pool, user, names)
     for name in names:
         user.pending_attributes.pop(name, None)
         user.codes.pop(codes.verify_purpose(name), None)
@@ -102,7 +107,7 @@ def delete_attributes(env: Env, pool: UserPool, client: AppClient, user: User, n
 
 def delete_user(env: Env, pool: UserPool, user: User) -> None:
     tokens.forget_user(env, user)
-    users.delete_user(pool, user)
+    accounts.delete_user(pool, user)
 
 
 def _verifiable(attribute: str) -> None:
@@ -129,5 +134,5 @@ def verify_attribute(env: Env, pool: UserPool, user: User, attribute: str, code:
     value = user.pending_attributes.get(attribute) or user.attributes.get(attribute)
     if not value:
         raise InvalidParameterException(f"The user has no {attribute} to verify.")
-    users.update_attributes(env, pool, user, {attribute: value, flag: "true"})
+    accounts.update_attributes(env, pool, user, {attribute: value, flag: "true"})
     user.pending_attributes.pop(attribute, None)

@@ -13,9 +13,9 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException, TermsExistsException
-from cognito_emu.idp import pools
-from cognito_emu.idp.clients import get_client
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.pool.clients import get_client
 from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 

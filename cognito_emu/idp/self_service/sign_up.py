@@ -23,18 +23,12 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UsernameExistsException,
 )
-from cognito_emu.idp import (
-    attributes,
-    auth_events,
-    codes,
-    directory,
-    messages,
-    passwords,
-    pools,
-    recovery,
-    users,
-)
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.self_service import codes, messages, recovery
+from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.users import accounts, attributes, directory
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -107,7 +101,7 @@ def sign_up(
         trigger_input=trigger_input,
     )
     status = UserStatus.CONFIRMED if outcome.auto_confirm else UserStatus.UNCONFIRMED
-    user = users.create_user(
+    user = accounts.create_user(
         env,
         pool,
         username,
@@ -133,7 +127,7 @@ def _verify_channel(env: Env, pool: UserPool, user: User, attribute: str, force_
         and not force_alias
     ):
         raise AliasExistsException(ALIAS_TAKEN.format(attribute=attribute))
-    users.update_attributes(
+    accounts.update_attributes(
         env, pool, user, {attributes.VERIFIED_FLAGS[attribute]: "true"}, force_alias=force_alias
     )
 
@@ -168,7 +162,7 @@ def confirm_sign_up(
             if pending is not None:
                 user.codes[codes.SIGN_UP] = pending
             raise
-    users.set_status(env, pool, user, UserStatus.CONFIRMED)
+    accounts.set_status(env, pool, user, UserStatus.CONFIRMED)
     sign_up_triggers.post_confirmation(
         env,
         pool,

@@ -3,7 +3,7 @@
 ``idp.signin.mfa_challenge`` (opened after a right password) and ``idp.signin.mfa_answers``.
 
 Factors: SMS_MFA (a code to ``phone_number``), SOFTWARE_TOKEN_MFA (TOTP from an authenticator app,
-``idp.software_tokens``) and EMAIL_OTP (a code to ``email``). The pool's MfaConfiguration decides:
+``idp.factors.software_tokens``) and EMAIL_OTP (a code to ``email``). The pool's MfaConfiguration decides:
 
 - OFF: no MFA at sign-in, whatever the users turned on.
 - OPTIONAL: the factors the user turned on (SetUserMFAPreference, AdminSetUserMFAPreference, the legacy
@@ -30,8 +30,8 @@ from typing import Any
 from cognito_emu import totp
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp import pool_settings, pools
 from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.pool import pool_settings, pools
 
 SMS_MFA = "SMS_MFA"
 SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"

@@ -24,9 +24,9 @@ import bcrypt
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
-from cognito_emu.idp import srp
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.pools import DEFAULT_PASSWORD_POLICY
+from cognito_emu.idp.pool.pools import DEFAULT_PASSWORD_POLICY
 from cognito_emu.state.locking import released
 
 SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")

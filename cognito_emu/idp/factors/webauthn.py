@@ -53,8 +53,9 @@ from cognito_emu.errors import (
     WebAuthnOriginNotAllowedException,
     WebAuthnRelyingPartyMismatchException,
 )
-from cognito_emu.idp import cbor, pools
+from cognito_emu.idp.factors import cbor
 from cognito_emu.idp.models import AppClient, User, UserPool, WebAuthnCredential, WebAuthnRegistration
+from cognito_emu.idp.pool import pools
 
 ES256 = -7
 RS256 = -257

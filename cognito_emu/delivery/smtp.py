@@ -16,7 +16,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from cognito_emu.idp.outbox import Message
+from cognito_emu.delivery.outbox import Message
 from cognito_emu.state import State
 
 log = logging.getLogger("cognito_emu.delivery")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cognito_emu.idp import directory
-from cognito_emu.idp.groups import get_group
 from cognito_emu.idp.models import Group, User, UserPool
+from cognito_emu.idp.users import directory
+from cognito_emu.idp.users.groups import get_group
 from cognito_emu.pagination import paginate
 
 

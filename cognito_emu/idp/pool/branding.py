@@ -22,9 +22,9 @@ from cognito_emu.errors import (
     ManagedLoginBrandingExistsException,
     ResourceNotFoundException,
 )
-from cognito_emu.idp import pools
-from cognito_emu.idp.clients import get_client
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.pool.clients import get_client
 from cognito_emu.state import Store
 
 COGNITO_PROVIDED_SETTINGS: dict[str, Any] = {}

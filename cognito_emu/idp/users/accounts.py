@@ -12,8 +12,10 @@ from cognito_emu.errors import (
     UnsupportedUserStateException,
     UsernameExistsException,
 )
-from cognito_emu.idp import attributes, codes, directory, messages, passwords
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
+from cognito_emu.idp.self_service import codes, messages
+from cognito_emu.idp.users import attributes, directory
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 

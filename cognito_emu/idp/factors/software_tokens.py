@@ -29,9 +29,12 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
 )
-from cognito_emu.idp import directory, mfa, pool_settings, tokens
+from cognito_emu.idp import tokens
+from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool
+from cognito_emu.idp.pool import pool_settings
 from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.users import directory
 
 NOT_ENABLED = "Software Token MFA has not been enabled by the userPool."
 CODE_MISMATCH = "Code mismatch and fail enable Software Token MFA"

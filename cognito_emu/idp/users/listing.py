@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException
-from cognito_emu.idp import directory
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.user_filter import parse_filter
-from cognito_emu.idp.user_index import searchable_values
+from cognito_emu.idp.users import directory
+from cognito_emu.idp.users.filters import parse_filter
+from cognito_emu.idp.users.index import searchable_values
 from cognito_emu.pagination import paginate
 
 

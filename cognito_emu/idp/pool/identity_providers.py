@@ -19,7 +19,7 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
 )
 from cognito_emu.idp.models import IdentityProvider, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 

@@ -14,8 +14,8 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
     UserPoolAddOnNotEnabledException,
 )
-from cognito_emu.idp import pools
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import pools
 from cognito_emu.state import Store
 
 ALL_CLIENTS = "ALL"

@@ -28,8 +28,12 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from cognito_emu.idp import auth_events, codes, directory, messages, passwords, pools, users
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.self_service import codes, messages
+from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.users import accounts, directory
 from cognito_emu.triggers import migration
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
@@ -114,11 +118,11 @@ def forgot_password(
         raise user_not_found()
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         raise NotAuthorizedException(CANNOT_RESET)
-    if users.recovery_channel(pool, user) is None:
+    if accounts.recovery_channel(pool, user) is None:
         if prevent:
             return simulated_delivery(pool, username, recovery_preference(pool))
-        raise InvalidParameterException(users.NO_RECOVERY_CHANNEL)
-    delivery = users.send_reset_code(env, pool, user, "ForgotPassword", client.client_id, trigger_input)
+        raise InvalidParameterException(accounts.NO_RECOVERY_CHANNEL)
+    delivery = accounts.send_reset_code(env, pool, user, "ForgotPassword", client.client_id, trigger_input)
     auth_events.record(env, pool, user, "ForgotPassword", "Pass")
     return delivery
 
@@ -142,7 +146,7 @@ def _migrate_for_reset(
     existing = find_user(pool, username)
     if existing is not None:
         return existing
-    return users.create_user(
+    return accounts.create_user(
         env,
         pool,
         username,
@@ -175,7 +179,7 @@ def confirm_forgot_password(
     passwords.check_new_password(pool, user, password)
     codes.redeem(env, user, codes.FORGOT_PASSWORD, code)
     passwords.set_password(env, pool, user, password, temporary=False)
-    users.set_status(env, pool, user, UserStatus.CONFIRMED)
+    accounts.set_status(env, pool, user, UserStatus.CONFIRMED)
     sign_up_triggers.post_confirmation(
         env,
         pool,

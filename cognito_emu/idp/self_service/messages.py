@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from cognito_emu.delivery.outbox import Message
 from cognito_emu.env import Env
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.outbox import Message
 from cognito_emu.triggers import custom_message, custom_senders
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 

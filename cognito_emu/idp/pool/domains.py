@@ -14,7 +14,7 @@ from typing import Any
 from cognito_emu.env import Env
 from cognito_emu.errors import FeatureUnavailableInTierException, InvalidParameterException
 from cognito_emu.idp.models import UserPool, UserPoolDomain
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.state import Store
 
 # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html

@@ -123,7 +123,7 @@ class UserIndex:
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # (username as stored, user key) in ListUsers' order, so an unfiltered page never sorts the pool
     by_username: _Ordered = field(default_factory=_Ordered)
-    # (providerName, userId) of an external identity -> the user it signs in as (idp.federation)
+    # (providerName, userId) of an external identity -> the user it signs in as (idp.users.federated)
     by_identity: dict[tuple[str, str], str] = field(default_factory=dict)
     identities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 

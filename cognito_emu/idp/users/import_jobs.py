@@ -48,8 +48,9 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
     UsernameExistsException,
 )
-from cognito_emu.idp import directory, pools, schema, users
 from cognito_emu.idp.models import ImportJobStatus, User, UserImportJob, UserPool, UserStatus
+from cognito_emu.idp.pool import pools, schema
+from cognito_emu.idp.users import accounts, directory
 from cognito_emu.pagination import paginate
 from cognito_emu.state import State, Store
 
@@ -361,7 +362,7 @@ def _import_user(env: Env, pool: UserPool, row: dict[str, str]) -> User:
         given.get(f"{attribute}_verified") == "true" for attribute in pools.auto_verified_attributes(pool)
     ):
         raise _RowFailed(NOT_AUTO_VERIFIED)
-    user = users.create_user(
+    user = accounts.create_user(
         env, pool, username, given, status=UserStatus.RESET_REQUIRED, exists_message="User already exists"
     )
     if mfa_enabled == "true" and user.attributes.get("phone_number"):

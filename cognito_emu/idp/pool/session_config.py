@@ -17,9 +17,9 @@ import copy
 from typing import Any
 
 from cognito_emu.errors import FeatureUnavailableInTierException, InvalidParameterException
-from cognito_emu.idp import pools
-from cognito_emu.idp.clients import get_client
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.pool.clients import get_client
 from cognito_emu.state import Store
 
 DEFAULT_POOL_CONFIGURATION: dict[str, Any] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from cognito_emu.env import Env
 from cognito_emu.errors import GroupExistsException, LimitExceededException, ResourceNotFoundException
 from cognito_emu.idp.models import Group, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 

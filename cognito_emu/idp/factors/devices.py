@@ -17,7 +17,7 @@ and the API reference of ConfirmDevice, NewDeviceMetadataType, DeviceConfigurati
   once the password (and any MFA) is proven, Cognito answers the ``DEVICE_SRP_AUTH`` challenge; the
   client answers it with USERNAME, DEVICE_KEY, SRP_A and gets ``DEVICE_PASSWORD_VERIFIER`` (SALT, SRP_B,
   SECRET_BLOCK, DEVICE_KEY, USERNAME); its PASSWORD_CLAIM_SIGNATURE is checked with the SRP of
-  ``idp.srp`` where the realm is the device group key and the user the device key. Tokens then carry
+  ``idp.factors.srp`` where the realm is the device group key and the user the device key. Tokens then carry
   the device key and PreTokenGeneration sees TokenGeneration_AuthenticateDevice.
 - ``ChallengeRequiredOnNewDevice``: "a remembered device can sign in with device authentication instead
   of SMS and TOTP factors"; ``signin.device_challenge.remembered`` is the check the MFA step asks.
@@ -36,7 +36,7 @@ from typing import Any
 from cognito_emu import pagination
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
-from cognito_emu.idp import srp
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import Device, User, UserPool
 
 REMEMBERED = "remembered"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException, LimitExceededException, ResourceNotFoundException
 from cognito_emu.idp.models import ResourceServer, UserPool
-from cognito_emu.idp.pools import get_user_pool
+from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
-from cognito_emu.idp import schema
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import schema
 from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 

@@ -34,11 +34,11 @@ from cognito_emu.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from cognito_emu.idp import attributes, directory, users
-from cognito_emu.idp.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
+from cognito_emu.idp.pool.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.signin.context import USER_DISABLED
-from cognito_emu.idp.user_index import identities_of
+from cognito_emu.idp.users import accounts, attributes, directory
+from cognito_emu.idp.users.index import identities_of
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -261,7 +261,7 @@ def _sign_up(
             IDENTITIES: json.dumps([entry], separators=(",", ":")),
         },
     )
-    # Not users.create_user: a federated user's name is no email or phone number even where those are
+    # Not accounts.create_user: a federated user's name is no email or phone number even where those are
     # usernames, and its email may equal another user's (that is what linking is for).
     directory.add_user(pool, user)
     sign_up_triggers.post_confirmation(
@@ -371,4 +371,4 @@ def disable(env: Env, pool: UserPool, spec: dict[str, Any]) -> None:
 def _turn_off(env: Env, pool: UserPool, user: User) -> None:
     # The user can no longer sign in through this provider (or, for a local user, with its password):
     # the emulator turns the user off, as AdminDisableUser does.
-    users.set_enabled(env, pool, user, False)
+    accounts.set_enabled(env, pool, user, False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cognito_emu.errors import UserNotFoundException
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.user_index import UserIndex
+from cognito_emu.idp.users.index import UserIndex
 
 USER_NOT_FOUND = "User does not exist."
 

@@ -86,6 +86,17 @@ def user_for_sign_in(pool: UserPool, name: str) -> User | None:
     return None
 
 
+def flow_user(ctx: AuthContext, name: str) -> User | None:
+    """The user a flow that starts with a challenge (USER_SRP_AUTH, USER_AUTH, CUSTOM_AUTH) signs in, once
+    it may: None for an unknown name when the client prevents user existence errors (a decoy follows)."""
+    user = user_for_sign_in(ctx.pool, name)
+    if user is None and not prevents_existence_errors(ctx.client):
+        raise unknown_user(ctx)
+    if user is not None:
+        check_can_sign_in(user)
+    return user
+
+
 def unknown_user(ctx: AuthContext) -> Exception:
     if ctx.client.settings.get("PreventUserExistenceErrors") == "LEGACY":
         return UserNotFoundException(directory.USER_NOT_FOUND)

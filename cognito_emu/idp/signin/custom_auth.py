@@ -44,10 +44,8 @@ from cognito_emu.idp.signin import lockout, sessions
 from cognito_emu.idp.signin.context import (
     INCORRECT,
     AuthContext,
-    check_can_sign_in,
+    flow_user,
     prevents_existence_errors,
-    unknown_user,
-    user_for_sign_in,
 )
 from cognito_emu.idp.signin.finish import after_password
 from cognito_emu.idp.signin.password import password_verifier_challenge
@@ -70,11 +68,7 @@ def start(ctx: AuthContext) -> Step:
     client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     if runner.trigger_arn(ctx.pool, DEFINE) is None:
         raise InvalidParameterException(NOT_CONFIGURED)
-    user = user_for_sign_in(ctx.pool, name)
-    if user is None and not prevents_existence_errors(ctx.client):
-        raise unknown_user(ctx)
-    if user is not None:
-        check_can_sign_in(user)
+    user = flow_user(ctx, name)
     history: list[dict[str, Any]] = []
     a_hex: str | None = None
     if (ctx.params.get("CHALLENGE_NAME") or ctx.params.get("ChallengeName")) == SRP_A:

@@ -21,10 +21,8 @@ from cognito_emu.idp.signin import custom_auth, device_challenge, sessions, user
 from cognito_emu.idp.signin.context import (
     USER_DISABLED,
     AuthContext,
-    check_can_sign_in,
+    flow_user,
     pre_authentication,
-    prevents_existence_errors,
-    unknown_user,
     user_for_sign_in,
 )
 from cognito_emu.idp.signin.finish import after_password, authenticated
@@ -56,16 +54,11 @@ def srp_auth(ctx: AuthContext) -> Step:
     a_hex = ctx.required("SRP_A")
     client_auth.check_secret_hash(ctx.client, name, ctx.params.get("SECRET_HASH"))
     srp.parse_public_a(a_hex)
-    user = user_for_sign_in(ctx.pool, name)
-    if user is None and not prevents_existence_errors(ctx.client):
-        raise unknown_user(ctx)
-    if user is not None:
-        check_can_sign_in(user)
-    if user is not None or prevents_existence_errors(ctx.client):
-        try:
-            user = pre_authentication(ctx, name, user)
-        except (NotAuthorizedException, UserNotFoundException):
-            user = None  # no such user (or gone meanwhile): the decoy answers
+    user = flow_user(ctx, name)
+    try:
+        user = pre_authentication(ctx, name, user)
+    except (NotAuthorizedException, UserNotFoundException):
+        user = None  # no such user (or gone meanwhile): the decoy answers
     session = sessions.open_session(
         ctx.env, ctx.client, srp_session_user(user), ChallengeName.PASSWORD_VERIFIER, signed_in_as=name
     )

@@ -39,12 +39,10 @@ from cognito_emu.idp.signin.context import (
     INCORRECT,
     USER_NOT_CONFIRMED,
     AuthContext,
-    check_can_sign_in,
+    flow_user,
     pre_authentication,
-    prevents_existence_errors,
     trigger_input,
     unknown_user,
-    user_for_sign_in,
 )
 from cognito_emu.idp.signin.finish import after_password, authenticated
 from cognito_emu.idp.signin.password import password_sign_in, password_verifier_challenge, srp_session_user
@@ -143,11 +141,7 @@ def start(ctx: AuthContext) -> Step:
         _check_factor_name(preferred)
         if not pool_allows(ctx, preferred):
             raise _not_allowed(preferred)
-    user = user_for_sign_in(ctx.pool, name)
-    if user is None and not prevents_existence_errors(ctx.client):
-        raise unknown_user(ctx)
-    if user is not None:
-        check_can_sign_in(user)
+    user = flow_user(ctx, name)
     offered = available_challenges(ctx, user)
     if preferred and (preferred in offered or preferred in (PASSWORD, PASSWORD_SRP) and user is None):
         return _start_factor(ctx, name, user, None, preferred)

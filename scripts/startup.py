@@ -39,7 +39,10 @@ def _first_answer(port: int) -> None:
 def _spawn(command: list[str], port_of: re.Pattern[str]) -> float:
     """Seconds from spawn to the first answered request."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # From the repository's root, where ``-m scripts.bench.servers`` is found.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
     try:
         assert process.stdout is not None
         for line in process.stdout:
@@ -60,14 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     emulator = [str(BIN), "serve", "--port", "0", "--log-level", "warning"]
-    baseline = [
-        sys.executable,
-        str(ROOT / "scripts" / "bench.py"),
-        "--serve",
-        "minimal",
-        "--layer",
-        "cheroot",
-    ]
+    baseline = [sys.executable, "-m", "scripts.bench.servers", "minimal", "--layer", "cheroot"]
     emu_times = [_spawn(emulator, READY) for _ in range(args.runs)]
     base_times = [_spawn(baseline, re.compile(r"PORT (\d+)")) for _ in range(args.runs)]
     emu, base = statistics.median(emu_times), statistics.median(base_times)

@@ -22,14 +22,14 @@ srp     USER_SRP_AUTH sign-ins on the emulator alone (InitiateAuth + RespondToAu
         PASSWORD_VERIFIER), the client side computed with pycognito's AWSSRP. SRP_A is made before
         the clock starts; the answer to the challenge needs the server's B, so it is computed in the
         loop and reported separately ("client ms"); "server ms" is the two round trips alone.
-scale   ListUsers latency on 10,000 and 100,000 users (10,000 only with --quick), and the server's
-        memory per 10,000 users (VmRSS of the server process). The users are put in by a bench-only
-        route of the bench's own server process (``POST /_bench/fill``) through the emulator's
-        ``directory.add_user``, each with hash, SRP salt and verifier strings of real size, so the
-        pool is filled in seconds instead of hashing 100,000 passwords; queries go over HTTP.
+scale   ListUsers latency on 10,000 and 100,000 users (10,000 only with --quick; ``--scale-users``
+        to choose), and the server's memory per 10,000 users (VmRSS of the server process). The
+        bench's emulator child makes the pool and fills it before it serves, through the emulator's
+        ``directory.add_user``, each user with hash, SRP salt and verifier strings of real size, so
+        the pool is filled in seconds instead of hashing 100,000 passwords; queries go over HTTP.
 
 Modules: ``client`` (the load loop), ``servers`` (the child processes), ``report`` (tables), ``users``
-(names and setup), one module per suite.
+(names and setup), ``prefill`` (the scale suite's users, made in the child), one module per suite.
 """
 
 from __future__ import annotations
@@ -52,6 +52,16 @@ SUITES: dict[str, Callable[[argparse.Namespace], list[Table]]] = {
 }
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(size) for size in text.split(",") if size.strip()})
+    except ValueError:
+        sizes = []
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"expected numbers of users above 0, comma-separated: {text!r}")
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.bench",
@@ -72,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ops-layer", default="cheroot", help="the emulator's layer in ops, srp and scale")
     parser.add_argument("--users", type=int, default=1000, help="users of the ListUsers pool in ops (1000)")
     parser.add_argument("--cases", default="", help="ops suite: only operations containing these words")
+    parser.add_argument(
+        "--scale-users", type=_sizes, default=[], help="scale suite: pool sizes (default 10000,100000)"
+    )
     parser.add_argument("--srp-count", type=int, default=150, help="SRP sign-ins per client (default 150)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the best round of each case counts")
     parser.add_argument("--no-moto", action="store_true", help="skip moto's server")

@@ -1,78 +1,67 @@
 """Suite "scale": ListUsers latency on 10,000 and 100,000 users, and the server's memory per user.
 
-The users are put in by a bench-only route of the bench's own server process (``POST /_bench/fill``)
-through the emulator's ``directory.add_user``, each with hash, SRP salt and verifier strings of real
-size, so the pool is filled in seconds instead of hashing 100,000 passwords; queries go over HTTP.
+The emulator's child makes the pool and fills it before it serves (``prefill``: hash, SRP salt and
+verifier strings of real size, so 100,000 users take seconds, not minutes of hashing), reading its
+own VmRSS after each step; the queries go over HTTP. A child per size: each fills through the
+smaller sizes first, so the last one's readings are the steps of one growing pool.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import json
 from collections.abc import Callable
 from typing import Any
 
-from scripts.bench.client import Connection, Source, build_request, call, cycle, measure
+from scripts.bench.client import Source, build_request, call, cycle, measure
 from scripts.bench.report import Table, row
-from scripts.bench.servers import start_child
+from scripts.bench.servers import Fill, Filled, start_child
 from scripts.bench.users import user_email, user_name
 
 COLUMNS = ["server", "operation", "req/s", "p50 ms", "p99 ms", "errors", "requests"]
 MEMORY_COLUMNS = ["users", "VmRSS MiB", "fill s", "MiB per 10,000 users"]
+POOL_ID = "us-east-1_BenchScale"
 
 
 def run(args: argparse.Namespace) -> list[Table]:
-    sizes = [10_000] if args.quick else [10_000, 100_000]
-    child = start_child("emulator", args.ops_layer, args.threads)
-    try:
-        port = child.port
-        pool_id = call(port, "CreateUserPool", {"PoolName": "bench-scale"})["UserPool"]["Id"]
-        _post_fill(port, pool_id, 0, 0)  # the route's own first-call costs, and a gc
-        memory: list[dict[str, Any]] = [{"users": 0, "VmRSS MiB": child.rss_kib() / 1024}]
-        table = []
-        filled = 0
-        for size in sizes:
-            seconds = _post_fill(port, pool_id, filled, size - filled)
-            filled = size
-            memory.append({"users": size, "VmRSS MiB": child.rss_kib() / 1024, "fill s": seconds})
-            table.extend(_queries(port, pool_id, size, args))
-        for before, after in itertools.pairwise(memory):
-            after["MiB per 10,000 users"] = (
-                (after["VmRSS MiB"] - before["VmRSS MiB"]) * 10_000 / (after["users"] - before["users"])
-            )
-    finally:
-        child.stop()
+    sizes = args.scale_users or ([10_000] if args.quick else [10_000, 100_000])
+    table: list[dict[str, Any]] = []
+    filled: list[Filled] = []
+    for count, size in enumerate(sizes, 1):
+        child = start_child("emulator", args.ops_layer, args.threads, Fill(POOL_ID, tuple(sizes[:count])))
+        try:
+            table.extend(_queries(child.port, size, args))
+        finally:
+            child.stop()
+        filled = child.filled
     return [
         Table("scale", "ListUsers latency by pool size (1 client)", COLUMNS, table),
-        Table("memory", "Server memory (VmRSS of the server process)", MEMORY_COLUMNS, memory),
+        Table("memory", "Server memory (VmRSS of the server process)", MEMORY_COLUMNS, _memory(filled)),
     ]
 
 
-def _post_fill(port: int, pool_id: str, start: int, count: int) -> float:
-    conn = Connection(port)
-    body = json.dumps({"UserPoolId": pool_id, "start": start, "count": count}).encode()
-    request = (
-        f"POST /_bench/fill HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
-    try:
-        status, answer = conn.exchange(request)
-    finally:
-        conn.close()
-    if status != 200:
-        raise RuntimeError(f"fill answered {status}: {answer[:300]!r}")
-    return float(json.loads(answer)["seconds"])
+def _memory(filled: list[Filled]) -> list[dict[str, Any]]:
+    memory: list[dict[str, Any]] = []
+    for step in filled:
+        line: dict[str, Any] = {"users": step.users, "VmRSS MiB": step.rss_kib / 1024}
+        if step.users:
+            line["fill s"] = step.seconds
+        memory.append(line)
+    for before, after in itertools.pairwise(memory):
+        after["MiB per 10,000 users"] = (
+            (after["VmRSS MiB"] - before["VmRSS MiB"]) * 10_000 / (after["users"] - before["users"])
+        )
+    return memory
 
 
-def _queries(port: int, pool_id: str, size: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+def _queries(port: int, size: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Latency with one client (nothing queued behind anything), each query kind over several values."""
     picks = [(size * k) // 37 for k in range(37)]
 
     def listing(params: Callable[[int], dict[str, Any]]) -> Source:
-        return cycle([build_request(port, "ListUsers", {"UserPoolId": pool_id, **params(n)}) for n in picks])
+        return cycle([build_request(port, "ListUsers", {"UserPoolId": POOL_ID, **params(n)}) for n in picks])
 
-    last_page_token = call(port, "ListUsers", {"UserPoolId": pool_id, "Limit": 60}).get("PaginationToken")
+    last_page_token = call(port, "ListUsers", {"UserPoolId": POOL_ID, "Limit": 60}).get("PaginationToken")
     cases: dict[str, Source] = {
         'email = "…" (1 match)': listing(lambda n: {"Filter": f'email = "{user_email(n)}"'}),
         'email ^= "…" (10 matches)': listing(lambda n: {"Filter": f'email ^= "{user_email(n)[:6]}"'}),

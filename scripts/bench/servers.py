@@ -1,9 +1,12 @@
 """The servers under test, each in a child process of its own so the load client does not share its GIL.
 
     python -m scripts.bench.servers {emulator,moto,minimal} [--layer LAYER] [--threads N]
+                                    [--fill-pool ID --fill-users 10000,100000]
 
 A child prints ``PORT <n>`` once it listens on 127.0.0.1 and stops on SIGTERM. ``minimal`` is a
 Werkzeug app answering a fixed body: the floor of a serving layer (and scripts/startup.py's baseline).
+With ``--fill-pool``, the emulator's child makes that pool and fills it to each size in turn before
+it serves, printing ``FILLED <users> <VmRSS KiB> <seconds>`` after the empty pool and each step.
 """
 
 from __future__ import annotations
@@ -18,14 +21,32 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scripts.bench.users import user_email, user_name
+if TYPE_CHECKING:
+    from cognito_emu.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("emulator", "moto", "minimal")
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """A pool the emulator's child makes and fills, to each of ``sizes`` in turn, before it serves."""
+
+    pool_id: str
+    sizes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """The pool's size after a step, the child's VmRSS then, and the step's seconds."""
+
+    users: int
+    rss_kib: int
+    seconds: float
 
 
 def _minimal_app() -> Any:
@@ -41,61 +62,34 @@ def _minimal_app() -> Any:
     return app
 
 
-def _with_fill_route(emulator: Any) -> Any:
-    """The emulator's app plus ``POST /_bench/fill`` (bench-only: the product has no such route)."""
-    app = emulator.app
-
-    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") != "/_bench/fill":
-            return app(environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        spec = json.loads(environ["wsgi.input"].read(length))
-        began = time.perf_counter()
-        _fill(emulator, spec["UserPoolId"], int(spec["start"]), int(spec["count"]))
-        body = json.dumps({"seconds": time.perf_counter() - began}).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
-
-    return wrapped
+def _rss_kib() -> int:
+    """VmRSS of this process, in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
 
 
-def _fill(emulator: Any, pool_id: str, start: int, count: int) -> None:
-    """``count`` confirmed users numbered from ``start``, added as AdminCreateUser adds them."""
-    import uuid
+def _fill(emulator: Emulator, fill: Fill) -> None:
+    # Imported here: it loads the emulator's domain, which the minimal app's child must not pay for.
+    from scripts.bench import prefill
 
-    from cognito_emu.idp.models import User, UserStatus
-    from cognito_emu.idp.users import directory
-
-    rng = os.urandom
-    with emulator.state.lock:
-        pool = emulator.state.find_pool(pool_id)
-        now = emulator.clock.now()
-        for n in range(start, start + count):
-            sub = str(uuid.UUID(bytes=rng(16), version=4))
-            password_hash = "$2b$04$" + rng(40).hex()[:53]  # a bcrypt hash's size
-            user = User(
-                username=user_name(n),
-                sub=sub,
-                created=now,
-                modified=now,
-                status=UserStatus.CONFIRMED,
-                attributes={
-                    "sub": sub,
-                    "email": user_email(n),
-                    "email_verified": "true",
-                    "name": f"User {n}",
-                },
-                password_hash=password_hash,
-                srp_salt=rng(16).hex(),
-                srp_verifier=rng(384).hex(),
-                password_changed=now,
-                password_history=[password_hash],
-            )
-            directory.add_user(pool, user)
+    prefill.create_pool(emulator, fill.pool_id)
     gc.collect()
+    _report(Filled(0, _rss_kib(), 0.0))
+    start = 0
+    for size in fill.sizes:
+        began = time.perf_counter()
+        prefill.add_users(emulator, fill.pool_id, start, size - start)
+        _report(Filled(size, _rss_kib(), time.perf_counter() - began))
+        start = size
 
 
-def serve(kind: str, layer: str, threads: int) -> None:
+def _report(step: Filled) -> None:
+    print(f"FILLED {step.users} {step.rss_kib} {step.seconds}", flush=True)
+
+
+def serve(kind: str, layer: str, threads: int, fill: Fill | None) -> None:
     if kind == "moto":
         from moto.server import ThreadedMotoServer
 
@@ -114,10 +108,12 @@ def serve(kind: str, layer: str, threads: int) -> None:
         from cognito_emu.config import Config
         from cognito_emu.emulator import Emulator
 
-        app = _with_fill_route(Emulator(Config(port=0)))
+        emulator = Emulator(Config(port=0))
+        server = make_server(emulator.app, "127.0.0.1", 0, layer=layer, threads=threads)
+        if fill is not None:
+            _fill(emulator, fill)
     else:
-        app = _minimal_app()
-    server = make_server(app, "127.0.0.1", 0, layer=layer, threads=threads)
+        server = make_server(_minimal_app(), "127.0.0.1", 0, layer=layer, threads=threads)
     print(f"PORT {server.port}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     server.serve_forever()
@@ -127,6 +123,7 @@ def serve(kind: str, layer: str, threads: int) -> None:
 class Child:
     process: subprocess.Popen[str]
     port: int
+    filled: list[Filled] = field(default_factory=list)
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -136,29 +133,40 @@ class Child:
             self.process.kill()
             self.process.wait(timeout=5)
 
-    def rss_kib(self) -> int:
-        """VmRSS of the server process, in KiB."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
 
-
-def start_child(kind: str, layer: str, threads: int) -> Child:
+def start_child(kind: str, layer: str, threads: int, fill: Fill | None = None) -> Child:
+    command = [
+        sys.executable,
+        "-m",
+        "scripts.bench.servers",
+        kind,
+        "--layer",
+        layer,
+        "--threads",
+        str(threads),
+    ]
+    if fill is not None:
+        command += ["--fill-pool", fill.pool_id, "--fill-users", ",".join(map(str, fill.sizes))]
     process = subprocess.Popen(
-        [sys.executable, "-m", "scripts.bench.servers", kind, "--layer", layer, "--threads", str(threads)],
+        command,
         stdout=subprocess.PIPE,
         stderr=None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL,
         text=True,
         cwd=ROOT,
     )
     assert process.stdout is not None
+    filled: list[Filled] = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         line = process.stdout.readline()
-        if line.startswith("PORT "):
-            return Child(process, int(line.split()[1]))
-        if not line and process.poll() is not None:
+        if line.startswith("FILLED "):
+            users, rss_kib, seconds = line.split()[1:]
+            filled.append(Filled(int(users), int(rss_kib), float(seconds)))
+            # Filling 100,000 users takes seconds of its own: the start-up allowance begins again.
+            deadline = time.monotonic() + 30
+        elif line.startswith("PORT "):
+            return Child(process, int(line.split()[1]), filled)
+        elif not line and process.poll() is not None:
             break
     process.kill()
     raise RuntimeError(f"{kind} server on {layer} did not start")
@@ -173,8 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--layer", default="werkzeug", help="the serving layer (emulator and minimal)")
     parser.add_argument("--threads", type=int, default=0, help="worker threads (default: the layer's)")
+    parser.add_argument("--fill-pool", default="", help="emulator: make this pool and fill it before serving")
+    parser.add_argument("--fill-users", default="", help="the pool's sizes after each step, ascending")
     args = parser.parse_args(argv)
-    serve(args.kind, args.layer, args.threads)
+    fill = None
+    if args.fill_pool:
+        if args.kind != "emulator":
+            parser.error("only the emulator's child fills a pool")
+        fill = Fill(args.fill_pool, tuple(int(size) for size in args.fill_users.split(",") if size))
+    serve(args.kind, args.layer, args.threads, fill)
     return 0
 
 

@@ -1,0 +1,57 @@
+"""Users put straight into a pool of the emulator, in its child process before it serves (suite "scale").
+
+Hashing 100,000 passwords would take minutes: each user gets a bcrypt hash, an SRP salt and an SRP
+verifier of real size instead, and is added through ``directory.add_user`` as AdminCreateUser adds
+users, so a pool is filled in seconds. (The seed, which runs every user through the API's checks,
+takes about twice as long.)
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import uuid
+
+from cognito_emu.emulator import Emulator
+from cognito_emu.idp.models import User, UserStatus
+from cognito_emu.idp.users import directory
+from scripts.bench.users import user_email, user_name
+
+
+def create_pool(emulator: Emulator, pool_id: str) -> None:
+    """A pool as CreateUserPool makes it, with a fixed id the load client knows in advance."""
+    emulator.load_seed({"userPools": [{"PoolName": "bench-scale", "Id": pool_id}]})
+
+
+def add_users(emulator: Emulator, pool_id: str, start: int, count: int) -> None:
+    """``count`` confirmed users numbered from ``start``, added as AdminCreateUser adds them."""
+    rng = os.urandom
+    with emulator.state.lock:
+        pool = emulator.state.find_pool(pool_id)
+        if pool is None:
+            raise RuntimeError(f"no user pool {pool_id}")
+        now = emulator.clock.now()
+        for n in range(start, start + count):
+            sub = str(uuid.UUID(bytes=rng(16), version=4))
+            password_hash = "$2b$04$" + rng(40).hex()[:53]  # a bcrypt hash's size
+            user = User(
+                username=user_name(n),
+                sub=sub,
+                created=now,
+                modified=now,
+                status=UserStatus.CONFIRMED,
+                attributes={
+                    "sub": sub,
+                    "email": user_email(n),
+                    "email_verified": "true",
+                    "name": f"User {n}",
+                },
+                password_hash=password_hash,
+                srp_salt=rng(16).hex(),
+                srp_verifier=rng(384).hex(),
+                password_changed=now,
+                password_history=[password_hash],
+            )
+            directory.add_user(pool, user)
+    # The memory read next counts what the users hold, not garbage left from making them.
+    gc.collect()

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> list[Table]:
     cases = ([] if args.no_moto else [("moto", "werkzeug")]) + [
         (kind, layer) for layer in layers for kind in ("emulator", "minimal")
     ]
-    best = best_of(args.repeat, cases, lambda case: run_layer_case(*case, args))
+    best = best_of(args.repeat, cases, lambda case: run_layer_case(case[0], case[1], args))
     table: list[dict[str, Any]] = []
     moto = best.get(("moto", "werkzeug"), {})
     for op, result in moto.items():

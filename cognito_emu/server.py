@@ -1,7 +1,7 @@
 """The HTTP serving layer: one process, threaded, state shared by every request.
 
 Three WSGI servers fit (keep-alive, which every AWS SDK uses, and a clean shutdown from another
-thread); ``scripts/bench.py`` measures them. The default is the fastest of them that is installed.
+thread); ``python -m scripts.bench`` measures them. The default is the fastest of them that is installed.
 """
 
 from __future__ import annotations

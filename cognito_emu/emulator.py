@@ -44,7 +44,7 @@ class Emulator:
             outbox=self.outbox,
             triggers=self.triggers,
         )
-        self.app = Application(self)
+        self.app = Application(self.env, reset=self.reset, persist=self.persist)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         # With a data dir, the state saved there wins; the seed only fills a fresh one.

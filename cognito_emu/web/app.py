@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
+from cognito_emu.env import Env
 from cognito_emu.web import (
     aws_endpoint,
     control,
@@ -23,18 +24,18 @@ from cognito_emu.web import (
 )
 from cognito_emu.web.cors import cors_headers, preflight_headers
 
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
-
 log = logging.getLogger("cognito_emu.web")
 # One line per call, as the AWS endpoint writes for operations: "GET /_emu/health 200 0.4ms".
 request_log = logging.getLogger("cognito_emu.request")
 
 
 class Application:
-    def __init__(self, emulator: Emulator) -> None:
-        self.emulator = emulator
-        self.control = control.ControlApi(emulator)
+    """Built by the Emulator, which hands in the two things Env does not do: a full reset and a commit."""
+
+    def __init__(self, env: Env, *, reset: Callable[[str | None], None], persist: Callable[[], None]) -> None:
+        self.env = env
+        self.persist = persist
+        self.control = control.ControlApi(env, reset)
         self.url_map = Map(
             [
                 rule.empty()
@@ -52,18 +53,18 @@ class Application:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "POST" and environ.get("PATH_INFO", "/") == "/" and "HTTP_X_AMZ_TARGET" in environ:
-            return aws_endpoint.handle(self.emulator.env, environ, start_response)
+            return aws_endpoint.handle(self.env, environ, start_response)
         if method == "OPTIONS":
             headers = preflight_headers(environ)
-            headers.append(("x-amzn-RequestId", self.emulator.env.ids.request_id()))
+            headers.append(("x-amzn-RequestId", self.env.ids.request_id()))
             start_response("204 No Content", headers)
             return [b""]
         started = time.perf_counter()
         response = self._route(Request(environ))
         # --data-dir: whatever a control / well-known / hosted-UI route changed is committed before it answers.
-        self.emulator.persist()
+        self.persist()
         response.headers.extend(cors_headers(environ))
-        response.headers["x-amzn-RequestId"] = self.emulator.env.ids.request_id()
+        response.headers["x-amzn-RequestId"] = self.env.ids.request_id()
         if request_log.isEnabledFor(logging.INFO):
             elapsed = (time.perf_counter() - started) * 1000
             request_log.info(
@@ -76,7 +77,7 @@ class Application:
         try:
             endpoint, args = adapter.match()
             if callable(endpoint):
-                return endpoint(self.emulator, request, **args)
+                return endpoint(self.env, request, **args)
             return getattr(self.control, endpoint)(request, **args)
         except (NotFound, MethodNotAllowed) as exc:
             if request.method == "POST" and request.path == "/":

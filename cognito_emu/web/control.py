@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from cognito_emu import __version__
+from cognito_emu.env import Env
+from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, Store
 from cognito_emu.web import outbox_routes
-
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
 
 RULES = [
     Rule("/_emu/health", methods=["GET"], endpoint="health"),
@@ -51,15 +51,17 @@ def _json_body(request: Request) -> dict[str, Any]:
 
 
 class ControlApi(outbox_routes.OutboxRoutes):
-    def __init__(self, emulator: Emulator) -> None:
-        self.emulator = emulator
+    def __init__(self, env: Env, reset: Callable[[str | None], None]) -> None:
+        self.env = env
+        # Emulator.reset: a full reset also needs the seed the emulator started from, which Env does not hold.
+        self._reset = reset
         self.started = time.time()
         # moto's server keeps this number for its IAM emulation; we only echo it back.
         self.moto_no_auth_count: float = float("inf")
 
     def health(self, request: Request) -> Response:
-        with self.emulator.state.lock:
-            counts = self.emulator.state.counts()
+        with self.env.state.lock:
+            counts = self.env.state.counts()
         return json_response(
             {
                 "status": "ok",
@@ -71,7 +73,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
 
     def reset(self, request: Request) -> Response:
         account = request.args.get("account") or _json_body(request).get("account")
-        self.emulator.reset(account=account)
+        self._reset(account)
         return json_response({"reset": True, "account": account})
 
     def moto_reset_auth(self, request: Request) -> Response:
@@ -87,7 +89,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
         )
 
     def _clock_view(self) -> dict[str, Any]:
-        clock = self.emulator.clock
+        clock = self.env.clock
         now = clock.now()
         return {
             "now": now,
@@ -100,7 +102,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
 
     def clock_set(self, request: Request) -> Response:
         body = _json_body(request)
-        clock = self.emulator.clock
+        clock = self.env.clock
         if "set" in body:
             clock.set(_instant(body["set"]))
         if "advance" in body:
@@ -119,19 +121,19 @@ class ControlApi(outbox_routes.OutboxRoutes):
     def state_get(self, request: Request) -> Response:
         if request.args.get("format") == "seed":
             # The seed format (cognito_emu.seed): what POST /_emu/seed and `serve --seed` take back.
-            return json_response(self.emulator.export_seed())
-        with self.emulator.state.lock:
-            stores = [encode(store) for store in self.emulator.state.stores.values()]
+            with self.env.state.lock:
+                document = export_seed(self.env.state)
+            return json_response(document)
+        with self.env.state.lock:
+            stores = [encode(store) for store in self.env.state.stores.values()]
         return json_response({"version": __version__, "stores": stores})
 
     def seed_post(self, request: Request) -> Response:
         """Apply a seed document (JSON, or YAML when the Content-Type says yaml), all or nothing."""
-        from cognito_emu.seed import SeedError, apply_seed, parse_seed
-
         fmt = "yaml" if "yaml" in (request.mimetype or "") else "json"
         try:
             document = parse_seed(request.get_data(as_text=True), fmt, "body")
-            counts = apply_seed(self.emulator.env, document, "body")
+            counts = apply_seed(self.env, document, "body")
         except SeedError as exc:
             return json_response({"error": "SeedError", "message": str(exc)}, status=400)
         return json_response({"applied": True, "created": counts})
@@ -142,7 +144,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
             stores = [decode(Store, item) for item in body.get("stores", [])]
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise BadRequest(f"Not a state export: {exc}") from None
-        state = self.emulator.state
+        state = self.env.state
         with state.lock:
             state.stores = {Address(store.account, store.region): store for store in stores}
             state.rebuild_indexes()

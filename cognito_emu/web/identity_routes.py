@@ -10,29 +10,27 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from cognito_emu.env import Env
 from cognito_emu.identity import credentials, openid
-
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data), status=status, mimetype="application/json")
 
 
-def jwks(emulator: Emulator, request: Request) -> Response:
-    with emulator.state.lock:
-        return _json(openid.jwks(emulator.state))
+def jwks(env: Env, request: Request) -> Response:
+    with env.state.lock:
+        return _json(openid.jwks(env.state))
 
 
-def issued_credentials(emulator: Emulator, request: Request, access_key_id: str) -> Response:
-    with emulator.state.lock:
-        record = credentials.find(emulator.env, access_key_id)
+def issued_credentials(env: Env, request: Request, access_key_id: str) -> Response:
+    with env.state.lock:
+        record = credentials.find(env, access_key_id)
         if record is None:
             return _json(
                 {"error": "Not Found", "message": f"No credentials {access_key_id} were issued."}, 404

@@ -28,43 +28,41 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError, ResourceNotFoundException
 from cognito_emu.idp.models import UserImportJob
 from cognito_emu.idp.users import import_jobs
 from cognito_emu.state import Store
-
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data), status=status, mimetype="application/json")
 
 
-def _s3_error(emulator: Emulator, error: import_jobs.UploadRejected) -> Response:
+def _s3_error(env: Env, error: import_jobs.UploadRejected) -> Response:
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<Error><Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"
-        f"<RequestId>{emulator.env.ids.hex(16).upper()}</RequestId></Error>"
+        f"<RequestId>{env.ids.hex(16).upper()}</RequestId></Error>"
     )
     return Response(body, status=error.status, mimetype="application/xml")
 
 
-def upload(emulator: Emulator, request: Request, pool_id: str, job_id: str) -> Response:
+def upload(env: Env, request: Request, pool_id: str, job_id: str) -> Response:
     body = request.get_data(cache=False)
-    with emulator.state.lock:
+    with env.state.lock:
         try:
             etag = import_jobs.upload_csv(
-                emulator.env, emulator.state, pool_id, job_id, request.args.get("X-Amz-Signature"), body
+                env, env.state, pool_id, job_id, request.args.get("X-Amz-Signature"), body
             )
         except import_jobs.UploadRejected as error:
-            return _s3_error(emulator, error)
+            return _s3_error(env, error)
     response = Response(b"", status=200)
     response.headers["ETag"] = etag
     encryption = request.headers.get("x-amz-server-side-encryption")
@@ -73,17 +71,15 @@ def upload(emulator: Emulator, request: Request, pool_id: str, job_id: str) -> R
     return response
 
 
-def _with_job(
-    emulator: Emulator, pool_id: str, job_id: str, act: Callable[[Store], UserImportJob]
-) -> Response:
-    state = emulator.state
+def _with_job(env: Env, pool_id: str, job_id: str, act: Callable[[Store], UserImportJob]) -> Response:
+    state = env.state
     with state.lock:
         try:
             pool = state.find_pool(pool_id)
             if pool is None:
                 raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
             job = act(state.store(pool.account, pool.region))
-            return _json(_view(job, emulator.env.clock.now()))
+            return _json(_view(job, env.clock.now()))
         except CognitoError as error:
             status = 404 if isinstance(error, ResourceNotFoundException) else 400
             return _json({"__type": error.code, "message": error.message}, status)
@@ -104,22 +100,20 @@ def _view(job: UserImportJob, now: float) -> dict[str, Any]:
     }
 
 
-def describe(emulator: Emulator, request: Request, pool_id: str, job_id: str) -> Response:
-    return _with_job(emulator, pool_id, job_id, lambda store: import_jobs.get_job(store, pool_id, job_id))
+def describe(env: Env, request: Request, pool_id: str, job_id: str) -> Response:
+    return _with_job(env, pool_id, job_id, lambda store: import_jobs.get_job(store, pool_id, job_id))
 
 
-def pending(emulator: Emulator, request: Request, pool_id: str, job_id: str) -> Response:
+def pending(env: Env, request: Request, pool_id: str, job_id: str) -> Response:
     def act(store: Store) -> UserImportJob:
-        import_jobs.start_job(emulator.env, store, pool_id, job_id, run=False)
+        import_jobs.start_job(env, store, pool_id, job_id, run=False)
         return import_jobs.get_job(store, pool_id, job_id)
 
-    return _with_job(emulator, pool_id, job_id, act)
+    return _with_job(env, pool_id, job_id, act)
 
 
-def run(emulator: Emulator, request: Request, pool_id: str, job_id: str) -> Response:
-    return _with_job(
-        emulator, pool_id, job_id, lambda store: import_jobs.run_pending(emulator.env, store, pool_id, job_id)
-    )
+def run(env: Env, request: Request, pool_id: str, job_id: str) -> Response:
+    return _with_job(env, pool_id, job_id, lambda store: import_jobs.run_pending(env, store, pool_id, job_id))
 
 
 RULES = [

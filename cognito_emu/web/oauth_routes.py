@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
@@ -24,16 +23,13 @@ from cognito_emu.oauth.pages import error_page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
 from cognito_emu.web.aws_endpoint import base_url
 
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
-
 log = logging.getLogger("cognito_emu.oauth")
 
 Endpoint = Callable[[Env, OAuthRequest], Reply]
 
 
-def _request(emulator: Emulator, request: Request, domain: str | None) -> OAuthRequest:
-    state = emulator.state
+def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
+    state = env.state
     base = base_url(request.environ).rstrip("/")
     host = request.host or ""
     if domain is not None:
@@ -79,10 +75,10 @@ def _response(reply: Reply, request: Request, domain: str | None) -> Response:
 
 
 def _serve(endpoint: Endpoint, *, json_errors: bool) -> Callable[..., Response]:
-    def view(emulator: Emulator, request: Request, domain: str | None = None) -> Response:
-        with emulator.state.lock:
+    def view(env: Env, request: Request, domain: str | None = None) -> Response:
+        with env.state.lock:
             try:
-                reply = endpoint(emulator.env, _request(emulator, request, domain))
+                reply = endpoint(env, _request(env, request, domain))
             except OAuthError as error:
                 log.info("%s %s: %s", request.method, request.path, error)
                 reply = json_reply({"error": error.error}, error.status)
@@ -118,7 +114,7 @@ _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/oauth2/revoke", ["POST"], _serve(revoke.revoke, json_errors=True)),
 ]
 
-# Endpoints are the view functions themselves: the app calls them with (emulator, request, **args).
+# Endpoints are the view functions themselves: the app calls them with (env, request, **args).
 RULES = [Rule(path, methods=methods, endpoint=view) for path, methods, view in _ROUTES] + [
     Rule(f"{routing.PATH_PREFIX}/<domain>{path}", methods=methods, endpoint=view)
     for path, methods, view in _ROUTES

@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-if TYPE_CHECKING:
-    from cognito_emu.delivery.outbox import Message
-    from cognito_emu.emulator import Emulator
+from cognito_emu.delivery.outbox import Message
+from cognito_emu.env import Env
 
 RULES = [
     Rule("/_emu/outbox", methods=["GET"], endpoint="outbox_list"),
@@ -74,12 +73,10 @@ def _filters(request: Request) -> dict[str, Any]:
 class OutboxRoutes:
     """Mixed into the control API: handlers named as the endpoints of ``RULES``."""
 
-    emulator: Emulator
+    env: Env
 
     def outbox_list(self, request: Request) -> Response:
-        found = self.emulator.outbox.messages(
-            username=request.args.get("username") or None, **_filters(request)
-        )
+        found = self.env.outbox.messages(username=request.args.get("username") or None, **_filters(request))
         limit = request.args.get("limit")
         if limit:
             try:
@@ -92,7 +89,7 @@ class OutboxRoutes:
     def outbox_last(self, request: Request) -> Response:
         username = request.args.get("username") or None
         filters = _filters(request)
-        outbox = self.emulator.outbox
+        outbox = self.env.outbox
         message: Message | None
         if request.args.get("withCode", "").lower() in _TRUE:
             message = next(
@@ -110,7 +107,7 @@ class OutboxRoutes:
         return _json(message.to_dict())
 
     def outbox_clear(self, request: Request) -> Response:
-        outbox = self.emulator.outbox
+        outbox = self.env.outbox
         count = len(outbox)
         outbox.clear()
         return _json({"cleared": count})

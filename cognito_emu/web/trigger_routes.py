@@ -13,22 +13,21 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
+from cognito_emu.env import Env
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data), status=status, mimetype="application/json")
 
 
-def _view(emulator: Emulator) -> dict[str, Any]:
-    registry = emulator.triggers
+def _view(env: Env) -> dict[str, Any]:
+    registry = env.triggers
     return {
         "mappings": registry.mappings(),
         "unmapped": registry.unmapped,
@@ -36,11 +35,11 @@ def _view(emulator: Emulator) -> dict[str, Any]:
     }
 
 
-def get_triggers(emulator: Emulator, request: Request) -> Response:
-    return _json(_view(emulator))
+def get_triggers(env: Env, request: Request) -> Response:
+    return _json(_view(env))
 
 
-def put_triggers(emulator: Emulator, request: Request) -> Response:
+def put_triggers(env: Env, request: Request) -> Response:
     try:
         body = json.loads(request.get_data() or b"{}")
     except ValueError:
@@ -48,30 +47,30 @@ def put_triggers(emulator: Emulator, request: Request) -> Response:
     if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
         raise BadRequest("The body must be a JSON object of ARN (or function name) -> target string.")
     try:
-        emulator.triggers.update(body)
+        env.triggers.update(body)
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
-    return _json(_view(emulator))
+    return _json(_view(env))
 
 
-def delete_triggers(emulator: Emulator, request: Request) -> Response:
+def delete_triggers(env: Env, request: Request) -> Response:
     arn = request.args.get("arn")
     if arn:
-        emulator.triggers.unregister(arn)
+        env.triggers.unregister(arn)
     else:
-        emulator.triggers.clear()
-    return _json(_view(emulator))
+        env.triggers.clear()
+    return _json(_view(env))
 
 
-def get_log(emulator: Emulator, request: Request) -> Response:
-    entries = emulator.triggers.log(
+def get_log(env: Env, request: Request) -> Response:
+    entries = env.triggers.log(
         trigger=request.args.get("trigger"), trigger_source=request.args.get("triggerSource")
     )
     return _json({"invocations": [entry.to_dict() for entry in entries]})
 
 
-def delete_log(emulator: Emulator, request: Request) -> Response:
-    emulator.triggers.clear_log()
+def delete_log(env: Env, request: Request) -> Response:
+    env.triggers.clear_log()
     return _json({"invocations": []})
 
 

@@ -7,26 +7,24 @@ are absolute and built from the URL the client called, the ``issuer`` from ``tok
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from cognito_emu.env import Env
 from cognito_emu.idp import keys, tokens
 from cognito_emu.idp.models import UserPool
 from cognito_emu.oauth import routing
 from cognito_emu.web.aws_endpoint import base_url
-
-if TYPE_CHECKING:
-    from cognito_emu.emulator import Emulator
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data), status=status, mimetype="application/json")
 
 
-def _with_pool(emulator: Emulator, pool_id: str, render: Any) -> Response:
-    state = emulator.state
+def _with_pool(env: Env, pool_id: str, render: Any) -> Response:
+    state = env.state
     with state.lock:
         pool: UserPool | None = state.find_pool(pool_id)
         if pool is None:
@@ -34,21 +32,21 @@ def _with_pool(emulator: Emulator, pool_id: str, render: Any) -> Response:
         return _json(render(pool))
 
 
-def jwks(emulator: Emulator, request: Request, pool_id: str) -> Response:
-    return _with_pool(emulator, pool_id, keys.jwks)
+def jwks(env: Env, request: Request, pool_id: str) -> Response:
+    return _with_pool(env, pool_id, keys.jwks)
 
 
-def openid_configuration(emulator: Emulator, request: Request, pool_id: str) -> Response:
+def openid_configuration(env: Env, request: Request, pool_id: str) -> Response:
     base = base_url(request.environ).rstrip("/")
 
     def render(pool: UserPool) -> dict[str, Any]:
         # The hosted endpoints: on the pool's domain Host, under /_oauth/<domain> (cognito_emu.oauth.routing).
-        oauth = routing.endpoints_base(emulator.state, base, request.host or "", pool)
+        oauth = routing.endpoints_base(env.state, base, request.host or "", pool)
         return {
             "authorization_endpoint": f"{oauth}/oauth2/authorize",
             "end_session_endpoint": f"{oauth}/logout",
             "id_token_signing_alg_values_supported": [keys.ALGORITHM],
-            "issuer": tokens.issuer(emulator.env, base, pool),
+            "issuer": tokens.issuer(env, base, pool),
             "jwks_uri": f"{base}/{pool.id}/.well-known/jwks.json",
             "response_types_supported": ["code", "token"],
             "revocation_endpoint": f"{oauth}/oauth2/revoke",
@@ -59,10 +57,10 @@ def openid_configuration(emulator: Emulator, request: Request, pool_id: str) -> 
             "userinfo_endpoint": f"{oauth}/oauth2/userInfo",
         }
 
-    return _with_pool(emulator, pool_id, render)
+    return _with_pool(env, pool_id, render)
 
 
-# Endpoints are the view functions themselves: the app calls them with (emulator, request, **args).
+# Endpoints are the view functions themselves: the app calls them with (env, request, **args).
 RULES = [
     Rule("/<pool_id>/.well-known/jwks.json", methods=["GET"], endpoint=jwks),
     Rule("/<pool_id>/.well-known/openid-configuration", methods=["GET"], endpoint=openid_configuration),

@@ -399,3 +399,7 @@ class UserPool:
     @property
     def arn(self) -> str:
         return f"arn:aws:cognito-idp:{self.region}:{self.account}:userpool/{self.id}"
+
+    def lambda_config(self) -> dict[str, Any]:
+        """The pool's LambdaConfig (trigger ARNs, KMSKeyID, ...), as a copy."""
+        return dict(self.settings.get("LambdaConfig", {}))

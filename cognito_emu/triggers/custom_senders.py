@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cognito_emu.delivery.outbox import Message
-from cognito_emu.idp.pool import pools
 from cognito_emu.triggers import code_encryption, events, runner
 from cognito_emu.triggers.code_encryption import CodeDecryptionError
 
@@ -63,7 +62,7 @@ def deliver(
         return False
     request = {
         "type": REQUEST_TYPE[channel],
-        "code": code_encryption.encrypt_code(env, pool.id, pools.lambda_config(pool).get("KMSKeyID"), code),
+        "code": code_encryption.encrypt_code(env, pool.id, pool.lambda_config().get("KMSKeyID"), code),
         "clientMetadata": dict(client_metadata or {}),
         "userAttributes": events.user_attributes(user),
     }

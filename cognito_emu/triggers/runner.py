@@ -29,7 +29,6 @@ from cognito_emu.errors import (
     UnexpectedLambdaException,
     UserLambdaValidationException,
 )
-from cognito_emu.idp.pool import pools
 from cognito_emu.state.locking import released
 from cognito_emu.triggers import invokers
 from cognito_emu.triggers.registry import Invocation, describe
@@ -51,7 +50,7 @@ class TriggerTimeout(UnexpectedLambdaException):
 
 def trigger_arn(pool: UserPool, trigger: str) -> str | None:
     """The ARN configured for ``trigger`` (a LambdaConfig member name), or None."""
-    config = pools.lambda_config(pool)
+    config = pool.lambda_config()
     value = config.get(trigger)
     if trigger == "PreTokenGeneration" and isinstance(config.get("PreTokenGenerationConfig"), dict):
         value = config["PreTokenGenerationConfig"].get("LambdaArn") or value

@@ -33,7 +33,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cognito_emu.errors import InvalidLambdaResponseException
-from cognito_emu.idp.pool import pools
 from cognito_emu.triggers import events, runner
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ GROUP_CLAIMS = frozenset({"cognito:groups", "cognito:roles", "cognito:preferred_
 
 def version(pool: UserPool) -> str | None:
     """V1_0, V2_0 or V3_0 when the pool has a pre token generation trigger, else None."""
-    config = pools.lambda_config(pool)
+    config = pool.lambda_config()
     detailed = config.get("PreTokenGenerationConfig")
     if isinstance(detailed, dict) and detailed.get("LambdaArn"):
         return str(detailed.get("LambdaVersion") or "V1_0")

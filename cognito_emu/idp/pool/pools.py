@@ -200,10 +200,6 @@ def auto_verified_attributes(pool: UserPool) -> list[str]:
     return list(pool.settings.get("AutoVerifiedAttributes", []))
 
 
-def lambda_config(pool: UserPool) -> dict[str, Any]:
-    return dict(pool.settings.get("LambdaConfig", {}))
-
-
 def mfa_configuration(pool: UserPool) -> str:
     """OFF, ON or OPTIONAL."""
     return str(pool.settings.get("MfaConfiguration", "OFF"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from cognito_emu.idp.users.index import UserIndex
+from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
 
 
 class UserStatus(StrEnum):
@@ -403,3 +403,9 @@ class UserPool:
     def lambda_config(self) -> dict[str, Any]:
         """The pool's LambdaConfig (trigger ARNs, KMSKeyID, ...), as a copy."""
         return dict(self.settings.get("LambdaConfig", {}))
+
+    def rebuild_index(self) -> None:
+        """Derive ``index`` from ``users`` again (after a load or an import replaced them)."""
+        self.index = UserIndex()
+        for key, user in self.users.items():
+            self.index.add(key, user, sign_in_aliases(self, user))

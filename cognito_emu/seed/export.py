@@ -8,7 +8,8 @@ from typing import Any
 from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.idp.pool import schema
-from cognito_emu.idp.users import directory, memberships
+from cognito_emu.idp.users import memberships
+from cognito_emu.idp.users.index import username_attributes
 from cognito_emu.state import State
 
 _DEFAULT_STANDARD = {a.name: a for a in schema.standard_attributes()}
@@ -149,7 +150,7 @@ def _export_user(pool: UserPool, key: str, user: User) -> dict[str, Any]:
     username = user.username
     if username == user.sub:
         # With UsernameAttributes the name a user signs up with is an email or phone number.
-        for attribute in directory.username_attributes(pool):
+        for attribute in username_attributes(pool):
             if user.attributes.get(attribute):
                 username = user.attributes[attribute]
                 break

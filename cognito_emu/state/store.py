@@ -9,7 +9,6 @@ from typing import NamedTuple
 from cognito_emu.identity import index as identity_index
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.models import ChallengeSession, UserPool
-from cognito_emu.idp.users.directory import rebuild_index
 from cognito_emu.oauth.models import AuthorizationCode, HostedSession
 
 
@@ -111,7 +110,7 @@ class State:
         self.refresh_tokens.clear()
         for address, store in self.stores.items():
             for pool in store.user_pools.values():
-                rebuild_index(pool)
+                pool.rebuild_index()
                 for key, user in pool.users.items():
                     for origin_jti, session in user.sessions.items():
                         for token in session.refresh_tokens:

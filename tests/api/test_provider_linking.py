@@ -241,13 +241,13 @@ def test_disable_errors(idp: Any, pool_id: str) -> None:
 
 def test_links_survive_a_user_index_rebuild(emulator: Any, idp: Any, pool_id: str) -> None:
     """The identity index is derived from the ``identities`` attributes (as after a restart)."""
-    from cognito_emu.idp.users import directory, federated
+    from cognito_emu.idp.users import federated
 
     idp.admin_link_provider_for_user(
         UserPoolId=pool_id, DestinationUser=cognito("alice"), SourceUser=google("1")
     )
     with emulator.state.lock:
         pool = emulator.state.find_pool(pool_id)
-        directory.rebuild_index(pool)
+        pool.rebuild_index()
         owner = federated.owner_of(pool, "Google", "1")
     assert owner is not None and owner.username == "alice"

@@ -29,6 +29,7 @@ from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages, recovery
 from cognito_emu.idp.signin import auth_events
 from cognito_emu.idp.users import accounts, attributes, directory
+from cognito_emu.idp.users.index import alias_attributes
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -123,7 +124,7 @@ def _verify_channel(env: Env, pool: UserPool, user: User, attribute: str, force_
     if (
         owner is not None
         and owner is not user
-        and attribute in directory.alias_attributes(pool)
+        and attribute in alias_attributes(pool)
         and not force_alias
     ):
         raise AliasExistsException(ALIAS_TAKEN.format(attribute=attribute))

@@ -16,6 +16,7 @@ from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.users import attributes, directory
+from cognito_emu.idp.users.index import sign_in_aliases, username_attributes
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -47,7 +48,7 @@ def _looks_like(attribute: str, value: str) -> bool:
 def resolve_username(pool: UserPool, username: str, given: dict[str, str], sub: str) -> NewUser:
     """With UsernameAttributes the name typed in is an email or phone number: it becomes that
     attribute, and the internal username is the sub."""
-    sign_in = directory.username_attributes(pool)
+    sign_in = username_attributes(pool)
     if not sign_in:
         return NewUser(username=username, attributes=dict(given))
     for attribute in sign_in:
@@ -61,14 +62,14 @@ def _check_unique(pool: UserPool, new: NewUser, exists_message: str, force_alias
     """Raise when the name or a sign-in attribute is taken; return users whose alias moves to ``new``."""
     if directory.user_key(pool, new.username) in pool.users:
         raise UsernameExistsException(exists_message)
-    for attribute in directory.username_attributes(pool):
+    for attribute in username_attributes(pool):
         value = new.attributes.get(attribute)
         if value and directory.alias_owner(pool, attribute, value) is not None:
             raise UsernameExistsException(ALIAS_EXISTS.format(attribute=attribute))
     losers: list[User] = []
     probe = User(username=new.username, sub="", created=0, modified=0, attributes=new.attributes)
-    for attribute, value in directory.sign_in_aliases(pool, probe):
-        if attribute in directory.username_attributes(pool):
+    for attribute, value in sign_in_aliases(pool, probe):
+        if attribute in username_attributes(pool):
             continue
         owner = directory.alias_owner(pool, attribute, value)
         if owner is None:
@@ -270,11 +271,11 @@ def update_attributes(
     """Write attributes already checked by ``attributes.check_update``; returns the changed names."""
     after = User(username=user.username, sub=user.sub, created=0, modified=0, attributes=dict(user.attributes))
     attributes.apply(after, updates, 0)
-    for attribute, value in directory.sign_in_aliases(pool, after):
+    for attribute, value in sign_in_aliases(pool, after):
         owner = directory.alias_owner(pool, attribute, value)
         if owner is None or owner is user:
             continue
-        if attribute in directory.username_attributes(pool) or not force_alias:
+        if attribute in username_attributes(pool) or not force_alias:
             raise AliasExistsException(ALIAS_EXISTS.format(attribute=attribute))
         take_alias(env, pool, [owner], after.attributes)
     changed = attributes.apply(user, updates, env.clock.now())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cognito_emu.errors import UserNotFoundException
 from cognito_emu.idp.models import User, UserPool
-from cognito_emu.idp.users.index import UserIndex
+from cognito_emu.idp.users.index import alias_attributes, sign_in_aliases, username_attributes
 
 USER_NOT_FOUND = "User does not exist."
 
@@ -16,34 +16,6 @@ def case_sensitive(pool: UserPool) -> bool:
 
 def user_key(pool: UserPool, username: str) -> str:
     return username if case_sensitive(pool) else username.lower()
-
-
-def username_attributes(pool: UserPool) -> list[str]:
-    return list(pool.settings.get("UsernameAttributes") or [])
-
-
-def alias_attributes(pool: UserPool) -> list[str]:
-    return list(pool.settings.get("AliasAttributes") or [])
-
-
-def sign_in_aliases(pool: UserPool, user: User) -> list[tuple[str, str]]:
-    """The (attribute, value) pairs besides the username that ``user`` can sign in with.
-
-    A username attribute (UsernameAttributes) always counts; an alias attribute (AliasAttributes)
-    counts once verified, except preferred_username, which needs no verification.
-    """
-    pairs: list[tuple[str, str]] = []
-    for attribute in username_attributes(pool):
-        value = user.attributes.get(attribute)
-        if value:
-            pairs.append((attribute, value))
-    for attribute in alias_attributes(pool):
-        value = user.attributes.get(attribute)
-        if not value:
-            continue
-        if attribute == "preferred_username" or user.attributes.get(f"{attribute}_verified") == "true":
-            pairs.append((attribute, value))
-    return pairs
 
 
 def find_user(pool: UserPool, name: str) -> User | None:
@@ -90,9 +62,3 @@ def reindex_user(pool: UserPool, user: User) -> None:
     key = user_key(pool, user.username)
     pool.index.remove(key, user)
     pool.index.add(key, user, sign_in_aliases(pool, user))
-
-
-def rebuild_index(pool: UserPool) -> None:
-    pool.index = UserIndex()
-    for key, user in pool.users.items():
-        pool.index.add(key, user, sign_in_aliases(pool, user))

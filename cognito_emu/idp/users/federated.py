@@ -38,7 +38,7 @@ from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
 from cognito_emu.idp.pool.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.signin.context import USER_DISABLED
 from cognito_emu.idp.users import accounts, attributes, directory
-from cognito_emu.idp.users.index import identities_of
+from cognito_emu.idp.users.index import identities_of, sign_in_aliases
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -83,7 +83,7 @@ def _set_identities(env: Env, pool: UserPool, user: User, entries: list[dict[str
     else:
         user.attributes.pop(IDENTITIES, None)
     user.modified = env.clock.now()
-    pool.index.add(key, user, directory.sign_in_aliases(pool, user))
+    pool.index.add(key, user, sign_in_aliases(pool, user))
 
 
 def issuer_of(provider: IdentityProvider) -> str | None:
@@ -220,7 +220,7 @@ def sign_in(
         key = directory.user_key(pool, user.username)
         pool.index.remove(key, user)
         attributes.apply(user, updates, env.clock.now())
-        pool.index.add(key, user, directory.sign_in_aliases(pool, user))
+        pool.index.add(key, user, sign_in_aliases(pool, user))
     return user
 
 

@@ -2,7 +2,9 @@
 
 Lookups by sub, by sign-in alias (email, phone_number, preferred_username) and the ListUsers filters
 (exact and prefix) all go through ``UserIndex``. It is derived data: rebuilt from the users when a
-pool is loaded, and never exported.
+pool is loaded (``UserPool.rebuild_index``), and never exported. Which attributes a user signs in
+with (``sign_in_aliases``) is read from the pool's settings here, so that rebuild needs no behaviour
+module (``cognito_emu.state`` makes it).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cognito_emu.idp.models import User
+    from cognito_emu.idp.models import User, UserPool
 
 # Attributes ListUsers can filter on besides "username", "status" and "cognito:user_status".
 SEARCHABLE_ATTRIBUTES = (
@@ -25,6 +27,34 @@ SEARCHABLE_ATTRIBUTES = (
     "preferred_username",
     "sub",
 )
+
+
+def username_attributes(pool: UserPool) -> list[str]:
+    return list(pool.settings.get("UsernameAttributes") or [])
+
+
+def alias_attributes(pool: UserPool) -> list[str]:
+    return list(pool.settings.get("AliasAttributes") or [])
+
+
+def sign_in_aliases(pool: UserPool, user: User) -> list[tuple[str, str]]:
+    """The (attribute, value) pairs besides the username that ``user`` can sign in with.
+
+    A username attribute (UsernameAttributes) always counts; an alias attribute (AliasAttributes)
+    counts once verified, except preferred_username, which needs no verification.
+    """
+    pairs: list[tuple[str, str]] = []
+    for attribute in username_attributes(pool):
+        value = user.attributes.get(attribute)
+        if value:
+            pairs.append((attribute, value))
+    for attribute in alias_attributes(pool):
+        value = user.attributes.get(attribute)
+        if not value:
+            continue
+        if attribute == "preferred_username" or user.attributes.get(f"{attribute}_verified") == "true":
+            pairs.append((attribute, value))
+    return pairs
 
 
 def identities_of(user: User) -> list[dict[str, Any]]:

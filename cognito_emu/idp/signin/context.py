@@ -24,7 +24,7 @@ from cognito_emu.errors import (
 from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool, UserStatus
 from cognito_emu.idp.pool import client_auth
 from cognito_emu.idp.signin import auth_events, lockout
-from cognito_emu.idp.users import directory
+from cognito_emu.idp.users import directory, index
 from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers.events import TriggerInput
 
@@ -79,7 +79,7 @@ def user_for_sign_in(pool: UserPool, name: str) -> User | None:
     user = pool.users.get(directory.user_key(pool, name))
     if user is not None:
         return user
-    for attribute in (*directory.username_attributes(pool), *directory.alias_attributes(pool)):
+    for attribute in (*index.username_attributes(pool), *index.alias_attributes(pool)):
         owner = directory.alias_owner(pool, attribute, name)
         if owner is not None:
             return owner

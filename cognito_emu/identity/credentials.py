@@ -61,15 +61,3 @@ def find(env: Env, access_key: str) -> IssuedCredentials | None:
     pool_id = env.state.identity_index.credentials.get(access_key)
     pool = index.find_pool(env.state, pool_id) if pool_id else None
     return pool.credentials.get(access_key) if pool else None
-
-
-def present(record: IssuedCredentials) -> dict[str, Any]:
-    return {
-        "accessKeyId": record.access_key_id,
-        "identityId": record.identity_id,
-        "identityPoolId": record.identity_pool_id,
-        "roleArn": record.role_arn,
-        "principalTags": record.principal_tags,
-        "logins": record.providers,
-        "expiration": record.expiration,
-    }

@@ -17,10 +17,23 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu.env import Env
 from cognito_emu.identity import credentials, openid
+from cognito_emu.identity.models import IssuedCredentials
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data), status=status, mimetype="application/json")
+
+
+def _issued(record: IssuedCredentials) -> dict[str, Any]:
+    return {
+        "accessKeyId": record.access_key_id,
+        "identityId": record.identity_id,
+        "identityPoolId": record.identity_pool_id,
+        "roleArn": record.role_arn,
+        "principalTags": record.principal_tags,
+        "logins": record.providers,
+        "expiration": record.expiration,
+    }
 
 
 def jwks(env: Env, request: Request) -> Response:
@@ -35,7 +48,7 @@ def issued_credentials(env: Env, request: Request, access_key_id: str) -> Respon
             return _json(
                 {"error": "Not Found", "message": f"No credentials {access_key_id} were issued."}, 404
             )
-        return _json(credentials.present(record))
+        return _json(_issued(record))
 
 
 RULES = [

@@ -141,7 +141,7 @@ class Persistence:
 
     def _wrap_tree(self, family: Family, prefix: tuple[str, ...], parent: Any) -> None:
         collection = getattr(parent, family.attr)
-        setattr(parent, family.attr, TrackedDict(collection, self, family, prefix))
+        setattr(parent, family.attr, TrackedDict(collection, self, self._touched, family, prefix))
         for key, entity in dict.items(collection):
             path = prefix + family.parts(key)
             for child in family.children:
@@ -244,7 +244,7 @@ class Persistence:
         """Diff a whole collection against the database, then make sure it is tracked."""
         collection = getattr(parent, family.attr)
         if not self._mine(collection, family, prefix):
-            collection = TrackedDict(collection, self, family, prefix)
+            collection = TrackedDict(collection, self, self._touched, family, prefix)
             setattr(parent, family.attr, collection)
         present: set[str] = set()
         for key, entity in dict.items(collection):

@@ -12,12 +12,9 @@ changed. ``clear`` / ``update`` / ``popitem`` mark the whole collection (``ALL``
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cognito_emu.state.families import Family
-
-if TYPE_CHECKING:
-    from cognito_emu.state.persistence import Persistence
 
 # The key a touch carries when the whole collection may have changed.
 ALL = object()
@@ -28,10 +25,19 @@ class TrackedDict(dict[Any, Any]):
 
     __slots__ = ("_sink", "_family", "_prefix", "_owner")
 
-    def __init__(self, data: dict[Any, Any], owner: Persistence, family: Family, prefix: tuple[str, ...]):
+    # ``owner`` is only compared by identity (the Persistence that installed this dict); ``touched`` is its
+    # touch list, handed in so this floor needs nothing from persistence.
+    def __init__(
+        self,
+        data: dict[Any, Any],
+        owner: object,
+        touched: list[tuple[TrackedDict, Any]],
+        family: Family,
+        prefix: tuple[str, ...],
+    ):
         dict.__init__(self, data)
         self._owner = owner
-        self._sink = owner._touched
+        self._sink = touched
         self._family = family
         self._prefix = prefix
 

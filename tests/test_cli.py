@@ -102,11 +102,6 @@ def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
             process.wait(timeout=10)
 
 
-pytestmark = pytest.mark.skipif(
-    not BIN.exists(), reason="the cognito-emu script is not installed in this venv"
-)
-
-
 def test_help():
     result = cli("--help")
     assert result.returncode == 0
@@ -236,7 +231,6 @@ def test_warning_level_logs_no_calls():
 
 @pytest.mark.parametrize("layer", ["werkzeug", "waitress", "cheroot"])
 def test_every_serving_layer_serves_and_stops(layer):
-    pytest.importorskip(layer)
     with serving("--port", "0", "--server", layer) as served:
         assert served.post("ListUserPools", {"MaxResults": 5})[0] == 200
         idle = http.client.HTTPConnection(served.host, served.port, timeout=10)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from pycognito import aws_srp
 
 from cognito_emu.idp.signin import auth_events
 
@@ -309,7 +310,6 @@ def test_unknown_pool_for_user_feedback(idp):
 
 
 def test_srp_sign_ins(idp, pool):
-    aws_srp = pytest.importorskip("pycognito.aws_srp")
     client_id = idp.create_user_pool_client(
         UserPoolId=pool,
         ClientName="srp",

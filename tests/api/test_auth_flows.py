@@ -140,10 +140,7 @@ def test_disabled_user(idp, pool_id, client):
 
 
 def test_unconfirmed_user_after_sign_up(idp, pool_id, client):
-    try:
-        idp.sign_up(ClientId=client["ClientId"], Username="bob", Password=PASSWORD)
-    except ClientError as error:  # SignUp lands with another change
-        pytest.skip(f"SignUp not available: {error}")
+    idp.sign_up(ClientId=client["ClientId"], Username="bob", Password=PASSWORD)
     with pytest.raises(ClientError) as excinfo:
         password_sign_in(idp, client["ClientId"], username="bob")
     assert error_of(excinfo) == ("UserNotConfirmedException", "User is not confirmed.")

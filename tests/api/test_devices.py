@@ -10,11 +10,9 @@ from typing import Any
 import jwt
 import pytest
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex
 
-pytest.importorskip("pycognito")
-from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex  # noqa: E402
-
-from cognito_emu.emulator import Emulator  # noqa: E402
+from cognito_emu.emulator import Emulator
 
 PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+from pycognito.exceptions import SMSMFAChallengeException
 
 PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
@@ -408,10 +410,6 @@ def test_mfa_off_ignores_the_users_factors(idp):
 
 
 def test_srp_sign_in_then_sms_mfa(emulator, idp):
-    pytest.importorskip("pycognito")
-    from pycognito.aws_srp import AWSSRP
-    from pycognito.exceptions import SMSMFAChallengeException
-
     pool_id, client = make_pool(idp)
     make_user(idp, pool_id, phone_number=PHONE)
     prefer(idp, pool_id, SMSMfaSettings={"Enabled": True})

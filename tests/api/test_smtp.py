@@ -13,15 +13,12 @@ from email.policy import default as default_policy
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from cognito_emu.config import Config
 from cognito_emu.delivery import smtp
 from cognito_emu.emulator import Emulator
 from tests.conftest import make_client
-
-aiosmtpd_controller = pytest.importorskip(
-    "aiosmtpd.controller", reason="aiosmtpd is not installed (pip install aiosmtpd; it is in the test extras)"
-)
 
 PASSWORD = "Passw0rd!"
 
@@ -61,7 +58,7 @@ class Inbox:
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
     port = free_port()
-    controller = aiosmtpd_controller.Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox, port

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
 PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
@@ -263,10 +265,6 @@ def test_code_moves_with_the_clock(emulator, idp):
 
 
 def test_pycognito_srp_then_software_token(emulator, idp):
-    pytest.importorskip("pycognito")
-    from pycognito.aws_srp import AWSSRP
-    from pycognito.exceptions import SoftwareTokenMFAChallengeException
-
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
     secret = register_totp(emulator, idp, access_token(idp, client_id))

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-pytest.importorskip("pycognito")
-from pycognito.aws_srp import AWSSRP, long_to_hex  # noqa: E402
+from pycognito.aws_srp import AWSSRP, long_to_hex
 
 PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP, long_to_hex
 
 PASSWORD = "Passw0rd!"
 EMAIL = "alice@example.com"
@@ -163,9 +164,6 @@ def test_password_keeps_mfa(idp, emulator):
 
 
 def test_select_password_srp(idp, pool_id):
-    pytest.importorskip("pycognito")
-    from pycognito.aws_srp import AWSSRP, long_to_hex
-
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
     aws_srp = AWSSRP(username="alice", password=PASSWORD, pool_id=pool_id, client_id=client_id, client=idp)
@@ -185,9 +183,6 @@ def test_select_password_srp(idp, pool_id):
 
 
 def test_preferred_password_srp(idp):
-    pytest.importorskip("pycognito")
-    from pycognito.aws_srp import AWSSRP, long_to_hex
-
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
     aws_srp = AWSSRP(username="alice", password=PASSWORD, pool_id=pool_id, client_id=client_id, client=idp)

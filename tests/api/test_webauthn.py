@@ -438,13 +438,7 @@ def test_cbor_decoder_reads_what_the_encoder_wrote():
 
 
 def user_auth(idp: Any, client_id: str, **parameters: str) -> dict[str, Any]:
-    """InitiateAuth USER_AUTH; skips the test while the emulator does not have the flow yet."""
-    try:
-        return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters=parameters)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "UnsupportedOperationException":
-            pytest.skip("USER_AUTH is not implemented yet")
-        raise
+    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters=parameters)
 
 
 def test_sign_in_with_a_passkey_through_user_auth(emulator, idp, setup):

@@ -10,10 +10,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-pycognito = pytest.importorskip("pycognito")
-from pycognito import Cognito  # noqa: E402
-from pycognito.aws_srp import AWSSRP, ForceChangePasswordException  # noqa: E402
+from pycognito import Cognito
+from pycognito.aws_srp import AWSSRP, ForceChangePasswordException
 
 PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]

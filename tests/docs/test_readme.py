@@ -20,6 +20,7 @@ import yaml
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 DEFAULT_ENDPOINT = "http://127.0.0.1:9229"
+RUNNABLE_SHELL = ("curl", "aws")
 _FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -57,12 +58,21 @@ def test_python_example(body: str, emulator, tmp_path: Path) -> None:
     exec(compile(source, "README.md", "exec"), {"__name__": "readme_example"})
 
 
-@pytest.mark.parametrize("body", _cases("sh"))
+def _shell_cases(*, runnable: bool) -> list[pytest.param]:
+    return [case for case in _cases("sh") if (case.values[0].split()[0] in RUNNABLE_SHELL) == runnable]
+
+
+def test_other_shell_examples_only_start_servers() -> None:
+    """Blocks that are not run here start a long-running server, which the CLI tests cover."""
+    for case in _shell_cases(runnable=False):
+        for line in case.values[0].splitlines():
+            assert line.split()[:2] in (["make", "run"], ["make", "test"], ["cognito-emu", "serve"]), line
+
+
+@pytest.mark.parametrize("body", _shell_cases(runnable=True))
 def test_shell_example(body: str, emulator) -> None:
     first = body.split()[0]
-    if first not in ("curl", "aws"):
-        pytest.skip(f"starts a long-running process ({first}); covered by the CLI tests")
-    if shutil.which(first) is None:
+    if shutil.which(first) is None:  # curl and the aws CLI are system tools, not test dependencies
         pytest.skip(f"{first} is not installed")
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     result = subprocess.run(

@@ -7,6 +7,7 @@ from typing import Any
 import jwt
 import pytest
 from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP, long_to_hex
 from trigger_support import arn, handler
 
 from cognito_emu.triggers import invokers
@@ -134,9 +135,6 @@ def test_right_answer_on_second_attempt(idp: Any, otp: list[dict[str, Any]]) -> 
 
 
 def test_srp_then_custom_challenge(idp: Any, otp: list[dict[str, Any]]) -> None:
-    pytest.importorskip("pycognito")
-    from pycognito.aws_srp import AWSSRP, long_to_hex
-
     pool_id, client_id = setup(idp)
     srp = AWSSRP(username="alice", password=PASSWORD, pool_id=pool_id, client_id=client_id, client=idp)
     challenge = start(idp, client_id, CHALLENGE_NAME="SRP_A", SRP_A=long_to_hex(srp.large_a_value))
@@ -160,9 +158,6 @@ def test_srp_then_custom_challenge(idp: Any, otp: list[dict[str, Any]]) -> None:
 
 
 def test_srp_then_custom_with_wrong_password(idp: Any, otp: list[dict[str, Any]]) -> None:
-    pytest.importorskip("pycognito")
-    from pycognito.aws_srp import AWSSRP, long_to_hex
-
     pool_id, client_id = setup(idp)
     srp = AWSSRP(username="alice", password="Wrong-horse-9", pool_id=pool_id, client_id=client_id, client=idp)
     challenge = start(idp, client_id, CHALLENGE_NAME="SRP_A", SRP_A=long_to_hex(srp.large_a_value))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import aws_encryption_sdk
 import pytest
+from aws_encryption_sdk.identifiers import CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
+from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
+from aws_encryption_sdk.key_providers.raw import RawMasterKeyProvider
 from trigger_support import arn, handler
 
 from cognito_emu.emulator import Emulator
@@ -176,12 +180,6 @@ def test_sender_failure_fails_the_operation(idp: Any, triggers: TriggerRegistry)
 
 
 def test_encryption_sdk_message_readable_with_a_raw_aes_key(emulator: Emulator) -> None:
-    pytest.importorskip("aws_encryption_sdk")
-    import aws_encryption_sdk
-    from aws_encryption_sdk.identifiers import CommitmentPolicy, EncryptionKeyType, WrappingAlgorithm
-    from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
-    from aws_encryption_sdk.key_providers.raw import RawMasterKeyProvider
-
     encrypted = code_encryption.encrypt_code(emulator.env, "us-east-1_pool", KMS_KEY, "424242")
 
     class Keys(RawMasterKeyProvider):  # what a handler would write with the Encryption SDK

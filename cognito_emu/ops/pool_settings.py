@@ -6,18 +6,31 @@ import base64
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp.pool import pool_settings
+from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import pool_settings, pools
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
 
 
+def present_mfa_config(pool: UserPool) -> dict[str, Any]:
+    """Get/SetUserPoolMfaConfig's members: the factors as set, and the pool's MfaConfiguration."""
+    return {**pool.mfa_config, "MfaConfiguration": pools.mfa_configuration(pool)}
+
+
+def present_log_delivery(pool_id: str, configurations: list[dict[str, Any]]) -> dict[str, Any]:
+    """LogDeliveryConfigurationType."""
+    return {"UserPoolId": pool_id, "LogConfigurations": configurations}
+
+
 def get_user_pool_mfa_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return pool_settings.get_mfa_config(call.store, params["UserPoolId"])
+    return present_mfa_config(pools.get_user_pool(call.store, params["UserPoolId"]))
 
 
 def set_user_pool_mfa_config(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return pool_settings.set_mfa_config(call.env, call.store, params["UserPoolId"], params)
+    return present_mfa_config(
+        pool_settings.set_mfa_config(call.env, call.store, params["UserPoolId"], params)
+    )
 
 
 def set_ui_customization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -29,9 +42,12 @@ def set_ui_customization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_ui_customization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    customization = pool_settings.get_ui_customization(
+    key, customization = pool_settings.get_ui_customization(
         call.store, params["UserPoolId"], params.get("ClientId")
     )
+    if customization is None:
+        # Nothing customized for the client nor the pool: Cognito answers just the ids.
+        customization = {"UserPoolId": params["UserPoolId"], "ClientId": key}
     return {"UICustomization": customization}
 
 
@@ -46,18 +62,24 @@ def describe_risk_configuration(call: Call, params: dict[str, Any]) -> dict[str,
     configuration = pool_settings.describe_risk_configuration(
         call.store, params["UserPoolId"], params.get("ClientId")
     )
+    if configuration is None:
+        # Nothing configured for the client nor the pool: Cognito answers just the ids.
+        configuration = {"UserPoolId": params["UserPoolId"], "ClientId": params.get("ClientId")}
     return {"RiskConfiguration": configuration}
 
 
 def set_log_delivery_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    configuration = pool_settings.set_log_delivery(
-        call.env, call.store, params["UserPoolId"], params["LogConfigurations"]
+    pool_id = params["UserPoolId"]
+    configurations = pool_settings.set_log_delivery(
+        call.env, call.store, pool_id, params["LogConfigurations"]
     )
-    return {"LogDeliveryConfiguration": configuration}
+    return {"LogDeliveryConfiguration": present_log_delivery(pool_id, configurations)}
 
 
 def get_log_delivery_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return {"LogDeliveryConfiguration": pool_settings.get_log_delivery(call.store, params["UserPoolId"])}
+    pool_id = params["UserPoolId"]
+    configurations = pool_settings.get_log_delivery(call.store, pool_id)
+    return {"LogDeliveryConfiguration": present_log_delivery(pool_id, configurations)}
 
 
 HANDLERS = {

@@ -10,6 +10,9 @@ from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
 
+# TermsDescriptionType: what ListTerms shows of each stored document.
+_SUMMARY = ("TermsId", "TermsName", "Enforcement", "CreationDate", "LastModifiedDate")
+
 
 def create_terms(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return {"Terms": terms.create(call.env, call.store, params)}
@@ -38,7 +41,10 @@ def list_terms(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     page, token = terms.list_terms(
         call.store, params["UserPoolId"], params.get("MaxResults"), params.get("NextToken")
     )
-    return {"Terms": page, "NextToken": token}
+    return {
+        "Terms": [{member: document[member] for member in _SUMMARY} for document in page],
+        "NextToken": token,
+    }
 
 
 HANDLERS = {

@@ -6,8 +6,9 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.idp.models import UserPool
-from cognito_emu.idp.pool import pools, schema
+from cognito_emu.idp.pool import pools
 from cognito_emu.protocol.model import IDP
+from cognito_emu.shared_presenters import schema_attribute
 
 SERVICE = IDP
 
@@ -21,7 +22,7 @@ def present_user_pool(pool: UserPool) -> dict[str, Any]:
         "Arn": pool.arn,
         "CreationDate": pool.created,
         "LastModifiedDate": pool.modified,
-        "SchemaAttributes": [schema.present_attribute(a) for a in pool.schema.values()],
+        "SchemaAttributes": [schema_attribute(a) for a in pool.schema.values()],
         "EstimatedNumberOfUsers": len(pool.users),
         "UserPoolTags": pool.tags,
         "Domain": pool.domain,

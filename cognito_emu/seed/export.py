@@ -6,10 +6,11 @@ import copy
 from typing import Any
 
 from cognito_emu.idp.factors import mfa
-from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.models import AppClient, SchemaAttribute, User, UserPool
 from cognito_emu.idp.pool import schema
 from cognito_emu.idp.users import memberships
 from cognito_emu.idp.users.index import username_attributes
+from cognito_emu.shared_presenters import schema_attribute
 from cognito_emu.state import State
 
 _DEFAULT_STANDARD = {a.name: a for a in schema.standard_attributes()}
@@ -102,12 +103,12 @@ def _export_pool(pool: UserPool) -> dict[str, Any]:
     return entry
 
 
-def _export_attribute(attribute: Any) -> dict[str, Any] | None:
+def _export_attribute(attribute: SchemaAttribute) -> dict[str, Any] | None:
     """A SchemaAttributeType for CreateUserPool: custom attributes, and standard ones that were changed."""
-    spec = schema.present_attribute(attribute)
+    spec = schema_attribute(attribute)
     default = _DEFAULT_STANDARD.get(attribute.name)
     if default is not None:
-        if spec == schema.present_attribute(default):
+        if spec == schema_attribute(default):
             return None
         spec.pop("DeveloperOnlyAttribute")
         return spec

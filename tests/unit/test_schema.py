@@ -7,6 +7,7 @@ import pytest
 from cognito_emu.errors import InvalidParameterException
 from cognito_emu.idp.models import AttributeDataType
 from cognito_emu.idp.pool import schema
+from cognito_emu.shared_presenters import schema_attribute
 
 
 def test_standard_attributes_are_fresh_copies():
@@ -92,7 +93,7 @@ def test_standard_attribute_constraints_can_be_narrowed():
             }
         ]
     )
-    assert schema.present_attribute(built["nickname"])["StringAttributeConstraints"] == {"MaxLength": "30"}
+    assert schema_attribute(built["nickname"])["StringAttributeConstraints"] == {"MaxLength": "30"}
 
 
 def test_duplicates_within_one_request():
@@ -116,15 +117,15 @@ def test_presentation_by_type():
     boolean = schema.custom_attribute({"Name": "b", "AttributeDataType": "Boolean"})
     number = schema.custom_attribute({"Name": "n", "AttributeDataType": "Number"})
     date = schema.custom_attribute({"Name": "d", "AttributeDataType": "DateTime"})
-    assert set(schema.present_attribute(boolean)) == {
+    assert set(schema_attribute(boolean)) == {
         "Name",
         "AttributeDataType",
         "DeveloperOnlyAttribute",
         "Mutable",
         "Required",
     }
-    assert schema.present_attribute(number)["NumberAttributeConstraints"] == {}
-    assert "StringAttributeConstraints" not in schema.present_attribute(date)
+    assert schema_attribute(number)["NumberAttributeConstraints"] == {}
+    assert "StringAttributeConstraints" not in schema_attribute(date)
 
 
 def test_csv_header_leaves_out_sub_identities_and_developer_only():

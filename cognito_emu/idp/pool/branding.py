@@ -30,8 +30,8 @@ from cognito_emu.state import Store
 COGNITO_PROVIDED_SETTINGS: dict[str, Any] = {}
 COGNITO_PROVIDED_ASSETS: list[dict[str, Any]] = []
 
-# Stored on the style but not part of ManagedLoginBrandingType.
-_CLIENT = "ClientId"
+# The app client a style belongs to, stored on the style (ManagedLoginBrandingType does not show it).
+CLIENT = "ClientId"
 
 
 def create(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def create(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
     style: dict[str, Any] = {
         "ManagedLoginBrandingId": env.ids.uuid(),
         "UserPoolId": pool.id,
-        _CLIENT: client.client_id,
+        CLIENT: client.client_id,
         "UseCognitoProvidedValues": use_defaults,
         "Settings": copy.deepcopy(params.get("Settings", {})),
         "Assets": _merge_assets([], params.get("Assets", [])),
@@ -54,7 +54,7 @@ def create(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
         "LastModifiedDate": now,
     }
     pool.managed_login_brandings[style["ManagedLoginBrandingId"]] = style
-    return _present(style, merged=False)
+    return _shown(style, merged=False)
 
 
 def update(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
@@ -70,12 +70,12 @@ def update(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
         style["Settings"] = _merge_settings(style["Settings"], params.get("Settings", {}))
         style["Assets"] = _merge_assets(style["Assets"], params.get("Assets", []))
     style["LastModifiedDate"] = env.clock.now()
-    return _present(style, merged=False)
+    return _shown(style, merged=False)
 
 
 def describe(store: Store, pool_id: str, branding_id: str, merged: bool) -> dict[str, Any]:
     pool = pools.get_user_pool(store, pool_id)
-    return _present(_get(pool, branding_id), merged)
+    return _shown(_get(pool, branding_id), merged)
 
 
 def describe_by_client(store: Store, pool_id: str, client_id: str, merged: bool) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def describe_by_client(store: Store, pool_id: str, client_id: str, merged: bool)
     style = _find_by_client(pool, client_id)
     if style is None:
         raise ResourceNotFoundException(f"App client {client_id} has no managed login branding style.")
-    return _present(style, merged)
+    return _shown(style, merged)
 
 
 def delete(store: Store, pool_id: str, branding_id: str) -> None:
@@ -111,7 +111,7 @@ def _get(pool: UserPool, branding_id: str) -> dict[str, Any]:
 
 
 def _find_by_client(pool: UserPool, client_id: str) -> dict[str, Any] | None:
-    return next((s for s in pool.managed_login_brandings.values() if s[_CLIENT] == client_id), None)
+    return next((s for s in pool.managed_login_brandings.values() if s[CLIENT] == client_id), None)
 
 
 def _asset_key(asset: dict[str, Any]) -> tuple[str, str]:
@@ -142,9 +142,9 @@ def _merge_settings(current: Any, given: Any) -> Any:
     return copy.deepcopy(given)
 
 
-def _present(style: dict[str, Any], merged: bool) -> dict[str, Any]:
-    """ManagedLoginBrandingType; with ``merged``, Cognito's defaults fill what was not customized."""
-    shown = {key: value for key, value in style.items() if key != _CLIENT}
+def _shown(style: dict[str, Any], merged: bool) -> dict[str, Any]:
+    """A copy of the stored style; with ``merged``, Cognito's defaults fill what was not customized."""
+    shown = dict(style)
     if merged:
         shown["Settings"] = _merge_settings(copy.deepcopy(COGNITO_PROVIDED_SETTINGS), style["Settings"])
         shown["Assets"] = _merge_assets(COGNITO_PROVIDED_ASSETS, style["Assets"])

@@ -24,13 +24,7 @@ _POOL_WIDE_RISK = ""
 # MFA
 
 
-def get_mfa_config(store: Store, pool_id: str) -> dict[str, Any]:
-    """GetUserPoolMfaConfig's members."""
-    pool = pools.get_user_pool(store, pool_id)
-    return {**pool.mfa_config, "MfaConfiguration": pools.mfa_configuration(pool)}
-
-
-def set_mfa_config(env: Env, store: Store, pool_id: str, params: dict[str, Any]) -> dict[str, Any]:
+def set_mfa_config(env: Env, store: Store, pool_id: str, params: dict[str, Any]) -> UserPool:
     """SetUserPoolMfaConfig replaces the set of MFA factors: one left out is turned off."""
     pool = pools.get_user_pool(store, pool_id)
     mode = params.get("MfaConfiguration", pools.mfa_configuration(pool))
@@ -60,7 +54,7 @@ def set_mfa_config(env: Env, store: Store, pool_id: str, params: dict[str, Any])
         config["SmsMfaConfiguration"] = pools.sms_mfa_configuration(pool)
     pool.mfa_config = config
     pool.modified = env.clock.now()
-    return {**config, "MfaConfiguration": mode}
+    return pool
 
 
 def sms_mfa_enabled(pool: UserPool) -> bool:
@@ -102,12 +96,14 @@ def set_ui_customization(
     return customization
 
 
-def get_ui_customization(store: Store, pool_id: str, client_id: str | None) -> dict[str, Any]:
-    """The client's own customization, else the pool-wide one, else just the ids."""
+def get_ui_customization(
+    store: Store, pool_id: str, client_id: str | None
+) -> tuple[str, dict[str, Any] | None]:
+    """The key asked for (the client id, or ``ALL``) and the customization that applies to it: the
+    client's own, else the pool-wide one, else None."""
     pool = pools.get_user_pool(store, pool_id)
     key = _ui_key(pool, client_id)
-    found = pool.ui_customizations.get(key) or pool.ui_customizations.get(ALL_CLIENTS)
-    return found if found is not None else {"UserPoolId": pool.id, "ClientId": key}
+    return key, pool.ui_customizations.get(key) or pool.ui_customizations.get(ALL_CLIENTS)
 
 
 def _ui_key(pool: UserPool, client_id: str | None) -> str:
@@ -156,12 +152,11 @@ def set_risk_configuration(
     return configuration
 
 
-def describe_risk_configuration(store: Store, pool_id: str, client_id: str | None) -> dict[str, Any]:
-    """The client's risk configuration, else the pool's, else just the ids."""
+def describe_risk_configuration(store: Store, pool_id: str, client_id: str | None) -> dict[str, Any] | None:
+    """The client's risk configuration, else the pool's, else None."""
     pool = pools.get_user_pool(store, pool_id)
     key = _risk_key(pool, client_id)
-    found = pool.risk_configurations.get(key) or pool.risk_configurations.get(_POOL_WIDE_RISK)
-    return found if found is not None else {"UserPoolId": pool.id, "ClientId": client_id}
+    return pool.risk_configurations.get(key) or pool.risk_configurations.get(_POOL_WIDE_RISK)
 
 
 def _risk_key(pool: UserPool, client_id: str | None) -> str:
@@ -176,7 +171,7 @@ def _risk_key(pool: UserPool, client_id: str | None) -> str:
 
 def set_log_delivery(
     env: Env, store: Store, pool_id: str, configurations: list[dict[str, Any]]
-) -> dict[str, Any]:
+) -> list[dict[str, Any]]:
     pool = pools.get_user_pool(store, pool_id)
     sources: set[str] = set()
     for configuration in configurations:
@@ -196,12 +191,12 @@ def set_log_delivery(
         sources.add(configuration["EventSource"])
     pool.log_delivery = list(configurations)
     pool.modified = env.clock.now()
-    return get_log_delivery(store, pool_id)
+    return pool.log_delivery
 
 
-def get_log_delivery(store: Store, pool_id: str) -> dict[str, Any]:
-    pool = pools.get_user_pool(store, pool_id)
-    return {"UserPoolId": pool.id, "LogConfigurations": pool.log_delivery}
+def get_log_delivery(store: Store, pool_id: str) -> list[dict[str, Any]]:
+    """The pool's LogConfigurations as set."""
+    return pools.get_user_pool(store, pool_id).log_delivery
 
 
 def _require_client(pool: UserPool, client_id: str) -> None:

@@ -12,6 +12,7 @@ categories and request rate quotas" (https://docs.aws.amazon.com/cognito/latest/
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
@@ -41,13 +42,22 @@ CATEGORIES: dict[str, tuple[int, bool]] = {
 _NOT_WITH_MANAGED_LOGIN = ("UserAuthentication", "UserFederation")
 
 
-def get_limit(store: Store, definition: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ProvisionedLimit:
+    """One API category's request-rate limit: the provisioned value and the category's default quota."""
+
+    category: str
+    provisioned: int
+    free: int
+
+
+def get_limit(store: Store, definition: dict[str, Any]) -> ProvisionedLimit:
     category = _category(definition)
     free, _ = CATEGORIES[category]
-    return _limit(category, store.provisioned_limits.get(category, free), free)
+    return ProvisionedLimit(category, store.provisioned_limits.get(category, free), free)
 
 
-def update_limit(store: Store, definition: dict[str, Any], requested: int) -> dict[str, Any]:
+def update_limit(store: Store, definition: dict[str, Any], requested: int) -> ProvisionedLimit:
     category = _category(definition)
     free, adjustable = CATEGORIES[category]
     if not adjustable:
@@ -62,7 +72,7 @@ def update_limit(store: Store, definition: dict[str, Any], requested: int) -> di
             "request a Service Quotas increase instead."
         )
     store.provisioned_limits[category] = requested
-    return _limit(category, requested, free)
+    return ProvisionedLimit(category, requested, free)
 
 
 def _category(definition: dict[str, Any]) -> str:
@@ -84,10 +94,3 @@ def _has_managed_login(store: Store) -> bool:
         for domain in pool.domains.values()
     )
 
-
-def _limit(category: str, provisioned: int, free: int) -> dict[str, Any]:
-    return {
-        "LimitDefinition": {"LimitClass": "API_CATEGORY", "Attributes": {"Category": category}},
-        "ProvisionedLimitValue": provisioned,
-        "FreeLimitValue": free,
-    }

@@ -177,31 +177,6 @@ def _limit(attribute: SchemaAttribute, raw: str | None, kind: str, signed: bool 
     return value
 
 
-def present_attribute(attribute: SchemaAttribute) -> dict[str, Any]:
-    """SchemaAttributeType as DescribeUserPool shows it: constraint values are strings, String and
-    Number attributes always carry their constraints object (empty when nothing was set)."""
-    out: dict[str, Any] = {
-        "Name": attribute.name,
-        "AttributeDataType": attribute.data_type.value,
-        "DeveloperOnlyAttribute": attribute.developer_only,
-        "Mutable": attribute.mutable,
-        "Required": attribute.required,
-    }
-    if attribute.data_type is AttributeDataType.STRING:
-        out["StringAttributeConstraints"] = _present_pairs(
-            ("MinLength", attribute.min_length), ("MaxLength", attribute.max_length)
-        )
-    elif attribute.data_type is AttributeDataType.NUMBER:
-        out["NumberAttributeConstraints"] = _present_pairs(
-            ("MinValue", attribute.min_value), ("MaxValue", attribute.max_value)
-        )
-    return out
-
-
-def _present_pairs(*pairs: tuple[str, str | None]) -> dict[str, str]:
-    return {key: value for key, value in pairs if value is not None}
-
-
 def required_attributes(schema: dict[str, SchemaAttribute]) -> list[str]:
     """Attributes a new user must have, ``sub`` aside (Cognito assigns it)."""
     return [name for name, attribute in schema.items() if attribute.required and name != "sub"]

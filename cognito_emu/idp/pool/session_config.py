@@ -30,8 +30,8 @@ DEFAULT_SSO_SESSION: dict[str, Any] = {"MaxValidityMinutes": 60}
 
 
 def get_pool_configuration(store: Store, pool_id: str) -> dict[str, Any]:
-    pool = pools.get_user_pool(store, pool_id)
-    return {"UserPoolId": pool.id, **_pool_configuration(pool)}
+    """UserSessionTracking and TokenSession as set, or their defaults."""
+    return _pool_configuration(pools.get_user_pool(store, pool_id))
 
 
 def set_pool_configuration(store: Store, pool_id: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -45,10 +45,10 @@ def set_pool_configuration(store: Store, pool_id: str, params: dict[str, Any]) -
 
 
 def get_client_configuration(store: Store, pool_id: str, client_id: str) -> dict[str, Any]:
+    """The client's SSOSession as set, or its default."""
     pool = pools.get_user_pool(store, pool_id)
     client = get_client(pool, client_id)
-    sso = pool.client_session_configurations.get(client.client_id, DEFAULT_SSO_SESSION)
-    return {"UserPoolId": pool.id, "ClientId": client.client_id, "SSOSession": copy.deepcopy(sso)}
+    return copy.deepcopy(pool.client_session_configurations.get(client.client_id, DEFAULT_SSO_SESSION))
 
 
 def set_client_configuration(

@@ -21,8 +21,6 @@ from cognito_emu.state import Store
 
 DEFAULT_MAX_RESULTS = 60
 
-_SUMMARY = ("TermsId", "TermsName", "Enforcement", "CreationDate", "LastModifiedDate")
-
 
 def create(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
     pool = pools.get_user_pool(store, params["UserPoolId"])
@@ -84,11 +82,10 @@ def delete(store: Store, pool_id: str, terms_id: str) -> None:
 def list_terms(
     store: Store, pool_id: str, max_results: int | None, token: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """TermsDescriptionType of the pool's documents, oldest first."""
+    """A page of the pool's documents, oldest first."""
     pool = pools.get_user_pool(store, pool_id)
     ordered = sorted(pool.terms.values(), key=_position)
-    page, next_token = paginate(ordered, key=_position, limit=max_results or DEFAULT_MAX_RESULTS, token=token)
-    return [{member: terms[member] for member in _SUMMARY} for terms in page], next_token
+    return paginate(ordered, key=_position, limit=max_results or DEFAULT_MAX_RESULTS, token=token)
 
 
 def _position(terms: dict[str, Any]) -> str:

@@ -234,7 +234,7 @@ def _challenge_form(
         # The hosted UI sets up an authenticator app (AssociateSoftwareToken with the Session); a pool
         # that offers no software tokens has nothing to set up here, and the sign-in fails.
         associated = software_tokens.associate(env, None, session.session_id)
-        session = sessions.get_session(env, associated["Session"])
+        session = sessions.get_session(env, associated.session or "")
     return _step_form(request, authz, session, user)
 
 
@@ -278,8 +278,8 @@ def _answer_mfa(
     try:
         if session.challenge == mfa.MFA_SETUP:
             # VerifySoftwareToken with the Session, then the MFA_SETUP answer with the Session it returns.
-            verified = software_tokens.verify(env, None, session.session_id, code, None)
-            session = sessions.get_session(env, verified["Session"])
+            continued = software_tokens.verify(env, None, session.session_id, code, None)
+            session = sessions.get_session(env, continued or "")
         following = check_answer(ctx, session, user)
     except CognitoError as error:
         if session.used:

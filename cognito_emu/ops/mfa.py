@@ -10,6 +10,7 @@ from cognito_emu.idp.factors import mfa, software_tokens
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.idp.users import directory
+from cognito_emu.ops.presenters import user_mfa_fields
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
@@ -33,18 +34,35 @@ def _preferences(params: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
     }
 
 
+def _present_auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
+    """Get/AdminGetUserAuthFactors: the user's MFA members but MFAOptions, and the first factors."""
+    fields = user_mfa_fields(user)
+    fields.pop("MFAOptions", None)
+    return {
+        "Username": user.username,
+        **fields,
+        "ConfiguredUserAuthFactors": mfa.configured_first_factors(pool, user),
+    }
+
+
 def associate_software_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return software_tokens.associate(call.env, params.get("AccessToken"), params.get("Session"))
+    association = software_tokens.associate(call.env, params.get("AccessToken"), params.get("Session"))
+    if association.session is None:
+        return {"SecretCode": association.secret}
+    return {"SecretCode": association.secret, "Session": association.session}
 
 
 def verify_software_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return software_tokens.verify(
+    following = software_tokens.verify(
         call.env,
         params.get("AccessToken"),
         params.get("Session"),
         params["UserCode"],
         params.get("FriendlyDeviceName"),
     )
+    if following is None:
+        return {"Status": "SUCCESS"}
+    return {"Status": "SUCCESS", "Session": following}
 
 
 def admin_delete_software_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -77,11 +95,11 @@ def admin_set_user_settings(call: Call, params: dict[str, Any]) -> dict[str, Any
 
 
 def get_user_auth_factors(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return mfa.auth_factors(*_token_user(call, params))
+    return _present_auth_factors(*_token_user(call, params))
 
 
 def admin_get_user_auth_factors(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return mfa.auth_factors(*_admin_user(call, params))
+    return _present_auth_factors(*_admin_user(call, params))
 
 
 HANDLERS = {

@@ -6,9 +6,9 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.idp import tokens
-from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.self_service import profile
 from cognito_emu.idp.users import attributes
+from cognito_emu.ops.presenters import attribute_list, code_delivery_details, user_mfa_fields
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput
 
@@ -20,8 +20,8 @@ def get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     user = principal.user
     return {
         "Username": user.username,
-        "UserAttributes": attributes.as_list(attributes.readable(principal.pool, user, principal.client)),
-        **mfa.user_mfa_fields(user),
+        "UserAttributes": attribute_list(attributes.readable(principal.pool, user, principal.client)),
+        **user_mfa_fields(user),
     }
 
 
@@ -47,7 +47,7 @@ def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]
         attributes.as_dict(params["UserAttributes"]),
         TriggerInput(client_metadata=dict(params.get("ClientMetadata") or {}), user_agent=call.user_agent),
     )
-    return {"CodeDeliveryDetailsList": deliveries} if deliveries else {}
+    return {"CodeDeliveryDetailsList": [code_delivery_details(d) for d in deliveries]} if deliveries else {}
 
 
 def delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def get_user_attribute_verification_code(call: Call, params: dict[str, Any]) -> 
         params["AttributeName"],
         TriggerInput(client_metadata=dict(params.get("ClientMetadata") or {}), user_agent=call.user_agent),
     )
-    return {"CodeDeliveryDetails": details}
+    return {"CodeDeliveryDetails": code_delivery_details(details)}
 
 
 def verify_user_attribute(call: Call, params: dict[str, Any]) -> dict[str, Any]:

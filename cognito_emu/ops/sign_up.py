@@ -14,6 +14,7 @@ from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pool import client_auth, clients
 from cognito_emu.idp.self_service import recovery, sign_up
 from cognito_emu.idp.users import attributes
+from cognito_emu.ops.presenters import code_delivery_details
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput, name_value_map
 
@@ -50,7 +51,7 @@ def sign_up_handler(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         # A PreSignUp trigger may confirm the user at once (autoConfirmUser).
         "UserConfirmed": result.user.status.value == "CONFIRMED",
         "UserSub": result.user.sub,
-        "CodeDeliveryDetails": result.delivery,
+        "CodeDeliveryDetails": code_delivery_details(result.delivery) if result.delivery else None,
     }
 
 
@@ -73,13 +74,13 @@ def resend_confirmation_code(call: Call, params: dict[str, Any]) -> dict[str, An
     delivery = sign_up.resend_confirmation_code(
         call.env, pool, client, params["Username"], _trigger_input(call, params)
     )
-    return {"CodeDeliveryDetails": delivery}
+    return {"CodeDeliveryDetails": code_delivery_details(delivery)}
 
 
 def forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = _client(call, params)
     delivery = recovery.forgot_password(call.env, pool, client, params["Username"], _trigger_input(call, params))
-    return {"CodeDeliveryDetails": delivery}
+    return {"CodeDeliveryDetails": code_delivery_details(delivery)}
 
 
 def confirm_forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
-from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.idp.users import accounts, attributes, directory, listing
+from cognito_emu.ops.presenters import attribute_list, user_mfa_fields
 from cognito_emu.protocol.model import IDP
 from cognito_emu.triggers.events import TriggerInput, name_value_map
 
@@ -22,7 +22,7 @@ def present_user(user: User, attribute_names: list[str] | None = None) -> dict[s
         values = {name: value for name, value in values.items() if name in attribute_names}
     return {
         "Username": user.username,
-        "Attributes": attributes.as_list(values),
+        "Attributes": attribute_list(values),
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
@@ -33,12 +33,12 @@ def present_user(user: User, attribute_names: list[str] | None = None) -> dict[s
 def present_admin_get_user(user: User) -> dict[str, Any]:
     return {
         "Username": user.username,
-        "UserAttributes": attributes.as_list(user.attributes),
+        "UserAttributes": attribute_list(user.attributes),
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
         "UserStatus": user.status.value,
-        **mfa.user_mfa_fields(user),
+        **user_mfa_fields(user),
     }
 
 

@@ -7,9 +7,24 @@ from typing import Any
 from cognito_emu.dispatch import Call
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import webauthn
+from cognito_emu.idp.models import WebAuthnCredential
 from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
+
+
+def present_credential(credential: WebAuthnCredential) -> dict[str, Any]:
+    """WebAuthnCredentialDescription."""
+    out: dict[str, Any] = {
+        "CredentialId": credential.credential_id,
+        "FriendlyCredentialName": credential.friendly_name,
+        "RelyingPartyId": credential.relying_party_id,
+        "AuthenticatorTransports": list(credential.transports),
+        "CreatedAt": credential.created,
+    }
+    if credential.authenticator_attachment:
+        out["AuthenticatorAttachment"] = credential.authenticator_attachment
+    return out
 
 
 def start_web_authn_registration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +46,7 @@ def list_web_authn_credentials(call: Call, params: dict[str, Any]) -> dict[str, 
     page, next_token = webauthn.list_credentials(
         principal.user, params.get("MaxResults"), params.get("NextToken")
     )
-    return {"Credentials": [webauthn.describe(c) for c in page], "NextToken": next_token}
+    return {"Credentials": [present_credential(c) for c in page], "NextToken": next_token}
 
 
 def delete_web_authn_credential(call: Call, params: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from cognito_emu.idp.factors import mfa, passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
-from cognito_emu.idp.users import accounts, attributes, directory, memberships
+from cognito_emu.idp.users import accounts, directory, memberships
 from cognito_emu.seed.applier import Applier
 from cognito_emu.seed.checks import SeedError, at, expect, join, only, stamp, timestamp
 
@@ -113,7 +113,7 @@ def _attributes(value: Any, path: str) -> dict[str, str]:
             raw = ""
         expect(raw, (str, int, float), join(path, str(name)), "a string")
         out[str(name)] = str(raw)
-    return attributes.as_dict(attributes.as_list(out))
+    return out
 
 
 def _rekey_user(pool: UserPool, user: User, sub: Any, path: str) -> None:

@@ -97,22 +97,9 @@ def sign_in_factors(pool: UserPool, user: User) -> list[str]:
     return chosen
 
 
-def user_mfa_fields(user: User) -> dict[str, Any]:
-    """GetUser's and AdminGetUser's MFA members (MFAOptions only describes SMS, as Cognito's does)."""
-    enabled = enabled_factors(user)
-    fields: dict[str, Any] = {}
-    if user.mfa.sms:
-        fields["MFAOptions"] = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
-    if user.mfa.preferred is not None:
-        fields["PreferredMfaSetting"] = user.mfa.preferred
-    if enabled:
-        fields["UserMFASettingList"] = enabled
-    return fields
-
-
-def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
-    """GetUserAuthFactors / AdminGetUserAuthFactors: the MFA fields and the USER_AUTH first factors the
-    user can use (PASSWORD with a password; EMAIL_OTP / SMS_OTP with a verified address when the pool's
+def configured_first_factors(pool: UserPool, user: User) -> list[str]:
+    """GetUserAuthFactors' ConfiguredUserAuthFactors: the USER_AUTH first factors the user can use
+    (PASSWORD with a password; EMAIL_OTP / SMS_OTP with a verified address when the pool's
     sign-in policy allows them; WEB_AUTHN with a registered passkey)."""
     allowed = pools.allowed_first_auth_factors(pool)
     configured = []
@@ -124,9 +111,7 @@ def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
         configured.append("SMS_OTP")
     if "WEB_AUTHN" in allowed and user.webauthn_credentials:
         configured.append("WEB_AUTHN")
-    fields = user_mfa_fields(user)
-    fields.pop("MFAOptions", None)
-    return {"Username": user.username, **fields, "ConfiguredUserAuthFactors": configured}
+    return configured
 
 
 # -- settings -------------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Any
 
 from cognito_emu import totp
 from cognito_emu.env import Env
@@ -74,24 +73,34 @@ def new_secret(env: Env) -> str:
     return base64.b32encode(env.ids.token_bytes(SECRET_BYTES)).decode().rstrip("=")
 
 
-def associate(env: Env, access_token: str | None, session_id: str | None) -> dict[str, Any]:
-    """AssociateSoftwareToken: SecretCode, and with a Session the Session VerifySoftwareToken takes."""
+@dataclass(frozen=True, slots=True)
+class Association:
+    """AssociateSoftwareToken's outcome: the secret, and during a sign-in the Session that
+    VerifySoftwareToken takes."""
+
+    secret: str
+    session: str | None = None
+
+
+def associate(env: Env, access_token: str | None, session_id: str | None) -> Association:
+    """AssociateSoftwareToken."""
     caller = _caller(env, access_token, session_id)
     if not pool_settings.software_token_mfa_enabled(caller.pool):
         raise SoftwareTokenMFANotFoundException(NOT_ENABLED)
     secret = new_secret(env)
     caller.user.mfa.pending_totp_secret = secret
     if caller.session is None:
-        return {"SecretCode": secret}
+        return Association(secret)
     following = sessions.next_challenge(env, caller.client, caller.session, mfa.MFA_SETUP)
     following.mfa_secret = secret
-    return {"SecretCode": secret, "Session": following.session_id}
+    return Association(secret, following.session_id)
 
 
 def verify(
     env: Env, access_token: str | None, session_id: str | None, user_code: str, device_name: str | None
-) -> dict[str, Any]:
-    """VerifySoftwareToken: Status SUCCESS (and a Session during sign-in), or Cognito's errors."""
+) -> str | None:
+    """VerifySoftwareToken: raises Cognito's errors, or succeeds (Status SUCCESS) and answers the Session
+    the sign-in continues with (None outside a sign-in)."""
     caller = _caller(env, access_token, session_id)
     user = caller.user
     secret = caller.session.mfa_secret if caller.session is not None else user.mfa.pending_totp_secret
@@ -108,13 +117,13 @@ def verify(
         user.mfa.totp_device_name = device_name
     user.modified = env.clock.now()
     if caller.session is None:
-        return {"Status": "SUCCESS"}
+        return None
     user.mfa.software_token = True
     if user.mfa.preferred is None:
         user.mfa.preferred = mfa.SOFTWARE_TOKEN_MFA
     following = sessions.next_challenge(env, caller.client, caller.session, mfa.MFA_SETUP)
     following.mfa_secret = secret
-    return {"Status": "SUCCESS", "Session": following.session_id}
+    return following.session_id
 
 
 def delete(env: Env, user: User) -> None:

@@ -442,20 +442,6 @@ def _order(credential: WebAuthnCredential) -> str:
     return f"{credential.created:020.6f}|{credential.credential_id}"
 
 
-def describe(credential: WebAuthnCredential) -> dict[str, Any]:
-    """WebAuthnCredentialDescription."""
-    out: dict[str, Any] = {
-        "CredentialId": credential.credential_id,
-        "FriendlyCredentialName": credential.friendly_name,
-        "RelyingPartyId": credential.relying_party_id,
-        "AuthenticatorTransports": list(credential.transports),
-        "CreatedAt": credential.created,
-    }
-    if credential.authenticator_attachment:
-        out["AuthenticatorAttachment"] = credential.authenticator_attachment
-    return out
-
-
 def delete_credential(env: Env, user: User, credential_id: str) -> None:
     """DeleteWebAuthnCredential: ResourceNotFoundException when the user has no such passkey."""
     if user.webauthn_credentials.pop(credential_id, None) is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,12 +36,21 @@ def mask(attribute: str, value: str) -> str:
     return "+" + "*" * max(len(value) - 5, 0) + value[-4:]
 
 
-def delivery_details(attribute: str, value: str) -> dict[str, str]:
-    return {
-        "Destination": mask(attribute, value),
-        "DeliveryMedium": CHANNEL_OF_ATTRIBUTE[attribute],
-        "AttributeName": attribute,
-    }
+@dataclass(frozen=True, slots=True)
+class CodeDelivery:
+    """Where a code went (CodeDeliveryDetails): the attribute and its address, masked."""
+
+    attribute: str
+    destination: str
+
+    @property
+    def medium(self) -> str:
+        """EMAIL or SMS."""
+        return CHANNEL_OF_ATTRIBUTE[self.attribute]
+
+
+def delivery_details(attribute: str, value: str) -> CodeDelivery:
+    return CodeDelivery(attribute, mask(attribute, value))
 
 
 def _record(
@@ -85,7 +95,7 @@ def send_code(
     client_id: str | None = None,
     *,
     trigger_input: TriggerInput = NO_INPUT,
-) -> dict[str, str]:
+) -> CodeDelivery:
     """A verification-style code (sign-up, resend, attribute verification, password reset)."""
     if custom_senders.deliver(env, pool, user, attribute, reason, code, client_id=client_id):
         return delivery_details(attribute, user.attributes[attribute])
@@ -127,7 +137,7 @@ def send_authentication_code(
     client_id: str | None = None,
     *,
     trigger_input: TriggerInput = NO_INPUT,
-) -> dict[str, str]:
+) -> CodeDelivery:
     """An MFA sign-in code (SMS_MFA to phone_number, EMAIL_OTP to email), reason "Authentication": the
     pool's SmsAuthenticationMessage or EmailMfaConfiguration Message/Subject, through the custom sender
     or the CustomMessage_Authentication trigger like every other code."""

@@ -18,6 +18,7 @@ from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
+from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.signin import auth_events
 from cognito_emu.idp.users import accounts, attributes
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
@@ -50,7 +51,7 @@ def _send_code(
     reason: str,
     client: AppClient,
     trigger_input: TriggerInput = NO_INPUT,
-) -> dict[str, str]:
+) -> CodeDelivery:
     """A verification code for ``attribute`` sent to ``value`` (a pending value is not on the user yet)."""
     code = codes.issue(env, user, codes.verify_purpose(attribute))
     recipient = (
@@ -70,7 +71,7 @@ def update_attributes(
     user: User,
     updates: dict[str, str],
     trigger_input: TriggerInput = NO_INPUT,
-) -> list[dict[str, str]]:
+) -> list[CodeDelivery]:
     """UpdateUserAttributes; returns CodeDeliveryDetailsList."""
     attributes.check_update(pool, user, updates, client)
     auto_verified = pools.auto_verified_attributes(pool)
@@ -85,7 +86,7 @@ def update_attributes(
             direct[name] = value
             user.pending_attributes.pop(name, None)
     accounts.update_attributes(env, pool, user, direct)
-    deliveries: list[dict[str, str]] = []
+    deliveries: list[CodeDelivery] = []
     for name, value in pending.items():
         user.pending_attributes[name] = value
         deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
@@ -117,7 +118,7 @@ def _verifiable(attribute: str) -> None:
 
 def send_verification_code(
     env: Env, pool: UserPool, client: AppClient, user: User, attribute: str, trigger_input: TriggerInput = NO_INPUT
-) -> dict[str, str]:
+) -> CodeDelivery:
     """GetUserAttributeVerificationCode: to the pending value when one waits, else the current one."""
     _verifiable(attribute)
     value = user.pending_attributes.get(attribute) or user.attributes.get(attribute)

@@ -32,6 +32,7 @@ from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
+from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.signin import auth_events
 from cognito_emu.idp.users import accounts, directory
 from cognito_emu.triggers import migration
@@ -67,7 +68,7 @@ def _looks_like_phone(name: str) -> bool:
     return name.startswith("+") and name[1:].isdigit()
 
 
-def simulated_delivery(pool: UserPool, username: str, preference: list[str]) -> dict[str, str]:
+def simulated_delivery(pool: UserPool, username: str, preference: list[str]) -> CodeDelivery:
     """CodeDeliveryDetails for a user that is not there (or cannot be told apart from one that is not).
 
     An email address or phone number typed as the username is the destination itself; otherwise the
@@ -104,7 +105,7 @@ def verification_preference(pool: UserPool) -> list[str]:
 
 def forgot_password(
     env: Env, pool: UserPool, client: AppClient, username: str, trigger_input: TriggerInput = NO_INPUT
-) -> dict[str, str]:
+) -> CodeDelivery:
     """Send a reset code to the user's verified channel; the user's status does not change.
 
     For a name nobody has, a UserMigration trigger may bring the user in first (RESET_REQUIRED)."""

@@ -27,6 +27,7 @@ from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages, recovery
+from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.signin import auth_events
 from cognito_emu.idp.users import accounts, attributes, directory
 from cognito_emu.idp.users.index import alias_attributes
@@ -46,8 +47,8 @@ PASSWORD_REQUIRED = "A password is required: this user pool allows only password
 @dataclass(slots=True)
 class SignUpResult:
     user: User
-    # CodeDeliveryDetails, or None when no code was sent.
-    delivery: dict[str, str] | None
+    # Where the confirmation code went, or None when no code was sent.
+    delivery: CodeDelivery | None
 
 
 def confirmation_channel(pool: UserPool, user: User) -> str | None:
@@ -60,7 +61,7 @@ def confirmation_channel(pool: UserPool, user: User) -> str | None:
 
 def send_confirmation_code(
     env: Env, pool: UserPool, user: User, reason: str, client_id: str, trigger_input: TriggerInput = NO_INPUT
-) -> dict[str, str] | None:
+) -> CodeDelivery | None:
     """Issue a new SIGN_UP code (replacing any earlier one) and send it; None when there is no channel."""
     attribute = confirmation_channel(pool, user)
     if attribute is None:
@@ -177,7 +178,7 @@ def confirm_sign_up(
 
 def resend_confirmation_code(
     env: Env, pool: UserPool, client: AppClient, username: str, trigger_input: TriggerInput = NO_INPUT
-) -> dict[str, str]:
+) -> CodeDelivery:
     """A new confirmation code for an UNCONFIRMED user; the earlier code stops working."""
     user = recovery.find_user(pool, username)
     if user is None or not user.enabled:

@@ -70,7 +70,7 @@ def start_factor(ctx: AuthContext, user: User, previous: ChallengeSession | None
         factor,
         session.session_id,
         {
-            "CODE_DELIVERY_DELIVERY_MEDIUM": details["DeliveryMedium"],
-            "CODE_DELIVERY_DESTINATION": details["Destination"],
+            "CODE_DELIVERY_DELIVERY_MEDIUM": details.medium,
+            "CODE_DELIVERY_DESTINATION": details.destination,
         },
     )

@@ -232,7 +232,7 @@ def _send_otp(
             ctx.client.client_id,
             trigger_input=trigger_input(ctx),
         )
-        medium, destination = details["DeliveryMedium"], details["Destination"]
+        medium, destination = details.medium, details.destination
     return Challenge(
         factor,
         session.session_id,

@@ -15,6 +15,7 @@ from cognito_emu.errors import (
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
 from cognito_emu.idp.self_service import codes, messages
+from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.users import attributes, directory
 from cognito_emu.idp.users.index import sign_in_aliases, username_attributes
 from cognito_emu.triggers import sign_up as sign_up_triggers
@@ -252,7 +253,7 @@ def send_reset_code(
     reason: str,
     client_id: str | None = None,
     trigger_input: TriggerInput = NO_INPUT,
-) -> dict[str, str]:
+) -> CodeDelivery:
     attribute = recovery_channel(pool, user)
     if attribute is None:
         raise InvalidParameterException(NO_RECOVERY_CHANNEL)

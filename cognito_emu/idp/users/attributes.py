@@ -27,10 +27,6 @@ def as_dict(attributes: Iterable[dict[str, Any]] | None) -> dict[str, str]:
     return {item["Name"]: item.get("Value") or "" for item in attributes or ()}
 
 
-def as_list(attributes: dict[str, str]) -> list[dict[str, str]]:
-    return [{"Name": name, "Value": value} for name, value in attributes.items()]
-
-
 def _schema_attribute(pool: UserPool, name: str) -> SchemaAttribute | None:
     return pool.schema.get(name)
 

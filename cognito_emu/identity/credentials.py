@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import string
-from typing import Any
+from dataclasses import dataclass
 
 from cognito_emu.env import Env
 from cognito_emu.identity import index
@@ -21,6 +21,16 @@ DURATION = 3600
 _UPPER_ALNUM = string.ascii_uppercase + string.digits
 
 
+@dataclass(frozen=True, slots=True)
+class TemporaryCredentials:
+    """What GetCredentialsForIdentity hands out (CredentialsType); only the record of it is kept."""
+
+    access_key_id: str
+    secret_key: str
+    session_token: str
+    expiration: float
+
+
 def issue(
     env: Env,
     pool: IdentityPool,
@@ -28,8 +38,8 @@ def issue(
     role_arn: str,
     providers: list[str],
     principal_tags: dict[str, str],
-) -> dict[str, Any]:
-    """CredentialsType: AccessKeyId ``ASIA…``, SecretKey, SessionToken, Expiration (clock + 1 hour)."""
+) -> TemporaryCredentials:
+    """An AccessKeyId ``ASIA…``, SecretKey, SessionToken and Expiration (clock + 1 hour), recorded."""
     now = env.clock.now()
     ids = env.ids
     access_key = "ASIA" + "".join(ids.choice(_UPPER_ALNUM) for _ in range(16))
@@ -49,12 +59,7 @@ def issue(
         principal_tags=dict(principal_tags),
     )
     env.state.identity_index.credentials[access_key] = pool.id
-    return {
-        "AccessKeyId": access_key,
-        "SecretKey": secret,
-        "SessionToken": session_token,
-        "Expiration": expiration,
-    }
+    return TemporaryCredentials(access_key, secret, session_token, expiration)
 
 
 def find(env: Env, access_key: str) -> IssuedCredentials | None:

@@ -199,7 +199,7 @@ def _sign_in(
 
 def get_credentials(
     env: Env, identity_id: str, login_map: dict[str, str] | None, custom_role_arn: str | None
-) -> tuple[Identity, dict[str, Any]]:
+) -> tuple[Identity, credentials.TemporaryCredentials]:
     pool, identity, checked = _sign_in(env, identity_id, login_map)
     role = role_mapping.choose_role(pool, checked, custom_role_arn)
     tags: dict[str, str] = {}
@@ -388,13 +388,14 @@ def list_identities(
     return paginate(items, lambda i: i.id, limit, token)
 
 
-def delete_identities(env: Env, store: Store, identity_ids: list[str]) -> list[dict[str, str]]:
-    unprocessed = []
+def delete_identities(env: Env, store: Store, identity_ids: list[str]) -> list[str]:
+    """Delete what exists; answers the ids that named no identity of this account and region."""
+    not_found = []
     for identity_id in identity_ids:
         try:
             pool, identity = owned_identity(env, store, identity_id)
         except ResourceNotFoundException:
-            unprocessed.append({"IdentityId": identity_id, "ErrorCode": "IdentityNotFound"})
+            not_found.append(identity_id)
             continue
         _delete_identity(env, pool, identity)
-    return unprocessed
+    return not_found

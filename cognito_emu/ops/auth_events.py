@@ -14,6 +14,9 @@ from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
 
+# EventRiskType: the emulator judges no risk, so every event shows none.
+_NO_RISK = {"RiskDecision": "NoRisk", "RiskLevel": "Low", "CompromisedCredentialsDetected": False}
+
 
 def _auth_event(event: AuthEvent) -> dict[str, Any]:
     """AuthEventType."""
@@ -22,7 +25,7 @@ def _auth_event(event: AuthEvent) -> dict[str, Any]:
         "EventType": event.event_type,
         "CreationDate": event.created,
         "EventResponse": event.response,
-        "EventRisk": dict(auth_events.NO_RISK),
+        "EventRisk": dict(_NO_RISK),
         "ChallengeResponses": [dict(challenge) for challenge in event.challenges],
         "EventContextData": dict(event.context) if event.context else None,
         "EventFeedback": dict(event.feedback) if event.feedback else None,

@@ -6,6 +6,7 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.identity import identities
+from cognito_emu.identity.credentials import TemporaryCredentials
 from cognito_emu.identity.models import Identity
 from cognito_emu.protocol.model import IDENTITY
 
@@ -22,6 +23,16 @@ def present_identity(identity: Identity) -> dict[str, Any]:
     }
 
 
+def present_credentials(credentials: TemporaryCredentials) -> dict[str, Any]:
+    """CredentialsType."""
+    return {
+        "AccessKeyId": credentials.access_key_id,
+        "SecretKey": credentials.secret_key,
+        "SessionToken": credentials.session_token,
+        "Expiration": credentials.expiration,
+    }
+
+
 def get_id(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     identity = identities.get_id(call.env, params["IdentityPoolId"], params.get("Logins"))
     return {"IdentityId": identity.id}
@@ -31,7 +42,7 @@ def get_credentials_for_identity(call: Call, params: dict[str, Any]) -> dict[str
     identity, credentials = identities.get_credentials(
         call.env, params["IdentityId"], params.get("Logins"), params.get("CustomRoleArn")
     )
-    return {"IdentityId": identity.id, "Credentials": credentials}
+    return {"IdentityId": identity.id, "Credentials": present_credentials(credentials)}
 
 
 def get_open_id_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -83,10 +94,11 @@ def list_identities(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_identities(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    not_found = identities.delete_identities(call.env, call.store, params["IdentityIdsToDelete"])
     return {
-        "UnprocessedIdentityIds": identities.delete_identities(
-            call.env, call.store, params["IdentityIdsToDelete"]
-        )
+        "UnprocessedIdentityIds": [
+            {"IdentityId": identity_id, "ErrorCode": "IdentityNotFound"} for identity_id in not_found
+        ]
     }
 
 

@@ -42,7 +42,6 @@ MAX_EVENTS = 100
 DEFAULT_PAGE = 60
 
 ENABLED_MODES = frozenset({"AUDIT", "ENFORCED"})
-NO_RISK = {"RiskDecision": "NoRisk", "RiskLevel": "Low", "CompromisedCredentialsDetected": False}
 PASSWORD_FAILED = (("Password", "Failure"),)
 PASSWORD_PASSED = (("Password", "Success"),)
 

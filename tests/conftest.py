@@ -16,9 +16,15 @@ REGION = "us-east-1"
 
 
 @pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
+def server_emulator() -> Iterator[Emulator]:
     with Emulator(Config(port=0, region=REGION)) as emu:
         yield emu
+
+
+@pytest.fixture(scope="session")
+def emulator(server_emulator: Emulator) -> Emulator:
+    """The session's server; tests/api overrides it to run each test against the server and in-process."""
+    return server_emulator
 
 
 @pytest.fixture(autouse=True)

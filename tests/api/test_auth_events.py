@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import urllib.request
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from botocore.exceptions import ClientError
 from pycognito import aws_srp
 
 from cognito_emu.idp.signin import auth_events
+from tests.api.support import send
 
 PASSWORD = "Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd!"
@@ -69,8 +69,7 @@ def events(idp: Any, pool: str, username: str = "alice", **kwargs: Any) -> list[
 
 def feedback_token(emulator: Any, event_id: str) -> str:
     """The FeedbackToken of an event, from the state export (where the emulator documents it)."""
-    with urllib.request.urlopen(f"{emulator.endpoint_url}/_emu/state") as response:
-        exported = json.load(response)
+    exported = json.loads(send(emulator, "GET", "/_emu/state").body)
     for store in exported["stores"]:
         for pool in store["user_pools"].values():
             for user in pool["users"].values():

@@ -6,7 +6,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import pytest
 from botocore.config import Config as BotoConfig
+
+pytestmark = pytest.mark.server_only("many threads calling one server over sockets")
 
 THREADS = 16
 PER_THREAD = 25

@@ -17,6 +17,8 @@ from botocore.exceptions import ClientError
 from cognito_emu import __version__
 from cognito_emu.emulator import Emulator
 
+pytestmark = pytest.mark.server_only("the /_emu control endpoints and their HTTP answers, over a socket")
+
 
 def request(
     emulator: Emulator, method: str, path: str, body: Any = None, raw: bytes | None = None

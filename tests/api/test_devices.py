@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex
 
 from cognito_emu.emulator import Emulator
+from tests.api.support import send
 
 PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -414,7 +415,6 @@ def test_refresh_with_device_key(idp: Any) -> None:
 def test_refresh_accepts_a_null_device_key(emulator: Emulator, idp: Any) -> None:
     # amazon-cognito-identity-js sends "DEVICE_KEY": null when it knows no device.
     import json
-    import urllib.request
 
     _, client_id = make_pool(idp)
     refresh_token = password_sign_in(idp, client_id)["AuthenticationResult"]["RefreshToken"]
@@ -423,16 +423,17 @@ def test_refresh_accepts_a_null_device_key(emulator: Emulator, idp: Any) -> None
         "AuthFlow": "REFRESH_TOKEN_AUTH",
         "AuthParameters": {"REFRESH_TOKEN": refresh_token, "DEVICE_KEY": None},
     }
-    request = urllib.request.Request(
-        emulator.endpoint_url + "/",
-        data=json.dumps(body).encode(),
-        headers={
+    response = send(
+        emulator,
+        "POST",
+        "/",
+        json.dumps(body).encode(),
+        {
             "Content-Type": "application/x-amz-json-1.1",
             "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
         },
     )
-    with urllib.request.urlopen(request) as response:
-        result = json.loads(response.read())["AuthenticationResult"]
+    result = json.loads(response.body)["AuthenticationResult"]
     assert "NewDeviceMetadata" not in result
     assert "device_key" not in claims(result["AccessToken"])
 

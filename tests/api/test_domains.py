@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
+
+from tests.api.support import boto_client
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
 
@@ -15,17 +14,6 @@ def error_of(call, **kwargs) -> tuple[str, str]:
     with pytest.raises(ClientError) as err:
         call(**kwargs)
     return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
-
-
-def client_for(emulator, account: str = "123456789012", region: str = "us-east-1") -> Any:
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=emulator.endpoint_url,
-        region_name=region,
-        aws_access_key_id=account,
-        aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}),
-    )
 
 
 def test_prefix_domain_create_and_describe(idp, pool_id, emulator):
@@ -105,7 +93,7 @@ def test_domain_taken_by_another_pool(idp, pool_id):
 
 def test_domain_taken_in_another_account(emulator, idp, pool_id):
     idp.create_user_pool_domain(UserPoolId=pool_id, Domain="shared-name")
-    elsewhere = client_for(emulator, account="210987654321", region="eu-west-1")
+    elsewhere = boto_client(emulator, aws_access_key_id="210987654321", region_name="eu-west-1")
     other = elsewhere.create_user_pool(PoolName="other")["UserPool"]["Id"]
     code, _ = error_of(elsewhere.create_user_pool_domain, UserPoolId=other, Domain="shared-name")
     assert code == "InvalidParameterException"

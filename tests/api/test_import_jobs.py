@@ -6,14 +6,14 @@ Developer guide: "Importing users into user pools from a CSV file" and "Creating
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
+from cognito_emu.testing.wsgi_client import WsgiResponse
+from tests.api.support import base_url, send
 
 ROLE = "arn:aws:iam::123456789012:role/CognitoImportRole"
 NEW_PASSWORD = "N3w-Passw0rd!"
@@ -46,17 +46,10 @@ def csv_text(idp: Any, pool: str, rows: list[dict[str, str]], header: list[str] 
     return "\n".join(lines) + "\n"
 
 
-def put(url: str, body: str | bytes, *, kms: bool = True) -> urllib.request.Request:
+def upload(emulator: Emulator, url: str, body: str | bytes, *, kms: bool = True) -> WsgiResponse:
+    """PUT the CSV to the job's pre-signed URL, as S3 would take it."""
     data = body.encode() if isinstance(body, str) else body
-    request = urllib.request.Request(url, data=data, method="PUT")
-    if kms:
-        request.add_header("x-amz-server-side-encryption", "aws:kms")
-    return request
-
-
-def upload(url: str, body: str | bytes, *, kms: bool = True) -> Any:
-    with urllib.request.urlopen(put(url, body, kms=kms)) as response:
-        return response
+    return send(emulator, "PUT", url, data, {"x-amz-server-side-encryption": "aws:kms"} if kms else {})
 
 
 def create_job(idp: Any, pool: str, name: str = "import-1") -> dict[str, Any]:
@@ -65,9 +58,9 @@ def create_job(idp: Any, pool: str, name: str = "import-1") -> dict[str, Any]:
     ]
 
 
-def run_import(idp: Any, pool: str, rows: list[dict[str, str]]) -> dict[str, Any]:
+def run_import(emulator: Emulator, idp: Any, pool: str, rows: list[dict[str, str]]) -> dict[str, Any]:
     job = create_job(idp, pool)
-    upload(job["PreSignedUrl"], csv_text(idp, pool, rows))
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool, rows))
     idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
     return idp.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
 
@@ -84,14 +77,8 @@ def alice(**extra: str) -> dict[str, str]:
 
 
 def control(emulator: Emulator, method: str, path: str) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        emulator.endpoint_url + path, method=method, data=b"" if method == "POST" else None
-    )
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    response = send(emulator, method, path)
+    return response.status, json.loads(response.body)
 
 
 def test_create_user_import_job(idp: Any, pool: str, emulator: Emulator) -> None:
@@ -104,7 +91,7 @@ def test_create_user_import_job(idp: Any, pool: str, emulator: Emulator) -> None
     assert (job["ImportedUsers"], job["SkippedUsers"], job["FailedUsers"]) == (0, 0, 0)
     assert "CreationDate" in job and "StartDate" not in job and "CompletionDate" not in job
     url = job["PreSignedUrl"]
-    assert url.startswith(f"{emulator.endpoint_url}/_emu/import/{pool}/{job['JobId']}?")
+    assert url.startswith(f"{base_url(emulator)}/_emu/import/{pool}/{job['JobId']}?")
     assert "X-Amz-Signature=" in url
 
 
@@ -113,11 +100,12 @@ def test_import_creates_reset_required_users_who_reset_their_password(
 ) -> None:
     job = create_job(idp, pool)
     response = upload(
+        emulator,
         job["PreSignedUrl"],
         csv_text(idp, pool, [alice(), alice(**{"cognito:username": "bob", "email": "bob@example.com"})]),
     )
     assert response.status == 200
-    assert response.headers["ETag"].startswith('"')
+    assert dict(response.headers)["ETag"].startswith('"')
 
     started = idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
     assert started["Status"] == "Pending"
@@ -175,7 +163,7 @@ def test_bad_rows_are_counted_and_logged(idp: Any, pool: str, emulator: Emulator
         alice(**{"cognito:username": "grace", "email": ""}),  # 12: email_verified without email
         alice(**{"cognito:username": "heidi", "updated_at": "yesterday"}),  # 13: updated_at is a Number
     ]
-    job = run_import(idp, pool, rows)
+    job = run_import(emulator, idp, pool, rows)
     assert (job["ImportedUsers"], job["SkippedUsers"], job["FailedUsers"]) == (6, 1, 5)
     assert job["Status"] == "Succeeded"
     for name in ("erin", "frank", "grace", "heidi"):
@@ -199,20 +187,20 @@ def test_bad_rows_are_counted_and_logged(idp: Any, pool: str, emulator: Emulator
     )
 
 
-def test_too_many_failed_rows_fail_the_job(idp: Any, pool: str) -> None:
+def test_too_many_failed_rows_fail_the_job(emulator: Emulator, idp: Any, pool: str) -> None:
     rows = [good("alice"), alice(**{"cognito:username": "bob", "email_verified": ""}), good("alice")]
-    job = run_import(idp, pool, rows)
+    job = run_import(emulator, idp, pool, rows)
     assert (job["ImportedUsers"], job["SkippedUsers"], job["FailedUsers"]) == (1, 1, 1)
     assert job["Status"] == "Failed"
     assert job["CompletionMessage"] == "Too many users have failed or been skipped during the import."
     assert idp.admin_get_user(UserPoolId=pool, Username="alice")["UserStatus"] == "RESET_REQUIRED"
 
 
-def test_columns_in_any_order_escaped_commas_and_trimmed_values(idp: Any, pool: str) -> None:
+def test_columns_in_any_order_escaped_commas_and_trimmed_values(emulator: Emulator, idp: Any, pool: str) -> None:
     header = list(reversed(idp.get_csv_header(UserPoolId=pool)["CSVHeader"]))
     row = alice(name="Smith\\, Alice", given_name="  Alice  ", email_verified="TRUE")
     job = create_job(idp, pool)
-    upload(job["PreSignedUrl"], csv_text(idp, pool, [row], header))
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool, [row], header))
     idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
     assert (
         idp.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]["ImportedUsers"]
@@ -241,7 +229,7 @@ def test_a_file_that_cannot_be_parsed_fails_the_job(
         header = [*idp.get_csv_header(UserPoolId=pool)["CSVHeader"], "custom:nope"]
         body = csv_text(idp, pool, [alice()], header)
     job = create_job(idp, pool)
-    upload(job["PreSignedUrl"], body)
+    upload(emulator, job["PreSignedUrl"], body)
     idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
     done = idp.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
     assert done["Status"] == "Failed"
@@ -251,7 +239,7 @@ def test_a_file_that_cannot_be_parsed_fails_the_job(
     assert reason in view["log"][0]
 
 
-def test_required_attributes_and_mfa_rules(idp: Any) -> None:
+def test_required_attributes_and_mfa_rules(emulator: Emulator, idp: Any) -> None:
     pool = idp.create_user_pool(
         PoolName="strict",
         AutoVerifiedAttributes=["email"],
@@ -269,11 +257,11 @@ def test_required_attributes_and_mfa_rules(idp: Any) -> None:
             }
         ),
     ]
-    job = run_import(idp, pool, rows)
+    job = run_import(emulator, idp, pool, rows)
     assert (job["ImportedUsers"], job["FailedUsers"]) == (1, 2)
 
 
-def test_mfa_enabled_turns_on_sms_mfa(idp: Any, pool: str) -> None:
+def test_mfa_enabled_turns_on_sms_mfa(emulator: Emulator, idp: Any, pool: str) -> None:
     idp.set_user_pool_mfa_config(
         UserPoolId=pool, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="OPTIONAL"
     )
@@ -281,7 +269,7 @@ def test_mfa_enabled_turns_on_sms_mfa(idp: Any, pool: str) -> None:
         alice(**{"cognito:mfa_enabled": "true", "phone_number": "+15555550100"}),
         good("bob"),
     ]
-    job = run_import(idp, pool, rows)
+    job = run_import(emulator, idp, pool, rows)
     assert (job["ImportedUsers"], job["FailedUsers"]) == (2, 0)
     user = idp.admin_get_user(UserPoolId=pool, Username="alice")
     assert user["MFAOptions"] == [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
@@ -290,11 +278,11 @@ def test_mfa_enabled_turns_on_sms_mfa(idp: Any, pool: str) -> None:
     idp.set_user_pool_mfa_config(
         UserPoolId=pool, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
     )
-    job = run_import(idp, pool, [good("carol")])
+    job = run_import(emulator, idp, pool, [good("carol")])
     assert (job["ImportedUsers"], job["FailedUsers"]) == (0, 1)
 
 
-def test_pool_signing_in_with_email(idp: Any) -> None:
+def test_pool_signing_in_with_email(emulator: Emulator, idp: Any) -> None:
     pool = idp.create_user_pool(
         PoolName="by-email", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"]
     )["UserPool"]["Id"]
@@ -303,19 +291,19 @@ def test_pool_signing_in_with_email(idp: Any) -> None:
         alice(**{"cognito:username": "alice@example.com"}),  # the same email again: skipped
         alice(**{"cognito:username": "not-an-email"}),
     ]
-    job = run_import(idp, pool, rows)
+    job = run_import(emulator, idp, pool, rows)
     assert (job["ImportedUsers"], job["SkippedUsers"], job["FailedUsers"]) == (1, 1, 1)
     user = idp.admin_get_user(UserPoolId=pool, Username="alice@example.com")
     assert user["UserStatus"] == "RESET_REQUIRED"
 
 
-def test_start_errors(idp: Any, pool: str) -> None:
+def test_start_errors(emulator: Emulator, idp: Any, pool: str) -> None:
     job = create_job(idp, pool)
     with pytest.raises(ClientError) as err:
         idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
     assert code_of(err) == "PreconditionNotMetException"  # nothing uploaded
 
-    upload(job["PreSignedUrl"], csv_text(idp, pool, [alice()]), kms=False)
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool, [alice()]), kms=False)
     idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
     with pytest.raises(ClientError) as err:
         idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
@@ -330,9 +318,9 @@ def test_start_errors(idp: Any, pool: str) -> None:
         assert code_of(err) == "ResourceNotFoundException"
 
 
-def test_a_pool_without_auto_verified_attributes_cannot_start(idp: Any, pool_id: str) -> None:
+def test_a_pool_without_auto_verified_attributes_cannot_start(emulator: Emulator, idp: Any, pool_id: str) -> None:
     job = create_job(idp, pool_id)
-    upload(job["PreSignedUrl"], csv_text(idp, pool_id, [alice()]))
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool_id, [alice()]))
     with pytest.raises(ClientError) as err:
         idp.start_user_import_job(UserPoolId=pool_id, JobId=job["JobId"])
     assert code_of(err) == "PreconditionNotMetException"
@@ -355,7 +343,7 @@ def test_stop(idp: Any, pool: str, emulator: Emulator) -> None:
         idp.stop_user_import_job(UserPoolId=pool, JobId=job["JobId"])
     assert code_of(err) == "PreconditionNotMetException"  # Created: not running
 
-    upload(job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
     status, view = control(emulator, "POST", f"/_emu/import/{pool}/{job['JobId']}/pending")
     assert (status, view["status"]) == (200, "Pending")
     assert (
@@ -380,7 +368,7 @@ def test_stop(idp: Any, pool: str, emulator: Emulator) -> None:
 
 def test_a_pending_job_can_be_run_from_the_control_api(idp: Any, pool: str, emulator: Emulator) -> None:
     job = create_job(idp, pool)
-    upload(job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
     control(emulator, "POST", f"/_emu/import/{pool}/{job['JobId']}/pending")
     status, view = control(emulator, "POST", f"/_emu/import/{pool}/{job['JobId']}/run")
     assert (status, view["status"], view["importedUsers"]) == (200, "Succeeded", 1)
@@ -391,21 +379,19 @@ def test_a_pending_job_can_be_run_from_the_control_api(idp: Any, pool: str, emul
 def test_upload_url_checks(idp: Any, pool: str, emulator: Emulator) -> None:
     job = create_job(idp, pool)
     forged = job["PreSignedUrl"].replace("X-Amz-Signature=", "X-Amz-Signature=0")
-    with pytest.raises(urllib.error.HTTPError) as err:
-        upload(forged, "x")
-    assert err.value.code == 403
-    assert b"<Code>SignatureDoesNotMatch</Code>" in err.value.read()
+    response = upload(emulator, forged, "x")
+    assert response.status == 403
+    assert b"<Code>SignatureDoesNotMatch</Code>" in response.body
 
     emulator.clock.advance(901)
-    with pytest.raises(urllib.error.HTTPError) as err:
-        upload(job["PreSignedUrl"], "x")
-    assert err.value.code == 403
-    assert b"<Code>AccessDenied</Code>" in err.value.read()
+    response = upload(emulator, job["PreSignedUrl"], "x")
+    assert response.status == 403
+    assert b"<Code>AccessDenied</Code>" in response.body
 
 
 def test_an_unstarted_job_expires(idp: Any, pool: str, emulator: Emulator) -> None:
     job = create_job(idp, pool)
-    upload(job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
+    upload(emulator, job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
     emulator.clock.advance(24 * 3600 + 1)
     assert (
         idp.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]["Status"]
@@ -456,7 +442,7 @@ def test_jobs_and_uploads_survive_a_restart_with_a_data_dir(tmp_path: Any) -> No
         idp = first.client("cognito-idp")
         pool = idp.create_user_pool(PoolName="p", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
         job = create_job(idp, pool)
-        upload(job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
+        upload(first, job["PreSignedUrl"], csv_text(idp, pool, [alice()]))
     finally:
         first.close()
     second = start()

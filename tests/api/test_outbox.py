@@ -12,6 +12,8 @@ import pytest
 
 from cognito_emu.emulator import Emulator
 
+pytestmark = pytest.mark.server_only("the /_emu/outbox endpoint over HTTP")
+
 PASSWORD = "Passw0rd!"
 
 

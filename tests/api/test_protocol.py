@@ -14,6 +14,8 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
 
+pytestmark = pytest.mark.server_only("raw HTTP bodies, headers, CORS and connection handling of the server")
+
 IDP = "AWSCognitoIdentityProviderService"
 IDENTITY = "AWSCognitoIdentityService"
 SIGNED = (

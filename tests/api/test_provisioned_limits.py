@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import make_client
+from tests.api.support import boto_client
 
 
 def code_of(call: Any, **kwargs: Any) -> str:
@@ -38,7 +38,7 @@ def test_update_is_kept_per_account_and_region(idp, emulator):
     assert updated["Limit"]["FreeLimitValue"] == 50
     got = idp.get_provisioned_limit(LimitDefinition=category("UserCreation"))["Limit"]
     assert got["ProvisionedLimitValue"] == 200
-    elsewhere = make_client(emulator, "cognito-idp", region_name="eu-west-1")
+    elsewhere = boto_client(emulator, region_name="eu-west-1")
     assert (
         elsewhere.get_provisioned_limit(LimitDefinition=category("UserCreation"))["Limit"][
             "ProvisionedLimitValue"

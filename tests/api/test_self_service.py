@@ -12,6 +12,7 @@ from cognito_emu.emulator import Emulator
 from cognito_emu.idp import tokens
 from cognito_emu.idp.users import directory
 from cognito_emu.ops.presenters import authentication_result
+from tests.api.support import base_url
 
 PASSWORD = "Passw0rd!"
 
@@ -31,7 +32,7 @@ def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str) -> 
         pool = env.state.find_pool(pool_id)
         assert pool is not None
         user = directory.get_user(pool, username)
-        issuer = tokens.issuer(env, emulator.endpoint_url, pool)
+        issuer = tokens.issuer(env, base_url(emulator), pool)
         return authentication_result(
             tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
         )

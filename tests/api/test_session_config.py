@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 
@@ -15,19 +13,6 @@ def code_of(call: Any, **kwargs: Any) -> str:
     with pytest.raises(ClientError) as caught:
         call(**kwargs)
     return caught.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def raw(emulator: Any) -> Any:
-    """A client without botocore's own min/max checks, to see the emulator's answer."""
-    return boto3.client(
-        "cognito-idp",
-        region_name="us-east-1",
-        endpoint_url=emulator.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=BotoConfig(parameter_validation=False, retries={"max_attempts": 1}),
-    )
 
 
 def without_metadata(response: dict[str, Any]) -> dict[str, Any]:

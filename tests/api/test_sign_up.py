@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.idp.pool.client_auth import secret_hash
+from tests.api.support import boto_client
 
 PASSWORD = "Passw0rd!"
 
@@ -395,7 +396,7 @@ def test_concurrent_sign_ups_with_colliding_usernames(idp, pool, client_id, emul
     outcomes: list[tuple[str, str]] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(attempts))
-    clients = [emulator.client() for _ in attempts]
+    clients = [boto_client(emulator) for _ in attempts]
 
     def attempt(client: Any, name: str) -> None:
         barrier.wait()

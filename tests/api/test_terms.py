@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -19,19 +17,6 @@ def code_of(call: Any, *args: Any, **kwargs: Any) -> str:
     with pytest.raises(ClientError) as caught:
         call(*args, **kwargs)
     return caught.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def raw(emulator: Any) -> Any:
-    """A client without botocore's own min/max checks, to see the emulator's answer."""
-    return boto3.client(
-        "cognito-idp",
-        region_name="us-east-1",
-        endpoint_url=emulator.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=BotoConfig(parameter_validation=False, retries={"max_attempts": 1}),
-    )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -14,6 +15,7 @@ from cognito_emu.emulator import Emulator
 from cognito_emu.idp import tokens
 from cognito_emu.idp.users import directory
 from cognito_emu.ops.presenters import authentication_result
+from tests.api.support import base_url, send
 
 PASSWORD = "Passw0rd!"
 
@@ -30,7 +32,7 @@ def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str, bas
         pool = env.state.find_pool(pool_id)
         assert pool is not None
         user = directory.get_user(pool, username)
-        issuer = tokens.issuer(env, base or emulator.endpoint_url, pool)
+        issuer = tokens.issuer(env, base or base_url(emulator), pool)
         return authentication_result(
             tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
         )
@@ -50,9 +52,9 @@ def client_id(idp: Any, pool_id: str) -> str:
 
 
 def verify(emulator: Emulator, pool_id: str, token: str, **kwargs: Any) -> dict[str, Any]:
-    issuer = f"{emulator.endpoint_url}/{pool_id}"
-    jwks = jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json")
-    key = jwks.get_signing_key_from_jwt(token)
+    issuer = f"{base_url(emulator)}/{pool_id}"
+    jwks = jwt.PyJWKSet.from_json(send(emulator, "GET", f"/{pool_id}/.well-known/jwks.json").body.decode())
+    key = jwks[jwt.get_unverified_header(token)["kid"]]
     return jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, **kwargs)
 
 
@@ -318,20 +320,12 @@ def test_issuer_base_setting():
 
 
 def test_tokens_survive_state_export_and_import(emulator, idp, pool_id, client_id):
-    import json
-    import urllib.request
-
     make_user(idp, pool_id)
     result = sign_in(emulator, pool_id, client_id, "alice")
-    url = f"{emulator.endpoint_url}/_emu/state"
-    with urllib.request.urlopen(url) as response:
-        exported = response.read()
+    exported = send(emulator, "GET", "/_emu/state").body
     emulator.reset()
-    request = urllib.request.Request(
-        url, data=exported, method="PUT", headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request) as response:
-        assert json.loads(response.read())["imported"] is True
+    response = send(emulator, "PUT", "/_emu/state", exported, {"Content-Type": "application/json"})
+    assert json.loads(response.body)["imported"] is True
     assert idp.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
     renewed = idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
     assert renewed["AuthenticationResult"]["AccessToken"]

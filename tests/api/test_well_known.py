@@ -7,9 +7,12 @@ import urllib.error
 import urllib.request
 
 import jwt
+import pytest
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
+
+pytestmark = pytest.mark.server_only("the JWKS and OpenID documents fetched over HTTP, as verifiers do")
 
 
 def fetch(url: str) -> tuple[int, str, dict]:

@@ -1,10 +1,8 @@
 """ID, access and refresh tokens as Cognito issues them, and the checks every token-taking operation runs.
 
-Claims follow the developer guide: "Understanding the identity (ID) token"
-(https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html)
-and "Understanding the access token" (...-using-the-access-token.html). ID and access tokens are RS256
-JWTs signed with the pool key (``idp.keys``); the refresh token is opaque, shaped like Cognito's
-five-part JWE, and stands for a ``TokenSession`` kept on the user.
+ID and access tokens carry the claims of ``idp.claims`` and are RS256 JWTs signed with the pool key
+(``idp.keys``); the refresh token is opaque, shaped like Cognito's five-part JWE, and stands for a
+``TokenSession`` kept on the user.
 
 One sign-in makes one session; every token issued from it (and from refreshing it) carries the
 session's ``origin_jti``. Revoking the session (RevokeToken, GlobalSignOut) revokes them all:
@@ -30,13 +28,11 @@ from cognito_emu.errors import (
     UnsupportedTokenTypeException,
     UserNotFoundException,
 )
-from cognito_emu.idp import keys
+from cognito_emu.idp import claims, keys
 from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
 from cognito_emu.idp.pool import clients
-from cognito_emu.idp.users import attributes, directory, memberships
+from cognito_emu.idp.users import directory
 from cognito_emu.triggers import token_generation
-
-ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
 INVALID_ACCESS_TOKEN = "Invalid Access Token"
 EXPIRED_ACCESS_TOKEN = "Access Token has expired"
@@ -54,9 +50,6 @@ _MAX_ACCESS_VALIDITY = 86400
 _REFRESH_HEADER = base64.urlsafe_b64encode(
     json.dumps({"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}, separators=(",", ":")).encode()
 ).rstrip(b"=")
-
-_BOOLEAN_CLAIMS = frozenset({"email_verified", "phone_number_verified"})
-
 
 @dataclass(frozen=True, slots=True)
 class IssuedTokens:
@@ -86,9 +79,6 @@ def issuer(env: Env, base_url: str, pool: UserPool) -> str:
     return f"{base.rstrip('/')}/{pool.id}"
 
 
-# -- claims ------------------------------------------------------------------------------------
-
-
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -102,144 +92,6 @@ def new_refresh_token(env: Env) -> str:
         env.ids.token_bytes(16),
     ]
     return ".".join([_REFRESH_HEADER.decode(), *(_b64url(p) for p in parts)])
-
-
-def group_claims(pool: UserPool, user: User) -> dict[str, Any]:
-    """``cognito:groups`` and, from groups with a RoleArn, ``cognito:roles`` and ``cognito:preferred_role``.
-
-    The preferred role is the one of the group with the lowest Precedence; when groups share that
-    precedence with different roles, no role is preferred (developer guide, "Adding groups to a user
-    pool": "If the two groups have different role ARNs, the cognito:preferred_role claim isn't set").
-    """
-    groups = memberships.groups_of(pool, user)
-    if not groups:
-        return {}
-    out: dict[str, Any] = {"cognito:groups": [group.name for group in groups]}
-    with_roles = [group for group in groups if group.role_arn]
-    if with_roles:
-        roles: list[str] = []
-        for group in with_roles:
-            if group.role_arn not in roles:
-                roles.append(group.role_arn)  # type: ignore[arg-type]
-        out["cognito:roles"] = roles
-        best = with_roles[0].precedence
-        preferred = {group.role_arn for group in with_roles if group.precedence == best}
-        if len(preferred) == 1:
-            out["cognito:preferred_role"] = preferred.pop()
-    return out
-
-
-def _identities_claim(value: str) -> Any:
-    """The ``identities`` attribute as the ID token carries it: a list whose ``primary`` and
-    ``dateCreated`` are strings ("true", "1642699117273"), where the attribute has a boolean and a number
-    (developer guide, "Understanding the identity (ID) token")."""
-    try:
-        entries = json.loads(value)
-    except ValueError:
-        return value
-    if not isinstance(entries, list):
-        return entries
-    return [
-        {
-            k: (("true" if v else "false") if isinstance(v, bool) else str(v)) if k in _STRING_KEYS else v
-            for k, v in entry.items()
-        }
-        if isinstance(entry, dict)
-        else entry
-        for entry in entries
-    ]
-
-
-_STRING_KEYS = ("primary", "dateCreated")
-
-
-def attribute_claims(pool: UserPool, user: User, client: AppClient | None) -> dict[str, Any]:
-    """The user's attributes as ID-token claims: verified flags as booleans, numbers for Number types."""
-    out: dict[str, Any] = {}
-    for name, value in attributes.readable(pool, user, client).items():
-        if name in _BOOLEAN_CLAIMS:
-            out[name] = value == "true"
-        elif name == "identities":
-            out[name] = _identities_claim(value)
-        elif name == "updated_at" and value.isdigit():
-            out[name] = int(value)
-        else:
-            # Custom attributes are strings in the token whatever their schema type.
-            out[name] = value
-    return out
-
-
-def id_token_claims(
-    pool: UserPool,
-    client: AppClient,
-    user: User,
-    *,
-    issuer: str,
-    issued: int,
-    expires: int,
-    auth_time: int,
-    jti: str,
-    origin_jti: str,
-    event_id: str,
-) -> dict[str, Any]:
-    claims: dict[str, Any] = {"sub": user.sub}
-    claims.update(group_claims(pool, user))
-    claims.update(attribute_claims(pool, user, client))
-    claims.update(
-        {
-            "sub": user.sub,
-            "iss": issuer,
-            "cognito:username": user.username,
-            "origin_jti": origin_jti,
-            "aud": client.client_id,
-            "event_id": event_id,
-            "token_use": "id",
-            "auth_time": auth_time,
-            "exp": expires,
-            "iat": issued,
-            "jti": jti,
-        }
-    )
-    return claims
-
-
-def access_token_claims(
-    pool: UserPool,
-    client: AppClient,
-    user: User,
-    *,
-    issuer: str,
-    issued: int,
-    expires: int,
-    auth_time: int,
-    jti: str,
-    origin_jti: str,
-    event_id: str,
-    scope: str = ADMIN_SCOPE,
-    device_key: str | None = None,
-) -> dict[str, Any]:
-    claims: dict[str, Any] = {"sub": user.sub}
-    groups = group_claims(pool, user).get("cognito:groups")
-    if groups:
-        claims["cognito:groups"] = groups
-    if device_key:
-        claims["device_key"] = device_key
-    claims.update(
-        {
-            "iss": issuer,
-            "client_id": client.client_id,
-            "origin_jti": origin_jti,
-            "event_id": event_id,
-            "token_use": "access",
-            "scope": scope,
-            "auth_time": auth_time,
-            "exp": expires,
-            "iat": issued,
-            "jti": jti,
-            "username": user.username,
-        }
-    )
-    return claims
 
 
 # -- issuing -----------------------------------------------------------------------------------
@@ -290,7 +142,7 @@ def authentication_result(
     issuer: str,
     auth_time: float | None = None,
     refresh_token: str | None = None,
-    scope: str = ADMIN_SCOPE,
+    scope: str = claims.ADMIN_SCOPE,
     device_key: str | None = None,
     trigger_source: str | None = None,
     client_metadata: dict[str, str] | None = None,
@@ -317,7 +169,7 @@ def authentication_result(
     issued = int(now)
     auth = int(session.auth_time)
     event_id = env.ids.uuid()
-    access = access_token_claims(
+    access = claims.access_token_claims(
         pool,
         client,
         user,
@@ -331,7 +183,7 @@ def authentication_result(
         scope=scope,
         device_key=device_key,
     )
-    id_claims = id_token_claims(
+    id_claims = claims.id_token_claims(
         pool,
         client,
         user,

@@ -21,7 +21,7 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
-from cognito_emu.idp import keys, tokens
+from cognito_emu.idp import claims, keys, tokens
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pool import clients
 from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
@@ -108,8 +108,8 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
         raise OAuthError("invalid_grant", error.message) from None
     # A session from InitiateAuth (scope aws.cognito.signin.user.admin) always had an ID token.
-    granted = (scope or tokens.ADMIN_SCOPE).split()
-    return _tokens_body(issued, scopes.OPENID in granted or granted == [tokens.ADMIN_SCOPE])
+    granted = (scope or claims.ADMIN_SCOPE).split()
+    return _tokens_body(issued, scopes.OPENID in granted or granted == [claims.ADMIN_SCOPE])
 
 
 def client_credentials(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from cognito_emu.env import Env
 from cognito_emu.errors import NotAuthorizedException, UserNotFoundException
-from cognito_emu.idp import tokens
+from cognito_emu.idp import claims, tokens
 from cognito_emu.idp.users import attributes
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply
 
@@ -23,7 +23,7 @@ _BY_SCOPE = {
     "email": ("email", "email_verified"),
     "phone": ("phone_number", "phone_number_verified"),
 }
-_ALL_READABLE = frozenset({"profile", tokens.ADMIN_SCOPE})
+_ALL_READABLE = frozenset({"profile", claims.ADMIN_SCOPE})
 
 
 def _error(error: str, description: str, status: int) -> Reply:

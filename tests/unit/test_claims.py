@@ -6,6 +6,7 @@ import base64
 import json
 import re
 
+from cognito_emu.idp import claims as token_claims
 from cognito_emu.idp import tokens
 from cognito_emu.idp.models import AppClient, Group, User, UserPool
 
@@ -34,12 +35,12 @@ def group(name: str, precedence: int | None = None, role: str | None = None) -> 
 
 
 def test_no_groups_no_group_claims():
-    assert tokens.group_claims(pool_with(), user()) == {}
+    assert token_claims.group_claims(pool_with(), user()) == {}
 
 
 def test_groups_sorted_by_precedence_and_preferred_role():
     pool = pool_with(group("b", 5, "arn:b"), group("a", 1, "arn:a"), group("c"))
-    claims = tokens.group_claims(pool, user())
+    claims = token_claims.group_claims(pool, user())
     assert claims["cognito:groups"] == ["a", "b", "c"]
     assert claims["cognito:roles"] == ["arn:a", "arn:b"]
     assert claims["cognito:preferred_role"] == "arn:a"
@@ -47,21 +48,21 @@ def test_groups_sorted_by_precedence_and_preferred_role():
 
 def test_tied_precedence_with_different_roles_has_no_preferred_role():
     pool = pool_with(group("a", 1, "arn:a"), group("b", 1, "arn:b"))
-    claims = tokens.group_claims(pool, user())
+    claims = token_claims.group_claims(pool, user())
     assert "cognito:preferred_role" not in claims
-    tied_same = tokens.group_claims(pool_with(group("a", 1, "arn:x"), group("b", 1, "arn:x")), user())
+    tied_same = token_claims.group_claims(pool_with(group("a", 1, "arn:x"), group("b", 1, "arn:x")), user())
     assert tied_same["cognito:preferred_role"] == "arn:x"
     assert tied_same["cognito:roles"] == ["arn:x"]
 
 
 def test_group_membership_is_by_user_key():
     other = Group(name="g", user_pool_id="p", created=0, modified=0, members={"bob"})
-    assert tokens.group_claims(pool_with(other), user()) == {}
+    assert token_claims.group_claims(pool_with(other), user()) == {}
 
 
 def test_attribute_claims_types():
     identities = [{"providerName": "Google", "userId": "1"}]
-    claims = tokens.attribute_claims(
+    claims = token_claims.attribute_claims(
         pool_with(),
         user(
             email="a@example.com",
@@ -87,13 +88,13 @@ def test_read_attributes_limit_claims():
         modified=0,
         settings={"ReadAttributes": ["email"]},
     )
-    claims = tokens.attribute_claims(pool_with(), user(email="a@example.com", name="A"), client)
+    claims = token_claims.attribute_claims(pool_with(), user(email="a@example.com", name="A"), client)
     assert claims == {"sub": "s-1", "email": "a@example.com"}
 
 
 def test_access_token_claims_shape():
     client = AppClient(client_id="c", user_pool_id="p", name="c", created=0, modified=0)
-    claims = tokens.access_token_claims(
+    claims = token_claims.access_token_claims(
         pool_with(group("g")),
         client,
         user(),

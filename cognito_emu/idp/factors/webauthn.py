@@ -25,18 +25,12 @@ ListWebAuthnCredentials, DeleteWebAuthnCredential; W3C Web Authentication level 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives import serialization
 
 from cognito_emu import pagination
 from cognito_emu.env import Env
@@ -54,11 +48,26 @@ from cognito_emu.errors import (
     WebAuthnRelyingPartyMismatchException,
 )
 from cognito_emu.idp.factors import cbor
+from cognito_emu.idp.factors.authenticator import (
+    ES256,
+    FLAG_UP,
+    FLAG_UV,
+    INVALID_CREDENTIAL,
+    NOT_SUPPORTED,
+    RS256,
+    b64url,
+    b64url_decode,
+    check_attestation,
+    cose_public_key,
+    credential_response,
+    parse_authenticator_data,
+    parse_client_data,
+    pem,
+    verify_signature,
+)
 from cognito_emu.idp.models import AppClient, User, UserPool, WebAuthnCredential, WebAuthnRegistration
 from cognito_emu.idp.pool import pools
 
-ES256 = -7
-RS256 = -257
 ALGORITHMS = (ES256, RS256)
 # How long a registration or sign-in challenge lasts (ms, as the options' ``timeout`` says).
 TIMEOUT_MS = 180_000
@@ -66,20 +75,12 @@ CHALLENGE_BYTES = 32
 MAX_CREDENTIALS = 20
 DEFAULT_PAGE = 20
 
-# Authenticator data flags (WebAuthn §6.1).
-FLAG_UP = 0x01
-FLAG_UV = 0x04
-FLAG_AT = 0x40
-FLAG_ED = 0x80
-
 NOT_ENABLED = "Passkey authentication is not enabled for this user pool."
 CONFIGURATION_MISSING = "The user pool has no relying party ID: set WebAuthnConfiguration or a domain."
 CHALLENGE_NOT_FOUND = "The WebAuthn registration challenge was not found or has expired."
 CLIENT_MISMATCH = "The access token is for a different app client than StartWebAuthnRegistration's."
 ORIGIN_NOT_ALLOWED = "The credential's origin {origin} is not allowed for relying party {rp_id}."
 RP_MISMATCH = "The credential is for a different relying party than {rp_id}."
-NOT_SUPPORTED = "The passkey credential is not supported: {reason}."
-INVALID_CREDENTIAL = "Invalid WebAuthn credential: {reason}."
 ALREADY_REGISTERED = "This passkey is already registered."
 TOO_MANY = "The user has reached the limit of {limit} passkeys."
 NOT_FOUND = "The passkey credential was not found."
@@ -139,138 +140,8 @@ def origin_allowed(origin: str, rp_id: str) -> bool:
     return parts.scheme == "http" and host == "localhost"
 
 
-# -- encoding helpers --------------------------------------------------------------------------
-
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def b64url_decode(value: Any, what: str, error: type[Exception] = InvalidParameterException) -> bytes:
-    if not isinstance(value, str) or not value:
-        raise error(INVALID_CREDENTIAL.format(reason=f"{what} is missing"))
-    try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError):
-        raise error(INVALID_CREDENTIAL.format(reason=f"{what} is not base64url")) from None
-
-
 def _new_challenge(env: Env) -> str:
     return b64url(env.ids.token_bytes(CHALLENGE_BYTES))
-
-
-# -- authenticator data ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class AuthenticatorData:
-    rp_id_hash: bytes
-    flags: int
-    sign_count: int
-    aaguid: bytes = b""
-    credential_id: bytes = b""
-    cose_key: dict[Any, Any] | None = None
-
-
-def parse_authenticator_data(raw: bytes, error: type[Exception]) -> AuthenticatorData:
-    """rpIdHash (32) | flags (1) | signCount (4) | [attested credential data] | [extensions]."""
-    if len(raw) < 37:
-        raise error(INVALID_CREDENTIAL.format(reason="authenticator data is too short"))
-    data = AuthenticatorData(raw[:32], raw[32], int.from_bytes(raw[33:37], "big"))
-    offset = 37
-    try:
-        if data.flags & FLAG_AT:
-            if len(raw) < offset + 18:
-                raise cbor.CBORError("attested credential data is too short")
-            data.aaguid = raw[offset : offset + 16]
-            length = int.from_bytes(raw[offset + 16 : offset + 18], "big")
-            offset += 18
-            data.credential_id = raw[offset : offset + length]
-            if len(data.credential_id) != length:
-                raise cbor.CBORError("credential id runs past the end")
-            key, offset = cbor.decode(raw, offset + length)
-            if not isinstance(key, dict):
-                raise cbor.CBORError("the credential public key is not a COSE map")
-            data.cose_key = key
-        if data.flags & FLAG_ED:
-            _, offset = cbor.decode(raw, offset)
-    except cbor.CBORError as exc:
-        raise error(INVALID_CREDENTIAL.format(reason=str(exc))) from None
-    if offset != len(raw):
-        raise error(INVALID_CREDENTIAL.format(reason="authenticator data has trailing bytes"))
-    return data
-
-
-PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey
-
-
-def cose_public_key(key: dict[Any, Any]) -> tuple[PublicKey, int]:
-    """A COSE_Key (RFC 9053) of an ES256 (EC2 P-256) or RS256 (RSA) credential, and its algorithm."""
-    kty, alg = key.get(1), key.get(3)
-    try:
-        if kty == 2 and alg == ES256 and key.get(-1) == 1:
-            x, y = key.get(-2), key.get(-3)
-            if not (isinstance(x, bytes) and isinstance(y, bytes) and len(x) == len(y) == 32):
-                raise ValueError("bad EC2 coordinates")
-            point = b"\x04" + x + y
-            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point), ES256
-        if kty == 3 and alg == RS256:
-            n, e = key.get(-1), key.get(-2)
-            if not (isinstance(n, bytes) and isinstance(e, bytes)):
-                raise ValueError("bad RSA key")
-            numbers = rsa.RSAPublicNumbers(int.from_bytes(e, "big"), int.from_bytes(n, "big"))
-            return numbers.public_key(), RS256
-    except ValueError:
-        raise WebAuthnCredentialNotSupportedException(
-            NOT_SUPPORTED.format(reason="the public key is malformed")
-        ) from None
-    raise WebAuthnCredentialNotSupportedException(
-        NOT_SUPPORTED.format(reason=f"key type {kty} with algorithm {alg} (ES256 -7 and RS256 -257 are)")
-    )
-
-
-def verify_signature(public_key: Any, algorithm: int, signature: bytes, signed: bytes) -> bool:
-    try:
-        if algorithm == ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
-            public_key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
-            return True
-        if algorithm == RS256 and isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
-            return True
-    except (InvalidSignature, ValueError):
-        return False
-    return False
-
-
-def _pem(public_key: PublicKey) -> str:
-    return public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-
-
-# -- client data -------------------------------------------------------------------------------
-
-
-def _client_data(raw: bytes, error: type[Exception]) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    if not isinstance(data, dict):
-        raise error(INVALID_CREDENTIAL.format(reason="clientDataJSON is not a JSON object"))
-    return data
-
-
-def _response(credential: Any, error: type[Exception]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The credential and its ``response`` member, with id == rawId and type public-key."""
-    if not isinstance(credential, dict) or not isinstance(credential.get("response"), dict):
-        raise error(INVALID_CREDENTIAL.format(reason="response is missing"))
-    if credential.get("type", "public-key") != "public-key":
-        raise error(INVALID_CREDENTIAL.format(reason="type must be public-key"))
-    raw_id = credential.get("rawId", credential.get("id"))
-    if not isinstance(credential.get("id"), str) or credential["id"] != raw_id:
-        raise error(INVALID_CREDENTIAL.format(reason="id and rawId must be the same base64url string"))
-    return credential, credential["response"]
 
 
 # -- registration ------------------------------------------------------------------------------
@@ -319,8 +190,8 @@ def complete_registration(
     """CompleteWebAuthnRegistration: check RegistrationResponseJSON and keep the passkey."""
     rp_id = _checked_rp_id(pool)
     error = InvalidParameterException
-    credential, response = _response(credential, error)
-    client_data = _client_data(b64url_decode(response.get("clientDataJSON"), "clientDataJSON"), error)
+    credential, response = credential_response(credential, error)
+    client_data = parse_client_data(b64url_decode(response.get("clientDataJSON"), "clientDataJSON"), error)
     pending = user.webauthn_registration
     if pending is None or pending.expires <= env.clock.now():
         user.webauthn_registration = None
@@ -349,7 +220,7 @@ def complete_registration(
         raise error(INVALID_CREDENTIAL.format(reason="authenticator data has no attested credential"))
     public_key, algorithm = cose_public_key(auth_data.cose_key)
     client_data_hash = hashlib.sha256(b64url_decode(response["clientDataJSON"], "clientDataJSON")).digest()
-    _check_attestation(attestation, auth_data_raw + client_data_hash, public_key, algorithm)
+    check_attestation(attestation, auth_data_raw + client_data_hash, public_key, algorithm)
     credential_id = b64url(auth_data.credential_id)
     if b64url_decode(credential["id"], "id") != auth_data.credential_id:
         raise error(INVALID_CREDENTIAL.format(reason="id is not the attested credential id"))
@@ -361,7 +232,7 @@ def complete_registration(
     attachment = credential.get("authenticatorAttachment")
     stored = WebAuthnCredential(
         credential_id=credential_id,
-        public_key_pem=_pem(public_key),
+        public_key_pem=pem(public_key),
         algorithm=algorithm,
         relying_party_id=rp_id,
         created=env.clock.now(),
@@ -393,37 +264,6 @@ def _check_flags(pool: UserPool, flags: int, error: type[Exception]) -> None:
         raise WebAuthnCredentialNotSupportedException(
             NOT_SUPPORTED.format(reason="the user pool requires user verification (UV flag)")
         )
-
-
-def _check_attestation(attestation: dict[str, Any], signed: bytes, public_key: Any, algorithm: int) -> None:
-    """fmt "none" (empty statement) or "packed" (self attestation, or x5c whose leaf signs; the chain
-    is not checked: an emulator trusts no attestation roots). Other formats are not supported."""
-    fmt, statement = attestation.get("fmt"), attestation.get("attStmt")
-    if not isinstance(statement, dict):
-        raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="attStmt must be a map"))
-    if fmt == "none":
-        if statement:
-            raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="fmt none has a statement"))
-        return
-    if fmt != "packed":
-        raise WebAuthnCredentialNotSupportedException(
-            NOT_SUPPORTED.format(reason=f"attestation format {fmt!r} (none and packed are)")
-        )
-    signature, alg, chain = statement.get("sig"), statement.get("alg"), statement.get("x5c")
-    if not isinstance(signature, bytes) or not isinstance(alg, int):
-        raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="packed attStmt needs alg and sig"))
-    key = public_key
-    if chain:
-        try:
-            key = x509.load_der_x509_certificate(chain[0]).public_key()
-        except (ValueError, TypeError, IndexError):
-            raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="x5c is malformed")) from None
-    elif alg != algorithm:
-        raise InvalidParameterException(
-            INVALID_CREDENTIAL.format(reason="self attestation alg differs from the key's")
-        )
-    if not verify_signature(key, alg, signature, signed):
-        raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="attestation signature is invalid"))
 
 
 # -- credentials -------------------------------------------------------------------------------
@@ -502,7 +342,7 @@ def verify_assertion(
             credential_json = json.loads(credential_json)
         except ValueError:
             raise error(INVALID_CREDENTIAL.format(reason="CREDENTIAL is not JSON")) from None
-    credential, response = _response(credential_json, error)
+    credential, response = credential_response(credential_json, error)
     stored = user.webauthn_credentials.get(credential["id"])
     if stored is None or stored.relying_party_id != rp_id:
         raise error(SIGN_IN_FAILED)
@@ -510,7 +350,7 @@ def verify_assertion(
     if handle and b64url_decode(handle, "userHandle", error) != user.sub.encode():
         raise error(SIGN_IN_FAILED)
     client_data_raw = b64url_decode(response.get("clientDataJSON"), "clientDataJSON", error)
-    client_data = _client_data(client_data_raw, error)
+    client_data = parse_client_data(client_data_raw, error)
     if client_data.get("type") != "webauthn.get" or client_data.get("challenge") != expected_challenge:
         raise error(SIGN_IN_FAILED)
     if not origin_allowed(str(client_data.get("origin", "")), rp_id):

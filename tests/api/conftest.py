@@ -15,13 +15,15 @@ from botocore.config import Config as BotoConfig
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
 from cognito_emu.testing.mock import mock_cognito
-from tests.api.support import REGION, boto_client
+from tests.api.support import REGION, boto_client, make_client_id
 
 MODES = ("server", "mock")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "server_only(reason): runs against the HTTP server only, for the reason given")
+    config.addinivalue_line(
+        "markers", "server_only(reason): runs against the HTTP server only, for the reason given"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -68,3 +70,9 @@ def identity(emulator: Emulator) -> Any:
 def raw(emulator: Emulator) -> Any:
     """A client without botocore's own min/max checks, to see the emulator's answer."""
     return boto_client(emulator, config=BotoConfig(parameter_validation=False, retries={"max_attempts": 1}))
+
+
+@pytest.fixture
+def client_id(idp: Any, pool_id: str) -> str:
+    """An app client of ``pool_id`` with the default settings; files needing others define their own."""
+    return make_client_id(idp, pool_id)

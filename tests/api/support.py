@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import boto3
+import jwt
+import pytest
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
+from cognito_emu.idp import tokens
+from cognito_emu.idp.users import directory
+from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.testing.mock import active_emulator
 from cognito_emu.testing.wsgi_client import WsgiResponse, call_wsgi
 
 REGION = "us-east-1"
+PASSWORD = "Passw0rd!"
+NEW_PASSWORD = "N3w-Passw0rd!"
+TEMPORARY_PASSWORD = "Temp0rary!"
 
 
 def in_process(emulator: Emulator) -> bool:
@@ -57,3 +70,103 @@ def send(
             return WsgiResponse(response.status, list(response.headers.items()), response.read())
     except urllib.error.HTTPError as error:
         return WsgiResponse(error.code, list(error.headers.items()), error.read())
+
+
+# -- reading answers ------------------------------------------------------------------------------
+
+
+def error_of(
+    raised: pytest.ExceptionInfo[ClientError] | Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> tuple[str, str]:
+    """(code, message) of a ClientError: the one a ``pytest.raises`` caught, or the one
+    ``raised(*args, **kwargs)`` must raise."""
+    if isinstance(raised, pytest.ExceptionInfo):
+        error = raised.value
+    else:
+        with pytest.raises(ClientError) as caught:
+            raised(*args, **kwargs)
+        error = caught.value
+    return error.response["Error"]["Code"], error.response["Error"]["Message"]
+
+
+def code_of(
+    raised: pytest.ExceptionInfo[ClientError] | Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> str:
+    return error_of(raised, *args, **kwargs)[0]
+
+
+def message_of(
+    raised: pytest.ExceptionInfo[ClientError] | Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> str:
+    return error_of(raised, *args, **kwargs)[1]
+
+
+def attrs(items: list[dict[str, str]]) -> dict[str, str]:
+    """A user's attribute list as a dict."""
+    return {item["Name"]: item["Value"] for item in items}
+
+
+def claims(token: str) -> dict[str, Any]:
+    """A JWT's claims, unverified (the tests that check signatures verify them themselves)."""
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def secret_hash(client: dict[str, Any], username: str) -> str:
+    """SECRET_HASH as a client computes it, written here independently of the emulator's own."""
+    digest = hmac.new(
+        client["ClientSecret"].encode(), (username + client["ClientId"]).encode(), hashlib.sha256
+    ).digest()
+    return base64.b64encode(digest).decode()
+
+
+# -- setting up -----------------------------------------------------------------------------------
+
+
+def make_client_id(idp: Any, pool_id: str, **settings: Any) -> str:
+    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", **settings)["UserPoolClient"][
+        "ClientId"
+    ]
+
+
+def make_user(
+    idp: Any, pool_id: str, username: str = "alice", password: str | None = PASSWORD, **attributes: str
+) -> None:
+    """A user made by an admin, CONFIRMED with ``password`` (left FORCE_CHANGE_PASSWORD without one)."""
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        TemporaryPassword=TEMPORARY_PASSWORD,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
+    )
+    if password is not None:
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+
+
+# -- signing in -----------------------------------------------------------------------------------
+
+
+def password_sign_in(
+    idp: Any, client_id: str, username: str = "alice", password: str = PASSWORD, **extra: str
+) -> dict[str, Any]:
+    return idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password, **extra},
+    )
+
+
+def minted_tokens(
+    emulator: Emulator, pool_id: str, client_id: str, username: str, base: str | None = None
+) -> dict[str, Any]:
+    """Tokens as a sign-in flow mints them, in AuthenticationResult's shape, without going through a
+    flow (for tests about tokens rather than sign-in)."""
+    env = emulator.env
+    with env.state.lock:
+        pool = env.state.find_pool(pool_id)
+        assert pool is not None
+        user = directory.get_user(pool, username)
+        issuer = tokens.issuer(env, base or base_url(emulator), pool)
+        return authentication_result(
+            tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
+        )

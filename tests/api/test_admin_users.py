@@ -3,13 +3,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-
-def code_of(err: pytest.ExceptionInfo[ClientError]) -> str:
-    return err.value.response["Error"]["Code"]
-
-
-def attrs(items: list[dict[str, str]]) -> dict[str, str]:
-    return {a["Name"]: a["Value"] for a in items}
+from tests.api.support import attrs, code_of
 
 
 def test_admin_create_and_get_user(idp, pool_id, emulator):

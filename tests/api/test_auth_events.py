@@ -8,21 +8,12 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from pycognito import aws_srp
 
 from cognito_emu.idp.signin import auth_events
-from tests.api.support import send
+from tests.api.support import NEW_PASSWORD, PASSWORD, error_of, make_user, send
 
-PASSWORD = "Passw0rd!"
-NEW_PASSWORD = "N3w-Passw0rd!"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
 
 
 def make_pool(idp: Any, mode: str = "ENFORCED") -> str:
@@ -40,16 +31,7 @@ def make_client(idp: Any, pool: str) -> str:
 
 
 def confirmed_user(idp: Any, pool: str, username: str = "alice") -> None:
-    idp.admin_create_user(
-        UserPoolId=pool,
-        Username=username,
-        UserAttributes=[
-            {"Name": "email", "Value": f"{username}@example.com"},
-            {"Name": "email_verified", "Value": "true"},
-        ],
-        MessageAction="SUPPRESS",
-    )
-    idp.admin_set_user_password(UserPoolId=pool, Username=username, Password=PASSWORD, Permanent=True)
+    make_user(idp, pool, username, email=f"{username}@example.com", email_verified="true")
 
 
 def sign_in(idp: Any, client_id: str, password: str, username: str = "alice") -> dict[str, Any] | None:

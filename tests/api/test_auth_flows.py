@@ -3,18 +3,23 @@ NEW_PASSWORD_REQUIRED challenge, sessions, lockout and Cognito's errors."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from typing import Any
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-PASSWORD = "Passw0rd!"
-NEW_PASSWORD = "N3wPassw0rd!"
+from tests.api.support import (
+    NEW_PASSWORD,
+    PASSWORD,
+    TEMPORARY_PASSWORD,
+    claims,
+    error_of,
+    make_user,
+    password_sign_in,
+    secret_hash,
+)
+
 ALL_FLOWS = [
     "ALLOW_USER_PASSWORD_AUTH",
     "ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -23,49 +28,9 @@ ALL_FLOWS = [
 ]
 
 
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
 def make_client(idp: Any, pool_id: str, **settings: Any) -> dict[str, Any]:
     settings.setdefault("ExplicitAuthFlows", ALL_FLOWS)
     return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", **settings)["UserPoolClient"]
-
-
-def make_user(
-    idp: Any, pool_id: str, username: str = "alice", password: str | None = PASSWORD, **attributes: str
-) -> None:
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=username,
-        TemporaryPassword="Temp0rary!",
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
-    )
-    if password is not None:
-        idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
-
-
-def secret_hash(client: dict[str, Any], username: str) -> str:
-    digest = hmac.new(
-        client["ClientSecret"].encode(), (username + client["ClientId"]).encode(), hashlib.sha256
-    ).digest()
-    return base64.b64encode(digest).decode()
-
-
-def password_sign_in(
-    idp: Any, client_id: str, username: str = "alice", password: str = PASSWORD, **extra: str
-):
-    return idp.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": password, **extra},
-    )
-
-
-def claims(token: str) -> dict[str, Any]:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 @pytest.fixture
@@ -380,7 +345,7 @@ def test_sub_is_not_a_sign_in_name(idp, pool_id, client):
 
 def test_new_password_required(idp, pool_id, client):
     make_user(idp, pool_id, password=None, email="alice@example.com")
-    answer = password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     assert answer["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     parameters = answer["ChallengeParameters"]
     assert parameters["USER_ID_FOR_SRP"] == "alice"
@@ -419,12 +384,12 @@ def test_new_password_required_with_required_attributes(idp):
     idp.admin_create_user(
         UserPoolId=pool_id,
         Username="frank",
-        TemporaryPassword="Temp0rary!",
+        TemporaryPassword=TEMPORARY_PASSWORD,
         MessageAction="SUPPRESS",
         UserAttributes=[{"Name": "name", "Value": "Frank"}],
     )
     # Required attributes the user lacks appear only when missing; Frank has his name.
-    answer = password_sign_in(idp, client["ClientId"], "frank", "Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], "frank", TEMPORARY_PASSWORD)
     assert json.loads(answer["ChallengeParameters"]["requiredAttributes"]) == []
     result = idp.admin_respond_to_auth_challenge(
         UserPoolId=pool_id,
@@ -444,7 +409,7 @@ def test_new_password_required_with_required_attributes(idp):
 
 def test_new_password_must_follow_policy(idp, pool_id, client):
     make_user(idp, pool_id, password=None)
-    answer = password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     with pytest.raises(ClientError) as excinfo:
         idp.respond_to_auth_challenge(
             ClientId=client["ClientId"],
@@ -478,7 +443,7 @@ def test_temporary_password_expired(idp, pool_id, client, emulator):
     make_user(idp, pool_id, password=None)
     emulator.clock.advance(8 * 86400)
     with pytest.raises(ClientError) as excinfo:
-        password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+        password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     assert error_of(excinfo) == (
         "NotAuthorizedException",
         "Temporary password has expired and must be reset by an administrator.",
@@ -489,7 +454,7 @@ def test_new_password_with_secret(idp, pool_id):
     secret = make_client(idp, pool_id, GenerateSecret=True)
     make_user(idp, pool_id, password=None)
     answer = password_sign_in(
-        idp, secret["ClientId"], password="Temp0rary!", SECRET_HASH=secret_hash(secret, "alice")
+        idp, secret["ClientId"], password=TEMPORARY_PASSWORD, SECRET_HASH=secret_hash(secret, "alice")
     )
     with pytest.raises(ClientError) as excinfo:
         idp.respond_to_auth_challenge(
@@ -517,7 +482,7 @@ def test_new_password_with_secret(idp, pool_id):
 
 def test_session_expires(idp, pool_id, client, emulator):
     make_user(idp, pool_id, password=None)
-    answer = password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     emulator.clock.advance(3 * 60 + 1)
     with pytest.raises(ClientError) as excinfo:
         idp.respond_to_auth_challenge(
@@ -535,7 +500,7 @@ def test_session_expires(idp, pool_id, client, emulator):
 def test_session_validity_follows_the_client(idp, pool_id, emulator):
     client = make_client(idp, pool_id, AuthSessionValidity=10)
     make_user(idp, pool_id, password=None)
-    answer = password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     emulator.clock.advance(9 * 60)
     result = idp.respond_to_auth_challenge(
         ClientId=client["ClientId"],
@@ -556,7 +521,7 @@ def test_unknown_session_and_wrong_client(idp, pool_id, client):
             ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
         )
     assert error_of(excinfo) == ("NotAuthorizedException", "Invalid session for the user.")
-    answer = password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     other = make_client(idp, pool_id)
     with pytest.raises(ClientError) as excinfo:
         idp.respond_to_auth_challenge(
@@ -571,7 +536,7 @@ def test_unknown_session_and_wrong_client(idp, pool_id, client):
 def test_session_of_another_user(idp, pool_id, client):
     make_user(idp, pool_id, password=None)
     make_user(idp, pool_id, "bob")
-    answer = password_sign_in(idp, client["ClientId"], password="Temp0rary!")
+    answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     with pytest.raises(ClientError) as excinfo:
         idp.respond_to_auth_challenge(
             ClientId=client["ClientId"],

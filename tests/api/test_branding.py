@@ -6,8 +6,7 @@ import json
 import re
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
+from tests.api.support import code_of, error_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
@@ -17,21 +16,6 @@ SETTINGS = {
     "categories": {"global": {"colorSchemeMode": "LIGHT"}},
 }
 MISSING_ID = "11111111-2222-4333-8444-555555555555"
-
-
-def error_of(call: Any, **kwargs: Any) -> ClientError:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    return caught.value
-
-
-def code_of(call: Any, **kwargs: Any) -> str:
-    return error_of(call, **kwargs).response["Error"]["Code"]
-
-
-@pytest.fixture
-def client_id(idp: Any, pool_id: str) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"]["ClientId"]
 
 
 def create(idp: Any, pool_id: str, client_id: str, **kwargs: Any) -> dict[str, Any]:
@@ -71,15 +55,15 @@ def test_one_style_per_app_client(idp, pool_id, client_id):
 
 
 def test_cognito_provided_values_exclude_settings_and_assets(idp, pool_id, client_id):
-    error = error_of(
+    code, message = error_of(
         idp.create_managed_login_branding,
         UserPoolId=pool_id,
         ClientId=client_id,
         UseCognitoProvidedValues=True,
         Settings=SETTINGS,
     )
-    assert error.response["Error"]["Code"] == "InvalidParameterException"
-    assert "UseCognitoProvidedValues" in error.response["Error"]["Message"]
+    assert code == "InvalidParameterException"
+    assert "UseCognitoProvidedValues" in message
 
 
 def test_create_needs_an_existing_pool_and_client(idp, pool_id, client_id):
@@ -103,13 +87,11 @@ def test_an_asset_category_and_color_mode_once_per_request(idp, pool_id, client_
 
 def test_asset_enums_are_validated_by_the_model(idp, pool_id, client_id):
     asset = {"Category": "FORM_LOGO", "ColorMode": "SEPIA", "Extension": "PNG", "Bytes": PNG}
-    error = error_of(
+    code, message = error_of(
         idp.create_managed_login_branding, UserPoolId=pool_id, ClientId=client_id, Assets=[asset]
     )
-    assert error.response["Error"]["Code"] == "InvalidParameterException"
-    assert (
-        "colorMode" in error.response["Error"]["Message"] or "ColorMode" in error.response["Error"]["Message"]
-    )
+    assert code == "InvalidParameterException"
+    assert "colorMode" in message or "ColorMode" in message
 
 
 def test_describe_by_client(idp, pool_id, client_id):

@@ -8,10 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
+from tests.api.support import error_of
 
 
 def create(idp: Any, pool_id: str, **kwargs: Any) -> dict[str, Any]:

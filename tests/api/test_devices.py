@@ -7,28 +7,17 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex
 
 from cognito_emu.emulator import Emulator
-from tests.api.support import send
+from tests.api.support import PASSWORD, claims, error_of, send
 
-PASSWORD = "Passw0rd!"
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 ALWAYS = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
 OPT_IN = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True}
 PTG_ARN = "arn:aws:lambda:us-east-1:123456789012:function:devices-ptg"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def claims(token: str) -> dict[str, Any]:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 def make_pool(

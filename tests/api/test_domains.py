@@ -5,15 +5,9 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.support import boto_client
+from tests.api.support import boto_client, error_of
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-
-
-def error_of(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as err:
-        call(**kwargs)
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
 
 
 def test_prefix_domain_create_and_describe(idp, pool_id, emulator):

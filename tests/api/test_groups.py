@@ -1,17 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
 
 from cognito_emu.idp.users.groups import get_group
+from tests.api.support import error_of
 
 ROLE = "arn:aws:iam::123456789012:role/group-role"
-
-
-def error_of(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as err:
-        call(**kwargs)
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
 
 
 def test_create_and_get_group(idp, pool_id, emulator):

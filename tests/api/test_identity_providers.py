@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
+
+from tests.api.support import error_of
 
 GOOGLE = {
     "client_id": "1example.apps.googleusercontent.com",
@@ -26,12 +27,6 @@ SAML_METADATA = """<?xml version="1.0"?>
         Location="https://idp.example.com/sso"/>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>"""
-
-
-def error_of(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as err:
-        call(**kwargs)
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
 
 
 def create(idp, pool_id, name, kind, details, **kwargs):

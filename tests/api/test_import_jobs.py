@@ -13,14 +13,9 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.testing.wsgi_client import WsgiResponse
-from tests.api.support import base_url, send
+from tests.api.support import NEW_PASSWORD, base_url, code_of, send
 
 ROLE = "arn:aws:iam::123456789012:role/CognitoImportRole"
-NEW_PASSWORD = "N3w-Passw0rd!"
-
-
-def code_of(err: pytest.ExceptionInfo[ClientError]) -> str:
-    return err.value.response["Error"]["Code"]
 
 
 @pytest.fixture
@@ -196,7 +191,9 @@ def test_too_many_failed_rows_fail_the_job(emulator: Emulator, idp: Any, pool: s
     assert idp.admin_get_user(UserPoolId=pool, Username="alice")["UserStatus"] == "RESET_REQUIRED"
 
 
-def test_columns_in_any_order_escaped_commas_and_trimmed_values(emulator: Emulator, idp: Any, pool: str) -> None:
+def test_columns_in_any_order_escaped_commas_and_trimmed_values(
+    emulator: Emulator, idp: Any, pool: str
+) -> None:
     header = list(reversed(idp.get_csv_header(UserPoolId=pool)["CSVHeader"]))
     row = alice(name="Smith\\, Alice", given_name="  Alice  ", email_verified="TRUE")
     job = create_job(idp, pool)
@@ -318,7 +315,9 @@ def test_start_errors(emulator: Emulator, idp: Any, pool: str) -> None:
         assert code_of(err) == "ResourceNotFoundException"
 
 
-def test_a_pool_without_auto_verified_attributes_cannot_start(emulator: Emulator, idp: Any, pool_id: str) -> None:
+def test_a_pool_without_auto_verified_attributes_cannot_start(
+    emulator: Emulator, idp: Any, pool_id: str
+) -> None:
     job = create_job(idp, pool_id)
     upload(emulator, job["PreSignedUrl"], csv_text(idp, pool_id, [alice()]))
     with pytest.raises(ClientError) as err:

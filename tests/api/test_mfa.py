@@ -5,9 +5,6 @@ by the clock, SECRET_HASH, and CustomMessage_Authentication."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -17,17 +14,13 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import SMSMFAChallengeException
 
-PASSWORD = "Passw0rd!"
+from tests.api.support import PASSWORD, error_of, make_user, secret_hash
+
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
 SMS = {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns", "ExternalId": "ext"}}
 PHONE = "+15555550123"
 EMAIL = "alice@example.com"
 MESSAGE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:mfa-message"
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def make_pool(
@@ -55,17 +48,6 @@ def make_pool(
     return pool_id, client
 
 
-def make_user(idp: Any, pool_id: str, username: str = "alice", **attributes: str) -> None:
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=username,
-        TemporaryPassword="Temp0rary!",
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
-    )
-    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
-
-
 def sign_in(idp: Any, client: dict[str, Any], username: str = "alice", **extra: str) -> dict[str, Any]:
     return idp.initiate_auth(
         ClientId=client["ClientId"],
@@ -81,13 +63,6 @@ def respond(idp: Any, client: dict[str, Any], challenge: dict[str, Any], **answe
         Session=challenge["Session"],
         ChallengeResponses={"USERNAME": "alice", **answers},
     )
-
-
-def secret_hash(client: dict[str, Any], username: str) -> str:
-    digest = hmac.new(
-        client["ClientSecret"].encode(), (username + client["ClientId"]).encode(), hashlib.sha256
-    ).digest()
-    return base64.b64encode(digest).decode()
 
 
 def prefer(idp: Any, pool_id: str, **settings: dict[str, bool]) -> None:

@@ -11,10 +11,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from cognito_emu.emulator import Emulator
+from tests.api.support import PASSWORD
 
 pytestmark = pytest.mark.server_only("the /_emu/outbox endpoint over HTTP")
-
-PASSWORD = "Passw0rd!"
 
 
 def call(emulator: Emulator, method: str, path: str, **query: str) -> tuple[int, Any]:

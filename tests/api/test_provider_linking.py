@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+
+from tests.api.support import error_of
 
 GOOGLE = {"client_id": "g", "client_secret": "s", "authorize_scopes": "email"}
 SAML_METADATA = """<?xml version="1.0"?>
@@ -17,12 +18,6 @@ SAML_METADATA = """<?xml version="1.0"?>
         Location="https://idp.example.com/sso"/>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>"""
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as err:
-        call(**kwargs)
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
 
 
 def cognito(username: str) -> dict[str, str]:

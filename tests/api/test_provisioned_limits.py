@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
-from tests.api.support import boto_client
-
-
-def code_of(call: Any, **kwargs: Any) -> str:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    return caught.value.response["Error"]["Code"]
+from tests.api.support import boto_client, code_of
 
 
 def category(name: str) -> dict[str, Any]:

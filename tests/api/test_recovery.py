@@ -8,27 +8,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.idp.pool.client_auth import secret_hash
-
-PASSWORD = "Passw0rd!"
-NEW_PASSWORD = "N3w-Passw0rd!"
-
-
-def code_of(err: pytest.ExceptionInfo[ClientError]) -> str:
-    return err.value.response["Error"]["Code"]
-
-
-def message_of(err: pytest.ExceptionInfo[ClientError]) -> str:
-    return err.value.response["Error"]["Message"]
+from tests.api.support import NEW_PASSWORD, PASSWORD, code_of, make_client_id, message_of
 
 
 def status_of(idp: Any, pool: str, username: str) -> str:
     return idp.admin_get_user(UserPoolId=pool, Username=username)["UserStatus"]
-
-
-def make_client(idp: Any, pool: str, **settings: Any) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool, ClientName="app", **settings)["UserPoolClient"][
-        "ClientId"
-    ]
 
 
 def confirmed_user(
@@ -56,12 +40,12 @@ def pool(idp: Any) -> str:
 
 @pytest.fixture
 def client_id(idp: Any, pool: str) -> str:
-    return make_client(idp, pool)
+    return make_client_id(idp, pool)
 
 
 @pytest.fixture
 def legacy_client(idp: Any, pool: str) -> str:
-    return make_client(idp, pool, PreventUserExistenceErrors="LEGACY")
+    return make_client_id(idp, pool, PreventUserExistenceErrors="LEGACY")
 
 
 def test_forgot_password_sends_a_code_and_confirm_sets_the_password(idp, pool, client_id, emulator):
@@ -94,7 +78,7 @@ def test_forgot_password_sends_a_code_and_confirm_sets_the_password(idp, pool, c
 
 def test_forgot_password_by_email_alias(idp):
     pool = idp.create_user_pool(PoolName="p", AliasAttributes=["email"])["UserPool"]["Id"]
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     confirmed_user(idp, pool, "bob", email="bob@example.com")
     out = idp.forgot_password(ClientId=client, Username="bob@example.com")
     assert out["CodeDeliveryDetails"]["Destination"] == "b***@e***"
@@ -110,7 +94,7 @@ def test_recovery_setting_chooses_the_channel(idp, emulator):
             ]
         },
     )["UserPool"]["Id"]
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     confirmed_user(idp, pool, "carol", email="c@example.com", phone="+15550009876")
     out = idp.forgot_password(ClientId=client, Username="carol")
     assert out["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
@@ -175,7 +159,7 @@ def test_new_password_policy_and_history(idp, emulator):
         PoolName="p",
         Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireNumbers": True, "PasswordHistorySize": 2}},
     )["UserPool"]["Id"]
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     confirmed_user(idp, pool, "hal", email="hal@example.com")
     idp.forgot_password(ClientId=client, Username="hal")
     code = emulator.outbox.last_code("hal")
@@ -316,7 +300,7 @@ def test_unknown_and_disabled_users_when_legacy(idp, pool, legacy_client):
 def test_existence_setting_follows_client_updates(idp, pool, client_id):
     with pytest.raises(ClientError):
         idp.forgot_password(
-            ClientId=make_client(idp, pool, PreventUserExistenceErrors="LEGACY"), Username="x"
+            ClientId=make_client_id(idp, pool, PreventUserExistenceErrors="LEGACY"), Username="x"
         )
     idp.update_user_pool_client(UserPoolId=pool, ClientId=client_id, PreventUserExistenceErrors="LEGACY")
     with pytest.raises(ClientError) as err:

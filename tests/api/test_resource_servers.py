@@ -1,20 +1,12 @@
 from __future__ import annotations
 
-import pytest
-from botocore.exceptions import ClientError
-
 from cognito_emu.idp.pool.resource_servers import find_scope
+from tests.api.support import error_of
 
 SCOPES = [
     {"ScopeName": "read", "ScopeDescription": "Read things"},
     {"ScopeName": "write", "ScopeDescription": "Write things"},
 ]
-
-
-def error_of(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as err:
-        call(**kwargs)
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
 
 
 def test_create_and_describe(idp, pool_id):

@@ -8,49 +8,7 @@ import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_emu.emulator import Emulator
-from cognito_emu.idp import tokens
-from cognito_emu.idp.users import directory
-from cognito_emu.ops.presenters import authentication_result
-from tests.api.support import base_url
-
-PASSWORD = "Passw0rd!"
-
-
-def error_of(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
-
-
-def attrs(items: list[dict[str, str]]) -> dict[str, str]:
-    return {a["Name"]: a["Value"] for a in items}
-
-
-def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str) -> dict:
-    """Tokens as a sign-in flow mints them (test-only shortcut around the flows)."""
-    env = emulator.env
-    with env.state.lock:
-        pool = env.state.find_pool(pool_id)
-        assert pool is not None
-        user = directory.get_user(pool, username)
-        issuer = tokens.issuer(env, base_url(emulator), pool)
-        return authentication_result(
-            tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
-        )
-
-
-def make_user(idp: Any, pool_id: str, username: str = "alice", **values: str) -> None:
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=username,
-        UserAttributes=[{"Name": k, "Value": v} for k, v in values.items()],
-        MessageAction="SUPPRESS",
-    )
-    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
-
-
-def new_client(idp: Any, pool_id: str, **settings: Any) -> str:
-    created = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", **settings)
-    return created["UserPoolClient"]["ClientId"]
+from tests.api.support import PASSWORD, attrs, error_of, make_client_id, make_user, minted_tokens
 
 
 @pytest.fixture
@@ -59,7 +17,7 @@ def verified_pool(idp: Any) -> str:
 
 
 def test_get_user_after_a_real_sign_in(emulator, idp, pool_id):
-    client_id = new_client(
+    client_id = make_client_id(
         idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     )
     make_user(idp, pool_id, email="alice@example.com")
@@ -81,9 +39,9 @@ def test_get_user_after_a_real_sign_in(emulator, idp, pool_id):
 
 
 def test_get_user_respects_read_attributes(emulator, idp, pool_id):
-    client_id = new_client(idp, pool_id, ReadAttributes=["email"])
+    client_id = make_client_id(idp, pool_id, ReadAttributes=["email"])
     make_user(idp, pool_id, email="alice@example.com", name="Alice")
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     values = attrs(idp.get_user(AccessToken=result["AccessToken"])["UserAttributes"])
     assert set(values) == {"sub", "email"}
     claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
@@ -91,11 +49,11 @@ def test_get_user_respects_read_attributes(emulator, idp, pool_id):
 
 
 def test_change_password(emulator, idp, pool_id):
-    client_id = new_client(
+    client_id = make_client_id(
         idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     )
     make_user(idp, pool_id)
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     with pytest.raises(ClientError) as err:
         idp.change_password(AccessToken=token, PreviousPassword="Wrong0ne!", ProposedPassword="N3w-Password")
     assert error_of(err) == ("NotAuthorizedException", "Incorrect username or password.")
@@ -116,18 +74,18 @@ def test_change_password_history(emulator, idp):
         PoolName="history",
         Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}},
     )["UserPool"]["Id"]
-    client_id = new_client(idp, pool_id)
+    client_id = make_client_id(idp, pool_id)
     make_user(idp, pool_id)
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     with pytest.raises(ClientError) as err:
         idp.change_password(AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword=PASSWORD)
     assert error_of(err)[0] == "PasswordHistoryPolicyViolationException"
 
 
 def test_update_attributes_without_verification(emulator, idp, pool_id):
-    client_id = new_client(idp, pool_id)
+    client_id = make_client_id(idp, pool_id)
     make_user(idp, pool_id, email="alice@example.com")
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     answer = idp.update_user_attributes(
         AccessToken=token, UserAttributes=[{"Name": "name", "Value": "Alice"}]
     )
@@ -137,9 +95,9 @@ def test_update_attributes_without_verification(emulator, idp, pool_id):
 
 
 def test_update_email_with_auto_verification(emulator, idp, verified_pool):
-    client_id = new_client(idp, verified_pool)
+    client_id = make_client_id(idp, verified_pool)
     make_user(idp, verified_pool, email="alice@example.com", email_verified="true")
-    token = sign_in(emulator, verified_pool, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, verified_pool, client_id, "alice")["AccessToken"]
     answer = idp.update_user_attributes(
         AccessToken=token, UserAttributes=[{"Name": "email", "Value": "new@example.com"}]
     )
@@ -165,9 +123,9 @@ def test_update_email_requiring_verification_before_update(emulator, idp):
         AutoVerifiedAttributes=["email"],
         UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
     )["UserPool"]["Id"]
-    client_id = new_client(idp, pool_id)
+    client_id = make_client_id(idp, pool_id)
     make_user(idp, pool_id, email="alice@example.com", email_verified="true")
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     answer = idp.update_user_attributes(
         AccessToken=token, UserAttributes=[{"Name": "email", "Value": "new@example.com"}]
     )
@@ -182,18 +140,18 @@ def test_update_email_requiring_verification_before_update(emulator, idp):
 
 
 def test_write_attributes_of_the_client(emulator, idp, pool_id):
-    client_id = new_client(idp, pool_id, WriteAttributes=["name"])
+    client_id = make_client_id(idp, pool_id, WriteAttributes=["name"])
     make_user(idp, pool_id)
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     with pytest.raises(ClientError) as err:
         idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "family_name", "Value": "X"}])
     assert error_of(err) == ("NotAuthorizedException", "A client attempted to write unauthorized attribute")
 
 
 def test_verification_code_on_request(emulator, idp, pool_id):
-    client_id = new_client(idp, pool_id)
+    client_id = make_client_id(idp, pool_id)
     make_user(idp, pool_id, email="alice@example.com")
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     details = idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")[
         "CodeDeliveryDetails"
     ]
@@ -201,7 +159,7 @@ def test_verification_code_on_request(emulator, idp, pool_id):
     message = emulator.outbox.last("alice")
     assert message.reason == "VerifyUserAttribute"
     emulator.clock.advance(24 * 3600 + 1)
-    new_token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    new_token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     with pytest.raises(ClientError) as err:
         idp.verify_user_attribute(AccessToken=new_token, AttributeName="email", Code=message.code)
     assert error_of(err)[0] == "ExpiredCodeException"
@@ -211,9 +169,9 @@ def test_verification_code_on_request(emulator, idp, pool_id):
 
 
 def test_delete_user_attributes(emulator, idp, pool_id):
-    client_id = new_client(idp, pool_id)
+    client_id = make_client_id(idp, pool_id)
     make_user(idp, pool_id, name="Alice", email="alice@example.com")
-    token = sign_in(emulator, pool_id, client_id, "alice")["AccessToken"]
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
     idp.delete_user_attributes(AccessToken=token, UserAttributeNames=["name"])
     assert "name" not in attrs(idp.get_user(AccessToken=token)["UserAttributes"])
     with pytest.raises(ClientError) as err:
@@ -222,9 +180,9 @@ def test_delete_user_attributes(emulator, idp, pool_id):
 
 
 def test_delete_user(emulator, idp, pool_id):
-    client_id = new_client(idp, pool_id)
+    client_id = make_client_id(idp, pool_id)
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     idp.delete_user(AccessToken=result["AccessToken"])
     with pytest.raises(ClientError) as err:
         idp.admin_get_user(UserPoolId=pool_id, Username="alice")

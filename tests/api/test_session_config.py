@@ -5,24 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
-
-def code_of(call: Any, **kwargs: Any) -> str:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    return caught.value.response["Error"]["Code"]
+from tests.api.support import code_of
 
 
 def without_metadata(response: dict[str, Any]) -> dict[str, Any]:
     response.pop("ResponseMetadata", None)
     return response
-
-
-@pytest.fixture
-def client_id(idp: Any, pool_id: str) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"]["ClientId"]
 
 
 def enable_tracking(idp: Any, pool_id: str, max_per_user: int = 20) -> dict[str, Any]:

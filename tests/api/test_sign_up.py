@@ -10,32 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.idp.pool.client_auth import secret_hash
-from tests.api.support import boto_client
-
-PASSWORD = "Passw0rd!"
-
-
-def code_of(err: pytest.ExceptionInfo[ClientError]) -> str:
-    return err.value.response["Error"]["Code"]
-
-
-def message_of(err: pytest.ExceptionInfo[ClientError]) -> str:
-    return err.value.response["Error"]["Message"]
-
-
-def attrs(items: list[dict[str, str]]) -> dict[str, str]:
-    return {a["Name"]: a["Value"] for a in items}
+from tests.api.support import PASSWORD, attrs, boto_client, code_of, make_client_id, message_of
 
 
 def make_pool(idp: Any, **settings: Any) -> str:
     settings.setdefault("AutoVerifiedAttributes", ["email"])
     return idp.create_user_pool(PoolName="p", **settings)["UserPool"]["Id"]
-
-
-def make_client(idp: Any, pool: str, **settings: Any) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool, ClientName="app", **settings)["UserPoolClient"][
-        "ClientId"
-    ]
 
 
 def email(value: str) -> list[dict[str, str]]:
@@ -49,7 +29,7 @@ def pool(idp: Any) -> str:
 
 @pytest.fixture
 def client_id(idp: Any, pool: str) -> str:
-    return make_client(idp, pool)
+    return make_client_id(idp, pool)
 
 
 def test_sign_up_creates_an_unconfirmed_user_and_sends_a_code(idp, pool, client_id, emulator):
@@ -92,7 +72,7 @@ def test_confirm_sign_up_confirms_and_verifies_the_email(idp, pool, client_id, e
 
 def test_no_auto_verified_attribute_sends_nothing(idp, emulator):
     pool = make_pool(idp, AutoVerifiedAttributes=[])
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     out = idp.sign_up(ClientId=client, Username="carl", Password=PASSWORD, UserAttributes=email("c@e.com"))
     assert "CodeDeliveryDetails" not in out
     assert emulator.outbox.messages(user_pool_id=pool) == []
@@ -103,7 +83,7 @@ def test_no_auto_verified_attribute_sends_nothing(idp, emulator):
 
 def test_both_auto_verified_sends_to_the_phone(idp, emulator):
     pool = make_pool(idp, AutoVerifiedAttributes=["email", "phone_number"])
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     out = idp.sign_up(
         ClientId=client,
         Username="dora",
@@ -133,7 +113,7 @@ def test_duplicate_username(idp, pool, client_id):
 
 def test_email_as_username(idp, emulator):
     pool = make_pool(idp, UsernameAttributes=["email"])
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     out = idp.sign_up(ClientId=client, Username="gina@example.com", Password=PASSWORD)
     user = idp.admin_get_user(UserPoolId=pool, Username="gina@example.com")
     assert user["Username"] == out["UserSub"]
@@ -174,7 +154,7 @@ def test_schema_and_required_attributes(idp):
         PoolName="p",
         Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}],
     )["UserPool"]["Id"]
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     with pytest.raises(ClientError) as err:
         idp.sign_up(ClientId=client, Username="jay", Password=PASSWORD)
     assert code_of(err) == "InvalidParameterException"
@@ -190,7 +170,7 @@ def test_schema_and_required_attributes(idp):
 
 
 def test_client_write_attributes_apply(idp, pool):
-    client = make_client(idp, pool, WriteAttributes=["email"])
+    client = make_client_id(idp, pool, WriteAttributes=["email"])
     idp.sign_up(ClientId=client, Username="kim", Password=PASSWORD, UserAttributes=email("k@e.com"))
     with pytest.raises(ClientError) as err:
         idp.sign_up(
@@ -205,7 +185,7 @@ def test_client_write_attributes_apply(idp, pool):
 
 def test_admin_create_user_only_pool_refuses_sign_up(idp):
     pool = make_pool(idp, AdminCreateUserConfig={"AllowAdminCreateUserOnly": True})
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     with pytest.raises(ClientError) as err:
         idp.sign_up(ClientId=client, Username="mo", Password=PASSWORD)
     assert code_of(err) == "NotAuthorizedException"
@@ -315,7 +295,7 @@ def test_resend_replaces_the_code(idp, pool, client_id, emulator):
 
 def test_confirm_link_template(idp, emulator):
     pool = make_pool(idp, VerificationMessageTemplate={"DefaultEmailOption": "CONFIRM_WITH_LINK"})
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     _signed_up(idp, client, "sam")
     message = emulator.outbox.last("sam")
     assert message.link and "confirmation_code=" in message.link and message.link in message.body
@@ -336,7 +316,7 @@ def test_disabled_user_cannot_confirm(idp, pool, client_id, emulator):
 
 def test_alias_email_conflict_on_confirm_and_force_alias_creation(idp, emulator):
     pool = make_pool(idp, AliasAttributes=["email"])
-    client = make_client(idp, pool)
+    client = make_client_id(idp, pool)
     _ = idp.sign_up(
         ClientId=client, Username="jie", Password=PASSWORD, UserAttributes=email("jie@example.com")
     )
@@ -376,7 +356,7 @@ def test_unknown_user_with_existence_errors_prevented(idp, pool, client_id, emul
 
 
 def test_unknown_user_with_legacy_errors(idp, pool):
-    client = make_client(idp, pool, PreventUserExistenceErrors="LEGACY")
+    client = make_client_id(idp, pool, PreventUserExistenceErrors="LEGACY")
     for call in (
         lambda: idp.resend_confirmation_code(ClientId=client, Username="ghost"),
         lambda: idp.confirm_sign_up(ClientId=client, Username="ghost", ConfirmationCode="123456"),

@@ -18,9 +18,8 @@ from aiosmtpd.controller import Controller
 from cognito_emu.config import Config
 from cognito_emu.delivery import smtp
 from cognito_emu.emulator import Emulator
+from tests.api.support import PASSWORD
 from tests.conftest import make_client
-
-PASSWORD = "Passw0rd!"
 
 
 def free_port() -> int:

@@ -12,13 +12,9 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
-PASSWORD = "Passw0rd!"
+from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, error_of, make_user
+
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def make_pool(idp: Any, mode: str = "OPTIONAL", totp: bool = True) -> tuple[str, str]:
@@ -31,14 +27,6 @@ def make_pool(idp: Any, mode: str = "OPTIONAL", totp: bool = True) -> tuple[str,
         "UserPoolClient"
     ]["ClientId"]
     return pool_id, client_id
-
-
-def make_user(idp: Any, pool_id: str, username: str = "alice", *, permanent: bool = True) -> None:
-    idp.admin_create_user(
-        UserPoolId=pool_id, Username=username, TemporaryPassword="Temp0rary!", MessageAction="SUPPRESS"
-    )
-    if permanent:
-        idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
 
 
 def sign_in(idp: Any, client_id: str, username: str = "alice", password: str = PASSWORD) -> dict[str, Any]:
@@ -352,8 +340,8 @@ def test_mfa_setup_sessions_are_one_use_and_expire(emulator, idp):
 
 def test_only_an_mfa_setup_session_can_associate(idp):
     pool_id, client_id = make_pool(idp, mode="ON")
-    make_user(idp, pool_id, permanent=False)
-    challenge = sign_in(idp, client_id, password="Temp0rary!")
+    make_user(idp, pool_id, password=None)
+    challenge = sign_in(idp, client_id, password=TEMPORARY_PASSWORD)
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     with pytest.raises(ClientError) as excinfo:
         idp.associate_software_token(Session=challenge["Session"])
@@ -362,8 +350,8 @@ def test_only_an_mfa_setup_session_can_associate(idp):
 
 def test_new_password_then_mfa_setup(emulator, idp):
     pool_id, client_id = make_pool(idp, mode="ON")
-    make_user(idp, pool_id, permanent=False)
-    challenge = sign_in(idp, client_id, password="Temp0rary!")
+    make_user(idp, pool_id, password=None)
+    challenge = sign_in(idp, client_id, password=TEMPORARY_PASSWORD)
     setup = idp.respond_to_auth_challenge(
         ClientId=client_id,
         ChallengeName="NEW_PASSWORD_REQUIRED",

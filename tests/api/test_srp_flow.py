@@ -11,13 +11,9 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, long_to_hex
 
-PASSWORD = "Passw0rd!"
+from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, error_of, make_user
+
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 @pytest.fixture
@@ -25,18 +21,6 @@ def client(idp: Any, pool_id: str) -> dict[str, Any]:
     return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS)[
         "UserPoolClient"
     ]
-
-
-def make_user(idp: Any, pool_id: str, username: str = "alice", *, permanent: bool = True, **attributes: str):
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=username,
-        TemporaryPassword="Temp0rary!",
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
-    )
-    if permanent:
-        idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
 
 
 class Exchange:
@@ -232,8 +216,8 @@ def test_invalid_srp_a(idp, pool_id, client):
 
 
 def test_new_password_required_after_srp(idp, pool_id, client):
-    make_user(idp, pool_id, permanent=False)
-    exchange = Exchange(idp, pool_id, client["ClientId"], "alice", password="Temp0rary!")
+    make_user(idp, pool_id, password=None)
+    exchange = Exchange(idp, pool_id, client["ClientId"], "alice", password=TEMPORARY_PASSWORD)
     challenge = exchange.start()
     answer = exchange.respond(exchange.answer(challenge), session=challenge["Session"])
     assert answer["ChallengeName"] == "NEW_PASSWORD_REQUIRED"

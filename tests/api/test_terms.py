@@ -8,20 +8,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.support import code_of
+
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 LINKS = {"cognito:default": "https://example.com/terms", "cognito:spanish": "https://example.com/es/terms"}
 MISSING_ID = "11111111-2222-4333-8444-555555555555"
-
-
-def code_of(call: Any, *args: Any, **kwargs: Any) -> str:
-    with pytest.raises(ClientError) as caught:
-        call(*args, **kwargs)
-    return caught.value.response["Error"]["Code"]
-
-
-@pytest.fixture
-def client_id(idp: Any, pool_id: str) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"]["ClientId"]
 
 
 def create(

@@ -12,43 +12,7 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
-from cognito_emu.idp import tokens
-from cognito_emu.idp.users import directory
-from cognito_emu.ops.presenters import authentication_result
-from tests.api.support import base_url, send
-
-PASSWORD = "Passw0rd!"
-
-
-def error_of(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]
-
-
-def sign_in(emulator: Emulator, pool_id: str, client_id: str, username: str, base: str | None = None) -> dict:
-    """Tokens as a sign-in flow mints them, in AuthenticationResult's shape (test-only: the flows live in
-    idp.signin)."""
-    env = emulator.env
-    with env.state.lock:
-        pool = env.state.find_pool(pool_id)
-        assert pool is not None
-        user = directory.get_user(pool, username)
-        issuer = tokens.issuer(env, base or base_url(emulator), pool)
-        return authentication_result(
-            tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
-        )
-
-
-def make_user(idp: Any, pool_id: str, username: str = "alice", **attrs: str) -> None:
-    attributes = [{"Name": k, "Value": v} for k, v in attrs.items()]
-    idp.admin_create_user(
-        UserPoolId=pool_id, Username=username, UserAttributes=attributes, MessageAction="SUPPRESS"
-    )
-    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
-
-
-@pytest.fixture
-def client_id(idp: Any, pool_id: str) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app")["UserPoolClient"]["ClientId"]
+from tests.api.support import base_url, error_of, make_user, minted_tokens, send
 
 
 def verify(emulator: Emulator, pool_id: str, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -64,7 +28,7 @@ def test_id_and_access_token_claims(emulator, idp, pool_id, client_id):
     idp.create_group(UserPoolId=pool_id, GroupName="users", Precedence=5, RoleArn="arn:aws:iam::1:role/u")
     for group in ("admins", "users"):
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username="alice", GroupName=group)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     assert result["TokenType"] == "Bearer" and result["ExpiresIn"] == 3600
     assert result["RefreshToken"].count(".") == 4
 
@@ -102,7 +66,7 @@ def test_token_lifetimes_follow_the_client(emulator, idp, pool_id):
         TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes"},
     )["UserPoolClient"]["ClientId"]
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     assert result["ExpiresIn"] == 300
     id_claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
     assert id_claims["exp"] - id_claims["iat"] == 600
@@ -110,7 +74,7 @@ def test_token_lifetimes_follow_the_client(emulator, idp, pool_id):
 
 def test_get_user_with_access_token_and_expiry(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id, email="alice@example.com")
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     got = idp.get_user(AccessToken=result["AccessToken"])
     assert got["Username"] == "alice"
     assert {a["Name"]: a["Value"] for a in got["UserAttributes"]}["email"] == "alice@example.com"
@@ -123,7 +87,7 @@ def test_get_user_with_access_token_and_expiry(emulator, idp, pool_id, client_id
 
 def test_invalid_access_tokens(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     for bad in ("garbage", result["IdToken"], result["AccessToken"][:-4] + "AAAA"):
         with pytest.raises(ClientError) as err:
             idp.get_user(AccessToken=bad)
@@ -132,7 +96,7 @@ def test_invalid_access_tokens(emulator, idp, pool_id, client_id):
 
 def test_disabled_and_deleted_users(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     idp.admin_disable_user(UserPoolId=pool_id, Username="alice")
     with pytest.raises(ClientError) as err:
         idp.get_user(AccessToken=result["AccessToken"])
@@ -148,7 +112,7 @@ def test_disabled_and_deleted_users(emulator, idp, pool_id, client_id):
 
 def test_refresh_keeps_origin_and_auth_time(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    first = sign_in(emulator, pool_id, client_id, "alice")
+    first = minted_tokens(emulator, pool_id, client_id, "alice")
     emulator.clock.advance(120)
     renewed = idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)[
         "AuthenticationResult"
@@ -165,7 +129,7 @@ def test_refresh_keeps_origin_and_auth_time(emulator, idp, pool_id, client_id):
 def test_refresh_token_errors(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
     other = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="other")["UserPoolClient"]["ClientId"]
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     for token, client in (("nonsense", client_id), (result["RefreshToken"], other)):
         with pytest.raises(ClientError) as err:
             idp.get_tokens_from_refresh_token(RefreshToken=token, ClientId=client)
@@ -181,7 +145,7 @@ def test_client_secret_is_checked_on_refresh(emulator, idp, pool_id):
     client_id = created["UserPoolClient"]["ClientId"]
     secret = created["UserPoolClient"]["ClientSecret"]
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     with pytest.raises(ClientError) as err:
         idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
     assert error_of(err)[0] == "NotAuthorizedException"
@@ -198,7 +162,7 @@ def test_refresh_token_rotation_and_reuse(emulator, idp, pool_id):
         RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
     )["UserPoolClient"]["ClientId"]
     make_user(idp, pool_id)
-    first = sign_in(emulator, pool_id, client_id, "alice")
+    first = minted_tokens(emulator, pool_id, client_id, "alice")
     renewed = idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)[
         "AuthenticationResult"
     ]
@@ -225,8 +189,8 @@ def test_refresh_token_rotation_and_reuse(emulator, idp, pool_id):
 
 def test_revoke_token_revokes_refresh_and_derived_access_tokens(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    first = sign_in(emulator, pool_id, client_id, "alice")
-    other_session = sign_in(emulator, pool_id, client_id, "alice")
+    first = minted_tokens(emulator, pool_id, client_id, "alice")
+    other_session = minted_tokens(emulator, pool_id, client_id, "alice")
     renewed = idp.get_tokens_from_refresh_token(RefreshToken=first["RefreshToken"], ClientId=client_id)[
         "AuthenticationResult"
     ]
@@ -247,7 +211,7 @@ def test_revoke_token_errors(emulator, idp, pool_id):
     client_id = created["UserPoolClient"]["ClientId"]
     secret = created["UserPoolClient"]["ClientSecret"]
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     with pytest.raises(ClientError) as err:
         idp.revoke_token(Token=result["RefreshToken"], ClientId=client_id, ClientSecret="x" * 30)
     assert error_of(err)[0] == "UnauthorizedException"
@@ -260,7 +224,7 @@ def test_revoke_token_errors(emulator, idp, pool_id):
 
     disabled = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="d", EnableTokenRevocation=False)
     disabled_id = disabled["UserPoolClient"]["ClientId"]
-    other = sign_in(emulator, pool_id, disabled_id, "alice")
+    other = minted_tokens(emulator, pool_id, disabled_id, "alice")
     with pytest.raises(ClientError) as err:
         idp.revoke_token(Token=other["RefreshToken"], ClientId=disabled_id)
     assert error_of(err)[0] == "UnsupportedOperationException"
@@ -268,8 +232,8 @@ def test_revoke_token_errors(emulator, idp, pool_id):
 
 def test_global_sign_out(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    one = sign_in(emulator, pool_id, client_id, "alice")
-    two = sign_in(emulator, pool_id, client_id, "alice")
+    one = minted_tokens(emulator, pool_id, client_id, "alice")
+    two = minted_tokens(emulator, pool_id, client_id, "alice")
     idp.global_sign_out(AccessToken=one["AccessToken"])
     for result in (one, two):
         with pytest.raises(ClientError) as err:
@@ -279,13 +243,13 @@ def test_global_sign_out(emulator, idp, pool_id, client_id):
             idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
         assert error_of(err) == ("NotAuthorizedException", "Refresh Token has been revoked")
     # Tokens issued afterwards work, even within the same second.
-    three = sign_in(emulator, pool_id, client_id, "alice")
+    three = minted_tokens(emulator, pool_id, client_id, "alice")
     assert idp.get_user(AccessToken=three["AccessToken"])["Username"] == "alice"
 
 
 def test_admin_user_global_sign_out(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     idp.admin_user_global_sign_out(UserPoolId=pool_id, Username="alice")
     with pytest.raises(ClientError) as err:
         idp.get_user(AccessToken=result["AccessToken"])
@@ -297,7 +261,7 @@ def test_admin_user_global_sign_out(emulator, idp, pool_id, client_id):
 
 def test_reset_forgets_refresh_tokens(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    sign_in(emulator, pool_id, client_id, "alice")
+    minted_tokens(emulator, pool_id, client_id, "alice")
     assert emulator.state.refresh_tokens
     emulator.reset()
     assert not emulator.state.refresh_tokens
@@ -311,7 +275,7 @@ def test_issuer_base_setting():
             "ClientId"
         ]
         make_user(idp, pool_id)
-        result = sign_in(emu, pool_id, client_id, "alice")
+        result = minted_tokens(emu, pool_id, client_id, "alice")
         claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
         assert claims["iss"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
         # The token is still accepted by the emulator it came from.
@@ -321,7 +285,7 @@ def test_issuer_base_setting():
 
 def test_tokens_survive_state_export_and_import(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
-    result = sign_in(emulator, pool_id, client_id, "alice")
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
     exported = send(emulator, "GET", "/_emu/state").body
     emulator.reset()
     response = send(emulator, "PUT", "/_emu/state", exported, {"Content-Type": "application/json"})

@@ -11,16 +11,12 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, long_to_hex
 
-PASSWORD = "Passw0rd!"
+from tests.api.support import PASSWORD, error_of, secret_hash
+
 EMAIL = "alice@example.com"
 PHONE = "+15555550123"
 SMS = {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns", "ExternalId": "ext"}}
 ALL_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def make_pool(
@@ -310,27 +306,20 @@ def test_wrong_passwords_lock_the_user_out(idp):
 
 
 def test_secret_hash_on_every_step(idp, emulator):
-    import base64
-    import hashlib
-    import hmac
-
     pool_id, client_id = make_pool(idp, GenerateSecret=True)
     make_user(idp, pool_id)
-    secret = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"][
-        "ClientSecret"
-    ]
-    digest = hmac.new(secret.encode(), ("alice" + client_id).encode(), hashlib.sha256).digest()
-    secret_hash = base64.b64encode(digest).decode()
+    client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    alice_hash = secret_hash(client, "alice")
     with pytest.raises(ClientError) as excinfo:
         start(idp, client_id)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
-    challenge = start(idp, client_id, SECRET_HASH=secret_hash)
-    otp = respond(idp, client_id, challenge, ANSWER="EMAIL_OTP", SECRET_HASH=secret_hash)
+    challenge = start(idp, client_id, SECRET_HASH=alice_hash)
+    otp = respond(idp, client_id, challenge, ANSWER="EMAIL_OTP", SECRET_HASH=alice_hash)
     code = emulator.outbox.last_code("alice")
     with pytest.raises(ClientError) as excinfo:
         respond(idp, client_id, otp, EMAIL_OTP_CODE=code)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
-    result = respond(idp, client_id, otp, EMAIL_OTP_CODE=code, SECRET_HASH=secret_hash)
+    result = respond(idp, client_id, otp, EMAIL_OTP_CODE=code, SECRET_HASH=alice_hash)
     assert result["AuthenticationResult"]["AccessToken"]
 
 

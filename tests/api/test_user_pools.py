@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+
+from tests.api.support import error_of
 
 STANDARD_ORDER = [
     "sub",
@@ -31,13 +32,6 @@ STANDARD_ORDER = [
     "updated_at",
     "identities",
 ]
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def schema_of(pool: dict[str, Any]) -> dict[str, dict[str, Any]]:

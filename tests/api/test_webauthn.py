@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from cognito_emu.idp.factors import cbor, webauthn
+from tests.api.support import PASSWORD, error_of
 
-PASSWORD = "Passw0rd!"
 RP_ID = "example.com"
 ORIGIN = "https://example.com"
 FLAG_UP, FLAG_UV, FLAG_AT = 0x01, 0x04, 0x40
@@ -159,11 +159,6 @@ class Authenticator:
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def make_pool(

@@ -8,6 +8,7 @@ import hmac
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -15,13 +16,14 @@ import jwt
 import pytest
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
+from werkzeug.datastructures import Headers
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.idp import tokens
 from cognito_emu.idp.users import directory
 from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.testing.mock import active_emulator
-from cognito_emu.testing.wsgi_client import WsgiResponse, call_wsgi
+from cognito_emu.testing.wsgi_client import call_wsgi
 
 REGION = "us-east-1"
 PASSWORD = "Passw0rd!"
@@ -53,23 +55,31 @@ def base_url(emulator: Emulator, region: str = REGION) -> str:
     return emulator.endpoint_url
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    headers: Headers
+    body: bytes
+
+
 def send(
     emulator: Emulator, method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None
-) -> WsgiResponse:
+) -> Answer:
     """One HTTP request to ``emulator`` (``url`` absolute, or a path on it): over a socket when it
     serves, else straight into its WSGI app, which is what an in-process mock answers with."""
     if url.startswith("/"):
         url = base_url(emulator) + url
     if in_process(emulator):
-        return call_wsgi(emulator.app, method, url, headers or {}, body)
+        response = call_wsgi(emulator.app, method, url, headers or {}, body)
+        return Answer(response.status, Headers(response.headers), response.body)
     request = urllib.request.Request(url, data=body if method != "GET" else None, method=method)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:
-        with urllib.request.urlopen(request) as response:
-            return WsgiResponse(response.status, list(response.headers.items()), response.read())
+        with urllib.request.urlopen(request) as answer:
+            return Answer(answer.status, Headers(list(answer.headers.items())), answer.read())
     except urllib.error.HTTPError as error:
-        return WsgiResponse(error.code, list(error.headers.items()), error.read())
+        return Answer(error.code, Headers(list(error.headers.items())), error.read())
 
 
 # -- reading answers ------------------------------------------------------------------------------

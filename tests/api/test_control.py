@@ -2,50 +2,32 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-import boto3
 import pytest
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
+from werkzeug.datastructures import Headers
 
 from cognito_emu import __version__
 from cognito_emu.emulator import Emulator
-
-pytestmark = pytest.mark.server_only("the /_emu control endpoints and their HTTP answers, over a socket")
+from tests.api.support import boto_client, send
 
 
 def request(
     emulator: Emulator, method: str, path: str, body: Any = None, raw: bytes | None = None
-) -> tuple[int, Any, Any]:
-    url = urlsplit(emulator.endpoint_url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        payload = response.read()
-        assert response.headers["x-amzn-RequestId"]
-        assert response.headers["Content-Type"].startswith("application/")
-        return response.status, json.loads(payload), response.headers
-    finally:
-        conn.close()
+) -> tuple[int, Any, Headers]:
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+    response = send(emulator, method, path, data, {"Content-Type": "application/json"})
+    assert response.headers["x-amzn-RequestId"]
+    assert response.headers["Content-Type"].startswith("application/")
+    return response.status, json.loads(response.body), response.headers
 
 
 def client_for(emulator: Emulator, account_key: str = "testing", region: str = "us-east-1") -> Any:
-    return boto3.client(
-        "cognito-idp",
-        region_name=region,
-        endpoint_url=emulator.endpoint_url,
-        aws_access_key_id=account_key,
-        aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}),
-    )
+    return boto_client(emulator, aws_access_key_id=account_key, region_name=region)
 
 
 # -- health --------------------------------------------------------------------------------------

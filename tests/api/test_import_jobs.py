@@ -12,8 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
-from cognito_emu.testing.wsgi_client import WsgiResponse
-from tests.api.support import NEW_PASSWORD, base_url, code_of, send
+from tests.api.support import NEW_PASSWORD, Answer, base_url, code_of, send
 
 ROLE = "arn:aws:iam::123456789012:role/CognitoImportRole"
 
@@ -41,7 +40,7 @@ def csv_text(idp: Any, pool: str, rows: list[dict[str, str]], header: list[str] 
     return "\n".join(lines) + "\n"
 
 
-def upload(emulator: Emulator, url: str, body: str | bytes, *, kms: bool = True) -> WsgiResponse:
+def upload(emulator: Emulator, url: str, body: str | bytes, *, kms: bool = True) -> Answer:
     """PUT the CSV to the job's pre-signed URL, as S3 would take it."""
     data = body.encode() if isinstance(body, str) else body
     return send(emulator, "PUT", url, data, {"x-amz-server-side-encryption": "aws:kms"} if kms else {})
@@ -100,7 +99,7 @@ def test_import_creates_reset_required_users_who_reset_their_password(
         csv_text(idp, pool, [alice(), alice(**{"cognito:username": "bob", "email": "bob@example.com"})]),
     )
     assert response.status == 200
-    assert dict(response.headers)["ETag"].startswith('"')
+    assert response.headers["ETag"].startswith('"')
 
     started = idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
     assert started["Status"] == "Pending"

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
 from cognito_emu.emulator import Emulator
-from tests.api.support import PASSWORD
-
-pytestmark = pytest.mark.server_only("the /_emu/outbox endpoint over HTTP")
+from tests.api.support import PASSWORD, send
 
 
 def call(emulator: Emulator, method: str, path: str, **query: str) -> tuple[int, Any]:
-    url = urlsplit(emulator.endpoint_url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        conn.request(method, path + (f"?{urlencode(query)}" if query else ""))
-        response = conn.getresponse()
-        payload = response.read()
-        assert response.headers["Content-Type"].startswith("application/json")
-        return response.status, json.loads(payload)
-    finally:
-        conn.close()
+    response = send(emulator, method, path + (f"?{urlencode(query)}" if query else ""))
+    assert response.headers["Content-Type"].startswith("application/json")
+    return response.status, json.loads(response.body)
 
 
 @pytest.fixture

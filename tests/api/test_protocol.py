@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from botocore.exceptions import ClientError
 
 from cognito_emu.emulator import Emulator
 
@@ -464,45 +463,6 @@ def test_keep_alive_connection_serves_many_calls(emulator):
         assert conn.getresponse().status == 200
     finally:
         conn.close()
-
-
-# -- through boto3 ------------------------------------------------------------------------------
-
-
-def test_boto3_sees_validation_errors_as_codes(emulator, idp):
-    # botocore validates client-side too; turn that off to see the server's answer.
-    import boto3
-    from botocore.config import Config as BotoConfig
-
-    raw = boto3.client(
-        "cognito-idp",
-        region_name="us-east-1",
-        endpoint_url=emulator.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=BotoConfig(parameter_validation=False, retries={"max_attempts": 1}),
-    )
-    with pytest.raises(ClientError) as err:
-        raw.describe_user_pool(UserPoolId="bad id!")
-    assert err.value.response["Error"]["Code"] == "InvalidParameterException"
-    assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    assert err.value.response["ResponseMetadata"]["RequestId"]
-
-
-def test_boto3_unsigned_call_works(emulator):
-    import boto3
-    from botocore import UNSIGNED
-    from botocore.config import Config as BotoConfig
-
-    client = boto3.client(
-        "cognito-idp",
-        region_name="us-east-1",
-        endpoint_url=emulator.endpoint_url,
-        config=BotoConfig(signature_version=UNSIGNED, retries={"max_attempts": 1}),
-    )
-    with pytest.raises(ClientError) as err:
-        client.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId="nosuchclient", AuthParameters={})
-    assert err.value.response["Error"]["Code"] not in ("InternalErrorException", "UnknownOperationException")
 
 
 def test_huge_body_keeps_the_connection(emulator):

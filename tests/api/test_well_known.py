@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import jwt
-import pytest
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
+from tests.api.support import base_url, send
 
-pytestmark = pytest.mark.server_only("the JWKS and OpenID documents fetched over HTTP, as verifiers do")
 
-
-def fetch(url: str) -> tuple[int, str, dict]:
-    try:
-        with urllib.request.urlopen(url) as response:
-            return response.status, response.headers["Content-Type"], json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers["Content-Type"], json.loads(error.read())
+def fetch(emulator: Emulator, path: str) -> tuple[int, str, dict]:
+    response = send(emulator, "GET", path)
+    return response.status, response.headers["Content-Type"], json.loads(response.body)
 
 
 def test_jwks(emulator, pool_id):
-    status, content_type, body = fetch(f"{emulator.endpoint_url}/{pool_id}/.well-known/jwks.json")
+    status, content_type, body = fetch(emulator, f"/{pool_id}/.well-known/jwks.json")
     assert status == 200 and content_type.startswith("application/json")
     (key,) = body["keys"]
     assert key["alg"] == "RS256" and key["kty"] == "RSA" and key["use"] == "sig"
@@ -34,8 +27,8 @@ def test_jwks(emulator, pool_id):
 
 
 def test_openid_configuration(emulator, pool_id):
-    base = emulator.endpoint_url
-    status, content_type, body = fetch(f"{base}/{pool_id}/.well-known/openid-configuration")
+    base = base_url(emulator)
+    status, content_type, body = fetch(emulator, f"/{pool_id}/.well-known/openid-configuration")
     assert status == 200 and content_type.startswith("application/json")
     assert body["issuer"] == f"{base}/{pool_id}"
     assert body["jwks_uri"] == f"{base}/{pool_id}/.well-known/jwks.json"
@@ -51,9 +44,7 @@ def test_openid_configuration(emulator, pool_id):
 
 def test_unknown_pool_is_a_json_404(emulator):
     for document in ("jwks.json", "openid-configuration"):
-        status, content_type, body = fetch(
-            f"{emulator.endpoint_url}/us-east-1_nothere/.well-known/{document}"
-        )
+        status, content_type, body = fetch(emulator, f"/us-east-1_nothere/.well-known/{document}")
         assert status == 404 and content_type.startswith("application/json")
         assert body == {"message": "User pool us-east-1_nothere does not exist."}
 
@@ -61,6 +52,6 @@ def test_unknown_pool_is_a_json_404(emulator):
 def test_issuer_base_changes_only_the_issuer():
     with Emulator(Config(port=0, issuer_base="https://cognito-idp.us-east-1.amazonaws.com")) as emu:
         pool_id = emu.client("cognito-idp").create_user_pool(PoolName="p")["UserPool"]["Id"]
-        _, _, body = fetch(f"{emu.endpoint_url}/{pool_id}/.well-known/openid-configuration")
+        _, _, body = fetch(emu, f"/{pool_id}/.well-known/openid-configuration")
         assert body["issuer"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
         assert body["jwks_uri"] == f"{emu.endpoint_url}/{pool_id}/.well-known/jwks.json"

@@ -18,8 +18,7 @@ from aiosmtpd.controller import Controller
 from cognito_emu.config import Config
 from cognito_emu.delivery import smtp
 from cognito_emu.emulator import Emulator
-from tests.api.support import PASSWORD
-from tests.conftest import make_client
+from tests.api.support import PASSWORD, boto_client
 
 
 def free_port() -> int:
@@ -80,7 +79,7 @@ def _pool_and_client(idp: Any, **settings: Any) -> tuple[str, str]:
 
 def test_sign_up_email_reaches_the_smtp_server(smtp_server, mailing_emulator):
     inbox, _ = smtp_server
-    idp = make_client(mailing_emulator, "cognito-idp")
+    idp = boto_client(mailing_emulator)
     pool, client = _pool_and_client(idp, AutoVerifiedAttributes=["email"])
     idp.sign_up(
         ClientId=client,
@@ -101,7 +100,7 @@ def test_sign_up_email_reaches_the_smtp_server(smtp_server, mailing_emulator):
 
 def test_sms_are_logged_not_mailed(smtp_server, mailing_emulator, caplog):
     inbox, _ = smtp_server
-    idp = make_client(mailing_emulator, "cognito-idp")
+    idp = boto_client(mailing_emulator)
     pool, client = _pool_and_client(idp, AutoVerifiedAttributes=["phone_number"])
     with caplog.at_level(logging.INFO, logger="cognito_emu.delivery"):
         idp.sign_up(
@@ -126,7 +125,7 @@ def test_sms_are_logged_not_mailed(smtp_server, mailing_emulator, caplog):
 
 def test_pool_from_address_and_html_link(smtp_server, mailing_emulator):
     inbox, _ = smtp_server
-    idp = make_client(mailing_emulator, "cognito-idp")
+    idp = boto_client(mailing_emulator)
     _, client = _pool_and_client(
         idp,
         AutoVerifiedAttributes=["email"],
@@ -149,7 +148,7 @@ def test_pool_from_address_and_html_link(smtp_server, mailing_emulator):
 def test_unreachable_server_never_breaks_the_call(caplog):
     port = free_port()  # nothing listens here
     with Emulator(Config(port=0, smtp=f"127.0.0.1:{port}")) as emu:
-        idp = make_client(emu, "cognito-idp")
+        idp = boto_client(emu)
         _, client = _pool_and_client(idp, AutoVerifiedAttributes=["email"])
         with caplog.at_level(logging.WARNING, logger="cognito_emu.delivery"):
             out = idp.sign_up(

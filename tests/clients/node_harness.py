@@ -10,9 +10,9 @@ The install happens in a temporary sibling directory that is renamed into place 
 ``.installed``, under a file lock, so parallel xdist workers install once and a half-finished install is
 never used. Scripts are CommonJS and find the packages through ``NODE_PATH``.
 
-When node/npm is missing or too old, or the install fails (no registry), ``require_node()`` skips the
-calling test with the reason (or fails it when ``COGNITO_EMU_NODE_REQUIRED=1``, for CI); that outcome is
-remembered for the rest of the process.
+When node/npm is missing or too old, or the install fails (no registry), ``require_node()`` fails the
+calling test with the reason (Node.js is part of the test set-up, so a skip would hide a regression); that
+outcome is remembered for the rest of the process.
 
 Each script receives one JSON object as its only argument and prints one JSON object as the last line of
 stdout; ``NodeRunner.run`` returns it as a dict.
@@ -40,7 +40,7 @@ MARKER = ".installed"
 
 
 class NodeUnavailable(Exception):
-    """node/npm cannot be used here; the tests that need it are skipped with this message."""
+    """node/npm cannot be used here; the tests that need it fail with this message."""
 
 
 @dataclass
@@ -233,10 +233,8 @@ def get_runner() -> NodeRunner:
 
 
 def require_node() -> NodeRunner:
-    """The runner, or skip the calling test with the reason Node cannot be used."""
+    """The runner, or fail the calling test with the reason Node cannot be used."""
     try:
         return get_runner()
     except NodeUnavailable as exc:
-        if os.environ.get("COGNITO_EMU_NODE_REQUIRED", "") not in ("", "0"):
-            pytest.fail(f"Node.js client tests cannot run and COGNITO_EMU_NODE_REQUIRED is set: {exc}")
-        pytest.skip(f"Node.js client tests skipped: {exc}")
+        pytest.fail(f"Node.js client tests cannot run: {exc}")

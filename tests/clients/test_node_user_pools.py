@@ -1,6 +1,6 @@
 """User pools through real JavaScript clients: amazon-cognito-identity-js, aws-jwt-verify, AWS SDK v3.
 
-Each test drives a script in ``node/`` (see ``node_harness``); skipped when Node.js or the npm packages
+Each test drives a script in ``node/`` (see ``node_harness``); they fail when Node.js or the npm packages
 cannot be had.
 """
 

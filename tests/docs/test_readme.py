@@ -21,6 +21,7 @@ import yaml
 README = Path(__file__).resolve().parents[2] / "README.md"
 DEFAULT_ENDPOINT = "http://127.0.0.1:9229"
 RUNNABLE_SHELL = ("curl", "aws")
+AWS_CLI_BIN = Path(sys.prefix) / "aws-cli" / "bin"
 _FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -71,10 +72,11 @@ def test_other_shell_examples_only_start_servers() -> None:
 
 @pytest.mark.parametrize("body", _shell_cases(runnable=True))
 def test_shell_example(body: str, emulator) -> None:
+    # `make test` installs the AWS CLI into its own venv inside the project's (see the Makefile).
+    path = os.pathsep.join([str(AWS_CLI_BIN), os.environ.get("PATH", "")])
     first = body.split()[0]
-    if shutil.which(first) is None:  # curl and the aws CLI are system tools, not test dependencies
-        pytest.skip(f"{first} is not installed")
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    assert shutil.which(first, path=path), f"{first} is not installed: run the tests with `make test`"
+    env = {**os.environ, "PATH": path, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", body.replace(DEFAULT_ENDPOINT, emulator.endpoint_url)],
         capture_output=True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 import boto3
@@ -233,7 +232,6 @@ def test_failures_through_boto3(emulator: Emulator, idp: Any, triggers: TriggerR
         idp.sign_up(ClientId=client_id, Username="bob", Password="Passw0rd!", UserAttributes=[])
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_command_target_node(emulator: Emulator, idp: Any, triggers: TriggerRegistry) -> None:
     pool_id, client_id = make_pool(idp, {"PreSignUp": arn("node")})
     runner_js = HANDLERS / "handler-runner.js"

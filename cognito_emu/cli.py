@@ -121,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
         help="a trigger whose ARN has no target: fail with UnexpectedLambdaException (error) or skip it "
         "with a warning [COGNITO_EMU_UNMAPPED_TRIGGERS] (default error)",
     )
+    serve.add_argument(
+        "--other-services",
+        choices=["moto", "none"],
+        help="requests for any other AWS service (IAM, SNS, S3, ...): answered by moto in this process, "
+        "as moto_server would, or refused with an error naming the service [COGNITO_EMU_OTHER_SERVICES] "
+        "(default: moto when installed: pip install 'cognito-emu[moto]')",
+    )
     export = commands.add_parser(
         "export",
         help="write a running emulator's state as a seed file (or a state export)",
@@ -170,6 +177,7 @@ def serve(args: argparse.Namespace) -> int:
             smtp_from=args.smtp_from,
             triggers="\n".join(filter(None, [os.environ.get("COGNITO_EMU_TRIGGERS"), *args.trigger])) or None,
             unmapped_triggers=args.unmapped_triggers,
+            other_services=args.other_services,
         )
     except ValueError as exc:
         print(f"cognito-emu: {exc}", file=sys.stderr)
@@ -208,6 +216,9 @@ def serve(args: argparse.Namespace) -> int:
             stopping.set()
             threading.Thread(target=server.shutdown, daemon=True).start()
 
+    if emulator.other_services.mode == "moto":
+        # What moto_server sets: moto's Lambda and Step Functions call back to the port it serves on.
+        os.environ.setdefault("MOTO_PORT", str(server.port))
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     logging.getLogger("cognito_emu").info(

@@ -37,6 +37,9 @@ class Config:
     triggers: str | None = None
     # What a trigger whose ARN has no target does: "error" (UnexpectedLambdaException) or "skip" (a warning).
     unmapped_triggers: str = "error"
+    # Who answers requests for other AWS services: "moto" (in this process) or "none" (an error naming the
+    # service); None: moto when it is installed (cognito_emu.web.other_services).
+    other_services: str | None = None
     # Seconds a trigger target may take before Cognito's UnexpectedLambdaException (Cognito waits 5).
     trigger_timeout: float = 5.0
 

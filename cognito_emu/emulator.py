@@ -16,6 +16,7 @@ from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.triggers.registry import TriggerRegistry, parse_mappings
 from cognito_emu.web.app import Application
+from cognito_emu.web.other_services import OtherServices
 
 
 class Emulator:
@@ -44,7 +45,9 @@ class Emulator:
             outbox=self.outbox,
             triggers=self.triggers,
         )
-        self.app = Application(self.env, reset=self.reset, persist=self.persist)
+        # Requests for other AWS services (IAM, SNS, S3, ...): moto in this process, or a clear error.
+        self.other_services = OtherServices(self.config.other_services)
+        self.app = Application(self.env, reset=self.reset, persist=self.persist, others=self.other_services)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         # With a data dir, the state saved there wins; the seed only fills a fresh one.
@@ -95,6 +98,9 @@ class Emulator:
             self.outbox.deliverers.append(smtp.SmtpDeliverer(host, port, sender))
 
     def reset(self, account: str | None = None) -> None:
+        """Forget the state (one account's Cognito state when named); a full reset also resets moto's."""
+        if account is None:
+            self.other_services.reset()
         with self.state.lock:
             self.state.reset(account)
             if account is None:

@@ -14,8 +14,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
 
 from cognito_emu import __version__
 
@@ -118,6 +122,7 @@ def test_serve_help_lists_every_option_with_its_variable():
         ("--account", "COGNITO_EMU_ACCOUNT"),
         ("--log-level", "COGNITO_EMU_LOG_LEVEL"),
         ("--server", "COGNITO_EMU_SERVER"),
+        ("--other-services", "COGNITO_EMU_OTHER_SERVICES"),
     ]:
         assert option in result.stdout
         assert variable in result.stdout
@@ -145,6 +150,40 @@ def test_bad_environment_value_is_a_clear_error():
     result = cli("serve", env={"COGNITO_EMU_PORT": "eighty"})
     assert result.returncode == 2
     assert "COGNITO_EMU_PORT" in result.stderr
+
+
+def test_bad_other_services_value_is_a_clear_error():
+    result = cli("serve", env={"COGNITO_EMU_OTHER_SERVICES": "localstack"})
+    assert result.returncode == 2
+    assert "moto, none" in result.stderr
+
+
+def _sns(served: Served) -> Any:
+    return boto3.client(
+        "sns",
+        endpoint_url=f"http://{served.host}:{served.port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=BotoConfig(retries={"max_attempts": 1}),
+    )
+
+
+def test_serve_hands_other_services_to_moto_by_default():
+    with serving("--port", "0", "--log-level", "info") as served:
+        assert _sns(served).create_topic(Name="t")["TopicArn"].endswith(":t")
+        assert served.post("ListUserPools", {"MaxResults": 5})[0] == 200
+        assert served.stop() == 0
+    assert re.search(r"cognito_emu\.request: sns POST / 200 [\d.]+ms \(moto\)", served.log_text())
+
+
+def test_serve_with_other_services_none_names_the_service():
+    with serving("--port", "0", "--other-services", "none") as served:
+        with pytest.raises(ClientError) as caught:
+            _sns(served).create_topic(Name="t")
+        assert caught.value.response["Error"]["Code"] == "NotImplemented"
+        assert "for sns" in caught.value.response["Error"]["Message"]
+        assert served.stop() == 0
 
 
 def test_port_in_use_is_a_clear_error():

@@ -19,6 +19,7 @@ from cognito_emu.web import (
     identity_routes,
     import_routes,
     oauth_routes,
+    other_services,
     trigger_routes,
     well_known,
 )
@@ -30,12 +31,20 @@ request_log = logging.getLogger("cognito_emu.request")
 
 
 class Application:
-    """Built by the Emulator, which hands in the two things Env does not do: a full reset and a commit."""
+    """Built by the Emulator, which hands in what Env does not do: a full reset, a commit, other services."""
 
-    def __init__(self, env: Env, *, reset: Callable[[str | None], None], persist: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        env: Env,
+        *,
+        reset: Callable[[str | None], None],
+        persist: Callable[[], None],
+        others: other_services.OtherServices,
+    ) -> None:
         self.env = env
         self.persist = persist
-        self.control = control.ControlApi(env, reset)
+        self.others = others
+        self.control = control.ControlApi(env, reset, others)
         self.url_map = Map(
             [
                 rule.empty()
@@ -52,6 +61,12 @@ class Application:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
+        service = other_services.service_of(environ)
+        if service is None and self._is_moto_api(environ.get("PATH_INFO", "/")):
+            service = "moto-api"
+        if service is not None:
+            headers = [*cors_headers(environ), ("x-amzn-RequestId", self.env.ids.request_id())]
+            return self.others.answer(environ, start_response, service, headers)
         if method == "POST" and environ.get("PATH_INFO", "/") == "/" and "HTTP_X_AMZ_TARGET" in environ:
             return aws_endpoint.handle(self.env, environ, start_response)
         if method == "OPTIONS":
@@ -71,6 +86,14 @@ class Application:
                 "%s %s %d %.1fms", method, environ.get("PATH_INFO", "/"), response.status_code, elapsed
             )
         return response(environ, start_response)
+
+    def _is_moto_api(self, path: str) -> bool:
+        """moto's own /moto-api/ routes go to moto, but the control API answers the two resets for both."""
+        return (
+            path.startswith("/moto-api/")
+            and path not in ("/moto-api/reset", "/moto-api/reset-auth")
+            and self.others.mode == other_services.MOTO
+        )
 
     def _route(self, request: Request) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)

@@ -18,6 +18,7 @@ from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, Store
 from cognito_emu.web import outbox_routes
+from cognito_emu.web.other_services import OtherServices
 
 RULES = [
     Rule("/_emu/health", methods=["GET"], endpoint="health"),
@@ -51,12 +52,13 @@ def _json_body(request: Request) -> dict[str, Any]:
 
 
 class ControlApi(outbox_routes.OutboxRoutes):
-    def __init__(self, env: Env, reset: Callable[[str | None], None]) -> None:
+    def __init__(self, env: Env, reset: Callable[[str | None], None], others: OtherServices) -> None:
         self.env = env
+        self.others = others
         # Emulator.reset: a full reset also needs the seed the emulator started from, which Env does not hold.
         self._reset = reset
         self.started = time.time()
-        # moto's server keeps this number for its IAM emulation; we only echo it back.
+        # moto's server keeps this number for its IAM emulation: moto gets it when it answers other services.
         self.moto_no_auth_count: float = float("inf")
 
     def health(self, request: Request) -> Response:
@@ -68,6 +70,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
                 "version": __version__,
                 "uptimeSeconds": round(time.time() - self.started, 3),
                 "counts": counts,
+                "otherServices": self.others.mode,
             }
         )
 
@@ -84,6 +87,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
                 self.moto_no_auth_count = float(json.loads(raw))
             except (ValueError, TypeError):
                 raise BadRequest("The body must be a number.") from None
+            self.others.reset_auth(self.moto_no_auth_count)
         return Response(
             json.dumps({"PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT": previous}), mimetype="application/json"
         )

@@ -1,7 +1,8 @@
 """A suite written for moto's server mode (TEST_SERVER_MODE) runs unchanged against the emulator.
 
 moto's ``mock_aws`` in server mode points boto3 at TEST_SERVER_MODE_ENDPOINT and calls
-``POST /moto-api/reset`` when each decorated test starts; the emulator answers that route.
+``POST /moto-api/reset`` when each decorated test starts; the emulator answers that route, and hands
+the suite's other services (IAM, SNS, S3) to moto in its own process, so it replaces moto_server.
 """
 
 from __future__ import annotations
@@ -40,6 +41,23 @@ MOTO_SUITE = textwrap.dedent(
         identity = boto3.client("cognito-identity", region_name="us-east-1")
         pool = identity.create_identity_pool(IdentityPoolName="ids", AllowUnauthenticatedIdentities=True)
         assert identity.get_id(IdentityPoolId=pool["IdentityPoolId"])["IdentityId"].startswith("us-east-1:")
+
+
+    @mock_aws
+    def test_other_services_beside_cognito():
+        iam = boto3.client("iam", region_name="us-east-1")
+        role = iam.create_role(RoleName="sms", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        boto3.client("sns", region_name="us-east-1").create_topic(Name="sign-ups")
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="avatars")
+        idp = boto3.client("cognito-idp", region_name="us-east-1")
+        idp.create_user_pool(PoolName="p", SmsConfiguration={"SnsCallerArn": role})
+
+
+    @mock_aws
+    def test_and_the_reset_between_tests_resets_them_too():
+        assert boto3.client("sns", region_name="us-east-1").list_topics()["Topics"] == []
+        assert boto3.client("s3", region_name="us-east-1").list_buckets()["Buckets"] == []
+        assert boto3.client("iam", region_name="us-east-1").list_roles()["Roles"] == []
     """
 )
 
@@ -62,6 +80,6 @@ def test_moto_server_mode_suite(emulator, tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "5 passed" in result.stdout
     # moto called the reset route as each decorated test started, so the first test's pool is gone.
     assert emulator.state.counts()["userPools"] == 0

@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 # The AWS CLI pins botocore to its own release, so it lives in a venv of its own inside $(VENV), where the
 # README tests find it (tests/docs/test_readme.py).
 AWS_CLI := $(VENV)/aws-cli/bin/aws
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean chromium
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -22,10 +23,16 @@ $(AWS_CLI): | $(PY)
 	$(PY) -m venv $(VENV)/aws-cli
 	$(VENV)/aws-cli/bin/pip install --quiet awscli
 
+# The browser tests (tests/browser/) drive Debian's Chromium; a new machine starts without it. apt-get needs
+# root; when the install cannot happen the browser tests fail and say why (they never skip).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || $(APT_INSTALL) || { apt-get update -qq && $(APT_INSTALL); } \
+		|| echo "Chromium could not be installed: the browser tests will fail"
+
 run: $(STAMP)
 	$(VENV)/bin/cognito-emu serve --host $(HOST) --port $(PORT)
 
-test: lint $(AWS_CLI)
+test: lint $(AWS_CLI) chromium
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -58,6 +58,10 @@ class Ids:
     def client_secret(self) -> str:
         return self._choose(_LOWER_ALNUM, 51)
 
+    def user_session_id(self, prefix: str) -> str:
+        """A SessionId of ListUserSessions: ``tkn`` or ``sso`` and 25 lowercase letters and digits."""
+        return prefix + self._choose(_LOWER_ALNUM, 25)
+
     def digits(self, length: int = 6) -> str:
         return self._choose(string.digits, length)
 

@@ -144,6 +144,33 @@ class TokenSession:
     refresh_tokens: dict[str, float | None] = field(default_factory=dict)
     # The access token's scope at sign-in; refreshes keep it (OAuth grants ask for their own scopes).
     scope: str | None = None
+    # Its session record when the pool tracked user sessions as it began (idp.user_sessions): the
+    # "tkn..." SessionId, the SSO session it came through ("sso..."), and its activity.
+    tracking: SessionRecord | None = None
+
+
+@dataclass(slots=True)
+class SessionRecord:
+    """What ListUserSessions describes of a token session or an SSO session (idp.user_sessions)."""
+
+    session_id: str
+    client_id: str
+    created: float
+    last_active: float
+    device_type: str
+    # A token session's SSO session ("OriginSessionId"); None for a sign-in through the API.
+    origin_session_id: str | None = None
+
+
+@dataclass(slots=True)
+class SsoSession:
+    """A managed-login sign-in of a pool that tracks user sessions: what the hosted login's cookie
+    (``oauth.models.HostedSession``) stands for, listed and revoked by id. Not a token session
+    (``TokenSession``) nor a challenge session (``ChallengeSession``)."""
+
+    record: SessionRecord
+    # The user's last fresh authentication: SSOSession MaxValidityMinutes counts from it.
+    auth_time: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +331,8 @@ class User:
     locked_until: float | None = None
     # Signed-in sessions by origin_jti (idp.tokens); GlobalSignOut revokes them all.
     sessions: dict[str, TokenSession] = field(default_factory=dict)
+    # Managed-login SSO sessions by their "sso..." SessionId, kept while the pool tracks user sessions.
+    sso_sessions: dict[str, SsoSession] = field(default_factory=dict)
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
     pending_attributes: dict[str, str] = field(default_factory=dict)
     # MFA factors and preference (idp.factors.mfa).

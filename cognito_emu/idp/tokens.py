@@ -28,7 +28,7 @@ from cognito_emu.errors import (
     UnsupportedTokenTypeException,
     UserNotFoundException,
 )
-from cognito_emu.idp import claims, keys
+from cognito_emu.idp import claims, keys, user_sessions
 from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
 from cognito_emu.idp.pool import clients
 from cognito_emu.idp.users import directory
@@ -106,7 +106,15 @@ def _prune_sessions(env: Env, user: User) -> None:
 
 
 def _start_session(
-    env: Env, pool: UserPool, client: AppClient, user: User, auth_time: float, scope: str
+    env: Env,
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    auth_time: float,
+    scope: str,
+    *,
+    user_agent: str,
+    sso_session_id: str | None,
 ) -> TokenSession:
     _prune_sessions(env, user)
     token = new_refresh_token(env)
@@ -117,6 +125,9 @@ def _start_session(
         expires=env.clock.now() + clients.token_validity_seconds(client)["refresh"],
         refresh_tokens={token: None},
         scope=scope,
+    )
+    user_sessions.track_token_session(
+        env, pool, user, session, user_agent=user_agent, sso_session_id=sso_session_id
     )
     user.sessions[session.origin_jti] = session
     env.state.refresh_tokens[token] = (pool.id, directory.user_key(pool, user.username), session.origin_jti)
@@ -147,12 +158,16 @@ def authentication_result(
     trigger_source: str | None = None,
     client_metadata: dict[str, str] | None = None,
     nonce: str | None = None,
+    user_agent: str = "",
+    sso_session_id: str | None = None,
 ) -> IssuedTokens:
     """The tokens of a sign-in, or for a refresh when ``refresh_token`` is given.
 
     A sign-in starts a session and returns a new RefreshToken. A refresh (the caller has run
     ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti, auth_time and
-    scope. ``nonce`` (the OAuth authorize request's) goes into the ID token.
+    scope. ``nonce`` (the OAuth authorize request's) goes into the ID token. ``user_agent`` and
+    ``sso_session_id`` (the managed-login SSO session it came through) feed the session's record when
+    the pool tracks user sessions (``idp.user_sessions``).
     The pool's PreTokenGeneration trigger sees ``trigger_source`` (TokenGeneration_RefreshTokens for a
     refresh, TokenGeneration_Authentication for a sign-in when not given) and ``client_metadata``.
     """
@@ -163,8 +178,18 @@ def authentication_result(
         if session is None:
             raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
         scope = session.scope or scope
+        user_sessions.touch_token_session(env, user, session, user_agent)
     else:
-        session = _start_session(env, pool, client, user, now if auth_time is None else auth_time, scope)
+        session = _start_session(
+            env,
+            pool,
+            client,
+            user,
+            now if auth_time is None else auth_time,
+            scope,
+            user_agent=user_agent,
+            sso_session_id=sso_session_id,
+        )
     validity = clients.token_validity_seconds(client)
     issued = int(now)
     auth = int(session.auth_time)
@@ -263,6 +288,7 @@ def refresh(
     *,
     issuer: str,
     device_key: str | None = None,
+    user_agent: str = "",
 ) -> IssuedTokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
 
@@ -272,7 +298,14 @@ def refresh(
     user, _ = user_from_refresh_token(env, pool, client, refresh_token)
     if rotation(client) is None:
         return authentication_result(
-            env, pool, client, user, issuer=issuer, refresh_token=refresh_token, device_key=device_key
+            env,
+            pool,
+            client,
+            user,
+            issuer=issuer,
+            refresh_token=refresh_token,
+            device_key=device_key,
+            user_agent=user_agent,
         )
     _, session = _session_of(env, pool, refresh_token)
     assert session is not None
@@ -284,7 +317,14 @@ def refresh(
     session.expires = now + clients.token_validity_seconds(client)["refresh"]
     env.state.refresh_tokens[new_token] = env.state.refresh_tokens[refresh_token]
     issued = authentication_result(
-        env, pool, client, user, issuer=issuer, refresh_token=new_token, device_key=device_key
+        env,
+        pool,
+        client,
+        user,
+        issuer=issuer,
+        refresh_token=new_token,
+        device_key=device_key,
+        user_agent=user_agent,
     )
     return dataclasses.replace(issued, refresh_token=new_token)
 

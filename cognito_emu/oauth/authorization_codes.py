@@ -34,6 +34,7 @@ def issue_code(
     nonce: str | None,
     code_challenge: str | None,
     code_challenge_method: str | None,
+    sso_session_id: str | None = None,
 ) -> str:
     _prune(env)
     code = env.ids.uuid()
@@ -50,6 +51,7 @@ def issue_code(
         nonce=nonce,
         code_challenge=code_challenge,
         code_challenge_method=code_challenge_method,
+        sso_session_id=sso_session_id,
     )
     return code
 

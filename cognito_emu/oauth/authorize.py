@@ -149,16 +149,26 @@ def authorize(env: Env, request: OAuthRequest) -> Reply:
         # The emulator's stand-in for the third-party IdP (cognito_emu.oauth.federation).
         shortcut = {federated.ASSERTION_PARAMETER: request.args.get(federated.ASSERTION_PARAMETER)}
         return redirect(with_query(f"{request.route_base}/federation?{authz.query()}", shortcut))
-    signed_in = hosted_sessions.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
+    signed_in = hosted_sessions.signed_in_user(
+        env, authz.pool, request.cookies.get(SESSION_COOKIE), authz.client.client_id
+    )
     if signed_in is not None:
         user, session = signed_in
-        return redirect(complete(env, request, authz, user, session.auth_time))
+        return redirect(complete(env, request, authz, user, session.auth_time, session.sso_session_id))
     return redirect(f"{request.route_base}/login?{authz.query()}")
 
 
-def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, auth_time: float) -> str:
+def complete(
+    env: Env,
+    request: OAuthRequest,
+    authz: AuthorizeRequest,
+    user: User,
+    auth_time: float,
+    sso_session_id: str | None,
+) -> str:
     """Where the browser goes once ``user`` is signed in: the redirect_uri with a code, or with tokens
     in the fragment for the implicit grant (an ID token only with the openid scope, never a refresh token).
+    The tokens' session comes through the cookie's SSO session ``sso_session_id`` (idp.user_sessions).
     """
     if authz.response_type == "code":
         code = authorization_codes.issue_code(
@@ -172,6 +182,7 @@ def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: Use
             nonce=authz.nonce,
             code_challenge=authz.code_challenge,
             code_challenge_method=authz.code_challenge_method,
+            sso_session_id=sso_session_id,
         )
         return with_query(authz.redirect_uri, {"code": code, "state": authz.state})
     issued = tokens.authentication_result(
@@ -184,6 +195,8 @@ def complete(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: Use
         scope=" ".join(authz.scopes),
         trigger_source=token_generation.HOSTED_AUTH,
         nonce=authz.nonce,
+        user_agent=request.user_agent,
+        sso_session_id=sso_session_id,
     )
     return with_fragment(
         authz.redirect_uri,

@@ -177,10 +177,12 @@ def _context(env: Env, request: OAuthRequest, authz: AuthorizeRequest, params: d
 
 def show(env: Env, request: OAuthRequest) -> Reply:
     authz = authorize.check(env, request)
-    signed_in = hosted_sessions.signed_in_user(env, authz.pool, request.cookies.get(SESSION_COOKIE))
+    signed_in = hosted_sessions.signed_in_user(
+        env, authz.pool, request.cookies.get(SESSION_COOKIE), authz.client.client_id
+    )
     if signed_in is not None:
         user, session = signed_in
-        return redirect(authorize.complete(env, request, authz, user, session.auth_time))
+        return redirect(authorize.complete(env, request, authz, user, session.auth_time, session.sso_session_id))
     return login_form(request, authz)
 
 
@@ -319,6 +321,8 @@ def signed_in(
         env, authz.pool, user, client_id=authz.client.client_id, trigger_input=trigger_input(ctx)
     )
     now = env.clock.now()
-    session = hosted_sessions.start_session(env, authz.pool, user, now)
-    location = authorize.complete(env, request, authz, user, now)
+    session = hosted_sessions.start_session(
+        env, authz.pool, user, now, client_id=authz.client.client_id, user_agent=request.user_agent
+    )
+    location = authorize.complete(env, request, authz, user, now, session.sso_session_id)
     return redirect(location, cookies={SESSION_COOKIE: session.session_id})

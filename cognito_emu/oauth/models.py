@@ -22,6 +22,8 @@ class AuthorizationCode:
     nonce: str | None = None
     code_challenge: str | None = None
     code_challenge_method: str | None = None
+    # The SSO session (idp.user_sessions) the code came through, when the pool tracks user sessions.
+    sso_session_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -34,3 +36,5 @@ class HostedSession:
     sub: str
     auth_time: float
     expires: float
+    # Its SSO session record on the user (idp.user_sessions) when the pool tracks user sessions.
+    sso_session_id: str | None = None

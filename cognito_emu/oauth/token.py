@@ -89,6 +89,8 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
         scope=" ".join(grant.scopes),
         trigger_source=token_generation.HOSTED_AUTH,
         nonce=grant.nonce,
+        user_agent=request.user_agent,
+        sso_session_id=grant.sso_session_id,
     )
     return _tokens_body(issued, scopes.OPENID in grant.scopes)
 
@@ -104,7 +106,9 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
     token = _required(request, "refresh_token")
     scope = _session_scope(env, pool, token)
     try:
-        issued = tokens.refresh(env, pool, client, token, issuer=tokens.issuer(env, request.base_url, pool))
+        issued = tokens.refresh(
+            env, pool, client, token, issuer=tokens.issuer(env, request.base_url, pool), user_agent=request.user_agent
+        )
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
         raise OAuthError("invalid_grant", error.message) from None
     # A session from InitiateAuth (scope aws.cognito.signin.user.admin) always had an ID token.

@@ -1,6 +1,7 @@
 """Session configuration: the pool's user session tracking with its token-session limit per user, and
-each app client's SSO session validity. Stored and echoed; the emulator neither tracks server-side
-sessions by these settings nor evicts a user's least recently used session at MaxPerUser.
+each app client's SSO session validity. ``idp.user_sessions`` enforces them: tracked sessions get
+records, MaxPerUser evicts the least recently used token session, MaxValidityMinutes limits how long a
+client silently reuses the hosted login's SSO session.
 
 Defaults and rules from the API reference of Get/SetUserPoolSessionConfiguration and
 Get/SetUserPoolClientSessionConfiguration:
@@ -64,6 +65,29 @@ def set_client_configuration(
         )
     pool.client_session_configurations[client.client_id] = copy.deepcopy(sso_session)
     return get_client_configuration(store, pool_id, client_id)
+
+
+def tracking_enabled(pool: UserPool) -> bool:
+    """Whether the pool keeps user session records (UserSessionTracking ENABLED)."""
+    return bool(pool.session_configuration.get("UserSessionTracking") == "ENABLED")
+
+
+def max_token_sessions(pool: UserPool) -> int:
+    """TokenSession MaxPerUser: how many active token sessions a user may hold."""
+    return int(_pool_configuration(pool)["TokenSession"]["MaxPerUser"])
+
+
+def sso_reuse_seconds(pool: UserPool, client_id: str) -> int:
+    """How long after the user's last fresh authentication this client silently reuses an SSO session."""
+    sso = pool.client_session_configurations.get(client_id, DEFAULT_SSO_SESSION)
+    return int(sso["MaxValidityMinutes"]) * 60
+
+
+def sso_session_seconds(pool: UserPool) -> int:
+    """How long an SSO session (and its cookie) lasts: the managed login's hour, or longer when a client
+    of the pool reuses SSO sessions for longer; each client still stops reusing it at its own limit."""
+    configured = [int(sso["MaxValidityMinutes"]) * 60 for sso in pool.client_session_configurations.values()]
+    return max([int(DEFAULT_SSO_SESSION["MaxValidityMinutes"]) * 60, *configured])
 
 
 def _pool_configuration(pool: UserPool) -> dict[str, Any]:

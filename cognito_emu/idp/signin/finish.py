@@ -71,6 +71,7 @@ def authenticated(
         trigger_source=trigger_source,
         client_metadata=ctx.trigger_metadata(),
         device_key=device_key,
+        user_agent=ctx.user_agent,
     )
     return Authenticated(issued, new_device)
 

@@ -85,6 +85,12 @@ def validate(env: Env, pool: IdentityPool, logins: dict[str, str]) -> list[Login
 def validate_one(env: Env, pool: IdentityPool, provider: str, token: str) -> Login:
     if provider.startswith("cognito-idp.") and "/" in provider:
         return _user_pool_login(env, pool, provider, token)
+    local_pool_id = _local_user_pool(env, provider)
+    if local_pool_id is not None:
+        region = local_pool_id.split("_", 1)[0]
+        return _user_pool_login(
+            env, pool, f"cognito-idp.{region}.amazonaws.com/{local_pool_id}", token, issuer=provider
+        )
     if provider == COGNITO_IDENTITY:
         return _identity_login(env, pool, token)
     if provider in SOCIAL_PROVIDERS:
@@ -99,7 +105,23 @@ def validate_one(env: Env, pool: IdentityPool, provider: str, token: str) -> Log
     return _oidc_login(env, pool, provider, token)
 
 
-def _user_pool_login(env: Env, pool: IdentityPool, provider: str, token: str) -> Login:
+def _local_user_pool(env: Env, provider: str) -> str | None:
+    """The user pool of this emulator that ``provider`` names by its issuer, as Amplify names it.
+
+    Amplify (and other clients) build the Logins key from the ID token's ``iss`` without its scheme. On
+    AWS that is the provider name ``cognito-idp.<region>.amazonaws.com/<poolId>``; the emulator's issuer
+    is its own URL, so the key arrives as ``127.0.0.1:9229/<poolId>`` and stands for that provider.
+    """
+    host, _, pool_id = provider.rpartition("/")
+    if not host:
+        return None
+    return pool_id if env.state.find_pool(pool_id) is not None else None
+
+
+def _user_pool_login(
+    env: Env, pool: IdentityPool, provider: str, token: str, issuer: str | None = None
+) -> Login:
+    """``issuer``: the provider named by the tokens' issuer (without the scheme) instead of its name."""
     configured = [
         p for p in pool.settings.get("CognitoIdentityProviders") or [] if p["ProviderName"] == provider
     ]
@@ -119,7 +141,8 @@ def _user_pool_login(env: Env, pool: IdentityPool, provider: str, token: str) ->
     exp = claims.get("exp")
     if not isinstance(exp, (int, float)) or now >= exp:
         raise expired(now, exp)
-    if not str(claims.get("iss", "")).endswith(f"/{user_pool_id}"):
+    iss = str(claims.get("iss", ""))
+    if not iss.endswith(f"/{user_pool_id}") or (issuer is not None and iss.split("://", 1)[-1] != issuer):
         raise NotAuthorizedException(WRONG_ISSUER)
     audience = claims.get("aud")
     matching = [p for p in configured if p.get("ClientId") in (None, audience)]

@@ -54,7 +54,8 @@ def chromium_executable() -> str:
 
 
 class _AppHandler(SimpleHTTPRequestHandler):
-    """Static files of ``app/``, ``/config.js`` from the server's settings, any page name without .html."""
+    """Static files of ``app/``, ``/config.js`` from the server's settings, the published files (bundles),
+    and any other path without a file extension answered by ``index.html``."""
 
     server: AppServer
 
@@ -69,10 +70,22 @@ class _AppHandler(SimpleHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        published = self.server.published.get(path)
+        if published is not None:
+            self._send_file(published)
+            return
         if "." not in path.rsplit("/", 1)[-1]:
             # /callback, /signed-out, ...: one page of the app answers every route, as a single-page app does.
             self.path = "/index.html"
         super().do_GET()
+
+    def _send_file(self, file: Path) -> None:
+        body = file.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(file)))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -90,6 +103,7 @@ class AppServer(ThreadingHTTPServer):
     def __init__(self, directory: Path = APP_DIR) -> None:
         super().__init__(("127.0.0.1", 0), partial(_AppHandler, directory=str(directory)))
         self.settings: dict[str, Any] = {}
+        self.published: dict[str, Path] = {}
         self._thread = threading.Thread(target=self.serve_forever, name="browser-test-app", daemon=True)
         self._thread.start()
 
@@ -103,6 +117,10 @@ class AppServer(ThreadingHTTPServer):
     def configure(self, settings: Mapping[str, Any]) -> None:
         """What the app's pages see as ``window.APP_CONFIG`` from their next load on."""
         self.settings = dict(settings)
+
+    def publish(self, path: str, file: Path) -> None:
+        """Serve ``file`` (a bundle built outside ``app/``) at ``path``."""
+        self.published[path] = file
 
     def stop(self) -> None:
         self.shutdown()

@@ -137,6 +137,23 @@ def test_aws_form_issuer_is_accepted(emulator, identity, setup):
     assert identity.get_id(IdentityPoolId=pool_id, Logins={setup.provider: token})["IdentityId"]
 
 
+def test_provider_named_by_the_emulators_issuer_as_amplify_names_it(emulator, identity, idp, setup):
+    """Amplify keys Logins by the ID token's iss without https://, which on the emulator is its own URL."""
+    pool_id = make_identity_pool(identity, setup)
+    set_roles(identity, pool_id)
+    make_user(idp, setup.pool_id)
+    token = sign_in(idp, setup)
+    issuer = jwt.decode(token, options={"verify_signature": False})["iss"].split("://", 1)[1]
+    assert issuer.endswith(f"/{setup.pool_id}") and not issuer.startswith("cognito-idp.")
+    by_issuer = identity.get_id(IdentityPoolId=pool_id, Logins={issuer: token})["IdentityId"]
+    assert by_issuer == identity.get_id(IdentityPoolId=pool_id, Logins={setup.provider: token})["IdentityId"]
+    credentials = identity.get_credentials_for_identity(IdentityId=by_issuer, Logins={issuer: token})
+    assert credentials["Credentials"]["AccessKeyId"]
+    with pytest.raises(ClientError) as err:
+        identity.get_id(IdentityPoolId=pool_id, Logins={f"elsewhere.example.com/{setup.pool_id}": token})
+    assert error_of(err) == ("NotAuthorizedException", "Invalid login token. Issuer doesn't match providerName")
+
+
 def test_expired_and_foreign_tokens(emulator, identity, idp, setup):
     pool_id = make_identity_pool(identity, setup)
     token = mint_id_token(emulator, setup)

@@ -23,6 +23,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Page
+
 APP_DIR = Path(__file__).resolve().parent / "app"
 
 CHROMIUM_FLAGS = [
@@ -35,6 +37,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP localhost 127.0.0.1",
 ]
+
+
+def page_call(page: Page, function: str, *args: Any) -> dict[str, Any]:
+    """Await ``window.<function>(...args)`` in the page; its JSON answer, which must not be an error."""
+    result: dict[str, Any] = page.evaluate(f"(args) => window.{function}(...args)", list(args))
+    assert "error" not in result, result
+    return result
 
 
 class BrowserUnavailable(Exception):

@@ -22,7 +22,15 @@ from browser_support import APP_DIR
 from tests.clients.node_harness import cache_root, lock_key, require_node
 
 SOURCE_DIR = APP_DIR / "src"
-ESBUILD_OPTIONS = ("--bundle", "--format=iife", "--platform=browser", "--target=es2020", "--log-level=warning")
+# amazon-cognito-identity-js reads Node's `global`, which a browser calls globalThis.
+ESBUILD_OPTIONS = (
+    "--bundle",
+    "--format=iife",
+    "--platform=browser",
+    "--target=es2020",
+    "--define:global=globalThis",
+    "--log-level=warning",
+)
 BUILD_TIMEOUT = 300
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser_support import AppServer
+from browser_support import AppServer, page_call
 from bundles import bundle
 from playwright.sync_api import BrowserContext, Page
 
@@ -53,12 +53,6 @@ def route_identity_pools(browser_context: BrowserContext, endpoint_url: str) -> 
     )
 
 
-def _call(page: Page, method: str, *args: Any) -> dict[str, Any]:
-    result: dict[str, Any] = page.evaluate(f"(args) => window.amplifyApp.{method}(...args)", list(args))
-    assert "error" not in result, result
-    return result
-
-
 def test_sign_up_confirm_sign_in_credentials_and_sign_out(
     emulator: Emulator, idp: Any, identity: Any, browser_context: BrowserContext, page: Page, test_app: AppServer
 ) -> None:
@@ -66,22 +60,22 @@ def test_sign_up_confirm_sign_in_credentials_and_sign_out(
     route_identity_pools(browser_context, emulator.endpoint_url)
     page.goto(test_app.url("/amplify.html"))
 
-    signed_up = _call(page, "signUp", "dana", PASSWORD, "dana@example.com")
+    signed_up = page_call(page, "amplifyApp.signUp", "dana", PASSWORD, "dana@example.com")
     assert signed_up == {"isSignUpComplete": False, "nextStep": "CONFIRM_SIGN_UP"}
     code = emulator.outbox.last_code("dana")
     assert code
-    assert _call(page, "confirmSignUp", "dana", code)["isSignUpComplete"] is True
+    assert page_call(page, "amplifyApp.confirmSignUp", "dana", code)["isSignUpComplete"] is True
 
-    assert _call(page, "signIn", "dana", PASSWORD) == {"isSignedIn": True, "nextStep": "DONE"}
-    assert _call(page, "currentUser")["username"] == "dana"
-    session = _call(page, "session")
+    assert page_call(page, "amplifyApp.signIn", "dana", PASSWORD) == {"isSignedIn": True, "nextStep": "DONE"}
+    assert page_call(page, "amplifyApp.currentUser")["username"] == "dana"
+    session = page_call(page, "amplifyApp.session")
     assert session["idTokenUsername"] == "dana"
     assert session["identityId"].startswith(identity_pool_id.split(":")[0] + ":")
     assert session["accessKeyId"] and session["hasSecretKey"] and session["hasSessionToken"]
     assert session["expiration"]
     # The same user gets the same identity on a second credentials fetch.
-    assert _call(page, "session")["identityId"] == session["identityId"]
+    assert page_call(page, "amplifyApp.session")["identityId"] == session["identityId"]
 
-    assert _call(page, "signOut", True) == {"signedOut": True}
+    assert page_call(page, "amplifyApp.signOut", True) == {"signedOut": True}
     signed_out = page.evaluate("() => window.amplifyApp.currentUser()")
     assert signed_out["error"]["name"] == "UserUnAuthenticatedException"

@@ -20,8 +20,14 @@ from collections.abc import Callable
 from typing import Any
 
 from cognito_emu.env import Env
-from cognito_emu.errors import NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException
-from cognito_emu.idp import claims, keys, tokens
+from cognito_emu.errors import (
+    CognitoError,
+    NotAuthorizedException,
+    OperationNotEnabledException,
+    RefreshTokenReuseException,
+    UserNotFoundException,
+)
+from cognito_emu.idp import claims, keys, token_exchange, tokens
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pool import clients
 from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
@@ -107,7 +113,12 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
     scope = _session_scope(env, pool, token)
     try:
         issued = tokens.refresh(
-            env, pool, client, token, issuer=tokens.issuer(env, request.base_url, pool), user_agent=request.user_agent
+            env,
+            pool,
+            client,
+            token,
+            issuer=tokens.issuer(env, request.base_url, pool),
+            user_agent=request.user_agent,
         )
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
         raise OAuthError("invalid_grant", error.message) from None
@@ -160,10 +171,83 @@ def _client_metadata(request: OAuthRequest) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in data.items()}
 
 
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+# RFC 8693 token type identifiers <-> GetDerivedToken's token types.
+TOKEN_TYPES = {
+    "urn:ietf:params:oauth:token-type:access_token": token_exchange.ACCESS_TOKEN,
+    "urn:ietf:params:oauth:token-type:id_token": token_exchange.ID_TOKEN,
+    "urn:ietf:params:oauth:token-type:saml2": token_exchange.SAML2,
+}
+TOKEN_TYPE_URNS = {kind: urn for urn, kind in TOKEN_TYPES.items()}
+
+
+def _token_type(request: OAuthRequest, name: str) -> str | None:
+    urn = request.form.get(name)
+    if urn is None:
+        return None
+    if urn not in TOKEN_TYPES:
+        raise OAuthError("invalid_request", f"unsupported {name} {urn}")
+    return TOKEN_TYPES[urn]
+
+
+def token_exchange_grant(
+    env: Env, request: OAuthRequest, pool: UserPool, client: AppClient
+) -> dict[str, Any]:
+    """RFC 8693: the GetDerivedToken exchange with the endpoint's parameters; the issued token (an ID
+    token too) comes as ``access_token``, with ``issued_token_type`` and no refresh token."""
+    subject_token = _required(request, "subject_token")
+    subject_type = _token_type(request, "subject_token_type")
+    if subject_type is None:
+        raise OAuthError("invalid_request", "missing subject_token_type")
+    form = request.form
+    exchange = token_exchange.ExchangeRequest(
+        subject_token=subject_token,
+        subject_token_type=subject_type,
+        actor_token=form.get("actor_token") or None,
+        actor_token_type=_token_type(request, "actor_token_type"),
+        scopes=(form.get("scope") or "").split() or None,
+        audiences=[form["audience"]] if form.get("audience") else [],
+        resources=[form["resource"]] if form.get("resource") else [],
+        requested_token_type=_token_type(request, "requested_token_type") or token_exchange.ACCESS_TOKEN,
+    )
+    try:
+        derived = token_exchange.derive(
+            env, pool, client, exchange, issuer=tokens.issuer(env, request.base_url, pool)
+        )
+    except CognitoError as error:
+        raise OAuthError(_exchange_error(error), error.message) from None
+    body: dict[str, Any] = {
+        "access_token": derived.token,
+        "issued_token_type": TOKEN_TYPE_URNS[derived.token_type],
+        "token_type": "Bearer" if derived.token_type == token_exchange.ACCESS_TOKEN else "N_A",
+        "expires_in": derived.expires_in,
+    }
+    if derived.scopes is not None:
+        body["scope"] = " ".join(derived.scopes)
+    return body
+
+
+def _exchange_error(error: CognitoError) -> str:
+    """RFC 8693's error code for a refused exchange."""
+    refused_flows = {token_exchange.FLOW_NOT_ENABLED.format(flow=f) for f in token_exchange.FLOWS}
+    if isinstance(error, (NotAuthorizedException, UserNotFoundException)):
+        return "invalid_grant"
+    if isinstance(error, OperationNotEnabledException) or error.message in refused_flows:
+        return "unauthorized_client"
+    if error.message == token_exchange.NO_SCOPE:
+        return "invalid_scope"
+    if error.message in token_exchange.TARGET_ERRORS or error.message.startswith(
+        token_exchange.UNKNOWN_RESOURCE.partition("{")[0]
+    ):
+        return "invalid_target"
+    return "invalid_request"
+
+
 GRANTS: dict[str, Grant] = {
     "authorization_code": authorization_code,
     "refresh_token": refresh_token,
     "client_credentials": client_credentials,
+    TOKEN_EXCHANGE: token_exchange_grant,
 }
 
 

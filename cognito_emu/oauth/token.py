@@ -27,9 +27,8 @@ from cognito_emu.errors import (
     RefreshTokenReuseException,
     UserNotFoundException,
 )
-from cognito_emu.idp import claims, keys, token_exchange, tokens
+from cognito_emu.idp import claims, client_tokens, token_exchange, tokens
 from cognito_emu.idp.models import AppClient, UserPool
-from cognito_emu.idp.pool import clients
 from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
 from cognito_emu.oauth.errors import OAuthError
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply
@@ -138,23 +137,15 @@ def client_credentials(env: Env, request: OAuthRequest, pool: UserPool, client: 
         raise OAuthError("invalid_scope", str(error)) from None
     if not granted:
         raise OAuthError("invalid_scope", "the client has no custom scopes")
-    metadata = _client_metadata(request)
-    now = int(env.clock.now())
-    validity = clients.token_validity_seconds(client)["access"]
-    claims: dict[str, Any] = {
-        "sub": client.client_id,
-        "token_use": "access",
-        "scope": " ".join(granted),
-        "auth_time": now,
-        "iss": tokens.issuer(env, request.base_url, pool),
-        "exp": now + validity,
-        "iat": now,
-        "version": 2,
-        "jti": env.ids.uuid(),
-        "client_id": client.client_id,
-    }
-    token_generation.customize_client_credentials(env, pool, client, claims, client_metadata=metadata)
-    return {"access_token": keys.sign(pool, claims), "expires_in": validity, "token_type": "Bearer"}
+    issued = client_tokens.issue(
+        env,
+        pool,
+        client,
+        granted,
+        issuer=tokens.issuer(env, request.base_url, pool),
+        client_metadata=_client_metadata(request),
+    )
+    return {"access_token": issued.access_token, "expires_in": issued.expires_in, "token_type": "Bearer"}
 
 
 def _client_metadata(request: OAuthRequest) -> dict[str, str] | None:

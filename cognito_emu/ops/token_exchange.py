@@ -1,4 +1,5 @@
-"""Tokens for services rather than sign-ins: GetDerivedToken (token exchange, ``idp.token_exchange``)."""
+"""Tokens for services rather than sign-ins: GetDerivedToken (token exchange, ``idp.token_exchange``) and
+GetClientToken (machine-to-machine, ``idp.client_tokens``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.errors import NotAuthorizedException
-from cognito_emu.idp import token_exchange, tokens
+from cognito_emu.idp import client_tokens, token_exchange, tokens
 from cognito_emu.idp.pool import client_auth, clients
 from cognito_emu.protocol.model import IDP
 
@@ -47,6 +48,27 @@ def get_derived_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return present_derived_token(derived)
 
 
+def get_client_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client = clients.find_client(call.env.state, params["ClientId"])
+    issued = client_tokens.get_client_token(
+        call.env,
+        pool,
+        client,
+        params["Secret"],
+        params.get("Scopes") or None,
+        issuer=tokens.issuer(call.env, call.base_url, pool),
+        client_metadata=params.get("ClientMetadata"),
+    )
+    return {
+        "ClientAuthenticationResult": {
+            "AccessToken": issued.access_token,
+            "ExpiresIn": issued.expires_in,
+            "TokenType": "Bearer",
+        }
+    }
+
+
 HANDLERS = {
     "GetDerivedToken": get_derived_token,
+    "GetClientToken": get_client_token,
 }

@@ -44,6 +44,9 @@ _LEAF_TYPES = frozenset({"string", "boolean", "integer", "long", "float", "doubl
 # module's to enforce.
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _PATTERN_OVERRIDES = {("cognito-idp", "DomainType"): rf"^{_LABEL}(?:\.{_LABEL})*$"}
+# Enum values AWS documents that botocore's model does not list yet: ALLOW_CLIENT_TOKEN_AUTH, the
+# ExplicitAuthFlows value GetClientToken requires (API reference, GetClientToken).
+_ENUM_ADDITIONS = {("cognito-idp", "ExplicitAuthFlowsType"): frozenset({"ALLOW_CLIENT_TOKEN_AUTH"})}
 
 
 class _Compiler:
@@ -67,7 +70,11 @@ class _Compiler:
             max=meta.get("max"),
             pattern=pattern,
             regex=regex.compile(pattern, regex.V0) if pattern else None,
-            enum=frozenset(shape.enum) if getattr(shape, "enum", None) else None,
+            enum=(
+                frozenset(shape.enum) | _ENUM_ADDITIONS.get((self.service_name, shape.name), frozenset())
+                if getattr(shape, "enum", None)
+                else None
+            ),
             sensitive=bool(meta.get("sensitive")),
             leaf=kind in _LEAF_TYPES,
         )

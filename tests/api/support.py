@@ -138,6 +138,16 @@ def make_client_id(idp: Any, pool_id: str, **settings: Any) -> str:
     ]
 
 
+def make_resource_server(idp: Any, pool_id: str, identifier: str, scopes: tuple[str, ...] = ("read", "write")) -> None:
+    """A resource server of ``pool_id`` defining ``<identifier>/<scope>`` custom scopes."""
+    idp.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier=identifier,
+        Name="api",
+        Scopes=[{"ScopeName": scope, "ScopeDescription": scope} for scope in scopes],
+    )
+
+
 def make_user(
     idp: Any, pool_id: str, username: str = "alice", password: str | None = PASSWORD, **attributes: str
 ) -> None:

@@ -10,7 +10,15 @@ import pytest
 
 from cognito_emu.idp import tokens
 from cognito_emu.idp.users import directory
-from tests.api.support import claims, code_of, error_of, make_client_id, make_user, password_sign_in
+from tests.api.support import (
+    claims,
+    code_of,
+    error_of,
+    make_client_id,
+    make_resource_server,
+    make_user,
+    password_sign_in,
+)
 
 API = "https://api.example.com"
 USER_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -19,15 +27,7 @@ SCOPES = ["aws.cognito.signin.user.admin", f"{API}/read", f"{API}/write"]
 
 @pytest.fixture
 def setup(idp: Any, pool_id: str) -> dict[str, str]:
-    idp.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier=API,
-        Name="api",
-        Scopes=[
-            {"ScopeName": "read", "ScopeDescription": "r"},
-            {"ScopeName": "write", "ScopeDescription": "w"},
-        ],
-    )
+    make_resource_server(idp, pool_id, API)
     make_user(idp, pool_id)
     front = make_client_id(idp, pool_id, ExplicitAuthFlows=USER_FLOWS)
     service = make_client_id(

@@ -49,6 +49,9 @@ STANDARD_ATTRIBUTES = frozenset(
 
 STANDARD_SCOPES = frozenset({"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"})
 
+# GetClientToken's flow (machine-to-machine); AWS documents it, botocore's model does not list it yet.
+CLIENT_TOKEN_AUTH = "ALLOW_CLIENT_TOKEN_AUTH"
+
 # Applied when ExplicitAuthFlows is omitted (API reference, ExplicitAuthFlows).
 DEFAULT_AUTH_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
 
@@ -281,6 +284,12 @@ def _check_auth_flows(flows: list[str]) -> None:
     if legacy and len(legacy) != len(flows):
         raise InvalidParameterException(
             "ExplicitAuthFlows values with the ALLOW_ prefix cannot be combined with values without it."
+        )
+    # GetClientToken's API reference: "The ALLOW_CLIENT_TOKEN_AUTH flow is mutually exclusive with user
+    # authentication flows. It must be the only authentication flow that you configure for the app client."
+    if CLIENT_TOKEN_AUTH in flows and len(set(flows)) > 1:
+        raise InvalidParameterException(
+            f"{CLIENT_TOKEN_AUTH} must be the only authentication flow of the app client."
         )
 
 

@@ -138,7 +138,9 @@ def make_client_id(idp: Any, pool_id: str, **settings: Any) -> str:
     ]
 
 
-def make_resource_server(idp: Any, pool_id: str, identifier: str, scopes: tuple[str, ...] = ("read", "write")) -> None:
+def make_resource_server(
+    idp: Any, pool_id: str, identifier: str, scopes: tuple[str, ...] = ("read", "write")
+) -> None:
     """A resource server of ``pool_id`` defining ``<identifier>/<scope>`` custom scopes."""
     idp.create_resource_server(
         UserPoolId=pool_id,

@@ -154,6 +154,39 @@ def test_user_pools_clients_groups_users_and_tokens_survive_a_restart(running, d
     assert client(emulator).list_user_pools(MaxResults=10)["UserPools"] == []
 
 
+def test_tracked_user_sessions_survive_a_restart(running, data_dir):
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    pool_id = idp.create_user_pool(PoolName="sessions")["UserPool"]["Id"]
+    idp.set_user_pool_session_configuration(
+        UserPoolId=pool_id, UserSessionTracking="ENABLED", TokenSession={"MaxPerUser": 2}
+    )
+    app = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="app",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True)
+    first = admin_sign_in(idp, pool_id, app, "alice")
+    emulator.clock.advance(60)
+    # A refresh moves LastActiveDate inside the session record: persistence must notice.
+    idp.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=app,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
+    )
+    admin_sign_in(idp, pool_id, app, "alice")
+    before = idp.admin_list_user_sessions(UserPoolId=pool_id, Username="alice")["Sessions"]
+    idp.admin_revoke_user_session(UserPoolId=pool_id, Username="alice", SessionId=before[1]["SessionId"])
+
+    idp = client(restart(running, data_dir))
+    after = idp.admin_list_user_sessions(UserPoolId=pool_id, Username="alice")["Sessions"]
+    assert after == before[:1]
+    assert after[0]["LastActiveDate"] > after[0]["CreateDate"]
+
+
 def test_a_sign_up_code_sent_before_a_restart_confirms_after_it(running, data_dir):
     emulator = restart(running, data_dir)
     idp = client(emulator)

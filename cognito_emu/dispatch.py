@@ -28,6 +28,8 @@ class Call:
     base_url: str
     request_id: str
     user_agent: str = ""
+    # The first address of X-Forwarded-For: where a proxy says the caller is (threat protection's IP).
+    source_ip: str | None = None
 
     @property
     def account(self) -> str:

@@ -12,6 +12,7 @@ from cognito_emu.config import Config
 from cognito_emu.delivery import smtp
 from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.env import Env
+from cognito_emu.idp.signin import risk
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.triggers.registry import TriggerRegistry, parse_mappings
@@ -150,6 +151,13 @@ class Emulator:
         with self.state.lock:
             self.state.stores = {Address(store.account, store.region): store for store in stores}
             self.state.rebuild_indexes()
+            self.persist()
+
+    def set_next_sign_in_risk(self, user_pool_id: str, username: str, level: str | None) -> None:
+        """Threat protection assesses the next sign-in of ``username`` as ``level`` (LOW, MEDIUM, HIGH;
+        None clears it): AUDIT records it, ENFORCED applies the pool's risk configuration."""
+        with self.state.lock:
+            risk.set_next_sign_in_risk(self.env, user_pool_id, username, level)
             self.persist()
 
     def totp_code(self, secret: str, at: float | None = None) -> str:

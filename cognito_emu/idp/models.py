@@ -276,6 +276,10 @@ class AuthEvent:
     feedback_token: str = ""
     # EventFeedbackType once feedback was given: FeedbackValue, Provider, FeedbackDate.
     feedback: dict[str, Any] | None = None
+    # EventRiskType (idp.signin.risk): NoRisk, AccountTakeover or Block; Low, Medium or High.
+    risk_decision: str = "NoRisk"
+    risk_level: str = "Low"
+    compromised_credentials: bool = False
 
 
 @dataclass(slots=True)
@@ -344,6 +348,13 @@ class User:
     webauthn_registration: WebAuthnRegistration | None = None
     # Threat-protection auth events, oldest first, at most auth_events.MAX_EVENTS (idp.signin.auth_events).
     auth_events: list[AuthEvent] = field(default_factory=list)
+    # Threat protection (idp.signin.risk): the risk level a test set for the next sign-in, the IP
+    # addresses and device fingerprints of earlier successful sign-ins, and the SignIn event of a
+    # sign-in waiting for its MFA answer.
+    next_sign_in_risk: str | None = None
+    known_ips: list[str] = field(default_factory=list)
+    known_devices: list[str] = field(default_factory=list)
+    pending_sign_in_event: str | None = None
 
 
 class ImportJobStatus(StrEnum):

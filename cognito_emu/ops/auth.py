@@ -36,6 +36,8 @@ def _step(step: Step) -> dict[str, Any]:
 def _context(
     call: Call, pool: UserPool, client: AppClient, params: dict[str, Any], member: str, admin: bool
 ) -> AuthContext:
+    # InitiateAuth and RespondToAuthChallenge carry UserContextData, the Admin* operations ContextData.
+    context_data = params.get("UserContextData") or params.get("ContextData") or {}
     return AuthContext(
         env=call.env,
         pool=pool,
@@ -45,6 +47,8 @@ def _context(
         user_agent=call.user_agent,
         params=clean(params.get(member)),
         client_metadata=clean(params.get("ClientMetadata")),
+        ip_address=context_data.get("IpAddress") or call.source_ip,
+        device=context_data.get("EncodedData"),
     )
 
 

@@ -14,10 +14,6 @@ from cognito_emu.protocol.model import IDP
 
 SERVICE = IDP
 
-# EventRiskType: the emulator judges no risk, so every event shows none.
-_NO_RISK = {"RiskDecision": "NoRisk", "RiskLevel": "Low", "CompromisedCredentialsDetected": False}
-
-
 def _auth_event(event: AuthEvent) -> dict[str, Any]:
     """AuthEventType."""
     return {
@@ -25,7 +21,11 @@ def _auth_event(event: AuthEvent) -> dict[str, Any]:
         "EventType": event.event_type,
         "CreationDate": event.created,
         "EventResponse": event.response,
-        "EventRisk": dict(_NO_RISK),
+        "EventRisk": {
+            "RiskDecision": event.risk_decision,
+            "RiskLevel": event.risk_level,
+            "CompromisedCredentialsDetected": event.compromised_credentials,
+        },
         "ChallengeResponses": [dict(challenge) for challenge in event.challenges],
         "EventContextData": dict(event.context) if event.context else None,
         "EventFeedback": dict(event.feedback) if event.feedback else None,

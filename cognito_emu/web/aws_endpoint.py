@@ -141,6 +141,7 @@ def _answer(
         base_url=base_url(environ),
         request_id=request_id,
         user_agent=environ.get("HTTP_USER_AGENT", ""),
+        source_ip=environ.get("HTTP_X_FORWARDED_FOR", "").split(",", 1)[0].strip() or None,
     )
     try:
         with env.state.lock:

@@ -14,6 +14,8 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu import __version__
 from cognito_emu.env import Env
+from cognito_emu.errors import CognitoError
+from cognito_emu.idp.signin import risk
 from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, Store
@@ -28,6 +30,7 @@ RULES = [
     Rule("/_emu/state", methods=["GET"], endpoint="state_get"),
     Rule("/_emu/state", methods=["PUT"], endpoint="state_put"),
     Rule("/_emu/seed", methods=["POST"], endpoint="seed_post"),
+    Rule("/_emu/risk", methods=["POST"], endpoint="risk_post"),
     Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
     Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
     *outbox_routes.RULES,
@@ -141,6 +144,21 @@ class ControlApi(outbox_routes.OutboxRoutes):
         except SeedError as exc:
             return json_response({"error": "SeedError", "message": str(exc)}, status=400)
         return json_response({"applied": True, "created": counts})
+
+    def risk_post(self, request: Request) -> Response:
+        """``{"userPoolId", "username", "riskLevel": "HIGH"}``: the risk threat protection assesses for
+        that user's next sign-in (``"riskLevel": null`` clears it)."""
+        body = _json_body(request)
+        pool_id, username = body.get("userPoolId"), body.get("username")
+        if not isinstance(pool_id, str) or not isinstance(username, str):
+            raise BadRequest("'userPoolId' and 'username' are required strings.")
+        try:
+            with self.env.state.lock:
+                level = risk.set_next_sign_in_risk(self.env, pool_id, username, body.get("riskLevel"))
+        except CognitoError as error:
+            status = 404 if error.code in ("ResourceNotFoundException", "UserNotFoundException") else 400
+            return json_response({"error": error.code, "message": error.message}, status=status)
+        return json_response({"userPoolId": pool_id, "username": username, "nextSignInRisk": level})
 
     def state_put(self, request: Request) -> Response:
         body = _json_body(request)

@@ -159,6 +159,11 @@ def describe_risk_configuration(store: Store, pool_id: str, client_id: str | Non
     return pool.risk_configurations.get(key) or pool.risk_configurations.get(_POOL_WIDE_RISK)
 
 
+def risk_configuration_for(pool: UserPool, client_id: str) -> dict[str, Any]:
+    """What a sign-in through ``client_id`` applies: the client's risk configuration, else the pool's."""
+    return pool.risk_configurations.get(client_id) or pool.risk_configurations.get(_POOL_WIDE_RISK) or {}
+
+
 def _risk_key(pool: UserPool, client_id: str | None) -> str:
     if client_id is None:
         return _POOL_WIDE_RISK

@@ -12,13 +12,13 @@ What is recorded, one event per action, on the user (``User.auth_events``, oldes
 - SignUp (Pass), ResendCode (Pass), ForgotPassword (Pass, once the code went out), PasswordChange
   (Pass, or Fail with Password/Failure for a wrong previous password).
 
-The emulator assesses no risk: every event carries EventRisk {RiskDecision NoRisk, RiskLevel Low,
-CompromisedCredentialsDetected false}, in AUDIT and ENFORCED alike, and nothing is blocked.
+SignIn events carry the risk ``idp.signin.risk`` assessed (and, in ENFORCED mode, what it did about
+it); the other events, and sign-ins that prove no password, show EventRisk {RiskDecision NoRisk,
+RiskLevel Low, CompromisedCredentialsDetected false}.
 
 At most ``MAX_EVENTS`` are kept per user; the oldest go first. Each event gets a FeedbackToken, the
-value Cognito puts in its notification emails for UpdateAuthEventFeedback; the emulator sends no such
-email (it sees no risk), so the token is found in the state export (``GET /_emu/state``: the user's
-``auth_events[].feedback_token``).
+value Cognito puts in its notification emails for UpdateAuthEventFeedback; it is found in the state
+export (``GET /_emu/state``: the user's ``auth_events[].feedback_token``).
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ def enabled(pool: UserPool) -> bool:
     """True when the pool's threat protection (AdvancedSecurityMode) is AUDIT or ENFORCED."""
     add_ons = pool.settings.get("UserPoolAddOns")
     return isinstance(add_ons, dict) and add_ons.get("AdvancedSecurityMode") in ENABLED_MODES
+
+
+def enforced(pool: UserPool) -> bool:
+    """True when the pool's threat protection takes action (AdvancedSecurityMode ENFORCED)."""
+    add_ons = pool.settings.get("UserPoolAddOns")
+    return isinstance(add_ons, dict) and add_ons.get("AdvancedSecurityMode") == "ENFORCED"
 
 
 def require_enabled(pool: UserPool) -> None:

@@ -34,6 +34,19 @@ USER_NOT_CONFIRMED = "User is not confirmed."
 RESET_REQUIRED = "Password reset required for the user"
 
 
+@dataclass(frozen=True, slots=True)
+class RiskVerdict:
+    """Threat protection's judgement of one sign-in (idp.signin.risk): EventRiskType's members, and the
+    MFA factor an ENFORCED response asks for."""
+
+    # Low, Medium or High; None when no risk was detected.
+    level: str | None
+    compromised: bool
+    # NoRisk, AccountTakeover or Block.
+    decision: str = "NoRisk"
+    mfa: str | None = None
+
+
 @dataclass(slots=True)
 class AuthContext:
     """One InitiateAuth / RespondToAuthChallenge call (or hosted-login form), as the sign-in sees it."""
@@ -52,6 +65,16 @@ class AuthContext:
     # True for RespondToAuthChallenge / AdminRespondToAuthChallenge: only they pass ClientMetadata to
     # PreTokenGeneration and the custom challenge triggers (API reference, InitiateAuth ClientMetadata).
     responding: bool = False
+    # Threat protection's view of the call (idp.signin.risk): the caller's IP address (UserContextData /
+    # ContextData IpAddress, else X-Forwarded-For), its device fingerprint (their EncodedData), whether
+    # the password given is a known breached one (only flows that send the password can tell), and
+    # the failed password attempts that came before this one.
+    ip_address: str | None = None
+    device: str | None = None
+    compromised: bool = False
+    failed_attempts: int = 0
+    # The sign-in's risk once its first factor was proven (None: threat protection is off, or not yet).
+    risk: RiskVerdict | None = None
 
     def trigger_metadata(self) -> dict[str, str] | None:
         """The ClientMetadata the sign-in's later triggers get: the answer's, none for InitiateAuth."""
@@ -121,6 +144,7 @@ def password_checked(ctx: AuthContext, user: User, correct: bool) -> None:
         lockout.record_failure(ctx.env, user)
         auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT)
+    ctx.failed_attempts = user.failed_sign_ins
     lockout.reset(user)
 
 

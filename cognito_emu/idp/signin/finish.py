@@ -13,9 +13,9 @@ from cognito_emu.errors import NotAuthorizedException, UserNotConfirmedException
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
-from cognito_emu.idp.signin import auth_events, device_challenge, sessions
+from cognito_emu.idp.signin import device_challenge, risk, sessions
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
-from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
+from cognito_emu.idp.signin.mfa_challenge import challenge_after_password, start_factor
 from cognito_emu.idp.signin.result import Authenticated, Challenge, ChallengeName, Step
 from cognito_emu.triggers import authentication as authentication_triggers
 
@@ -28,8 +28,15 @@ def after_password(ctx: AuthContext, user: User, previous: ChallengeSession | No
         if passwords.temporary_password_expired(ctx.env, user):
             raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
         return new_password_required(ctx, user, previous)
+    # A new sign-in: whatever an earlier one left waiting for an MFA answer is abandoned.
+    user.pending_sign_in_event = None
+    ctx.risk = risk.judge(ctx, user)
     challenge = challenge_after_password(ctx, user, previous)
+    if challenge is None and ctx.risk is not None and ctx.risk.mfa is not None:
+        # ENFORCED adaptive authentication asks for a code even where the pool's MFA would not.
+        challenge = start_factor(ctx, user, previous, ctx.risk.mfa)
     if challenge is not None:
+        risk.challenged(ctx, user)
         return challenge
     if previous is not None:
         sessions.finish(previous)
@@ -56,7 +63,7 @@ def authenticated(
         authentication_triggers.post_authentication(
             ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=trigger_input(ctx)
         )
-        auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Pass", auth_events.PASSWORD_PASSED)
+        risk.signed_in(ctx, user)
     new_device = None
     if device_key is None:
         device_key, new_device = device_challenge.for_tokens(ctx, user, refreshing=refresh_token is not None)

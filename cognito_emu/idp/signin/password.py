@@ -10,7 +10,7 @@ fails like a wrong password, so the flow does not reveal who exists.
 from __future__ import annotations
 
 from cognito_emu.errors import PasswordResetRequiredException
-from cognito_emu.idp.factors import passwords, srp
+from cognito_emu.idp.factors import breached, passwords, srp
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
 from cognito_emu.idp.signin import lockout, sessions
 from cognito_emu.idp.signin.context import (
@@ -46,6 +46,7 @@ def password_sign_in(ctx: AuthContext, name: str, password: str) -> User:
     check_can_sign_in(user)
     lockout.check(ctx.env, user)
     password_checked(ctx, user, passwords.check_password(ctx.env, user, password))
+    ctx.compromised = breached.is_breached(password)
     return user
 
 

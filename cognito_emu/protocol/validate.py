@@ -26,6 +26,9 @@ _JSON_TYPES = {
 }
 _NUMBER_TYPES = {"integer", "long", "float", "double", "timestamp"}
 _INTEGRAL = frozenset({"integer", "long"})
+# Free-form JSON members (documents) are stored, copied and rendered by recursive code: a documented
+# bound keeps them well inside the interpreter's recursion limit (README "Request limits").
+MAX_DOCUMENT_DEPTH = 64
 
 
 def _member_path(name: str) -> str:
@@ -75,9 +78,7 @@ class _Walk:
     def structure(self, node: Node, value: dict[str, Any], path: str) -> None:
         for name in node.required:
             if value.get(name) is None:
-                self.errors.append(
-                    f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null"
-                )
+                self.errors.append(_null(_join(path, name)))
         # Unknown members are ignored as AWS does: dropped here, so no handler stores or echoes them.
         for name in [name for name in value if name not in node.members]:
             del value[name]
@@ -114,20 +115,31 @@ class _Walk:
             self.length(node, value, len(value), path)
             assert node.member is not None
             for index, item in enumerate(value, start=1):
-                if item is not None:
-                    self.value(node.member, item, f"{path}.{index}.member")
-                    if node.member.type in _INTEGRAL and isinstance(item, float):
-                        value[index - 1] = int(item)
+                item_path = f"{path}.{index}.member"
+                if item is None:
+                    # A list has no absent items: a null one is a value that is not there.
+                    self.errors.append(_null(item_path))
+                    continue
+                self.value(node.member, item, item_path)
+                if node.member.type in _INTEGRAL and isinstance(item, float):
+                    value[index - 1] = int(item)
         elif kind == "map":
-            self.length(node, value, len(value), path)
             assert node.key is not None and node.value is not None
+            # Cognito takes null map values as absent entries: amazon-cognito-identity-js sends
+            # AuthParameters.DEVICE_KEY: null on every refresh. Dropped here, so no handler meets a None.
+            for key in [key for key, item in value.items() if item is None]:
+                del value[key]
+            self.length(node, value, len(value), path)
             for key, item in value.items():
                 self.value(node.key, key, f"{path}.{key}.key")
-                # amazon-cognito-identity-js sends null map values (DEVICE_KEY on refresh).
-                if item is not None:
-                    self.value(node.value, item, f"{path}.{key}.value")
-                    if node.value.type in _INTEGRAL and isinstance(item, float):
-                        value[key] = int(item)
+                self.value(node.value, item, f"{path}.{key}.value")
+                if node.value.type in _INTEGRAL and isinstance(item, float):
+                    value[key] = int(item)
+        elif kind == "document":
+            if _depth(value) > MAX_DOCUMENT_DEPTH:
+                raise SerializationException(
+                    f"Value at '{path}' is nested deeper than {MAX_DOCUMENT_DEPTH} levels."
+                )
         elif kind in ("integer", "long", "float", "double"):
             if node.min is not None and value < node.min:
                 self.fail(
@@ -143,6 +155,29 @@ class _Walk:
             self.fail(node, value, path, f"Member must have length greater than or equal to {_num(node.min)}")
         if node.max is not None and size > node.max:
             self.fail(node, value, path, f"Member must have length less than or equal to {_num(node.max)}")
+
+
+def _null(path: str) -> str:
+    return f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests, counted without recursion (a deep value must not exhaust the stack)."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DOCUMENT_DEPTH:
+            break
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _num(value: float) -> str:

@@ -103,7 +103,7 @@ def handle(env: Env, environ: dict[str, Any], start_response: Any) -> Iterable[b
     prefix, _, op_name = target.partition(".")
     status = 200
     try:
-        body, op_label = _answer(env, environ, prefix, op_name, request_id)
+        body, op_label = _guarded(env, environ, prefix, op_name, request_id)
         headers: Headers = [("Content-Type", CONTENT_TYPE)]
     except CognitoError as error:
         op_label = op_name or target or "-"
@@ -143,17 +143,24 @@ def _answer(
         user_agent=environ.get("HTTP_USER_AGENT", ""),
         source_ip=environ.get("HTTP_X_FORWARDED_FOR", "").split(",", 1)[0].strip() or None,
     )
+    with env.state.lock:
+        try:
+            result = dispatch(call, params)
+        finally:
+            # --data-dir: commit what the operation changed (failed ones too) before answering.
+            if env.persistence is not None:
+                env.persistence.flush(op_name)
+    return to_json(output_node(spec.name, op_name), result, op_name), op_name
+
+
+def _guarded(
+    env: Env, environ: dict[str, Any], prefix: str, op_name: str, request_id: str
+) -> tuple[bytes, str]:
+    """The error boundary: reading and checking the body too, so nothing unexpected leaves as a bare 500."""
     try:
-        with env.state.lock:
-            try:
-                result = dispatch(call, params)
-            finally:
-                # --data-dir: commit what the operation changed (failed ones too) before answering.
-                if env.persistence is not None:
-                    env.persistence.flush(op_name)
+        return _answer(env, environ, prefix, op_name, request_id)
     except CognitoError:
         raise
     except Exception:
-        log.exception("unexpected error in %s", op_name)
+        log.exception("unexpected error in %s", op_name or "-")
         raise InternalErrorException("An internal error occurred.") from None
-    return to_json(output_node(spec.name, op_name), result, op_name), op_name

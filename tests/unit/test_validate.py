@@ -200,3 +200,19 @@ def test_unknown_input_members_are_dropped_before_any_handler_sees_them() -> Non
     params: dict[str, Any] = {"PoolName": "p", "NoSuchMember": 1, "Policies": {"Nope": {}}}
     assert validation_errors(input_node("cognito-idp", "CreateUserPool"), params) == []
     assert params == {"PoolName": "p", "Policies": {}}
+
+
+def test_null_list_items_are_errors_and_null_map_values_are_dropped():
+    params = {"PoolName": "p", "AutoVerifiedAttributes": [None], "UserPoolTags": {"a": "1", "b": None}}
+    assert errors("CreateUserPool", params) == [
+        "Value null at 'autoVerifiedAttributes.1.member' failed to satisfy constraint: Member must not be null"
+    ]
+    assert params["UserPoolTags"] == {"a": "1"}
+
+
+def test_document_depth_is_counted_without_recursion():
+    deep: Any = 1
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(SerializationException, match="deeper than 64 levels"):
+        errors("CreateManagedLoginBranding", {"UserPoolId": "us-east-1_abc", "ClientId": "c", "Settings": deep})

@@ -75,7 +75,7 @@ def build_schema(requested: Iterable[dict[str, Any]] | None) -> dict[str, Schema
     schema = {attribute.name: attribute for attribute in standard_attributes()}
     customs: list[dict[str, Any]] = []
     for spec in requested or ():
-        if spec["Name"] in STANDARD_NAMES:
+        if _name(spec) in STANDARD_NAMES:
             _adjust_standard(schema[spec["Name"]], spec)
         else:
             customs.append(spec)
@@ -112,7 +112,7 @@ def custom_attribute(spec: dict[str, Any]) -> SchemaAttribute:
     if spec.get("Required", False):
         raise InvalidParameterException("Required custom attributes are not supported currently.")
     developer_only = bool(spec.get("DeveloperOnlyAttribute", False))
-    name = f"custom:{spec['Name']}"
+    name = f"custom:{_name(spec)}"
     if developer_only:
         name = f"dev:{name}"
     attribute = SchemaAttribute(
@@ -124,6 +124,14 @@ def custom_attribute(spec: dict[str, Any]) -> SchemaAttribute:
     )
     _apply_constraints(attribute, spec)
     return attribute
+
+
+def _name(spec: dict[str, Any]) -> str:
+    # The model leaves SchemaAttributeType's Name optional, yet no attribute can be made without one.
+    name = spec.get("Name")
+    if name is None:
+        raise InvalidParameterException("Schema attribute Name can not be null.")
+    return str(name)
 
 
 def _adjust_standard(attribute: SchemaAttribute, spec: dict[str, Any]) -> None:

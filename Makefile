@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 AWS_CLI := $(VENV)/aws-cli/bin/aws
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint bench fuzz clean chromium
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -38,6 +38,11 @@ test: lint $(AWS_CLI) chromium
 lint: $(STAMP)
 	$(PY) -m ruff check cognito_emu tests scripts
 	$(PY) -m mypy
+
+# The long fuzzing profile (tests/fuzz): FUZZ_EXAMPLES generated requests per operation, random each run.
+FUZZ_EXAMPLES ?= 400
+fuzz: $(STAMP)
+	FUZZ_PROFILE=long FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -n 2 -p no:randomly tests/fuzz
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +49,8 @@ class Emulator:
         )
         # Requests for other AWS services (IAM, SNS, S3, ...): moto in this process, or a clear error.
         self.other_services = OtherServices(self.config.other_services)
+        # Failures and delays on demand (cognito_emu.faults): emu.faults.add("InitiateAuth", count=2).
+        self.faults = self.env.faults
         self.app = Application(self.env, reset=self.reset, persist=self.persist, others=self.other_services)
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -108,6 +111,7 @@ class Emulator:
                 self.outbox.clear()
                 # Trigger mappings are wiring and stay; the invocation log goes with the state.
                 self.triggers.clear_log()
+                self.env.faults.clear()
                 self.clock.reset()
                 self.ids.reseed()
                 if self.config.seed:
@@ -148,6 +152,7 @@ class Emulator:
 
         # decode() hands settings dicts through as they are: copy so the snapshot can be restored again.
         stores = [decode(Store, copy.deepcopy(item)) for item in snapshot.get("stores", [])]
+        self.ids.branch(json.dumps(snapshot, sort_keys=True, default=str).encode())
         with self.state.lock:
             self.state.stores = {Address(store.account, store.region): store for store in stores}
             self.state.rebuild_indexes()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
 from cognito_emu.delivery.outbox import Outbox
+from cognito_emu.faults import Faults
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.triggers.registry import TriggerRegistry
@@ -27,3 +28,5 @@ class Env:
     persistence: Persistence | None = None
     # ARN -> local target of the pools' Lambda triggers, and their invocation log (cognito_emu.triggers).
     triggers: TriggerRegistry = field(default_factory=TriggerRegistry)
+    # Failures and delays a test asked for (cognito_emu.faults; /_emu/faults, Emulator.faults).
+    faults: Faults = field(default_factory=Faults)

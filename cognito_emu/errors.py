@@ -18,7 +18,9 @@ class CognitoError(Exception):
 
     @property
     def code(self) -> str:
-        return type(self).__name__
+        # A subclass kept elsewhere for control flow (triggers' TriggerTimeout) answers with the AWS code
+        # it extends, never its own name.
+        return next(cls.__name__ for cls in type(self).__mro__ if cls.__module__ == __name__)
 
 
 # Protocol-level codes shared by AWS JSON services (not in the Cognito models).

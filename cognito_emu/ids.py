@@ -6,6 +6,7 @@ operating system's generator.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 import threading
@@ -32,6 +33,17 @@ class Ids:
             with self._lock:
                 self._random = random.Random(self.seed)
                 self._requests = random.Random(f"{self.seed}:requests")
+
+    def branch(self, state: bytes) -> None:
+        """After a state import: continue the seeded stream from one derived from the seed and ``state``.
+
+        The stream that made a snapshot would otherwise mint, after the snapshot is restored, the very ids
+        it already holds (the next CreateUserPool overwrote a restored pool). Still reproducible: the same
+        seed and the same state give the same ids."""
+        if self.seed is not None:
+            digest = hashlib.sha256(state).hexdigest()
+            with self._lock:
+                self._random = random.Random(f"{self.seed}:{digest}")
 
     def _choose(self, alphabet: str, length: int) -> str:
         with self._lock:

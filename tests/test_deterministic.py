@@ -165,3 +165,23 @@ def test_without_a_seed_values_differ() -> None:
             client(a).create_user_pool(PoolName="x")["UserPool"]["Id"]
             != (client(b).create_user_pool(PoolName="x")["UserPool"]["Id"])
         )
+
+
+@pytest.mark.parametrize("how", ["restore", "PUT /_emu/state"])
+def test_a_restored_state_is_never_overwritten_by_new_ids(how: str) -> None:
+    # Regression (found by fuzzing): a snapshot restored into an emulator with the same seed, and the
+    # next CreateUserPool minted the restored pool's id again and replaced it.
+    with Emulator(Config(port=0, deterministic=7)) as source, Emulator(Config(port=0, deterministic=7)) as emu:
+        kept = client(source).create_user_pool(PoolName="kept")["UserPool"]["Id"]
+        snapshot = source.snapshot()
+        if how == "restore":
+            emu.restore(snapshot)
+        else:
+            request = urllib.request.Request(
+                f"{emu.endpoint_url}/_emu/state", data=json.dumps(snapshot).encode(), method="PUT"
+            )
+            urllib.request.urlopen(request).close()
+        idp = client(emu)
+        made = idp.create_user_pool(PoolName="new")["UserPool"]["Id"]
+        assert made != kept
+        assert idp.describe_user_pool(UserPoolId=kept)["UserPool"]["Name"] == "kept"

@@ -129,6 +129,11 @@ def _answer(
     if spec is None or not op_name or op_name not in spec.operations:
         target = f"{prefix}.{op_name}" if op_name else prefix
         raise UnknownOperationException(f"Unknown operation {target or '(no X-Amz-Target)'}.")
+    fault = env.faults.take(op_name)
+    if fault is not None:
+        # Outside the state lock: a delayed call holds up no other.
+        time.sleep(fault.delay)
+        fault.raise_error()
     params = parse_body(_read_body(environ))
     errors = validation_errors(input_node(spec.name, op_name), params)
     if errors:

@@ -19,7 +19,7 @@ from cognito_emu.idp.signin import risk
 from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, Store
-from cognito_emu.web import outbox_routes
+from cognito_emu.web import fault_routes, outbox_routes
 from cognito_emu.web.other_services import OtherServices
 
 RULES = [
@@ -34,6 +34,7 @@ RULES = [
     Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
     Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
     *outbox_routes.RULES,
+    *fault_routes.RULES,
 ]
 
 
@@ -54,7 +55,7 @@ def _json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-class ControlApi(outbox_routes.OutboxRoutes):
+class ControlApi(outbox_routes.OutboxRoutes, fault_routes.FaultRoutes):
     def __init__(self, env: Env, reset: Callable[[str | None], None], others: OtherServices) -> None:
         self.env = env
         self.others = others
@@ -166,6 +167,7 @@ class ControlApi(outbox_routes.OutboxRoutes):
             stores = [decode(Store, item) for item in body.get("stores", [])]
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise BadRequest(f"Not a state export: {exc}") from None
+        self.env.ids.branch(request.get_data())
         state = self.env.state
         with state.lock:
             state.stores = {Address(store.account, store.region): store for store in stores}

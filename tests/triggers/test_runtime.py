@@ -146,6 +146,8 @@ def test_failures_map_to_cognito_errors(
     with pytest.raises(error) as caught:
         _invoke(emulator, pool_id)
     assert message in caught.value.message
+    # Regression: a timeout answered __type "TriggerTimeout", the name of the runner's own subclass.
+    assert caught.value.code == error.__name__
     assert triggers.log()[-1].outcome == outcome
 
 

@@ -66,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--issuer-base",
-        help="token issuer base, e.g. https://cognito-idp.us-east-1.amazonaws.com [COGNITO_EMU_ISSUER_BASE] "
-        "(default: the URL the client called)",
+        help="token issuer base: a URL, or 'aws' for AWS's https://cognito-idp.<region>.amazonaws.com "
+        "of each pool's region [COGNITO_EMU_ISSUER_BASE] (default: the URL the client called)",
     )
     serve.add_argument(
         "--deterministic",

@@ -16,7 +16,8 @@ class Config:
     region: str = DEFAULT_REGION
     account: str = DEFAULT_ACCOUNT
     log_level: str = "info"
-    # None: tokens are issued by "<the base URL the client called>/<poolId>"; otherwise "<issuer_base>/<poolId>".
+    # None: tokens are issued by "<the base URL the client called>/<poolId>"; a URL: "<issuer_base>/<poolId>";
+    # "aws": AWS's own "https://cognito-idp.<the pool's region>.amazonaws.com/<poolId>".
     issuer_base: str | None = None
     # bcrypt work factor; low by default because an emulator's passwords are test data.
     bcrypt_rounds: int = 4

@@ -46,16 +46,16 @@ def code(secret: str, at: float, *, digits: int = DIGITS, period: int = PERIOD) 
     return hotp(decode_secret(secret), counter_at(at, period), digits)
 
 
-def verify(
+def matching_step(
     secret: str, candidate: str, at: float, *, window: int = 1, digits: int = DIGITS, period: int = PERIOD
-) -> bool:
-    """Whether ``candidate`` is the code of the step at ``at`` or of ``window`` steps either side
-    (clock drift between the phone and the server)."""
+) -> int | None:
+    """The time step whose code ``candidate`` is: the step at ``at`` or one of ``window`` steps either
+    side (clock drift between the phone and the server); None when it is none of them."""
     if not candidate.isdigit() or len(candidate) != digits:
-        return False
+        return None
     key = decode_secret(secret)
     now = counter_at(at, period)
-    return any(
-        hmac.compare_digest(hotp(key, step, digits), candidate)
-        for step in range(max(now - window, 0), now + window + 1)
-    )
+    for step in range(max(now - window, 0), now + window + 1):
+        if hmac.compare_digest(hotp(key, step, digits), candidate):
+            return step
+    return None

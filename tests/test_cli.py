@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import jwt
 import pytest
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
@@ -220,6 +221,43 @@ def test_flags_override_environment_variables():
         status, body = served.post("CreateUserPool", {"PoolName": "flag"})
         assert str(body["UserPool"]["Id"]).startswith("ap-south-1_")  # type: ignore[index]
         assert served.stop() == 0
+
+
+def test_issuer_base_aws_from_the_flag_or_the_environment():
+    for args, env in ((("--issuer-base", "aws"), {}), ((), {"COGNITO_EMU_ISSUER_BASE": "aws"})):
+        with serving("--port", "0", *args, env={"COGNITO_EMU_REGION": "eu-west-2", **env}) as served:
+            created = served.post("CreateUserPool", {"PoolName": "aws-issuer"})[1]
+            pool_id = created["UserPool"]["Id"]  # type: ignore[index]
+            status, body = served.post(
+                "CreateUserPoolClient",
+                {
+                    "UserPoolId": pool_id,
+                    "ClientName": "c",
+                    "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+                },
+            )
+            client_id = body["UserPoolClient"]["ClientId"]  # type: ignore[index]
+            served.post(
+                "AdminCreateUser", {"UserPoolId": pool_id, "Username": "alice", "MessageAction": "SUPPRESS"}
+            )
+            served.post(
+                "AdminSetUserPassword",
+                {"UserPoolId": pool_id, "Username": "alice", "Password": "Passw0rd!", "Permanent": True},
+            )
+            status, body = served.post(
+                "AdminInitiateAuth",
+                {
+                    "UserPoolId": pool_id,
+                    "ClientId": client_id,
+                    "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                    "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Passw0rd!"},
+                },
+            )
+            assert status == 200, body
+            token = body["AuthenticationResult"]["IdToken"]  # type: ignore[index]
+            claims = jwt.decode(token, options={"verify_signature": False})
+            assert claims["iss"] == f"https://cognito-idp.eu-west-2.amazonaws.com/{pool_id}"
+            assert served.stop() == 0
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

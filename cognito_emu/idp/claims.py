@@ -12,6 +12,7 @@ from typing import Any
 
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.idp.users import attributes, memberships
+from cognito_emu.idp.users.index import is_true
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
@@ -72,7 +73,7 @@ def attribute_claims(pool: UserPool, user: User, client: AppClient | None) -> di
     out: dict[str, Any] = {}
     for name, value in attributes.readable(pool, user, client).items():
         if name in _BOOLEAN_CLAIMS:
-            out[name] = value == "true"
+            out[name] = is_true(value)
         elif name == "identities":
             out[name] = _identities_claim(value)
         elif name == "updated_at" and value.isdigit():

@@ -257,6 +257,8 @@ class UserMfa:
     totp_secret: str | None = None
     totp_device_name: str | None = None
     pending_totp_secret: str | None = None
+    # The time step of the last code of ``totp_secret`` accepted: each code is good once.
+    totp_last_step: int | None = None
 
 
 @dataclass(slots=True)

@@ -73,9 +73,16 @@ class Principal:
     claims: dict[str, Any]
 
 
+# The issuer_base setting that issues AWS's own form, https://cognito-idp.<region>.amazonaws.com/<poolId>.
+AWS_ISSUER = "aws"
+
+
 def issuer(env: Env, base_url: str, pool: UserPool) -> str:
-    """``<issuer_base or the URL the client called>/<poolId>``."""
+    """``<issuer_base or the URL the client called>/<poolId>``; with issuer_base ``aws``, AWS's per-region
+    form for code that checks the issuer literally."""
     base = env.config.issuer_base or base_url
+    if base == AWS_ISSUER:
+        base = f"https://cognito-idp.{pool.region}.amazonaws.com"
     return f"{base.rstrip('/')}/{pool.id}"
 
 

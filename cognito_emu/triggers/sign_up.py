@@ -3,12 +3,13 @@
 PreSignUp (developer guide, "Pre sign-up Lambda trigger"): triggerSource PreSignUp_SignUp (SignUp) or
 PreSignUp_AdminCreateUser (AdminCreateUser); request ``userAttributes``, ``validationData``,
 ``clientMetadata``; response ``autoConfirmUser``, ``autoVerifyEmail``, ``autoVerifyPhone``. An
-auto-confirmed user gets no confirmation code (and, as in Cognito, no PostConfirmation invocation);
-``autoVerify*`` marks the attribute verified when the user has it. PreSignUp_ExternalProvider fires
+auto-confirmed user gets no confirmation code; ``autoVerify*`` marks the attribute verified when the
+user has it. PreSignUp_ExternalProvider fires
 before a federated user's first sign-in (``idp.users.federated``).
 
 PostConfirmation ("Post confirmation Lambda trigger"): PostConfirmation_ConfirmSignUp after
-ConfirmSignUp / AdminConfirmSignUp, PostConfirmation_ConfirmForgotPassword after
+ConfirmSignUp / AdminConfirmSignUp, and at SignUp itself when PreSignUp auto-confirmed the user (as
+Cognito does, with SignUp's ClientMetadata), PostConfirmation_ConfirmForgotPassword after
 ConfirmForgotPassword; request ``userAttributes`` (with ``cognito:user_status``) and
 ``clientMetadata``. The user stays confirmed when the handler fails; the caller sees its error.
 """

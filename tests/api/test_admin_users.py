@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.support import attrs, code_of
+from tests.api.support import attrs, claims, code_of, make_client_id, make_user, password_sign_in
 
 
 def test_admin_create_and_get_user(idp, pool_id, emulator):
@@ -173,4 +173,31 @@ def test_list_users_paginates_and_projects(idp, pool_id):
     assert all([a["Name"] for a in u["Attributes"]] == ["email"] for u in seen)
     with pytest.raises(ClientError) as err:
         idp.list_users(UserPoolId=pool_id, Filter='custom:x = "1"')
+    assert code_of(err) == "InvalidParameterException"
+
+
+def test_boolean_values_in_any_case_and_true_counts_as_verified(idp, emulator):
+    pool_id = idp.create_user_pool(
+        PoolName="p",
+        AliasAttributes=["email"],
+        Schema=[{"Name": "vip", "AttributeDataType": "Boolean", "Mutable": True}],
+    )["UserPool"]["Id"]
+    client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    make_user(
+        idp, pool_id, "alice", email="alice@example.com", email_verified="True", **{"custom:vip": "FALSE"}
+    )
+    values = attrs(idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserAttributes"])
+    assert (values["email_verified"], values["custom:vip"]) == ("True", "FALSE")
+    # Verified: the email signs in as an alias, the ID token says so, and a reset code goes there.
+    result = password_sign_in(idp, client_id, "alice@example.com")["AuthenticationResult"]
+    assert claims(result["IdToken"])["email_verified"] is True
+    delivery = idp.forgot_password(ClientId=client_id, Username="alice")["CodeDeliveryDetails"]
+    assert delivery["AttributeName"] == "email"
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="alice", UserAttributes=[{"Name": "custom:vip", "Value": "tRuE"}]
+    )
+    with pytest.raises(ClientError) as err:
+        idp.admin_update_user_attributes(
+            UserPoolId=pool_id, Username="alice", UserAttributes=[{"Name": "custom:vip", "Value": "yes"}]
+        )
     assert code_of(err) == "InvalidParameterException"

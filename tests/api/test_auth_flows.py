@@ -109,6 +109,12 @@ def test_unconfirmed_user_after_sign_up(idp, pool_id, client):
     with pytest.raises(ClientError) as excinfo:
         password_sign_in(idp, client["ClientId"], username="bob")
     assert error_of(excinfo) == ("UserNotConfirmedException", "User is not confirmed.")
+    # Even with a wrong password, as Cognito answers (so an app can send the user on to confirm).
+    unconfirmed = ("UserNotConfirmedException", "User is not confirmed.")
+    assert (
+        error_of(password_sign_in, idp, client["ClientId"], username="bob", password="Wr0ng-pass!")
+        == unconfirmed
+    )
 
 
 def test_reset_required(idp, pool_id, client):

@@ -80,6 +80,8 @@ def add_totp(emulator: Any, idp: Any, pool_id: str) -> str:
     token = sign_in(idp, client)["AuthenticationResult"]["AccessToken"]
     secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
     idp.verify_software_token(AccessToken=token, UserCode=emulator.totp_code(secret))
+    # Each code is good once: what follows answers with the code of the next 30-second step.
+    emulator.clock.advance(30)
     return secret
 
 

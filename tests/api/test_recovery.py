@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.idp.pool.client_auth import secret_hash
-from tests.api.support import NEW_PASSWORD, PASSWORD, code_of, make_client_id, message_of
+from tests.api.support import NEW_PASSWORD, PASSWORD, code_of, make_client_id, make_user, message_of
 
 
 def status_of(idp: Any, pool: str, username: str) -> str:
@@ -306,3 +306,23 @@ def test_existence_setting_follows_client_updates(idp, pool, client_id):
     with pytest.raises(ClientError) as err:
         idp.forgot_password(ClientId=client_id, Username="ghost")
     assert code_of(err) == "UserNotFoundException"
+
+
+def test_admin_only_recovery_refuses_forgot_password_before_the_user_lookup(idp):
+    pool_id = idp.create_user_pool(
+        PoolName="admin-only",
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "admin_only", "Priority": 1}]},
+    )["UserPool"]["Id"]
+    for prevent in ("ENABLED", "LEGACY"):
+        client_id = make_client_id(idp, pool_id, PreventUserExistenceErrors=prevent)
+        make_user(idp, pool_id, f"alice-{prevent}", email="alice@example.com", email_verified="true")
+        for username in (f"alice-{prevent}", "nobody"):
+            with pytest.raises(ClientError) as err:
+                idp.forgot_password(ClientId=client_id, Username=username)
+            assert code_of(err) == "NotAuthorizedException"
+
+
+def test_without_account_recovery_setting_a_verified_phone_comes_first(idp, pool, client_id):
+    confirmed_user(idp, pool, "gus", email="gus@example.com", phone="+15550001234")
+    delivery = idp.forgot_password(ClientId=client_id, Username="gus")["CodeDeliveryDetails"]
+    assert (delivery["AttributeName"], delivery["DeliveryMedium"]) == ("phone_number", "SMS")

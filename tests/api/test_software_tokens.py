@@ -47,6 +47,8 @@ def register_totp(emulator: Any, idp: Any, token: str, *, enable: bool = True) -
         AccessToken=token, UserCode=emulator.totp_code(secret), FriendlyDeviceName="phone"
     )
     assert result["Status"] == "SUCCESS"
+    # Each code is good once: what follows answers with the code of the next 30-second step.
+    emulator.clock.advance(30)
     if enable:
         idp.set_user_mfa_preference(
             AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
@@ -158,6 +160,7 @@ def test_a_new_association_keeps_the_old_token_until_verified(emulator, idp):
     )
     assert "AuthenticationResult" in result
     idp.verify_software_token(AccessToken=token, UserCode=emulator.totp_code(new))
+    emulator.clock.advance(30)
     challenge = sign_in(idp, client_id)
     result = idp.respond_to_auth_challenge(
         ClientId=client_id,
@@ -304,7 +307,8 @@ def test_mfa_setup_during_sign_in(emulator, idp):
     assert result["AuthenticationResult"]["AccessToken"]
     user = idp.admin_get_user(UserPoolId=pool_id, Username="alice")
     assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
-    # The next sign-in asks for the token.
+    # The next sign-in asks for the token (and the code of a later step: each is good once).
+    emulator.clock.advance(30)
     challenge = sign_in(idp, client_id)
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
     result = idp.respond_to_auth_challenge(
@@ -371,3 +375,29 @@ def test_new_password_then_mfa_setup(emulator, idp):
     )
     assert "AuthenticationResult" in result
     assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserStatus"] == "CONFIRMED"
+
+
+def test_a_code_is_good_once(emulator, idp):
+    pool_id, client_id = make_pool(idp)
+    make_user(idp, pool_id)
+    token = access_token(idp, client_id)
+    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
+    used = emulator.totp_code(secret)
+    idp.verify_software_token(AccessToken=token, UserCode=used)
+    idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True})
+
+    def answer(code: str) -> dict[str, Any]:
+        return idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=sign_in(idp, client_id)["Session"],
+            ChallengeResponses={"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": code},
+        )
+
+    # The code VerifySoftwareToken took cannot sign in, nor can a sign-in's code sign in again.
+    expected = ("ExpiredCodeException", "Your software token has already been used once.")
+    assert error_of(answer, used) == expected
+    emulator.clock.advance(30)
+    fresh = emulator.totp_code(secret)
+    assert "AuthenticationResult" in answer(fresh)
+    assert error_of(answer, fresh) == expected

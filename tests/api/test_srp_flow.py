@@ -246,3 +246,12 @@ def test_lockout_counts_srp_failures(idp, pool_id, client, emulator):
     emulator.clock.advance(1)
     exchange = Exchange(idp, pool_id, client["ClientId"], "alice")
     assert "AuthenticationResult" in exchange.respond(exchange.answer(exchange.start()))
+
+
+def test_unconfirmed_user_hears_so_even_with_a_wrong_password(idp, pool_id, client):
+    idp.sign_up(ClientId=client["ClientId"], Username="bob", Password=PASSWORD)
+    for password in (PASSWORD, "Wr0ng-pass!"):
+        srp = AWSSRP(
+            username="bob", password=password, pool_id=pool_id, client_id=client["ClientId"], client=idp
+        )
+        assert error_of(srp.authenticate_user) == ("UserNotConfirmedException", "User is not confirmed.")

@@ -8,7 +8,7 @@ import jwt
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
-from tests.api.support import base_url, send
+from tests.api.support import base_url, boto_client, make_client_id, make_user, password_sign_in, send
 
 
 def fetch(emulator: Emulator, path: str) -> tuple[int, str, dict]:
@@ -55,3 +55,23 @@ def test_issuer_base_changes_only_the_issuer():
         _, _, body = fetch(emu, f"/{pool_id}/.well-known/openid-configuration")
         assert body["issuer"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
         assert body["jwks_uri"] == f"{emu.endpoint_url}/{pool_id}/.well-known/jwks.json"
+
+
+def test_issuer_base_aws_issues_each_region_its_aws_issuer(emulator, monkeypatch):
+    monkeypatch.setattr(emulator.config, "issuer_base", "aws")
+    for region in ("us-east-1", "eu-west-2"):
+        idp = boto_client(emulator, region_name=region)
+        pool_id = idp.create_user_pool(PoolName="aws-issuer")["UserPool"]["Id"]
+        client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+        make_user(idp, pool_id)
+        token = password_sign_in(idp, client_id)["AuthenticationResult"]["IdToken"]
+        issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+        _, _, discovery = fetch(emulator, f"/{pool_id}/.well-known/openid-configuration")
+        assert discovery["issuer"] == issuer
+        # The key set stays where the emulator serves it; it verifies the token, issuer included.
+        _, _, jwks = fetch(emulator, discovery["jwks_uri"])
+        key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
+        assert (
+            jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, audience=client_id)["iss"]
+            == issuer
+        )

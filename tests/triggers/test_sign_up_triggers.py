@@ -153,6 +153,28 @@ def test_post_confirmation_sources(emulator: Emulator, idp: Any, triggers: Trigg
     assert seen[1]["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
 
 
+def test_post_confirmation_runs_at_sign_up_when_pre_sign_up_auto_confirms(
+    emulator: Emulator, idp: Any, triggers: TriggerRegistry
+) -> None:
+    seen: list[dict[str, Any]] = []
+    pool_id, client_id = make_pool(idp, {"PreSignUp": arn("pre"), "PostConfirmation": arn("post")})
+    triggers.register(arn("pre"), handler("pre_sign_up.py", "auto_confirm"))
+    triggers.register(arn("post"), _recorder(seen))
+    idp.sign_up(
+        ClientId=client_id,
+        Username="hana",
+        Password="Passw0rd!",
+        UserAttributes=[{"Name": "email", "Value": "hana@example.com"}],
+        ClientMetadata={"from": "sign-up"},
+    )
+    [event] = seen
+    assert (event["triggerSource"], event["userName"]) == ("PostConfirmation_ConfirmSignUp", "hana")
+    assert event["callerContext"]["clientId"] == client_id
+    assert event["request"]["clientMetadata"] == {"from": "sign-up"}
+    assert event["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"
+    assert event["request"]["userAttributes"]["email_verified"] == "true"
+
+
 def test_post_confirmation_error_reaches_the_caller_user_stays_confirmed(
     emulator: Emulator, idp: Any, triggers: TriggerRegistry
 ) -> None:

@@ -67,14 +67,14 @@ def test_code_changes_every_30_seconds() -> None:
     assert totp.code(RFC_SECRET, 89.9) != totp.code(RFC_SECRET, 90)
 
 
-def test_verify_accepts_one_step_of_drift() -> None:
+def test_matching_step_accepts_one_step_of_drift() -> None:
     now = 1_700_000_015.0
-    assert totp.verify(RFC_SECRET, totp.code(RFC_SECRET, now), now)
-    assert totp.verify(RFC_SECRET, totp.code(RFC_SECRET, now - 30), now)
-    assert totp.verify(RFC_SECRET, totp.code(RFC_SECRET, now + 30), now)
-    assert not totp.verify(RFC_SECRET, totp.code(RFC_SECRET, now - 90), now)
-    assert not totp.verify(RFC_SECRET, "12345", now)
-    assert not totp.verify(RFC_SECRET, "abcdef", now)
+    assert totp.matching_step(RFC_SECRET, totp.code(RFC_SECRET, now), now) == now // 30
+    assert totp.matching_step(RFC_SECRET, totp.code(RFC_SECRET, now - 30), now) == now // 30 - 1
+    assert totp.matching_step(RFC_SECRET, totp.code(RFC_SECRET, now + 30), now) == now // 30 + 1
+    assert None is totp.matching_step(RFC_SECRET, totp.code(RFC_SECRET, now - 90), now)
+    assert None is totp.matching_step(RFC_SECRET, "12345", now)
+    assert None is totp.matching_step(RFC_SECRET, "abcdef", now)
 
 
 def test_emulator_totp_code_follows_the_emulator_clock() -> None:

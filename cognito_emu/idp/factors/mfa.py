@@ -32,6 +32,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool import pool_settings, pools
+from cognito_emu.idp.users.index import is_true
 
 SMS_MFA = "SMS_MFA"
 SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"
@@ -105,9 +106,9 @@ def configured_first_factors(pool: UserPool, user: User) -> list[str]:
     configured = []
     if "PASSWORD" in allowed and user.password_hash:
         configured.append("PASSWORD")
-    if "EMAIL_OTP" in allowed and user.attributes.get("email_verified") == "true":
+    if "EMAIL_OTP" in allowed and is_true(user.attributes.get("email_verified")):
         configured.append("EMAIL_OTP")
-    if "SMS_OTP" in allowed and user.attributes.get("phone_number_verified") == "true":
+    if "SMS_OTP" in allowed and is_true(user.attributes.get("phone_number_verified")):
         configured.append("SMS_OTP")
     if "WEB_AUTHN" in allowed and user.webauthn_credentials:
         configured.append("WEB_AUTHN")

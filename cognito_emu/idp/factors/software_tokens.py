@@ -13,6 +13,10 @@ MFA_SETUP.
 Errors as Cognito words them: a pool without TOTP, SoftwareTokenMFANotFoundException "Software Token
 MFA has not been enabled by the userPool."; a wrong code, EnableSoftwareTokenMFAException "Code
 mismatch and fail enable Software Token MFA".
+
+A code is good once: Cognito refuses a code of a time step already used (by VerifySoftwareToken or a
+SOFTWARE_TOKEN_MFA answer) with ExpiredCodeException "Your software token has already been used once."
+(the answer client libraries test for, e.g. amplify-swift's TOTP sign-in tests).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from cognito_emu import totp
 from cognito_emu.env import Env
 from cognito_emu.errors import (
     EnableSoftwareTokenMFAException,
+    ExpiredCodeException,
     InvalidParameterException,
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
@@ -39,6 +44,7 @@ NOT_ENABLED = "Software Token MFA has not been enabled by the userPool."
 CODE_MISMATCH = "Code mismatch and fail enable Software Token MFA"
 NOT_ASSOCIATED = "User has not set up software token mfa"
 TOKEN_OR_SESSION = "Either AccessToken or Session is required, but not both."
+CODE_USED = "Your software token has already been used once."
 SECRET_BYTES = 32
 
 
@@ -109,7 +115,9 @@ def verify(
             secret = user.mfa.totp_secret  # already verified: verifying again only checks the code
         else:
             raise InvalidParameterException(NOT_ASSOCIATED)
-    if not totp.verify(secret, user_code, env.clock.now()):
+    if secret != user.mfa.totp_secret:
+        user.mfa.totp_last_step = None
+    if not redeem_code(env, user, secret, user_code):
         raise EnableSoftwareTokenMFAException(CODE_MISMATCH)
     user.mfa.totp_secret = secret
     user.mfa.pending_totp_secret = None
@@ -126,11 +134,24 @@ def verify(
     return following.session_id
 
 
+def redeem_code(env: Env, user: User, secret: str, code: str) -> bool:
+    """Whether ``code`` is a current code of ``secret``; a right code is spent (ExpiredCodeException when
+    it, or a later one, was spent already)."""
+    step = totp.matching_step(secret, code, env.clock.now())
+    if step is None:
+        return False
+    if user.mfa.totp_last_step is not None and step <= user.mfa.totp_last_step:
+        raise ExpiredCodeException(CODE_USED)
+    user.mfa.totp_last_step = step
+    return True
+
+
 def delete(env: Env, user: User) -> None:
     """AdminDeleteSoftwareToken: the user's TOTP factor is gone (and no longer preferred)."""
     user.mfa.totp_secret = None
     user.mfa.pending_totp_secret = None
     user.mfa.totp_device_name = None
+    user.mfa.totp_last_step = None
     user.mfa.software_token = False
     if user.mfa.preferred == mfa.SOFTWARE_TOKEN_MFA:
         user.mfa.preferred = None

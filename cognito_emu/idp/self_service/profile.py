@@ -21,6 +21,7 @@ from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.signin import auth_events
 from cognito_emu.idp.users import accounts, attributes
+from cognito_emu.idp.users.index import is_true
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 INCORRECT_PASSWORD = "Incorrect username or password."
@@ -92,7 +93,7 @@ def update_attributes(
         deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
     for name in attributes.VERIFIED_FLAGS:
         given = direct.get(name)
-        verified_given = direct.get(attributes.VERIFIED_FLAGS[name]) == "true"
+        verified_given = is_true(direct.get(attributes.VERIFIED_FLAGS[name]))
         if given and name in auto_verified and not verified_given:
             deliveries.append(_send_code(env, pool, user, name, given, UPDATE_REASON, client, trigger_input))
     return deliveries

@@ -44,7 +44,10 @@ USER_NOT_FOUND = "Username/client id combination not found."
 # aws-amplify/amplify-js#1340 and #2955.
 CANNOT_RESET = "User password cannot be reset in the current state."
 
-_RECOVERY_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
+# Not an AWS wording (none is documented): ForgotPassword where AccountRecoverySetting is admin_only.
+ADMIN_ONLY_RECOVERY = (
+    "Only an administrator can reset passwords in this user pool (AccountRecoverySetting admin_only)."
+)
 
 
 def prevents_existence_errors(client: AppClient) -> bool:
@@ -89,12 +92,17 @@ def simulated_delivery(pool: UserPool, username: str, preference: list[str]) -> 
     return messages.delivery_details(attribute, value)
 
 
-def recovery_preference(pool: UserPool) -> list[str]:
-    """Attributes in AccountRecoverySetting order (email, then phone number, when unset)."""
+def admin_only_recovery(pool: UserPool) -> bool:
     setting = pool.settings.get("AccountRecoverySetting") or {}
-    mechanisms = sorted(setting.get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
-    order = [_RECOVERY_ATTRIBUTE[m["Name"]] for m in mechanisms if m.get("Name") in _RECOVERY_ATTRIBUTE]
-    return order if mechanisms else ["email", "phone_number"]
+    return any(m.get("Name") == "admin_only" for m in setting.get("RecoveryMechanisms") or [])
+
+
+def _simulated_recovery_order(pool: UserPool) -> list[str]:
+    """The recovery order a made-up answer follows: the guide says it "is determined by the input
+    username format and verification settings of the user pool", so auto-verified attributes first."""
+    order = accounts.recovery_order(pool)
+    auto = pools.auto_verified_attributes(pool)
+    return [attribute for attribute in order if attribute in auto] or order
 
 
 def verification_preference(pool: UserPool) -> list[str]:
@@ -108,20 +116,23 @@ def forgot_password(
 ) -> CodeDelivery:
     """Send a reset code to the user's verified channel; the user's status does not change.
 
-    For a name nobody has, a UserMigration trigger may bring the user in first (RESET_REQUIRED)."""
+    For a name nobody has, a UserMigration trigger may bring the user in first (RESET_REQUIRED). A pool
+    whose recovery is admin_only refuses before it looks anyone up: the answer tells nothing of the user."""
+    if admin_only_recovery(pool):
+        raise NotAuthorizedException(ADMIN_ONLY_RECOVERY)
     prevent = prevents_existence_errors(client)
     user = find_user(pool, username)
     if user is None:
         user = _migrate_for_reset(env, pool, client, username, trigger_input)
     if user is None or not user.enabled:
         if prevent:
-            return simulated_delivery(pool, username, recovery_preference(pool))
+            return simulated_delivery(pool, username, _simulated_recovery_order(pool))
         raise user_not_found()
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         raise NotAuthorizedException(CANNOT_RESET)
     if accounts.recovery_channel(pool, user) is None:
         if prevent:
-            return simulated_delivery(pool, username, recovery_preference(pool))
+            return simulated_delivery(pool, username, _simulated_recovery_order(pool))
         raise InvalidParameterException(accounts.NO_RECOVERY_CHANNEL)
     delivery = accounts.send_reset_code(env, pool, user, "ForgotPassword", client.client_id, trigger_input)
     auth_events.record(env, pool, user, "ForgotPassword", "Pass")

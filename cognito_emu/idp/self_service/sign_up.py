@@ -81,7 +81,9 @@ def sign_up(
 ) -> SignUpResult:
     """A new UNCONFIRMED user with a permanent password, and its confirmation code on its way.
 
-    A PreSignUp trigger may refuse the user, confirm it (no code is sent) or verify its email / phone."""
+    A PreSignUp trigger may refuse the user, confirm it or verify its email / phone. An auto-confirmed
+    user gets no code; PostConfirmation (PostConfirmation_ConfirmSignUp, with SignUp's ClientMetadata)
+    runs right away, as it does in Cognito."""
     if pools.admin_create_user_only(pool):
         raise NotAuthorizedException(SIGN_UP_NOT_PERMITTED)
     attributes.check_client_may_write(pool, client, given)
@@ -115,6 +117,14 @@ def sign_up(
         passwords.set_password(env, pool, user, password, temporary=False)
     auth_events.record(env, pool, user, "SignUp", "Pass")
     if outcome.auto_confirm:
+        sign_up_triggers.post_confirmation(
+            env,
+            pool,
+            user,
+            "PostConfirmation_ConfirmSignUp",
+            client_id=client.client_id,
+            trigger_input=trigger_input,
+        )
         return SignUpResult(user=user, delivery=None)
     delivery = send_confirmation_code(env, pool, user, "SignUp", client.client_id, trigger_input)
     return SignUpResult(user=user, delivery=delivery)

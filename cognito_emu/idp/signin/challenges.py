@@ -31,6 +31,7 @@ from cognito_emu.idp.signin.context import (
     AuthContext,
     answering_user,
     check_can_sign_in,
+    check_confirmed,
     password_checked,
 )
 from cognito_emu.idp.signin.finish import after_password
@@ -49,6 +50,7 @@ def password_verifier(ctx: AuthContext, session: ChallengeSession) -> Step:
         sessions.finish(session)
         raise NotAuthorizedException(INCORRECT)
     check_can_sign_in(user)
+    check_confirmed(user)
     lockout.check(ctx.env, user)
     correct = srp.verify_password_claim(
         srp.pool_name(ctx.pool.id),

@@ -19,6 +19,7 @@ from cognito_emu.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     PasswordResetRequiredException,
+    UserNotConfirmedException,
     UserNotFoundException,
 )
 from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool, UserStatus
@@ -136,6 +137,14 @@ def check_can_sign_in(user: User) -> None:
         raise NotAuthorizedException(USER_DISABLED)
     if user.status == UserStatus.RESET_REQUIRED:
         raise PasswordResetRequiredException(RESET_REQUIRED)
+
+
+def check_confirmed(user: User) -> None:
+    """An unconfirmed user hears UserNotConfirmedException before its password is judged, right or
+    wrong: Cognito answers so on purpose, so that an app can send the user on to confirm
+    (amazon-cognito-identity-js#288; aws-sdk-js#4608 for USER_PASSWORD_AUTH, aws-sdk-android#1688 for SRP)."""
+    if user.status == UserStatus.UNCONFIRMED:
+        raise UserNotConfirmedException(USER_NOT_CONFIRMED)
 
 
 def password_checked(ctx: AuthContext, user: User, correct: bool) -> None:

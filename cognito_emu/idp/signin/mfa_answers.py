@@ -2,21 +2,21 @@
 (SOFTWARE_TOKEN_MFA_CODE, the code of the current 30-second step or one either side), SELECT_MFA_TYPE
 (ANSWER names one of MFAS_CAN_CHOOSE; its challenge follows) and MFA_SETUP (with the Session
 VerifySoftwareToken returned). A wrong code is CodeMismatchException, five at most per session
-(``sessions.check_code``). A pool that stops offering software tokens keeps accepting the ones users
-verified (TOTP page of the developer guide).
+(``sessions.check_code``); a software-token code already used is ExpiredCodeException. A pool that
+stops offering software tokens keeps accepting the ones users verified (TOTP page of the developer
+guide).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from cognito_emu import totp
 from cognito_emu.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
 )
-from cognito_emu.idp.factors import mfa
+from cognito_emu.idp.factors import mfa, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import AuthContext
@@ -42,7 +42,7 @@ def _check_software_token(ctx: AuthContext, session: ChallengeSession, user: Use
     code = ctx.required("SOFTWARE_TOKEN_MFA_CODE")
     if user.mfa.totp_secret is None:
         raise SoftwareTokenMFANotFoundException(mfa.NO_SOFTWARE_TOKEN)
-    if not totp.verify(user.mfa.totp_secret, code, ctx.env.clock.now()):
+    if not software_tokens.redeem_code(ctx.env, user, user.mfa.totp_secret, code):
         raise sessions.wrong_code(session)
 
 

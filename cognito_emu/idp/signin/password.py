@@ -17,6 +17,7 @@ from cognito_emu.idp.signin.context import (
     RESET_REQUIRED,
     AuthContext,
     check_can_sign_in,
+    check_confirmed,
     password_checked,
     pre_authentication,
     prevents_existence_errors,
@@ -44,6 +45,7 @@ def password_sign_in(ctx: AuthContext, name: str, password: str) -> User:
         raise unknown_user(ctx)
     user = pre_authentication(ctx, name, user)
     check_can_sign_in(user)
+    check_confirmed(user)
     lockout.check(ctx.env, user)
     password_checked(ctx, user, passwords.check_password(ctx.env, user, password))
     ctx.compromised = breached.is_breached(password)

@@ -47,6 +47,7 @@ from cognito_emu.idp.signin.context import (
 from cognito_emu.idp.signin.finish import after_password, authenticated
 from cognito_emu.idp.signin.password import password_sign_in, password_verifier_challenge, srp_session_user
 from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
+from cognito_emu.idp.users.index import is_true
 
 SELECT_CHALLENGE = ChallengeName.SELECT_CHALLENGE
 PASSWORD = ChallengeName.PASSWORD
@@ -95,11 +96,11 @@ def user_can_use(ctx: AuthContext, user: User, factor: str) -> bool:
     if factor == PASSWORD_SRP:
         return bool(user.srp_verifier and user.srp_salt)
     if factor == EMAIL_OTP:
-        return bool(user.attributes.get("email")) and user.attributes.get("email_verified") == "true"
+        return bool(user.attributes.get("email")) and is_true(user.attributes.get("email_verified"))
     if factor == SMS_OTP:
         return (
             bool(user.attributes.get("phone_number"))
-            and user.attributes.get("phone_number_verified") == "true"
+            and is_true(user.attributes.get("phone_number_verified"))
         )
     return webauthn.has_passkey(ctx.pool, user)
 

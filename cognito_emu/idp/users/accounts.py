@@ -17,7 +17,7 @@ from cognito_emu.idp.models import User, UserPool, UserStatus
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.users import attributes, directory
-from cognito_emu.idp.users.index import sign_in_aliases, username_attributes
+from cognito_emu.idp.users.index import is_true, sign_in_aliases, username_attributes
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -230,18 +230,24 @@ def admin_set_password(env: Env, pool: UserPool, user: User, password: str, perm
         set_status(env, pool, user, UserStatus.FORCE_CHANGE_PASSWORD)
 
 
-def recovery_channel(pool: UserPool, user: User) -> str | None:
-    """The verified attribute a reset code goes to, in the order AccountRecoverySetting gives."""
+_RECOVERY_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
+
+
+def recovery_order(pool: UserPool) -> list[str]:
+    """The attributes a reset code may go to, in AccountRecoverySetting's order; without that setting,
+    Cognito's legacy order: a verified phone number first, then email (CreateUserPool's
+    AccountRecoverySetting, "Recovering user accounts" in the developer guide)."""
     setting = pool.settings.get("AccountRecoverySetting") or {}
     mechanisms = sorted(setting.get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
-    order = [m["Name"] for m in mechanisms] or ["verified_email", "verified_phone_number"]
-    for name in order:
-        attribute = {"verified_email": "email", "verified_phone_number": "phone_number"}.get(name)
-        if (
-            attribute
-            and user.attributes.get(attribute)
-            and user.attributes.get(f"{attribute}_verified") == "true"
-        ):
+    if not mechanisms:
+        return ["phone_number", "email"]
+    return [_RECOVERY_ATTRIBUTE[m["Name"]] for m in mechanisms if m.get("Name") in _RECOVERY_ATTRIBUTE]
+
+
+def recovery_channel(pool: UserPool, user: User) -> str | None:
+    """The verified attribute a reset code goes to, in ``recovery_order``."""
+    for attribute in recovery_order(pool):
+        if user.attributes.get(attribute) and is_true(user.attributes.get(f"{attribute}_verified")):
             return attribute
     return None
 

@@ -10,6 +10,7 @@ import regex
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
 from cognito_emu.idp.models import AppClient, AttributeDataType, SchemaAttribute, User, UserPool
+from cognito_emu.idp.users.index import is_true
 
 VERIFIED_FLAGS = {"email": "email_verified", "phone_number": "phone_number_verified"}
 # Attributes Cognito maintains itself: never written by a caller.
@@ -49,7 +50,7 @@ def _value_problem(attribute: SchemaAttribute, value: str) -> str | None:
         if attribute.max_value is not None and number > float(attribute.max_value):
             return f"Number must be no greater than {attribute.max_value}"
     elif kind == AttributeDataType.BOOLEAN:
-        if value not in ("true", "false"):
+        if value.lower() not in ("true", "false"):
             return "Boolean must be true or false"
     elif kind == AttributeDataType.DATETIME:
         try:
@@ -159,7 +160,7 @@ def apply(user: User, updates: dict[str, str], now: float) -> list[str]:
         user.attributes[name] = value
         changed.append(name)
         flag = VERIFIED_FLAGS.get(name)
-        if flag and flag not in updates and user.attributes.get(flag) == "true":
+        if flag and flag not in updates and is_true(user.attributes.get(flag)):
             user.attributes[flag] = "false"
     if changed:
         user.modified = now

@@ -29,6 +29,11 @@ SEARCHABLE_ATTRIBUTES = (
 )
 
 
+def is_true(value: str | None) -> bool:
+    """A Boolean attribute value as Cognito reads it: "true" in any case ("True", "TRUE"), stored as given."""
+    return value is not None and value.lower() == "true"
+
+
 def username_attributes(pool: UserPool) -> list[str]:
     return list(pool.settings.get("UsernameAttributes") or [])
 
@@ -52,7 +57,7 @@ def sign_in_aliases(pool: UserPool, user: User) -> list[tuple[str, str]]:
         value = user.attributes.get(attribute)
         if not value:
             continue
-        if attribute == "preferred_username" or user.attributes.get(f"{attribute}_verified") == "true":
+        if attribute == "preferred_username" or is_true(user.attributes.get(f"{attribute}_verified")):
             pairs.append((attribute, value))
     return pairs
 

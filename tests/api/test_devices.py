@@ -469,6 +469,8 @@ def totp_user_with_phone(
     token = password_sign_in(idp, client_id)["AuthenticationResult"]["AccessToken"]
     secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
     idp.verify_software_token(AccessToken=token, UserCode=emulator.totp_code(secret))
+    # Each code is good once: what follows answers with the code of the next 30-second step.
+    emulator.clock.advance(30)
     idp.admin_set_user_mfa_preference(
         UserPoolId=pool_id, Username="alice", SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
     )

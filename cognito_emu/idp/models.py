@@ -94,6 +94,21 @@ class ResourceServer:
 
 
 @dataclass(slots=True)
+class CIMDPolicy:
+    """Which https URLs external OAuth clients may give as their client_id, for one app client
+    (idp.pool.cimd_policies)."""
+
+    policy_id: str
+    client_id: str
+    name: str
+    url_patterns: list[str]
+    # Seconds a fetched client metadata document stays cached.
+    cache_duration: int
+    created: float
+    modified: float
+
+
+@dataclass(slots=True)
 class IdentityProvider:
     name: str
     user_pool_id: str
@@ -411,6 +426,8 @@ class UserPool:
     # Keyed by the internal username (folded to lower case when the pool is case-insensitive).
     users: dict[str, User] = field(default_factory=dict)
     resource_servers: dict[str, ResourceServer] = field(default_factory=dict)
+    # CIMD policies by CIMDPolicyId (idp.pool.cimd_policies).
+    cimd_policies: dict[str, CIMDPolicy] = field(default_factory=dict)
     identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
     domain: str | None = None
     custom_domain: str | None = None

@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.support import attrs, claims, code_of, make_client_id, make_user, password_sign_in
+from tests.api.support import (
+    PASSWORD,
+    attrs,
+    claims,
+    code_of,
+    error_of,
+    make_client_id,
+    make_user,
+    password_sign_in,
+)
 
 
 def test_admin_create_and_get_user(idp, pool_id, emulator):
@@ -109,7 +118,7 @@ def test_lifecycle_operations(idp, pool_id):
 
 
 def test_admin_reset_needs_a_verified_channel(idp, pool_id, emulator):
-    idp.admin_create_user(UserPoolId=pool_id, Username="fay", MessageAction="SUPPRESS")
+    make_user(idp, pool_id, "fay")
     with pytest.raises(ClientError) as err:
         idp.admin_reset_user_password(UserPoolId=pool_id, Username="fay")
     assert code_of(err) == "InvalidParameterException"
@@ -201,3 +210,41 @@ def test_boolean_values_in_any_case_and_true_counts_as_verified(idp, emulator):
             UserPoolId=pool_id, Username="alice", UserAttributes=[{"Name": "custom:vip", "Value": "yes"}]
         )
     assert code_of(err) == "InvalidParameterException"
+
+
+def test_admin_reset_refuses_a_disabled_user_and_one_on_a_temporary_password(idp, pool_id):
+    make_user(idp, pool_id, "gil", email="gil@example.com", email_verified="true")
+    idp.admin_disable_user(UserPoolId=pool_id, Username="gil")
+    refused = error_of(idp.admin_reset_user_password, UserPoolId=pool_id, Username="gil")
+    assert refused == ("NotAuthorizedException", "User is disabled.")
+    make_user(idp, pool_id, "hal", password=None, email="hal@example.com", email_verified="true")
+    refused = error_of(idp.admin_reset_user_password, UserPoolId=pool_id, Username="hal")
+    assert refused == ("NotAuthorizedException", "User password cannot be reset in the current state.")
+
+
+def test_admin_delete_user_attributes_names_every_unknown_attribute(idp, pool_id):
+    make_user(idp, pool_id, "ivy")
+    refused = error_of(
+        idp.admin_delete_user_attributes,
+        UserPoolId=pool_id,
+        Username="ivy",
+        UserAttributeNames=["custom:a", "nickname", "custom:b"],
+    )
+    assert refused == (
+        "InvalidParameterException",
+        "Invalid user attributes: user.custom:a: Attribute does not exist in the schema.\n"
+        "user.custom:b: Attribute does not exist in the schema.\n",
+    )
+
+
+def test_list_users_with_an_unknown_attribute_to_get(idp, pool_id):
+    refused = error_of(idp.list_users, UserPoolId=pool_id, AttributesToGet=["email", "custom:nope"])
+    assert refused == ("InvalidParameterException", "One or more requested attributes do not exist.")
+
+
+def test_a_new_user_was_last_modified_when_created(idp, pool_id, client_id):
+    created = idp.admin_create_user(UserPoolId=pool_id, Username="jo", MessageAction="SUPPRESS")["User"]
+    assert created["UserCreateDate"] == created["UserLastModifiedDate"]
+    idp.sign_up(ClientId=client_id, Username="kim", Password=PASSWORD)
+    signed_up = idp.admin_get_user(UserPoolId=pool_id, Username="kim")
+    assert signed_up["UserCreateDate"] == signed_up["UserLastModifiedDate"]

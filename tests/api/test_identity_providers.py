@@ -121,14 +121,14 @@ def test_apple_requires_key_details(idp, pool_id):
 
 
 def test_social_provider_name_must_match_type(idp, pool_id):
-    code, _ = error_of(
+    code, message = error_of(
         idp.create_identity_provider,
         UserPoolId=pool_id,
         ProviderName="MyGoogle",
         ProviderType="Google",
         ProviderDetails=GOOGLE,
     )
-    assert code == "InvalidParameterException"
+    assert (code, message) == ("InvalidParameterException", "Provider MyGoogle cannot be of type Google.")
 
 
 def test_oidc_provider(idp, pool_id):

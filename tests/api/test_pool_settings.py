@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.support import error_of
+
 SMS = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "ext", "SnsRegion": "us-east-1"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:cognito"
@@ -261,4 +263,22 @@ def test_log_delivery_refuses_bad_configurations(idp, pool_id, configurations):
             "LogConfigurations"
         ]
         == []
+    )
+
+
+def test_mfa_on_with_no_factor_and_off_with_one(idp, pool_id):
+    refused = error_of(idp.set_user_pool_mfa_config, UserPoolId=pool_id, MfaConfiguration="ON")
+    assert refused == (
+        "InvalidParameterException",
+        "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.",
+    )
+    refused = error_of(
+        idp.set_user_pool_mfa_config,
+        UserPoolId=pool_id,
+        MfaConfiguration="OFF",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+    )
+    assert refused == (
+        "InvalidParameterException",
+        "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.",
     )

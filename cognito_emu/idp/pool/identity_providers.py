@@ -218,7 +218,7 @@ def create_identity_provider(
     kind = ProviderType(provider_type)
     # Social providers are addressed by their type's name (identity_provider=Google on /authorize).
     if kind in SOCIAL and name != kind.value:
-        raise InvalidParameterException(f"ProviderName must be {kind.value} for provider type {kind.value}.")
+        raise InvalidParameterException(f"Provider {name} cannot be of type {kind.value}.")
     if name in pool.identity_providers:
         raise DuplicateProviderException(f"{name} already exists in user pool {pool.id}")
     if len(pool.identity_providers) >= MAX_PROVIDERS_PER_POOL:

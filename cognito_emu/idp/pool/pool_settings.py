@@ -18,6 +18,12 @@ from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.pool import pools
 from cognito_emu.state import Store
 
+# Cognito's words for SetUserPoolMfaConfig's two contradictions (quoted in sst#5177 and
+# terraform-aws-cognito-user-pool#74).
+MFA_NEEDS_A_FACTOR = (
+    "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
+)
+MFA_OFF_WITH_A_FACTOR = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
 ALL_CLIENTS = "ALL"
 _POOL_WIDE_RISK = ""
 
@@ -44,10 +50,12 @@ def set_mfa_config(env: Env, store: Store, pool_id: str, params: dict[str, Any])
     if webauthn is not None:
         config["WebAuthnConfiguration"] = webauthn
     totp = config.get("SoftwareTokenMfaConfiguration", {}).get("Enabled", False)
-    if mode != "OFF" and sms is None and not totp and "EmailMfaConfiguration" not in config:
-        raise InvalidParameterException(
-            f"MfaConfiguration {mode} needs at least one MFA factor: SMS, software token (TOTP) or email."
-        )
+    configures_a_factor = sms is not None or totp or "EmailMfaConfiguration" in config
+    if mode != "OFF" and not configures_a_factor:
+        raise InvalidParameterException(MFA_NEEDS_A_FACTOR)
+    # Asked for OFF in the same request, that is; left out, the factors are kept for a later ON.
+    if params.get("MfaConfiguration") == "OFF" and configures_a_factor:
+        raise InvalidParameterException(MFA_OFF_WITH_A_FACTOR)
     settings["MfaConfiguration"] = mode
     pool.settings = settings
     if sms is not None:

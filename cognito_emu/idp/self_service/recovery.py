@@ -40,9 +40,6 @@ from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 USER_NOT_FOUND = "Username/client id combination not found."
-# ForgotPassword for a user still holding a temporary password (AdminCreateUser): the answer seen in
-# aws-amplify/amplify-js#1340 and #2955.
-CANNOT_RESET = "User password cannot be reset in the current state."
 
 # Not an AWS wording (none is documented): ForgotPassword where AccountRecoverySetting is admin_only.
 ADMIN_ONLY_RECOVERY = (
@@ -129,7 +126,7 @@ def forgot_password(
             return simulated_delivery(pool, username, _simulated_recovery_order(pool))
         raise user_not_found()
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
-        raise NotAuthorizedException(CANNOT_RESET)
+        raise NotAuthorizedException(accounts.CANNOT_RESET)
     if accounts.recovery_channel(pool, user) is None:
         if prevent:
             return simulated_delivery(pool, username, _simulated_recovery_order(pool))

@@ -37,7 +37,6 @@ from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 SIGN_UP_NOT_PERMITTED = "SignUp is not permitted for this user pool"
 USERNAME_EXISTS = "User already exists"
 ALREADY_CONFIRMED = "User is already confirmed."
-USER_DISABLED = "User is disabled."
 ALIAS_TAKEN = "An account with the {attribute} already exists."
 NO_AUTO_VERIFICATION = "Auto verification not turned on."
 # Not an AWS wording (none is documented): SignUp without a password where only passwords sign in.
@@ -115,6 +114,8 @@ def sign_up(
     )
     if password is not None:
         passwords.set_password(env, pool, user, password, temporary=False)
+        # A new user's UserLastModifiedDate is its UserCreateDate: creating it is one change.
+        user.modified = user.created
     auth_events.record(env, pool, user, "SignUp", "Pass")
     if outcome.auto_confirm:
         sign_up_triggers.post_confirmation(
@@ -160,7 +161,7 @@ def confirm_sign_up(
             raise CodeMismatchException(codes.CODE_MISMATCH)
         raise recovery.user_not_found()
     if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+        raise NotAuthorizedException(accounts.USER_DISABLED)
     if user.status != UserStatus.UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status.value}")
     pending = user.codes.get(codes.SIGN_UP)

@@ -31,6 +31,11 @@ NO_RECOVERY_CHANNEL = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
 )
 
+USER_DISABLED = "User is disabled."
+# Resetting the password of a user still holding a temporary one (AdminCreateUser): the answer seen in
+# aws-amplify/amplify-js#1340 and #2955.
+CANNOT_RESET = "User password cannot be reset in the current state."
+
 
 @dataclass(slots=True)
 class NewUser:
@@ -187,6 +192,9 @@ def admin_create_user(
         )
     password = temporary_password or passwords.generate_temporary_password(env, policy)
     passwords.set_password(env, pool, user, password, temporary=True)
+    if message_action != "RESEND":
+        # A new user's UserLastModifiedDate is its UserCreateDate: creating it is one change.
+        user.modified = user.created
     if message_action != "SUPPRESS":
         send_invitation(env, pool, user, password, mediums, trigger_input)
     return user
@@ -268,6 +276,12 @@ def send_reset_code(
 
 
 def admin_reset_password(env: Env, pool: UserPool, user: User) -> None:
+    """AdminResetUserPassword: refused, as Cognito refuses it, for a disabled user and for one still on a
+    temporary password (the answers ForgotPassword gives those users)."""
+    if not user.enabled:
+        raise NotAuthorizedException(USER_DISABLED)
+    if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
+        raise NotAuthorizedException(CANNOT_RESET)
     send_reset_code(env, pool, user, "ForgotPassword")
     set_status(env, pool, user, UserStatus.RESET_REQUIRED)
 

@@ -123,12 +123,16 @@ def check_update(
 def check_deletion(pool: UserPool, names: list[str], client: AppClient | None = None) -> None:
     if client is not None:
         check_client_may_write(pool, client, dict.fromkeys(names, ""))
+    unknown = [name for name in names if _schema_attribute(pool, name) is None]
+    if unknown:
+        # Every unknown name is reported, not only the first.
+        raise InvalidParameterException(
+            "Invalid user attributes: "
+            + "\n".join(f"user.{name}: Attribute does not exist in the schema." for name in unknown)
+            + "\n"
+        )
     for name in names:
-        attribute = _schema_attribute(pool, name)
-        if attribute is None:
-            raise InvalidParameterException(
-                f"Invalid user attributes: user.{name}: Attribute does not exist in the schema.\n"
-            )
+        attribute = pool.schema[name]
         if attribute.required or not attribute.mutable or name in SYSTEM_ATTRIBUTES:
             raise InvalidParameterException(
                 f"Invalid user attributes: user.{name}: Attribute cannot be deleted.\n"

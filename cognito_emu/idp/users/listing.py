@@ -14,6 +14,10 @@ def _first(pair: tuple[str, str]) -> str:
     return pair[0]
 
 
+# AWS's wording, whichever names are unknown.
+REQUESTED_ATTRIBUTES_UNKNOWN = "One or more requested attributes do not exist."
+
+
 def list_users(
     pool: UserPool,
     filter_text: str | None,
@@ -24,7 +28,7 @@ def list_users(
     if attributes_to_get:
         unknown = [name for name in attributes_to_get if name not in pool.schema]
         if unknown:
-            raise InvalidParameterException(f"One or more requested attributes do not exist: {unknown[0]}")
+            raise InvalidParameterException(REQUESTED_ATTRIBUTES_UNKNOWN)
     condition = parse_filter(filter_text or "", case_sensitive_usernames=directory.case_sensitive(pool))
     if condition is None:
         # The index keeps (username, key) sorted: page through it instead of sorting every user.

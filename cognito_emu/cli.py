@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="cognito-emu",
         description="A local, AWS-wire-compatible emulator of Amazon Cognito (user pools and identity pools).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
         "serve",

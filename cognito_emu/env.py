@@ -12,6 +12,7 @@ from cognito_emu.faults import Faults
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.triggers.registry import TriggerRegistry
+from cognito_emu.usage.log import UsageLog
 
 if TYPE_CHECKING:
     from cognito_emu.state.persistence import Persistence
@@ -30,3 +31,5 @@ class Env:
     triggers: TriggerRegistry = field(default_factory=TriggerRegistry)
     # Failures and delays a test asked for (cognito_emu.faults; /_emu/faults, Emulator.faults).
     faults: Faults = field(default_factory=Faults)
+    # Monthly active users and M2M requests per pool, as Cognito bills them (cognito_emu.usage).
+    usage: UsageLog = field(default_factory=UsageLog)

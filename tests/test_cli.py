@@ -141,6 +141,12 @@ def test_version():
     assert result.stdout.strip() == __version__
 
 
+def test_version_flag():
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"cognito-emu {__version__}"
+
+
 def test_python_dash_m_version():
     result = run(sys.executable, "-m", "cognito_emu", "version")
     assert result.returncode == 0

@@ -1,30 +1,16 @@
-"""The hosted pages: plain HTML from ``templates/`` filled with ``string.Template`` (values escaped)."""
+"""The hosted pages: plain HTML from ``templates/`` filled by ``cognito_emu.templating`` (values escaped)."""
 
 from __future__ import annotations
 
-import html
-from functools import cache
-from importlib import resources
-from string import Template
-
 from cognito_emu.oauth.wire import Reply
+from cognito_emu.templating import Markup, render
 
-
-@cache
-def _template(name: str) -> Template:
-    return Template(resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8"))
+__all__ = ["Markup", "error_page", "fragment", "page"]
 
 
 def fragment(template: str, /, **values: str) -> str:
-    """A template filled with escaped ``values``; pass HTML that is already safe as ``Markup``. The
-    template's name is positional-only: templates have a ``$name`` of their own."""
-    return _template(template).substitute(
-        {k: v if isinstance(v, Markup) else html.escape(v) for k, v in values.items()}
-    )
-
-
-class Markup(str):
-    """HTML that goes into a template unescaped."""
+    """A template of ``oauth/templates`` filled with escaped ``values``; pass safe HTML as ``Markup``."""
+    return str(render("cognito_emu.oauth", template, **values))
 
 
 def page(title: str, content: str, status: int = 200, cookies: dict[str, str | None] | None = None) -> Reply:

@@ -15,12 +15,14 @@ from werkzeug.wrappers import Request, Response
 from cognito_emu.env import Env
 from cognito_emu.web import (
     aws_endpoint,
+    console,
     control,
     identity_routes,
     import_routes,
     oauth_routes,
     other_services,
     trigger_routes,
+    usage_routes,
     well_known,
 )
 from cognito_emu.web.cors import cors_headers, preflight_headers
@@ -55,6 +57,8 @@ class Application:
                     *trigger_routes.RULES,
                     *oauth_routes.RULES,
                     *import_routes.RULES,
+                    *usage_routes.RULES,
+                    *console.rules(reset),
                 ]
             ]
         )

@@ -26,6 +26,7 @@ from cognito_emu.protocol.serialize import to_json
 from cognito_emu.protocol.shapes import input_node, output_node
 from cognito_emu.protocol.sigv4 import caller
 from cognito_emu.protocol.validate import validation_errors, validation_message
+from cognito_emu.usage import observe
 from cognito_emu.web.cors import cors_headers
 
 log = logging.getLogger("cognito_emu.request")
@@ -151,6 +152,8 @@ def _answer(
     with env.state.lock:
         try:
             result = dispatch(call, params)
+            if spec.name == "cognito-idp":
+                observe.operation(env, op_name, params, result)
         finally:
             # --data-dir: commit what the operation changed (failed ones too) before answering.
             if env.persistence is not None:

@@ -21,6 +21,7 @@ from cognito_emu.oauth import authorize, federation, login, logout, revoke, rout
 from cognito_emu.oauth.errors import OAuthError, PageError, RedirectError
 from cognito_emu.oauth.pages import error_page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
+from cognito_emu.usage import observe
 from cognito_emu.web.aws_endpoint import base_url
 
 log = logging.getLogger("cognito_emu.oauth")
@@ -101,6 +102,13 @@ def _serve(endpoint: Endpoint, *, json_errors: bool) -> Callable[..., Response]:
     return view
 
 
+def _counted_token(env: Env, request: OAuthRequest) -> Reply:
+    """``/oauth2/token``, with what it issued counted as usage (cognito_emu.usage)."""
+    reply = token.token(env, request)
+    observe.token_endpoint(env, request.form.get("grant_type"), reply.status, reply.body)
+    return reply
+
+
 _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
     ("/login", ["GET"], _serve(login.show, json_errors=False)),
@@ -108,7 +116,7 @@ _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/federation", ["GET"], _serve(federation.show, json_errors=False)),
     ("/federation", ["POST"], _serve(federation.submit, json_errors=False)),
     ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),
-    ("/oauth2/token", ["POST"], _serve(token.token, json_errors=True)),
+    ("/oauth2/token", ["POST"], _serve(_counted_token, json_errors=True)),
     ("/oauth2/userInfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),
     ("/oauth2/userinfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),
     ("/oauth2/revoke", ["POST"], _serve(revoke.revoke, json_errors=True)),

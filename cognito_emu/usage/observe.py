@@ -1,0 +1,111 @@
+"""Turning answered calls into usage: which user of which pool an operation concerned, and how.
+
+Called at the edge with what the call asked and answered (the AWS endpoint and ``/oauth2/token``), under
+the state lock, so the domain needs no bookkeeping of its own. Only successful calls count.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cognito_emu.env import Env
+from cognito_emu.idp.keys import InvalidToken, unverified_claims
+from cognito_emu.idp.users.directory import find_user
+from cognito_emu.usage.log import Activity
+
+REFRESH_FLOWS = frozenset({"REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"})
+
+# Operations on a named user (UserPoolId + Username) that Cognito counts: admin create and update,
+# password changes, attribute updates and queries.
+ADMIN_USER_OPERATIONS = frozenset(
+    {
+        "AdminCreateUser",
+        "AdminGetUser",
+        "AdminUpdateUserAttributes",
+        "AdminDeleteUserAttributes",
+        "AdminSetUserPassword",
+        "AdminResetUserPassword",
+        "AdminConfirmSignUp",
+    }
+)
+# Operations a signed-in user makes with their access token.
+ACCESS_TOKEN_OPERATIONS = frozenset(
+    {
+        "GetUser",
+        "UpdateUserAttributes",
+        "DeleteUserAttributes",
+        "ChangePassword",
+        "VerifyUserAttribute",
+        "GetUserAttributeVerificationCode",
+        "SetUserMFAPreference",
+        "SetUserSettings",
+    }
+)
+# Unsigned operations naming the user by ClientId + Username.
+CLIENT_USER_OPERATIONS = {"ConfirmSignUp": Activity.SIGN_UP, "ConfirmForgotPassword": Activity.OTHER}
+
+
+def _token_user(env: Env, token: Any, activity: Activity) -> None:
+    """Record the user (or, for a client-credentials token, the client) a token was issued to."""
+    if not isinstance(token, str):
+        return
+    try:
+        claims = unverified_claims(token)
+    except InvalidToken:
+        return
+    pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+    sub = claims.get("sub")
+    if env.state.find_pool(pool_id) is None or not isinstance(sub, str):
+        return
+    env.usage.record_user(pool_id, sub, activity, env.clock.now())
+
+
+def _named_user(env: Env, pool_id: Any, username: Any, activity: Activity) -> None:
+    pool = env.state.find_pool(pool_id) if isinstance(pool_id, str) else None
+    if pool is None or not isinstance(username, str):
+        return
+    user = find_user(pool, username)
+    if user is not None:
+        env.usage.record_user(pool.id, user.sub, activity, env.clock.now())
+
+
+def operation(env: Env, name: str, params: dict[str, Any], result: dict[str, Any] | None) -> None:
+    """Count a successful cognito-idp operation (``result`` is None for those that answer nothing)."""
+    result = result or {}
+    tokens = result.get("AuthenticationResult")
+    if isinstance(tokens, dict):
+        refreshing = name == "GetTokensFromRefreshToken" or params.get("AuthFlow") in REFRESH_FLOWS
+        _token_user(env, tokens.get("AccessToken"), Activity.REFRESH if refreshing else Activity.SIGN_IN)
+    elif name == "SignUp":
+        pool = env.state.find_pool_by_client(params.get("ClientId", ""))
+        sub = result.get("UserSub")
+        if pool is not None and isinstance(sub, str):
+            env.usage.record_user(pool.id, sub, Activity.SIGN_UP, env.clock.now())
+    elif name in ADMIN_USER_OPERATIONS:
+        _named_user(env, params.get("UserPoolId"), params.get("Username"), Activity.OTHER)
+    elif name in ACCESS_TOKEN_OPERATIONS:
+        _token_user(env, params.get("AccessToken"), Activity.OTHER)
+    elif name in CLIENT_USER_OPERATIONS:
+        pool = env.state.find_pool_by_client(params.get("ClientId", ""))
+        if pool is not None:
+            _named_user(env, pool.id, params.get("Username"), CLIENT_USER_OPERATIONS[name])
+
+
+def token_endpoint(env: Env, grant_type: str | None, status: int, body: str) -> None:
+    """Count a ``POST /oauth2/token`` answer: client credentials apart, the other grants per user."""
+    if status != 200:
+        return
+    try:
+        answer = json.loads(body)
+        claims = unverified_claims(answer["access_token"])
+    except (ValueError, KeyError, TypeError, InvalidToken):
+        return
+    if grant_type == "client_credentials":
+        pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+        client_id = claims.get("client_id")
+        if env.state.find_pool(pool_id) is not None and isinstance(client_id, str):
+            env.usage.record_m2m(pool_id, client_id, env.clock.now())
+        return
+    activity = Activity.REFRESH if grant_type == "refresh_token" else Activity.SIGN_IN
+    _token_user(env, answer["access_token"], activity)

@@ -63,11 +63,24 @@ def _shell_cases(*, runnable: bool) -> list[pytest.param]:
     return [case for case in _cases("sh") if (case.values[0].split()[0] in RUNNABLE_SHELL) == runnable]
 
 
+# Commands that start a long-running server (the CLI tests cover them) or build and install the package
+# (tests/test_package.py runs the build, uvx and the install).
+SERVER_OR_INSTALL = (
+    ["make", "run"],
+    ["make", "test"],
+    ["cognito-emu", "serve"],
+    ["python", "-m"],
+    ["uvx", "--from"],
+    ["pipx", "run"],
+    ["pip", "install"],
+)
+
+
 def test_other_shell_examples_only_start_servers() -> None:
-    """Blocks that are not run here start a long-running server, which the CLI tests cover."""
+    """Blocks that are not run here start a long-running server or install the package."""
     for case in _shell_cases(runnable=False):
         for line in case.values[0].splitlines():
-            assert line.split()[:2] in (["make", "run"], ["make", "test"], ["cognito-emu", "serve"]), line
+            assert line.split()[:2] in SERVER_OR_INSTALL, line
 
 
 @pytest.mark.parametrize("body", _shell_cases(runnable=True))

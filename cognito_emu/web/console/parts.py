@@ -11,6 +11,8 @@ from urllib.parse import quote
 from cognito_emu.templating import Markup, escape
 
 Cell = str | int | float | None
+# Longer values (tokens, long attribute values) may wrap anywhere; shorter ones wrap between words only.
+LONG = 40
 
 
 def cell(value: Cell) -> str:
@@ -18,7 +20,8 @@ def cell(value: Cell) -> str:
         return ""
     if isinstance(value, Markup):
         return value
-    return escape(str(value))
+    text = str(value)
+    return f'<span class="long">{escape(text)}</span>' if len(text) > LONG else escape(text)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], empty: str = "None.") -> Markup:

@@ -144,6 +144,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write here (YAML for .yaml/.yml, else JSON); default stdout"
     )
+    importer = commands.add_parser(
+        "import-cognito-local",
+        help="turn a cognito-local data folder into a seed file",
+        description="Read cognito-local's data folder (its .cognito folder, or the folder holding it: "
+        "config.json and db/ with clients.json and one JSON file per user pool) and write a seed file that "
+        "`serve --seed` loads: pools, app clients, groups, users with attributes, subs, statuses and "
+        "passwords. What a seed cannot carry is named on stderr.",
+    )
+    importer.add_argument("folder", metavar="DIR", help="cognito-local's data folder")
+    importer.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (YAML for .yaml/.yml, else JSON); default stdout"
+    )
     commands.add_parser("version", help="print the version and exit")
     return parser
 
@@ -158,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "export":
         return export(args)
+    if args.command == "import-cognito-local":
+        return import_cognito_local(args)
     parser.print_help()
     return 2
 
@@ -273,6 +287,28 @@ def export(args: argparse.Namespace) -> int:
         print(f"cognito-emu: cannot export: {exc}", file=sys.stderr)
         return 1
     text = dump_seed(document, fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def import_cognito_local(args: argparse.Namespace) -> int:
+    """``cognito-emu import-cognito-local DIR``: a cognito-local data folder as a seed file."""
+    from cognito_emu.seed import dump_seed
+    from cognito_emu.seed.cognito_local import CognitoLocalError, convert
+
+    try:
+        document, notes = convert(args.folder)
+    except CognitoLocalError as exc:
+        print(f"cognito-emu: {exc}", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"cognito-emu: {note}", file=sys.stderr)
+    output = args.output
+    text = dump_seed(document, "yaml" if output and output.lower().endswith((".yaml", ".yml")) else "json")
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)

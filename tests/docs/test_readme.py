@@ -63,8 +63,8 @@ def _shell_cases(*, runnable: bool) -> list[pytest.param]:
     return [case for case in _cases("sh") if (case.values[0].split()[0] in RUNNABLE_SHELL) == runnable]
 
 
-# Commands that start a long-running server (the CLI tests cover them) or build and install the package
-# (tests/test_package.py runs the build, uvx and the install).
+# Commands that start a long-running server (the CLI tests cover them), build and install the package
+# (tests/test_package.py runs the build, uvx and the install) or need a folder another tool wrote.
 SERVER_OR_INSTALL = (
     ["make", "run"],
     ["make", "test"],
@@ -73,6 +73,8 @@ SERVER_OR_INSTALL = (
     ["uvx", "--from"],
     ["pipx", "run"],
     ["pip", "install"],
+    # tests/compat/test_cognito_local.py runs the conversion on a folder cognito-local wrote.
+    ["cognito-emu", "import-cognito-local"],
 )
 
 
@@ -100,7 +102,8 @@ def test_shell_example(body: str, emulator) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("body", _cases("yaml"))
+# YAML blocks are seeds, except the CI recipes (GitHub Actions jobs), which tests/docs/test_ci_recipes.py runs.
+@pytest.mark.parametrize("body", [case for case in _cases("yaml") if not case.values[0].startswith("jobs:")])
 def test_seed_example(body: str, emulator, idp) -> None:
     counts = emulator.load_seed(yaml.safe_load(body))
     assert counts

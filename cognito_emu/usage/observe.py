@@ -42,6 +42,8 @@ ACCESS_TOKEN_OPERATIONS = frozenset(
         "SetUserSettings",
     }
 )
+# The token endpoint's user grants (a token exchange, for one, is other activity).
+GRANT_ACTIVITY = {"authorization_code": Activity.SIGN_IN, "refresh_token": Activity.REFRESH}
 # Unsigned operations naming the user by ClientId + Username.
 CLIENT_USER_OPERATIONS = {"ConfirmSignUp": Activity.SIGN_UP, "ConfirmForgotPassword": Activity.OTHER}
 
@@ -86,6 +88,11 @@ def operation(env: Env, name: str, params: dict[str, Any], result: dict[str, Any
         _named_user(env, params.get("UserPoolId"), params.get("Username"), Activity.OTHER)
     elif name in ACCESS_TOKEN_OPERATIONS:
         _token_user(env, params.get("AccessToken"), Activity.OTHER)
+    elif name == "GetClientToken":
+        # The API's client-credentials grant: M2M, like the token endpoint's.
+        pool = env.state.find_pool_by_client(params.get("ClientId", ""))
+        if pool is not None:
+            env.usage.record_m2m(pool.id, params["ClientId"], env.clock.now())
     elif name in CLIENT_USER_OPERATIONS:
         pool = env.state.find_pool_by_client(params.get("ClientId", ""))
         if pool is not None:
@@ -107,5 +114,4 @@ def token_endpoint(env: Env, grant_type: str | None, status: int, body: str) -> 
         if env.state.find_pool(pool_id) is not None and isinstance(client_id, str):
             env.usage.record_m2m(pool_id, client_id, env.clock.now())
         return
-    activity = Activity.REFRESH if grant_type == "refresh_token" else Activity.SIGN_IN
-    _token_user(env, answer["access_token"], activity)
+    _token_user(env, answer["access_token"], GRANT_ACTIVITY.get(grant_type or "", Activity.OTHER))

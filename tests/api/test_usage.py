@@ -111,6 +111,25 @@ def test_client_credentials_are_counted_apart(emulator: Emulator, idp: Any, pool
     assert entry["costUSD"]["ESSENTIALS"] == round(6 + 3 * 2.25 / 1000, 2)
 
 
+def test_get_client_token_is_m2m_too(emulator: Emulator, idp: Any, pool_id: str) -> None:
+    idp.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="api",
+        Name="api",
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}],
+    )
+    client = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="m2m",
+        GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_CLIENT_TOKEN_AUTH"],
+        AllowedOAuthScopes=["api/read"],
+    )["UserPoolClient"]
+    idp.get_client_token(ClientId=client["ClientId"], Secret=client["ClientSecret"])
+    entry = pool_usage(emulator, pool_id)
+    assert (entry["monthlyActiveUsers"], entry["m2m"]["tokenRequests"]) == (0, 1)
+
+
 def test_a_full_reset_forgets_usage(emulator: Emulator, idp: Any, pool_id: str) -> None:
     make_user(idp, pool_id, "alice")
     send(emulator, "POST", "/_emu/reset")

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 AWS_CLI := $(VENV)/aws-cli/bin/aws
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
-.PHONY: run test lint bench fuzz clean chromium
+.PHONY: run test lint bench fuzz soak clean chromium
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: $(STAMP)
 FUZZ_EXAMPLES ?= 400
 fuzz: $(STAMP)
 	FUZZ_PROFILE=long FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -n 2 -p no:randomly tests/fuzz
+
+# The long soak: many rounds of 8-thread mixed traffic (tests/soak) and 100 SIGKILL/restart cycles
+# under --data-dir (tests/test_crash.py); make test runs short versions of both.
+SOAK_ROUNDS ?= 100
+soak: $(STAMP)
+	SOAK_ROUNDS=$(SOAK_ROUNDS) COGNITO_EMU_CRASH_RUNS=100 $(PY) -m pytest -p no:randomly tests/soak tests/test_crash.py
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench

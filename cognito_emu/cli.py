@@ -129,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
         "as moto_server would, or refused with an error naming the service [COGNITO_EMU_OTHER_SERVICES] "
         "(default: moto when installed: pip install 'cognito-emu[moto]')",
     )
+    serve.add_argument(
+        "--throttle",
+        choices=["off", "aws"],
+        help="aws: enforce Cognito's per-category request-rate quotas (raised by UpdateProvisionedLimit), "
+        "answering TooManyRequestsException [COGNITO_EMU_THROTTLE] (default off)",
+    )
     export = commands.add_parser(
         "export",
         help="write a running emulator's state as a seed file (or a state export)",
@@ -193,6 +199,7 @@ def serve(args: argparse.Namespace) -> int:
             triggers="\n".join(filter(None, [os.environ.get("COGNITO_EMU_TRIGGERS"), *args.trigger])) or None,
             unmapped_triggers=args.unmapped_triggers,
             other_services=args.other_services,
+            throttle=args.throttle,
         )
     except ValueError as exc:
         print(f"cognito-emu: {exc}", file=sys.stderr)

@@ -43,6 +43,8 @@ class Config:
     other_services: str | None = None
     # Seconds a trigger target may take before Cognito's UnexpectedLambdaException (Cognito waits 5).
     trigger_timeout: float = 5.0
+    # "aws": Cognito's per-category request-rate quotas answer TooManyRequestsException (cognito_emu.throttle).
+    throttle: str = "off"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:

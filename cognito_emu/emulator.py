@@ -16,6 +16,7 @@ from cognito_emu.env import Env
 from cognito_emu.idp.signin import risk
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
+from cognito_emu.throttle import Throttle
 from cognito_emu.triggers.registry import TriggerRegistry, parse_mappings
 from cognito_emu.web.app import Application
 from cognito_emu.web.other_services import OtherServices
@@ -49,6 +50,8 @@ class Emulator:
         )
         # Requests for other AWS services (IAM, SNS, S3, ...): moto in this process, or a clear error.
         self.other_services = OtherServices(self.config.other_services)
+        if self.config.throttle == "aws":
+            self.env.throttle = Throttle(self.clock, self.state)
         # Failures and delays on demand (cognito_emu.faults): emu.faults.add("InitiateAuth", count=2).
         self.faults = self.env.faults
         self.app = Application(self.env, reset=self.reset, persist=self.persist, others=self.other_services)
@@ -114,6 +117,8 @@ class Emulator:
                 # Trigger mappings are wiring and stay; the invocation log goes with the state.
                 self.triggers.clear_log()
                 self.env.faults.clear()
+                if self.env.throttle is not None:
+                    self.env.throttle.clear()
                 self.clock.reset()
                 self.ids.reseed()
                 if self.config.seed:

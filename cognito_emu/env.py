@@ -11,6 +11,7 @@ from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.faults import Faults
 from cognito_emu.ids import Ids
 from cognito_emu.state import State
+from cognito_emu.throttle import Throttle
 from cognito_emu.triggers.registry import TriggerRegistry
 from cognito_emu.usage.log import UsageLog
 
@@ -33,3 +34,5 @@ class Env:
     faults: Faults = field(default_factory=Faults)
     # Monthly active users and M2M requests per pool, as Cognito bills them (cognito_emu.usage).
     usage: UsageLog = field(default_factory=UsageLog)
+    # --throttle aws: Cognito's request-rate quotas (cognito_emu.throttle); None never throttles.
+    throttle: Throttle | None = None

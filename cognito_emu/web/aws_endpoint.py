@@ -139,11 +139,15 @@ def _answer(
     errors = validation_errors(input_node(spec.name, op_name), params)
     if errors:
         raise getattr(aws_errors, spec.validation_error)(validation_message(errors))
+    who = caller(environ.get("HTTP_AUTHORIZATION"), env.config.account, env.config.region)
+    if env.throttle is not None:
+        pool_id = params.get("UserPoolId")
+        env.throttle.admit(op_name, who.account, who.region, pool_id if isinstance(pool_id, str) else None)
     call = Call(
         env=env,
         service=spec.name,
         operation=op_name,
-        caller=caller(environ.get("HTTP_AUTHORIZATION"), env.config.account, env.config.region),
+        caller=who,
         base_url=base_url(environ),
         request_id=request_id,
         user_agent=environ.get("HTTP_USER_AGENT", ""),

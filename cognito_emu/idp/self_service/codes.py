@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from cognito_emu.env import Env
 from cognito_emu.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
 from cognito_emu.idp.models import PendingCode, User
@@ -42,7 +44,7 @@ def redeem(env: Env, user: User, purpose: str, code: str) -> None:
     if env.clock.now() > pending.expires:
         del user.codes[purpose]
         raise ExpiredCodeException(CODE_EXPIRED)
-    if code != pending.code:
+    if not hmac.compare_digest(code.encode(), pending.code.encode()):
         pending.failed_attempts += 1
         raise CodeMismatchException(CODE_MISMATCH)
     del user.codes[purpose]

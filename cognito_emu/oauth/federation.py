@@ -106,7 +106,7 @@ def _signed_in(
     provider: IdentityProvider,
     asserted: dict[str, Any],
 ) -> Reply:
-    ctx = login._context(env, request, authz, {})
+    ctx = login.context(env, request, authz, {})
     try:
         user = federated.sign_in(
             env,

@@ -29,6 +29,7 @@ from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConf
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import mfa, passwords, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
+from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
@@ -62,7 +63,22 @@ def _action(request: OAuthRequest, authz: AuthorizeRequest) -> str:
 
 
 def login_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
-    content = fragment("login.html", action=_action(request, authz), error=error, username=username)
+    """The sign-in form, with the links to the password reset and (unless only administrators create
+    users) to the sign-up page, carrying the authorize parameters as Cognito's links do."""
+    query = authz.query()
+    sign_up = (
+        ""
+        if pools.admin_create_user_only(authz.pool)
+        else fragment("sign_up_link.html", href=f"{request.route_base}/signup?{query}")
+    )
+    content = fragment(
+        "login.html",
+        action=_action(request, authz),
+        error=error,
+        username=username,
+        forgot_password=f"{request.route_base}/forgotPassword?{query}",
+        sign_up=Markup(sign_up),
+    )
     return page("Signin", content)
 
 
@@ -163,7 +179,9 @@ def _step_form(
     return mfa_code_form(request, authz, session, user, error)
 
 
-def _context(env: Env, request: OAuthRequest, authz: AuthorizeRequest, params: dict[str, str]) -> AuthContext:
+def context(
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, params: dict[str, str]
+) -> AuthContext:
     return AuthContext(
         env=env,
         pool=authz.pool,
@@ -194,7 +212,7 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
     password = request.form.get("password", "")
     if not username or not password:
         return login_form(request, authz, MISSING_CREDENTIALS, username)
-    ctx = _context(env, request, authz, {"USERNAME": username})
+    ctx = context(env, request, authz, {"USERNAME": username})
     try:
         user = password_sign_in(ctx, username, password)
         if user.status == UserStatus.UNCONFIRMED:
@@ -268,7 +286,7 @@ def _answer_mfa(
     """Judge an MFA form with the API's code paths; a wrong answer shows the form again, a session used up
     (five wrong codes) or expired goes back to the sign-in form."""
     form = request.form
-    ctx = _context(env, request, authz, {"USERNAME": session.signed_in_as or user.username})
+    ctx = context(env, request, authz, {"USERNAME": session.signed_in_as or user.username})
     if session.challenge == mfa.SELECT_MFA_TYPE:
         ctx.params["ANSWER"] = form.get("answer", "")
     else:
@@ -302,7 +320,7 @@ def _answer_new_password(
         return new_password_form(request, authz, session.session_id, user, PASSWORDS_DIFFER)
     params = {"NEW_PASSWORD": new_password}
     params.update({k: v for k, v in form.items() if k.startswith(ATTRIBUTE_PREFIX) and v})
-    ctx = _context(env, request, authz, params)
+    ctx = context(env, request, authz, params)
     try:
         set_new_password(ctx, user)
     except CognitoError as error:

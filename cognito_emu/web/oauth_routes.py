@@ -17,7 +17,17 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
-from cognito_emu.oauth import authorize, federation, login, logout, revoke, routing, token, userinfo
+from cognito_emu.oauth import (
+    authorize,
+    federation,
+    login,
+    logout,
+    revoke,
+    routing,
+    self_service_pages,
+    token,
+    userinfo,
+)
 from cognito_emu.oauth.errors import OAuthError, PageError, RedirectError
 from cognito_emu.oauth.pages import error_page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
@@ -116,6 +126,16 @@ _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/federation", ["GET"], _serve(federation.show, json_errors=False)),
     ("/federation", ["POST"], _serve(federation.submit, json_errors=False)),
     ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),
+    ("/signup", ["GET"], _serve(self_service_pages.signup_show, json_errors=False)),
+    ("/signup", ["POST"], _serve(self_service_pages.signup_submit, json_errors=False)),
+    ("/confirm", ["GET"], _serve(self_service_pages.confirm_show, json_errors=False)),
+    ("/confirm", ["POST"], _serve(self_service_pages.confirm_submit, json_errors=False)),
+    ("/resendcode", ["GET"], _serve(self_service_pages.resend_code, json_errors=False)),
+    ("/confirmUser", ["GET"], _serve(self_service_pages.confirm_user, json_errors=False)),
+    ("/forgotPassword", ["GET"], _serve(self_service_pages.forgot_show, json_errors=False)),
+    ("/forgotPassword", ["POST"], _serve(self_service_pages.forgot_submit, json_errors=False)),
+    ("/confirmForgotPassword", ["GET"], _serve(self_service_pages.reset_show, json_errors=False)),
+    ("/confirmForgotPassword", ["POST"], _serve(self_service_pages.reset_submit, json_errors=False)),
     ("/oauth2/token", ["POST"], _serve(_counted_token, json_errors=True)),
     ("/oauth2/userInfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),
     ("/oauth2/userinfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),

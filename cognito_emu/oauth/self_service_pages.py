@@ -1,0 +1,234 @@
+"""The hosted sign-up and password-reset pages, at the paths Cognito's managed login and classic hosted UI
+use (developer guide, "User-interactive managed login and classic hosted UI endpoints"):
+
+- ``/signup`` (linked from ``/login``; the authorize parameters): a username (the email or phone number when
+  the pool signs in with one), the pool's required attributes and a password with the policy's hints; the
+  API's ``SignUp`` decides (policy, existing users, PreSignUp), and its error messages are shown.
+- ``/confirm`` (after ``/signup``): the code sent to the user (the outbox), ``ConfirmSignUp``; the user is then
+  signed in and sent back to the app as after ``/login``. ``/resendcode`` sends a new code
+  (``ResendConfirmationCode``) and shows ``/confirm`` again.
+- ``/confirmUser`` (the link of a CONFIRM_WITH_LINK message): ``client_id``, ``user_name`` and
+  ``confirmation_code`` confirm the account and a page says so.
+- ``/forgotPassword`` (linked from ``/login``): a username, ``ForgotPassword``; then
+  ``/confirmForgotPassword``: the code and a new password twice, ``ConfirmForgotPassword``; then the
+  sign-in form.
+
+Each page is a form of labelled fields posting to itself; every value is escaped (``pages.fragment``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from cognito_emu.env import Env
+from cognito_emu.errors import CognitoError
+from cognito_emu.idp.factors import passwords
+from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.pool import pools
+from cognito_emu.idp.self_service import messages, recovery, sign_up
+from cognito_emu.idp.users import index
+from cognito_emu.oauth import authorize, login
+from cognito_emu.oauth.authorize import AuthorizeRequest
+from cognito_emu.oauth.errors import PageError
+from cognito_emu.oauth.pages import Markup, fragment, page
+from cognito_emu.oauth.wire import OAuthRequest, Reply, redirect
+
+ATTRIBUTE_PREFIX = "userAttributes."
+_USERNAME_LABELS = {"email": "Email", "phone_number": "Phone number"}
+_HINTS = (
+    ("RequireLowercase", "Password must contain a lower case letter"),
+    ("RequireUppercase", "Password must contain an upper case letter"),
+    ("RequireNumbers", "Password must contain a number"),
+    ("RequireSymbols", "Password must contain a special character"),
+)
+MISSING_CODE = "Please enter the code."
+SIGN_UP_DISABLED = "SignUp is not permitted for this user pool"
+
+
+def _url(request: OAuthRequest, authz: AuthorizeRequest, path: str, username: str | None = None) -> str:
+    query = authz.query()
+    if username is not None:
+        query += "&" + urlencode({"username": username})
+    return f"{request.route_base}{path}?{query}"
+
+
+def _hints(pool: UserPool) -> Markup:
+    policy = passwords.pool_policy(pool)
+    lines = [hint for member, hint in _HINTS if policy[member]]
+    lines.append(f"Password must contain at least {policy['MinimumLength']} characters")
+    return Markup("".join(fragment("hint.html", hint=line) for line in lines))
+
+
+def _signup_attributes(pool: UserPool) -> list[str]:
+    """The required attributes the form asks for besides the username (sub is the emulator's to give)."""
+    taken = {"sub", *index.username_attributes(pool)[:1]}
+    return [name for name, attribute in pool.schema.items() if attribute.required and name not in taken]
+
+
+def _signup_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
+    pool = authz.pool
+    signs_in_with = index.username_attributes(pool)
+    label = _USERNAME_LABELS.get(signs_in_with[0], "Username") if signs_in_with else "Username"
+    fields = "".join(fragment("attribute.html", name=name) for name in _signup_attributes(pool))
+    content = fragment(
+        "signup.html",
+        action=_url(request, authz, "/signup"),
+        error=error,
+        username_label=label,
+        username=username,
+        attributes=Markup(fields),
+        hints=_hints(pool),
+        sign_in=_url(request, authz, "/login"),
+    )
+    return page("Signup", content)
+
+
+def _checked(env: Env, request: OAuthRequest) -> AuthorizeRequest:
+    authz = authorize.check(env, request)
+    if pools.admin_create_user_only(authz.pool):
+        raise PageError("invalid_request", SIGN_UP_DISABLED)
+    return authz
+
+
+def signup_show(env: Env, request: OAuthRequest) -> Reply:
+    return _signup_form(request, _checked(env, request))
+
+
+def signup_submit(env: Env, request: OAuthRequest) -> Reply:
+    authz = _checked(env, request)
+    form = request.form
+    username = form.get("username", "").strip()
+    given = {k.removeprefix(ATTRIBUTE_PREFIX): v for k, v in form.items() if k.startswith(ATTRIBUTE_PREFIX) and v}
+    signs_in_with = index.username_attributes(authz.pool)
+    if signs_in_with and username:
+        given.setdefault(signs_in_with[0], username)
+    try:
+        result = sign_up.sign_up(env, authz.pool, authz.client, username, form.get("password", ""), given)
+    except CognitoError as error:
+        return _signup_form(request, authz, error.message, username)
+    if result.delivery is None:
+        # Confirmed by a PreSignUp trigger, or no channel to confirm through: signed in at once.
+        return _sign_in(env, request, authz, result.user)
+    return redirect(_url(request, authz, "/confirm", username))
+
+
+def _sign_in(env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User) -> Reply:
+    ctx = login.context(env, request, authz, {"USERNAME": user.username})
+    return login.signed_in(env, request, authz, ctx, user)
+
+
+def _confirm_form(request: OAuthRequest, authz: AuthorizeRequest, username: str, error: str = "") -> Reply:
+    user = recovery.find_user(authz.pool, username)
+    attribute = sign_up.confirmation_channel(authz.pool, user) if user is not None else None
+    if user is not None and attribute is not None:
+        medium = "email" if attribute == "email" else "SMS"
+        where = messages.mask(attribute, user.attributes.get(attribute, ""))
+        description = f"We have sent a code by {medium} to {where}. Enter it below to confirm your account."
+    else:
+        description = "Enter the code we sent you to confirm your account."
+    content = fragment(
+        "confirm.html",
+        action=_url(request, authz, "/confirm"),
+        description=description,
+        error=error,
+        username=username,
+        resend=_url(request, authz, "/resendcode", username),
+    )
+    return page("Confirm", content)
+
+
+def confirm_show(env: Env, request: OAuthRequest) -> Reply:
+    return _confirm_form(request, _checked(env, request), request.args.get("username", ""))
+
+
+def confirm_submit(env: Env, request: OAuthRequest) -> Reply:
+    authz = _checked(env, request)
+    username = request.form.get("username", "")
+    code = request.form.get("code", "").strip()
+    if not code:
+        return _confirm_form(request, authz, username, MISSING_CODE)
+    try:
+        user = sign_up.confirm_sign_up(env, authz.pool, authz.client, username, code, force_alias=False)
+    except CognitoError as error:
+        return _confirm_form(request, authz, username, error.message)
+    return _sign_in(env, request, authz, user)
+
+
+def resend_code(env: Env, request: OAuthRequest) -> Reply:
+    authz = _checked(env, request)
+    username = request.args.get("username", "")
+    try:
+        sign_up.resend_confirmation_code(env, authz.pool, authz.client, username)
+    except CognitoError as error:
+        return _confirm_form(request, authz, username, error.message)
+    return redirect(_url(request, authz, "/confirm", username))
+
+
+def confirm_user(env: Env, request: OAuthRequest) -> Reply:
+    """The link of a CONFIRM_WITH_LINK message."""
+    args = request.args
+    pool, client = authorize.client_of(env, request, args.get("client_id"))
+    try:
+        sign_up.confirm_sign_up(
+            env, pool, client, args.get("user_name", ""), args.get("confirmation_code", ""), force_alias=False
+        )
+    except CognitoError as error:
+        raise PageError("invalid_request", error.message) from None
+    confirmed = fragment(
+        "message.html", heading="Account confirmed", message="Your registration has been confirmed!"
+    )
+    return page("Confirmed", confirmed)
+
+
+def _forgot_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
+    content = fragment(
+        "forgot_password.html", action=_url(request, authz, "/forgotPassword"), error=error, username=username
+    )
+    return page("Forgot password", content)
+
+
+def forgot_show(env: Env, request: OAuthRequest) -> Reply:
+    return _forgot_form(request, authorize.check(env, request))
+
+
+def forgot_submit(env: Env, request: OAuthRequest) -> Reply:
+    authz = authorize.check(env, request)
+    username = request.form.get("username", "").strip()
+    try:
+        recovery.forgot_password(env, authz.pool, authz.client, username)
+    except CognitoError as error:
+        return _forgot_form(request, authz, error.message, username)
+    return redirect(_url(request, authz, "/confirmForgotPassword", username))
+
+
+def _reset_form(request: OAuthRequest, authz: AuthorizeRequest, username: str, error: str = "") -> Reply:
+    content = fragment(
+        "confirm_forgot_password.html",
+        action=_url(request, authz, "/confirmForgotPassword"),
+        description="We have sent a password reset code to you. Enter it below to reset your password.",
+        error=error,
+        username=username,
+        hints=_hints(authz.pool),
+    )
+    return page("Reset password", content)
+
+
+def reset_show(env: Env, request: OAuthRequest) -> Reply:
+    return _reset_form(request, authorize.check(env, request), request.args.get("username", ""))
+
+
+def reset_submit(env: Env, request: OAuthRequest) -> Reply:
+    authz = authorize.check(env, request)
+    form = request.form
+    username = form.get("username", "")
+    new_password = form.get("new_password", "")
+    code = form.get("code", "").strip()
+    if not code:
+        return _reset_form(request, authz, username, MISSING_CODE)
+    if form.get("confirm_password") != new_password:
+        return _reset_form(request, authz, username, login.PASSWORDS_DIFFER)
+    try:
+        recovery.confirm_forgot_password(env, authz.pool, authz.client, username, code, new_password)
+    except CognitoError as error:
+        return _reset_form(request, authz, username, error.message)
+    return redirect(_url(request, authz, "/login"))

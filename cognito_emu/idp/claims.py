@@ -7,6 +7,8 @@ and "Understanding the access token" (...-using-the-access-token.html). ``idp.to
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
@@ -82,6 +84,13 @@ def attribute_claims(pool: UserPool, user: User, client: AppClient | None) -> di
             # Custom attributes are strings in the token whatever their schema type.
             out[name] = value
     return out
+
+
+def at_hash(access_token: str) -> str:
+    """The ID token's ``at_hash`` for ``access_token`` (OpenID Connect Core 3.1.3.6, RS256): the left half
+    of its SHA-256, base64url without padding."""
+    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
 
 def id_token_claims(

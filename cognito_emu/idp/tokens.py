@@ -167,6 +167,7 @@ def authentication_result(
     nonce: str | None = None,
     user_agent: str = "",
     sso_session_id: str | None = None,
+    oauth_endpoint: bool = False,
 ) -> IssuedTokens:
     """The tokens of a sign-in, or for a refresh when ``refresh_token`` is given.
 
@@ -177,6 +178,9 @@ def authentication_result(
     the pool tracks user sessions (``idp.user_sessions``).
     The pool's PreTokenGeneration trigger sees ``trigger_source`` (TokenGeneration_RefreshTokens for a
     refresh, TokenGeneration_Authentication for a sign-in when not given) and ``client_metadata``.
+    Tokens for the OAuth endpoints (``oauth_endpoint``: the authorization code and implicit grants, a
+    refresh at /oauth2/token) are as Cognito's hosted login issues them: the access token carries
+    ``"version": 2`` and the ID token ``at_hash``.
     """
     now = env.clock.now()
     session: TokenSession | None = None
@@ -229,6 +233,8 @@ def authentication_result(
     )
     if nonce:
         id_claims["nonce"] = nonce
+    if oauth_endpoint:
+        access["version"] = 2
     if trigger_source is None:
         refreshing = refresh_token is not None
         trigger_source = token_generation.REFRESH_TOKENS if refreshing else token_generation.AUTHENTICATION
@@ -242,8 +248,11 @@ def authentication_result(
         trigger_source=trigger_source,
         client_metadata=client_metadata,
     )
+    access_token = keys.sign(pool, access)
+    if oauth_endpoint:
+        id_claims["at_hash"] = claims.at_hash(access_token)
     return IssuedTokens(
-        access_token=keys.sign(pool, access),
+        access_token=access_token,
         id_token=keys.sign(pool, id_claims),
         expires_in=validity["access"],
         refresh_token=next(iter(session.refresh_tokens)) if refresh_token is None else None,
@@ -296,6 +305,7 @@ def refresh(
     issuer: str,
     device_key: str | None = None,
     user_agent: str = "",
+    oauth_endpoint: bool = False,
 ) -> IssuedTokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
 
@@ -313,6 +323,7 @@ def refresh(
             refresh_token=refresh_token,
             device_key=device_key,
             user_agent=user_agent,
+            oauth_endpoint=oauth_endpoint,
         )
     _, session = _session_of(env, pool, refresh_token)
     assert session is not None
@@ -332,6 +343,7 @@ def refresh(
         refresh_token=new_token,
         device_key=device_key,
         user_agent=user_agent,
+        oauth_endpoint=oauth_endpoint,
     )
     return dataclasses.replace(issued, refresh_token=new_token)
 

@@ -197,6 +197,7 @@ def complete(
         nonce=authz.nonce,
         user_agent=request.user_agent,
         sso_session_id=sso_session_id,
+        oauth_endpoint=True,
     )
     return with_fragment(
         authz.redirect_uri,

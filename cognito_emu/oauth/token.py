@@ -8,9 +8,9 @@ refresh token only with RefreshTokenRotation), ``{access_token, token_type, expi
 ``client_credentials``. An ID token only when the grant's scopes include ``openid``.
 
 Errors are JSON ``{"error": ...}``: ``invalid_request`` (a missing parameter, not a form body),
-``invalid_client`` (HTTP 401), ``invalid_grant`` (a code unknown, used, expired, for another client or
-redirect_uri, a PKCE verifier that does not match; a refresh token revoked, expired or unknown),
-``unauthorized_client`` (the client may not use the grant), ``unsupported_grant_type``, ``invalid_scope``.
+``invalid_client`` (HTTP 401), ``invalid_grant`` (a code unknown, used, expired or for another client, a
+PKCE verifier that does not match; a refresh token revoked, expired or unknown), ``unauthorized_client``
+(the client may not use the grant; a redirect_uri other than the authorize request's, as Cognito answers it), ``unsupported_grant_type``, ``invalid_scope``.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
     if grant is None or grant.pool_id != pool.id or grant.client_id != client.client_id:
         raise OAuthError("invalid_grant", "the code is unknown, used, expired or another client's")
     if grant.redirect_uri != redirect_uri:
-        raise OAuthError("invalid_grant", "redirect_uri differs from the authorize request's")
+        raise OAuthError("unauthorized_client", "redirect_uri differs from the authorize request's")
     if grant.code_challenge is not None:
         verifier = request.form.get("code_verifier")
         if not verifier:
@@ -95,6 +95,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
         trigger_source=token_generation.HOSTED_AUTH,
         nonce=grant.nonce,
         user_agent=request.user_agent,
+        oauth_endpoint=True,
         sso_session_id=grant.sso_session_id,
     )
     return _tokens_body(issued, scopes.OPENID in grant.scopes)
@@ -118,6 +119,7 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
             token,
             issuer=tokens.issuer(env, request.base_url, pool),
             user_agent=request.user_agent,
+            oauth_endpoint=True,
         )
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
         raise OAuthError("invalid_grant", error.message) from None

@@ -207,7 +207,7 @@ def test_token_errors(emulator: Emulator, idp: Any) -> None:
     code = _code(emulator, client_id)
     assert post({**grant, "code": code, "redirect_uri": "http://localhost:3000/other"}) == (
         400,
-        {"error": "invalid_grant"},
+        {"error": "unauthorized_client"},
     )
     # Expired after five minutes by the emulator's clock.
     code = _code(emulator, client_id)

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.idp.signin import risk
-from tests.api.support import PASSWORD, code_of, make_user, message_of, send
+from tests.api.support import PASSWORD, code_of, make_client_id, make_user, message_of, send
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 BREACHED = "P@ssw0rd1"
@@ -23,12 +23,6 @@ def make_pool(idp: Any, mode: str = "ENFORCED", **settings: Any) -> str:
     return idp.create_user_pool(
         PoolName="guarded", UserPoolAddOns={"AdvancedSecurityMode": mode}, **settings
     )["UserPool"]["Id"]
-
-
-def make_client(idp: Any, pool: str) -> str:
-    return idp.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=FLOWS)[
-        "UserPoolClient"
-    ]["ClientId"]
 
 
 def takeover(level: str, action: str, notify: bool = False, **notify_configuration: Any) -> dict[str, Any]:
@@ -70,7 +64,7 @@ def pool(idp: Any) -> str:
 
 @pytest.fixture
 def client_id(idp: Any, pool: str) -> str:
-    return make_client(idp, pool)
+    return make_client_id(idp, pool, ExplicitAuthFlows=FLOWS)
 
 
 @pytest.fixture
@@ -83,7 +77,7 @@ def alice(idp: Any, pool: str) -> None:
 
 def test_audit_records_the_risk_a_test_set_and_lets_the_user_in(emulator, idp):
     pool = make_pool(idp, "AUDIT")
-    client_id = make_client(idp, pool)
+    client_id = make_client_id(idp, pool, ExplicitAuthFlows=FLOWS)
     make_user(idp, pool, "alice")
     answer = set_risk(emulator, pool, "HIGH")
     assert answer.status == 200
@@ -136,7 +130,7 @@ def test_mfa_required_asks_for_an_email_code_then_passes(emulator, idp):
         MfaConfiguration="OPTIONAL",
         EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in code"},
     )
-    client_id = make_client(idp, pool)
+    client_id = make_client_id(idp, pool, ExplicitAuthFlows=FLOWS)
     make_user(idp, pool, "alice", email="alice@example.com", email_verified="true")
     idp.set_risk_configuration(
         UserPoolId=pool,

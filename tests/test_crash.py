@@ -117,6 +117,9 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
 
             stop = threading.Event()
             lock = threading.Lock()
+            # Set by the round's first acknowledged write: on a loaded machine a short random sleep alone could
+            # end a round before anything was written, and the run would then prove nothing.
+            wrote = threading.Event()
 
             def create(
                 writer: int,
@@ -124,6 +127,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
                 url: str = url,
                 stop: threading.Event = stop,
                 lock: threading.Lock = lock,
+                wrote: threading.Event = wrote,
                 pool_id: str = pool_id,
             ) -> None:
                 own = client(url)
@@ -137,6 +141,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
                         return  # the server is gone
                     with lock:
                         acknowledged.add(name)
+                    wrote.set()
 
             def update(url: str = url, stop: threading.Event = stop, pool_id: str = pool_id) -> None:
                 nonlocal last_counter
@@ -158,6 +163,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
             threads.append(threading.Thread(target=update))
             for thread in threads:
                 thread.start()
+            assert wrote.wait(timeout=60), f"round {run}: no write was acknowledged within 60 s"
             time.sleep(rng.uniform(0.05, 0.8))
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=10)

@@ -1,7 +1,7 @@
-"""Shape trees compiled once per service from botocore's model, for fast validation and rendering.
+"""Shape trees compiled from botocore's model (``protocol.model``) for fast validation and rendering.
 
-botocore's Shape objects are general and slow to walk on every request; a compiled ``Node`` keeps only
-what the emulator needs (type, constraints, members) with the pattern already compiled.
+A compiled ``Node`` keeps only what the emulator needs (type, constraints, members) with the pattern
+already compiled; each shape is compiled on its first use and then kept for the process.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-from botocore.model import Shape
 
 from cognito_emu.protocol.model import service
 
@@ -52,42 +51,46 @@ _ENUM_ADDITIONS = {("cognito-idp", "ExplicitAuthFlowsType"): frozenset({"ALLOW_C
 class _Compiler:
     def __init__(self, service_name: str) -> None:
         self.service_name = service_name
+        self.shapes = service(service_name).shapes
         self.done: dict[str, Node] = {}
 
-    def compile(self, shape: Shape) -> Node:
-        known = self.done.get(shape.name)
+    def compile(self, name: str) -> Node:
+        """The node of the model's shape ``name`` (KeyError if the model has none)."""
+        known = self.done.get(name)
         if known is not None:
             return known
-        meta = shape.metadata
-        pattern = _PATTERN_OVERRIDES.get((self.service_name, shape.name), meta.get("pattern"))
+        shape = self.shapes[name]
+        pattern = _PATTERN_OVERRIDES.get((self.service_name, name), shape.get("pattern"))
         # A document (a structure marked "document", e.g. ManagedLoginBranding's Settings) is free-form
         # JSON: neither checked member by member nor filtered by members on the way out.
-        kind = "document" if meta.get("document") else shape.type_name
+        kind = "document" if shape.get("document") else shape["type"]
         node = Node(
-            name=shape.name,
+            name=name,
             type=kind,
-            min=meta.get("min"),
-            max=meta.get("max"),
+            min=shape.get("min"),
+            max=shape.get("max"),
             pattern=pattern,
             regex=regex.compile(pattern, regex.V0) if pattern else None,
             enum=(
-                frozenset(shape.enum) | _ENUM_ADDITIONS.get((self.service_name, shape.name), frozenset())
-                if getattr(shape, "enum", None)
+                frozenset(shape["enum"]) | _ENUM_ADDITIONS.get((self.service_name, name), frozenset())
+                if shape.get("enum")
                 else None
             ),
-            sensitive=bool(meta.get("sensitive")),
+            sensitive=bool(shape.get("sensitive")),
             leaf=kind in _LEAF_TYPES,
         )
         # Registered before the children so recursive shapes terminate.
-        self.done[shape.name] = node
+        self.done[name] = node
         if kind == "structure":
-            node.members = {name: self.compile(member) for name, member in shape.members.items()}
-            node.required = frozenset(meta.get("required", ()))
-        elif shape.type_name == "list":
-            node.member = self.compile(shape.member)
-        elif shape.type_name == "map":
-            node.key = self.compile(shape.key)
-            node.value = self.compile(shape.value)
+            node.members = {
+                member: self.compile(ref["shape"]) for member, ref in shape.get("members", {}).items()
+            }
+            node.required = frozenset(shape.get("required", ()))
+        elif kind == "list":
+            node.member = self.compile(shape["member"]["shape"])
+        elif kind == "map":
+            node.key = self.compile(shape["key"]["shape"])
+            node.value = self.compile(shape["value"]["shape"])
         return node
 
 
@@ -101,17 +104,17 @@ def _compiler(service_name: str) -> _Compiler:
 
 @cache
 def input_node(service_name: str, op_name: str) -> Node:
-    shape = service(service_name).model.operation_model(op_name).input_shape
+    shape = service(service_name).operation_models[op_name].input
     return _compiler(service_name).compile(shape) if shape is not None else _EMPTY
 
 
 @cache
 def output_node(service_name: str, op_name: str) -> Node:
-    shape = service(service_name).model.operation_model(op_name).output_shape
+    shape = service(service_name).operation_models[op_name].output
     return _compiler(service_name).compile(shape) if shape is not None else _EMPTY
 
 
 @cache
 def shape_node(service_name: str, shape_name: str) -> Node:
     """A named shape of the model (for the control API and seed validation)."""
-    return _compiler(service_name).compile(service(service_name).model.shape_for(shape_name))
+    return _compiler(service_name).compile(shape_name)

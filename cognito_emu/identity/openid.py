@@ -21,10 +21,10 @@ import hashlib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from cognito_emu import jws
 from cognito_emu.env import Env
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.keys import ALGORITHM, new_private_key_pem
@@ -46,7 +46,8 @@ class InvalidOpenIdToken(Exception):
 
 @lru_cache(maxsize=64)
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    # The emulator made this key itself: no need for OpenSSL's slow consistency check (see idp.keys).
+    key = serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("the identity service key must be RSA")
     return key
@@ -71,7 +72,7 @@ def _ensure_key(store: Store) -> str:
 
 def sign(env: Env, pool: IdentityPool, claims: dict[str, Any]) -> str:
     pem = _ensure_key(env.state.store(pool.account, pool.region))
-    return jwt.encode(claims, _private_key(pem), algorithm=ALGORITHM, headers={"kid": _kid(pem)})
+    return jws.sign(_private_key(pem), _kid(pem), claims)
 
 
 def issue(
@@ -103,25 +104,14 @@ def verify(env: Env, pool: IdentityPool, token: str) -> dict[str, Any]:
     if pem is None:
         raise InvalidOpenIdToken("no key")
     try:
-        header = jwt.get_unverified_header(token)
-        if header.get("kid") != _kid(pem):
+        if jws.header(token).get("kid") != _kid(pem):
             raise InvalidOpenIdToken("unknown key")
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            _private_key(pem).public_key(),
-            algorithms=[ALGORITHM],
-            options={"verify_exp": False, "verify_iat": False, "verify_aud": False},
-        )
-    except jwt.PyJWTError as exc:
+        claims = jws.verify(_private_key(pem).public_key(), token)
+    except (jws.MalformedToken, jws.BadSignature) as exc:
         raise InvalidOpenIdToken(str(exc)) from exc
     if claims.get("iss") != ISSUER or not isinstance(claims.get("exp"), (int, float)):
         raise InvalidOpenIdToken("not an identity token")
     return claims
-
-
-def _b64url_uint(value: int) -> str:
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def jwks(state: State) -> dict[str, list[dict[str, str]]]:
@@ -138,8 +128,8 @@ def jwks(state: State) -> dict[str, list[dict[str, str]]]:
                 "alg": ALGORITHM,
                 "use": "sig",
                 "kid": _kid(pem),
-                "n": _b64url_uint(numbers.n),
-                "e": _b64url_uint(numbers.e),
+                "n": jws.b64url_uint(numbers.n),
+                "e": jws.b64url_uint(numbers.e),
             }
         )
     return {"keys": keys}

@@ -1,13 +1,26 @@
-"""One RSA-2048 signing key per user pool: JWKS, RS256 signing and verification, the signing certificate.
+"""Two RSA-2048 signing keys per user pool: JWKS, RS256 signing and verification, the signing certificate.
 
-The key is made on first need (about 40 ms, once per pool, never per token) and kept on the pool as
-a PKCS#8 PEM string, so state export/import carries it and tokens stay valid across a reload.
-Parsing the PEM costs more than signing, so loaded keys are cached by PEM text (immutable data; the
-cache holds no state of its own). Operations run under the state lock, so the lazy creation cannot
-race (see ``cognito_emu.state``).
+As in Cognito, a pool signs its ID tokens with one key and its access tokens with another, and its
+JWKS publishes both; a token's header is exactly ``{"kid": ..., "alg": "RS256"}`` (no ``typ``), as
+the developer guide shows ("Understanding the identity (ID) token", ID Token Header). The keys are
+kept on the pool as PKCS#8 PEM strings (``signing_key_pem`` for ID tokens and the SAML signing
+certificate, ``access_signing_key_pem`` for access tokens), so state export/import carries them and
+tokens stay valid across a reload. Which key signs a token follows its ``token_use`` claim.
 
-The key pair comes from the operating system's generator, not ``ids``: an RSA key cannot be drawn
-from the seeded generator with ``cryptography``, so ``--deterministic`` does not fix it.
+A pool's keys are made on first need (its first token, JWKS or certificate), never at CreateUserPool.
+Making an RSA-2048 key costs 40-75 ms of CPU, so a process-wide reserve of fresh keys is filled by a
+background thread (OpenSSL releases the GIL while it searches for primes): a pool takes keys from it
+and the reserve makes more. Each key goes to one pool only; a forked child empties the reserve it
+inherited. The reserve holds no emulator state (reset has nothing to clear there).
+
+Loading a PEM with OpenSSL's full RSA consistency check costs more than making the key; the keys
+the emulator keeps are its own (made here, or checked once when a seed supplies them:
+``check_private_key_pem``), so they are loaded without it, and cached by PEM text (immutable data;
+the cache holds no state of its own). Operations run under the state lock, so the lazy creation
+cannot race (see ``cognito_emu.state``).
+
+The key pairs come from the operating system's generator, not ``ids``: an RSA key cannot be drawn
+from the seeded generator with ``cryptography``, so ``--deterministic`` does not fix them.
 """
 
 from __future__ import annotations
@@ -15,21 +28,24 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import os
+import queue
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import jwt
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
+from cognito_emu import jws
 from cognito_emu.idp.models import UserPool
 
-ALGORITHM = "RS256"
+ALGORITHM = jws.ALGORITHM
 KEY_SIZE = 2048
 CERTIFICATE_YEARS = 10
+# Fresh keys kept ready: two per pool, so a few pools can get theirs without waiting.
+RESERVE_SIZE = 6
 
 
 class InvalidToken(Exception):
@@ -44,23 +60,92 @@ class ExpiredToken(InvalidToken):
     pass
 
 
-def new_private_key_pem() -> str:
+def _generate_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
 
 
+class KeyReserve:
+    """Fresh private keys (PEM) made ahead by a daemon thread; ``take`` makes one at once when empty."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._ready: queue.Queue[str] = queue.Queue(maxsize=size)
+        self._lock = threading.Lock()
+        self._filler: threading.Thread | None = None
+
+    def fill(self) -> None:
+        """Start making keys in the background (once per process); cheap to call again."""
+        with self._lock:
+            if self._filler is None or not self._filler.is_alive():
+                self._filler = threading.Thread(target=self._run, name="cognito-emu-keys", daemon=True)
+                self._filler.start()
+
+    def _run(self) -> None:
+        ready = self._ready
+        while True:
+            ready.put(_generate_pem())
+
+    def take(self) -> str:
+        self.fill()
+        try:
+            return self._ready.get_nowait()
+        except queue.Empty:
+            return _generate_pem()
+
+    def forget(self) -> None:
+        """In a forked child: the keys made for the parent must not sign for another process too."""
+        self._ready = queue.Queue(maxsize=self._size)
+        self._lock = threading.Lock()
+        self._filler = None
+
+
+RESERVE = KeyReserve(RESERVE_SIZE)
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=RESERVE.forget)
+
+
+def new_private_key_pem() -> str:
+    """A fresh RSA-2048 private key as PKCS#8 PEM, from the reserve."""
+    return RESERVE.take()
+
+
+def check_private_key_pem(pem: str) -> None:
+    """ValueError unless ``pem`` is an RSA private key that passes OpenSSL's full consistency check.
+
+    For keys from outside (a seed's ``signingKey``): those are loaded without the check later."""
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not a usable PEM private key: {exc}") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("a user pool signing key must be RSA")
+
+
 def ensure_signing_key(pool: UserPool) -> str:
-    """The pool's key PEM, made now if the pool has none yet."""
+    """The PEM of the pool's ID-token key (also the SAML signing certificate's), made now if none yet."""
     if pool.signing_key_pem is None:
         pool.signing_key_pem = new_private_key_pem()
     return pool.signing_key_pem
 
 
+def ensure_access_key(pool: UserPool) -> str:
+    """The PEM of the pool's access-token key, made now if none yet."""
+    if pool.access_signing_key_pem is None:
+        pool.access_signing_key_pem = new_private_key_pem()
+    return pool.access_signing_key_pem
+
+
+def _pem_for(pool: UserPool, claims: dict[str, Any]) -> str:
+    return ensure_access_key(pool) if claims.get("token_use") == "access" else ensure_signing_key(pool)
+
+
 @lru_cache(maxsize=512)
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    # Skipping the check is safe for the keys kept on a pool: see the module's docstring.
+    key = serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("a user pool signing key must be RSA")
     return key
@@ -82,72 +167,58 @@ def private_key(pool: UserPool) -> rsa.RSAPrivateKey:
 
 
 def public_key(pool: UserPool) -> rsa.RSAPublicKey:
+    """The public half of the ID-token key (the one the signing certificate carries)."""
     return private_key(pool).public_key()
 
 
 def kid(pool: UserPool) -> str:
-    """The key id tokens carry in their header and the JWKS lists."""
+    """The key id of the pool's ID-token key."""
     return _kid(ensure_signing_key(pool))
 
 
-def _b64url_uint(value: int) -> str:
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+def access_kid(pool: UserPool) -> str:
+    """The key id of the pool's access-token key."""
+    return _kid(ensure_access_key(pool))
 
 
-def jwk(pool: UserPool) -> dict[str, str]:
-    numbers = public_key(pool).public_numbers()
+def _jwk(pem: str) -> dict[str, str]:
+    numbers = _private_key(pem).public_key().public_numbers()
     return {
         "alg": ALGORITHM,
-        "e": _b64url_uint(numbers.e),
-        "kid": kid(pool),
+        "e": jws.b64url_uint(numbers.e),
+        "kid": _kid(pem),
         "kty": "RSA",
-        "n": _b64url_uint(numbers.n),
+        "n": jws.b64url_uint(numbers.n),
         "use": "sig",
     }
 
 
 def jwks(pool: UserPool) -> dict[str, list[dict[str, str]]]:
-    """The document served at ``/<poolId>/.well-known/jwks.json``."""
-    return {"keys": [jwk(pool)]}
+    """The document served at ``/<poolId>/.well-known/jwks.json``: the ID-token key, then the access-token key."""
+    return {"keys": [_jwk(ensure_signing_key(pool)), _jwk(ensure_access_key(pool))]}
 
 
-def sign(pool: UserPool, claims: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
-    """An RS256 JWT of ``claims`` with the pool's ``kid`` in the header."""
-    return jwt.encode(
-        claims, private_key(pool), algorithm=ALGORITHM, headers={**(headers or {}), "kid": kid(pool)}
-    )
+def sign(pool: UserPool, claims: dict[str, Any]) -> str:
+    """An RS256 JWT of ``claims``, signed with the pool's key for its ``token_use``."""
+    pem = _pem_for(pool, claims)
+    return jws.sign(_private_key(pem), _kid(pem), claims)
 
 
 # Decoding a token is a pure function of its text (and, verified, of the key): the results are
 # cached, so a client presenting the same access token again (GetUser, ...) costs a dict lookup
-# instead of PyJWT's parse and an RSA verification. Only successful decodes are cached; callers get
+# instead of a parse and an RSA verification. Only successful decodes are cached; callers get
 # a deep copy. The time, issuer and audience checks below run on every call.
 _DECODED_CACHE_SIZE = 2048
 
 
-@lru_cache(maxsize=_DECODED_CACHE_SIZE)
-def _header(token: str | bytes) -> dict[str, Any]:
-    header: dict[str, Any] = jwt.get_unverified_header(token)
-    return header
-
-
-@lru_cache(maxsize=_DECODED_CACHE_SIZE)
-def _unverified(token: str | bytes) -> dict[str, Any]:
-    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
-    return claims
+_header = lru_cache(maxsize=_DECODED_CACHE_SIZE)(jws.header)
+_unverified = lru_cache(maxsize=_DECODED_CACHE_SIZE)(jws.claims)
 
 
 @lru_cache(maxsize=_DECODED_CACHE_SIZE)
 def _verified(pem: str, token: str | bytes) -> dict[str, Any]:
-    """PyJWT's RS256 decode of ``token`` with the public half of ``pem`` (no time checks)."""
-    claims: dict[str, Any] = jwt.decode(
-        token,
-        _private_key(pem).public_key(),
-        algorithms=[ALGORITHM],
-        options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False},
-    )
-    return claims
+    """The payload of ``token`` if the public half of ``pem`` verifies its RS256 signature (no time checks)."""
+    return jws.verify(_private_key(pem).public_key(), token)
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
@@ -156,8 +227,16 @@ def unverified_claims(token: str) -> dict[str, Any]:
         raise InvalidToken("malformed")
     try:
         return copy.deepcopy(_unverified(token))
-    except jwt.PyJWTError as exc:
+    except jws.MalformedToken as exc:
         raise InvalidToken("malformed") from exc
+
+
+def _pem_of_kid(pool: UserPool, key_id: Any) -> str | None:
+    """The pool's key (either one, already made) whose kid is ``key_id``; a check never makes a key."""
+    for pem in (pool.signing_key_pem, pool.access_signing_key_pem):
+        if pem is not None and _kid(pem) == key_id:
+            return pem
+    return None
 
 
 def verify(
@@ -179,13 +258,16 @@ def verify(
         raise InvalidToken("malformed")
     try:
         header = _header(token)
-    except jwt.PyJWTError as exc:
+    except jws.MalformedToken as exc:
         raise InvalidToken("malformed") from exc
-    if header.get("alg") != ALGORITHM or header.get("kid") != kid(pool):
+    pem = _pem_of_kid(pool, header.get("kid"))
+    if header.get("alg") != ALGORITHM or pem is None:
         raise InvalidToken("unknown key")
     try:
-        claims = copy.deepcopy(_verified(ensure_signing_key(pool), token))
-    except jwt.PyJWTError as exc:
+        claims = copy.deepcopy(_verified(pem, token))
+    except jws.MalformedToken as exc:
+        raise InvalidToken("malformed") from exc
+    except jws.BadSignature as exc:
         raise InvalidToken("bad signature") from exc
     if issuer is not None and claims.get("iss") != issuer:
         raise InvalidToken("wrong issuer")
@@ -202,6 +284,10 @@ def verify(
 
 @lru_cache(maxsize=512)
 def _certificate(pem: str, pool_id: str, region: str, created: float) -> str:
+    # Imported on first use: cryptography.x509 costs tens of milliseconds of every start otherwise.
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     key = _private_key(pem)
     name = x509.Name(
         [

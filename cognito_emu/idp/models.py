@@ -452,8 +452,10 @@ class UserPool:
     import_jobs: dict[str, UserImportJob] = field(default_factory=dict)
     # Derived from ``users``; rebuilt on load, never exported.
     index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})
-    # PKCS#8 PEM of the pool's RSA token-signing key; made on first need by idp.keys.
+    # PKCS#8 PEMs of the pool's RSA keys, made on first need by idp.keys: ID tokens (and the SAML
+    # signing certificate) are signed with the first, access tokens with the second.
     signing_key_pem: str | None = None
+    access_signing_key_pem: str | None = None
 
     @property
     def arn(self) -> str:

@@ -98,6 +98,8 @@ def _export_pool(pool: UserPool) -> dict[str, Any]:
         entry["users"] = [_export_user(pool, key, u) for key, u in sorted(pool.users.items())]
     if pool.signing_key_pem:
         entry["signingKey"] = pool.signing_key_pem
+    if pool.access_signing_key_pem:
+        entry["accessSigningKey"] = pool.access_signing_key_pem
     entry["created"] = pool.created
     entry["modified"] = pool.modified
     return entry

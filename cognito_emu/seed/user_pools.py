@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cognito_emu.idp import keys
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pool import clients, domains, identity_providers, pool_settings, pools, resource_servers
 from cognito_emu.idp.users import groups
@@ -27,6 +28,7 @@ POOL_KEYS = (
     "identityProviders",
     "mfaConfig",
     "signingKey",
+    "accessSigningKey",
     "created",
     "modified",
     "triggers",
@@ -36,6 +38,21 @@ GROUP_KEYS = ("created", "modified")
 PROVIDER_KEYS = ("created", "modified")
 _POOL_ID = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
+
+
+def _signing_key(entry: dict[str, Any], name: str, path: str) -> str | None:
+    """A seed's pinned key (``signingKey`` for ID tokens, ``accessSigningKey`` for access tokens), checked."""
+    if entry.get(name) is None:
+        return None
+    key_path = join(path, name)
+    pem = expect(entry[name], str, key_path, "a PEM private key")
+    if "PRIVATE KEY" not in pem:
+        raise SeedError("expected a PEM private key (-----BEGIN PRIVATE KEY-----)", key_path)
+    try:
+        keys.check_private_key_pem(pem)
+    except ValueError as exc:
+        raise SeedError(str(exc), key_path) from None
+    return pem
 
 
 def apply_user_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
@@ -51,12 +68,8 @@ def apply_user_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
         pool = pools.create_user_pool(run.env, store, params)
     if entry.get("Id") is not None:
         _rekey_pool(run, pool, entry["Id"], join(path, "Id"))
-    if entry.get("signingKey") is not None:
-        key_path = join(path, "signingKey")
-        pem = expect(entry["signingKey"], str, key_path, "a PEM private key")
-        if "PRIVATE KEY" not in pem:
-            raise SeedError("expected a PEM private key (-----BEGIN PRIVATE KEY-----)", key_path)
-        pool.signing_key_pem = pem
+    pool.signing_key_pem = _signing_key(entry, "signingKey", path)
+    pool.access_signing_key_pem = _signing_key(entry, "accessSigningKey", path)
     run.pool_names[pool.name] = pool.id
     run.counts["userPools"] += 1
     if mfa is not None:

@@ -14,7 +14,9 @@ def test_certificate_matches_the_pool_signing_key(emulator, idp, pool_id):
     encoded = idp.get_signing_certificate(UserPoolId=pool_id)["Certificate"]
     certificate = x509.load_der_x509_certificate(base64.b64decode(encoded))
     pool = emulator.state.find_pool(pool_id)
-    (jwk,) = keys.jwks(pool)["keys"]
+    # The ID-token key, listed first in the JWKS.
+    jwk = keys.jwks(pool)["keys"][0]
+    assert jwk["kid"] == keys.kid(pool)
     jwk_public = jwt.PyJWK.from_dict(jwk).key
     assert certificate.public_key().public_numbers() == jwk_public.public_numbers()
     # Asking again gives the same certificate.

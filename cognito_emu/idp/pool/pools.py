@@ -8,6 +8,7 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
+from cognito_emu.idp import keys
 from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.pool import schema
 from cognito_emu.pagination import paginate
@@ -64,6 +65,8 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     if settings["MfaConfiguration"] != "OFF":
         pool.mfa_config["SmsMfaConfiguration"] = sms_mfa_configuration(pool)
     env.state.add_pool(pool)
+    # The pool's signing keys are made on its first token; have fresh ones ready by then.
+    keys.RESERVE.fill()
     return pool
 
 

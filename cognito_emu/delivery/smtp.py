@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import smtplib
 import threading
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -105,6 +104,9 @@ class SmtpDeliverer:
 
     def send(self, message: Message, sender: str) -> bool:
         """Deliver one message now; True when the server accepted it. Failures are logged, never raised."""
+        # Imported here: only an emulator started with --smtp sends mail, and smtplib costs start-up time.
+        import smtplib
+
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 smtp.send_message(build_email(message, sender))

@@ -27,8 +27,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,6 +281,10 @@ def call_command(
 
 
 def call_http(url: str, event: dict[str, Any], context: LambdaContext, timeout: float) -> dict[str, Any]:
+    # Imported here: only http:// triggers need it, and it costs start-up time (http.client, email).
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         url,
         data=json.dumps(event).encode(),

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -182,6 +181,9 @@ def check_attestation(attestation: dict[str, Any], signed: bytes, public_key: An
         raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="packed attStmt needs alg and sig"))
     key = public_key
     if chain:
+        # Imported here: cryptography.x509 costs tens of milliseconds of every start otherwise.
+        from cryptography import x509
+
         try:
             key = x509.load_der_x509_certificate(chain[0]).public_key()
         except (ValueError, TypeError, IndexError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import Any
@@ -55,6 +56,19 @@ def test_id_and_access_token_claims(emulator, idp, pool_id, client_id):
     assert access["event_id"] == id_claims["event_id"]
     assert access["jti"] != id_claims["jti"]
     assert "aud" not in access
+
+
+def test_id_and_access_tokens_have_their_own_keys_and_cognitos_header(emulator, idp, pool_id, client_id):
+    # Developer guide, "Understanding the identity (ID) token": the header is {"kid", "alg"} only.
+    make_user(idp, pool_id)
+    result = minted_tokens(emulator, pool_id, client_id, "alice")
+    jwks = json.loads(send(emulator, "GET", f"/{pool_id}/.well-known/jwks.json").body.decode())
+    id_kid, access_kid = (key["kid"] for key in jwks["keys"])
+    for token, kid in ((result["IdToken"], id_kid), (result["AccessToken"], access_kid)):
+        segment = token.split(".")[0]
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        assert list(header.items()) == [("kid", kid), ("alg", "RS256")]
+        verify(emulator, pool_id, token, options={"verify_aud": False})
 
 
 def test_token_lifetimes_follow_the_client(emulator, idp, pool_id):

@@ -19,11 +19,14 @@ def fetch(emulator: Emulator, path: str) -> tuple[int, str, dict]:
 def test_jwks(emulator, pool_id):
     status, content_type, body = fetch(emulator, f"/{pool_id}/.well-known/jwks.json")
     assert status == 200 and content_type.startswith("application/json")
-    (key,) = body["keys"]
-    assert key["alg"] == "RS256" and key["kty"] == "RSA" and key["use"] == "sig"
-    assert key["kid"] and key["n"] and key["e"] == "AQAB"
+    # Two keys, as Cognito publishes: one signs ID tokens, the other access tokens.
+    id_key, access_key = body["keys"]
+    for key in (id_key, access_key):
+        assert key["alg"] == "RS256" and key["kty"] == "RSA" and key["use"] == "sig"
+        assert key["kid"] and key["n"] and key["e"] == "AQAB"
+    assert id_key["kid"] != access_key["kid"] and id_key["n"] != access_key["n"]
     # PyJWT reads it as a key set.
-    assert jwt.PyJWKSet.from_dict(body).keys[0].key_id == key["kid"]
+    assert [key.key_id for key in jwt.PyJWKSet.from_dict(body).keys] == [id_key["kid"], access_key["kid"]]
 
 
 def test_openid_configuration(emulator, pool_id):

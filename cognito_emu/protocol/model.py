@@ -15,7 +15,7 @@ import contextlib
 import gzip
 import json
 import os
-import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -105,10 +105,9 @@ def _load_compact() -> dict[str, dict[str, Any]]:
     # Written whole then renamed, so a process starting beside this one never reads half a file.
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            with os.fdopen(handle, "w") as out:
-                json.dump(built, out, separators=(",", ":"))
+            temporary.write_text(json.dumps(built, separators=(",", ":")))
             os.replace(temporary, path)
         finally:
             with contextlib.suppress(OSError):

@@ -26,8 +26,14 @@ TINY = [
     "2",
     "--scale-users",
     "200",
+    "--startup-runs",
+    "1",
+    "--mock-tests",
+    "2",
 ]
 TITLES = [
+    "Start-up: spawn to first answered call (1 runs each)",
+    "In-process mock: 2 tests under pytest, one process each",
     "DescribeUserPool / ListUserPools per serving layer",
     "User directory and sign-in (20 users in the ListUsers pool)",
     "USER_SRP_AUTH sign-ins (two round trips each)",

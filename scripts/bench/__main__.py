@@ -22,6 +22,10 @@ srp     USER_SRP_AUTH sign-ins on the emulator alone (InitiateAuth + RespondToAu
         PASSWORD_VERIFIER), the client side computed with pycognito's AWSSRP. SRP_A is made before
         the clock starts; the answer to the challenge needs the server's B, so it is computed in the
         loop and reported separately ("client ms"); "server ms" is the two round trips alone.
+startup Spawn to first answered call (median of ``--startup-runs``, 5) for ``cognito-emu serve``,
+        moto's server and the minimal app, with each child's CPU time until then.
+mock    The same 50-test file under pytest in a subprocess, with mock_cognito and with moto's
+        mock_aws: each test enters the mock, creates a pool, client and user, signs in, calls GetUser.
 scale   ListUsers latency on 10,000 and 100,000 users (10,000 only with --quick; ``--scale-users``
         to choose), and the server's memory per 10,000 users (VmRSS of the server process). The
         bench's emulator child makes the pool and fills it before it serves, through the emulator's
@@ -41,10 +45,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from scripts.bench import layers, ops, scale, srp
+from scripts.bench import layers, mock, ops, scale, srp, startup
 from scripts.bench.report import Table, print_table
 
 SUITES: dict[str, Callable[[argparse.Namespace], list[Table]]] = {
+    "startup": startup.run,
+    "mock": mock.run,
     "layers": layers.run,
     "ops": ops.run,
     "srp": srp.run,
@@ -85,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale-users", type=_sizes, default=[], help="scale suite: pool sizes (default 10000,100000)"
     )
+    parser.add_argument("--mock-tests", type=int, default=0, help="mock suite: tests in the file (50; 10 with --quick)")
+    parser.add_argument("--startup-runs", type=int, default=5, help="startup suite: spawns of each (5)")
     parser.add_argument("--srp-count", type=int, default=150, help="SRP sign-ins per client (default 150)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the best round of each case counts")
     parser.add_argument("--no-moto", action="store_true", help="skip moto's server")
@@ -96,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         args.layers = "cheroot"
         args.users = min(args.users, 200)
         args.srp_count = min(args.srp_count, 15)
+        args.startup_runs = min(args.startup_runs, 2)
         args.repeat = 1
 
     suites = [suite.strip() for suite in args.suites.split(",") if suite.strip()]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pycognito.aws_srp import AWSSRP
 
+from cognito_emu import cli
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
@@ -106,6 +107,14 @@ def test_hash_and_verify() -> None:
     assert passwords.verify_password(passwords.hash_password(env, "pässwörd"), "pässwörd")
     assert not passwords.verify_password(None, "x")
     assert not passwords.verify_password("not a hash", "x")
+
+
+def test_the_work_factor_is_the_bcrypt_rounds_setting() -> None:
+    args = cli._parser().parse_args(["serve", "--bcrypt-rounds", "6"])
+    env = make_env()
+    env.config = Config.from_env(bcrypt_rounds=args.bcrypt_rounds)
+    hashed = passwords.hash_password(env, "Passw0rd!")
+    assert hashed.startswith("$2b$06$") and passwords.verify_password(hashed, "Passw0rd!")
 
 
 def test_set_password_stores_no_plain_password_and_srp_works() -> None:

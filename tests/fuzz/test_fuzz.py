@@ -57,8 +57,8 @@ OPERATIONS = sorted((spec.name, op) for spec in services().values() for op in sp
 
 
 def modeled_errors(service_name: str) -> frozenset[str]:
-    model = next(spec for spec in services().values() if spec.name == service_name).model
-    return frozenset(shape.name for shape in model.error_shapes) | _PROTOCOL_ERRORS
+    spec = next(spec for spec in services().values() if spec.name == service_name)
+    return frozenset(name for name, shape in spec.shapes.items() if shape.get("exception")) | _PROTOCOL_ERRORS
 
 
 def assert_modeled(service_name: str, op: str, reply: Reply) -> None:

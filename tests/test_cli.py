@@ -202,7 +202,7 @@ def test_port_in_use_is_a_clear_error():
 
 
 def test_serve_port_zero_prints_the_real_port_and_answers():
-    # Start-up time is measured by scripts/startup.py, not asserted here.
+    # Start-up time is measured by the benchmark's startup suite (python -m scripts.bench --suites startup), not asserted here.
     with serving("--port", "0") as served:
         status, body = served.post("CreateUserPool", {"PoolName": "first"})
         assert status == 200, body

@@ -4,7 +4,7 @@
                                     [--fill-pool ID --fill-users 10000,100000]
 
 A child prints ``PORT <n>`` once it listens on 127.0.0.1 and stops on SIGTERM. ``minimal`` is a
-Werkzeug app answering a fixed body: the floor of a serving layer (and scripts/startup.py's baseline).
+Werkzeug app answering a fixed body: the floor of a serving layer (and the startup suite's baseline).
 With ``--fill-pool``, the emulator's child makes that pool and fills it to each size in turn before
 it serves, printing ``FILLED <users> <VmRSS KiB> <seconds>`` after the empty pool and each step.
 """

@@ -10,7 +10,14 @@ import pytest
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.usage.pricing import FEATURE_PLANS, costs
-from tests.api.support import PASSWORD, make_client_id, make_user, password_sign_in, send
+from tests.api.support import (
+    PASSWORD,
+    make_client_id,
+    make_resource_server,
+    make_user,
+    password_sign_in,
+    send,
+)
 
 
 def usage(emulator: Emulator, query: str = "") -> dict[str, Any]:
@@ -76,12 +83,7 @@ def test_months_are_calendar_months_of_the_emulator_clock(emulator: Emulator, id
 
 def test_client_credentials_are_counted_apart(emulator: Emulator, idp: Any, pool_id: str) -> None:
     idp.create_user_pool_domain(UserPoolId=pool_id, Domain="usage-m2m")
-    idp.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier="api",
-        Name="api",
-        Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}],
-    )
+    make_resource_server(idp, pool_id, "api", ("read",))
     client = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="m2m",
@@ -112,12 +114,7 @@ def test_client_credentials_are_counted_apart(emulator: Emulator, idp: Any, pool
 
 
 def test_get_client_token_is_m2m_too(emulator: Emulator, idp: Any, pool_id: str) -> None:
-    idp.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier="api",
-        Name="api",
-        Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}],
-    )
+    make_resource_server(idp, pool_id, "api", ("read",))
     client = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="m2m",

@@ -28,7 +28,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConfirmedException
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import mfa, passwords, software_tokens
-from cognito_emu.idp.models import ChallengeSession, User, UserStatus
+from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import sessions
@@ -40,15 +40,22 @@ from cognito_emu.idp.signin.new_password import ATTRIBUTE_PREFIX, set_new_passwo
 from cognito_emu.idp.signin.password import password_sign_in
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
 from cognito_emu.idp.users import directory
-from cognito_emu.oauth import authorize, hosted_sessions
+from cognito_emu.oauth import authorize, form_fields, hosted_sessions
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.pages import Markup, fragment, page
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
 from cognito_emu.triggers import authentication as authentication_triggers
+from cognito_emu.usage import observe
+from cognito_emu.usage.log import Activity
 
 PASSWORDS_DIFFER = "Passwords do not match."
 MISSING_CREDENTIALS = "Please enter your username and password."
 MISSING_CODE = "Please enter the code."
+_SIGN_IN_LIMITS = {
+    "username": ("Username", form_fields.USERNAME_MAX),
+    "password": ("Password", form_fields.PASSWORD_MAX),
+}
+_CODE_LIMIT = {"code": ("Code", form_fields.CODE_MAX)}
 
 _FACTOR_LABELS = {
     mfa.SMS_MFA: "Text message (SMS)",
@@ -78,6 +85,7 @@ def login_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", 
         username=username,
         forgot_password=f"{request.route_base}/forgotPassword?{query}",
         sign_up=Markup(sign_up),
+        **form_fields.LIMITS,
     )
     return page("Signin", content)
 
@@ -86,7 +94,7 @@ def new_password_form(
     request: OAuthRequest, authz: AuthorizeRequest, session_id: str, user: User, error: str = ""
 ) -> Reply:
     missing = required_attributes_missing(authz.pool, user)
-    fields = "".join(fragment("attribute.html", name=name) for name in missing)
+    fields = "".join(form_fields.attribute_field(authz.pool, name) for name in missing)
     content = fragment(
         "new_password.html",
         action=_action(request, authz),
@@ -94,6 +102,7 @@ def new_password_form(
         session=session_id,
         username=user.username,
         attributes=Markup(fields),
+        **form_fields.LIMITS,
     )
     return page("Change password", content)
 
@@ -119,6 +128,7 @@ def mfa_code_form(
         description=description,
         error=error,
         session=session.session_id,
+        **form_fields.LIMITS,
     )
     return page("MFA", content)
 
@@ -165,6 +175,7 @@ def mfa_setup_form(
         session=session.session_id,
         secret=secret,
         uri=otpauth_uri(authz.pool.name, session.signed_in_as or user.username, secret),
+        **form_fields.LIMITS,
     )
     return page("MFA setup", content)
 
@@ -210,6 +221,9 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
         return _answer_step(env, request, authz)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
+    too_long = form_fields.too_long(request.form, _SIGN_IN_LIMITS)
+    if too_long is not None:
+        return login_form(request, authz, too_long)
     if not username or not password:
         return login_form(request, authz, MISSING_CREDENTIALS, username)
     ctx = context(env, request, authz, {"USERNAME": username})
@@ -291,8 +305,9 @@ def _answer_mfa(
         ctx.params["ANSWER"] = form.get("answer", "")
     else:
         code = form.get("code", "").strip()
-        if not code:
-            return _step_form(request, authz, session, user, MISSING_CODE)
+        problem = form_fields.too_long(form, _CODE_LIMIT) or ("" if code else MISSING_CODE)
+        if problem:
+            return _step_form(request, authz, session, user, problem)
         if session.challenge != mfa.MFA_SETUP:
             ctx.params[mfa.CODE_MEMBER[session.challenge]] = code
     try:
@@ -310,6 +325,16 @@ def _answer_mfa(
     return signed_in(env, request, authz, ctx, user)
 
 
+def _new_password_limits(pool: UserPool, user: User) -> dict[str, tuple[str, int]]:
+    limits = {"new_password": ("New password", form_fields.PASSWORD_MAX)}
+    for name in required_attributes_missing(pool, user):
+        limits[ATTRIBUTE_PREFIX + name] = (
+            form_fields.attribute_label(name),
+            form_fields.attribute_max_length(pool, name),
+        )
+    return limits
+
+
 def _answer_new_password(
     env: Env, request: OAuthRequest, authz: AuthorizeRequest, session: ChallengeSession, user: User
 ) -> Reply:
@@ -318,6 +343,9 @@ def _answer_new_password(
     confirm = form.get("confirm_password")
     if confirm is not None and confirm != new_password:
         return new_password_form(request, authz, session.session_id, user, PASSWORDS_DIFFER)
+    too_long = form_fields.too_long(form, _new_password_limits(authz.pool, user))
+    if too_long is not None:
+        return new_password_form(request, authz, session.session_id, user, too_long)
     params = {"NEW_PASSWORD": new_password}
     params.update({k: v for k, v in form.items() if k.startswith(ATTRIBUTE_PREFIX) and v})
     ctx = context(env, request, authz, params)
@@ -338,6 +366,7 @@ def signed_in(
     authentication_triggers.post_authentication(
         env, authz.pool, user, client_id=authz.client.client_id, trigger_input=trigger_input(ctx)
     )
+    observe.hosted_page(env, authz.pool.id, user.sub, Activity.SIGN_IN)
     now = env.clock.now()
     session = hosted_sessions.start_session(
         env, authz.pool, user, now, client_id=authz.client.client_id, user_agent=request.user_agent

@@ -27,11 +27,13 @@ from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import messages, recovery, sign_up
 from cognito_emu.idp.users import index
-from cognito_emu.oauth import authorize, login
+from cognito_emu.oauth import authorize, form_fields, login
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError
 from cognito_emu.oauth.pages import Markup, fragment, page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, redirect
+from cognito_emu.usage import observe
+from cognito_emu.usage.log import Activity
 
 ATTRIBUTE_PREFIX = "userAttributes."
 _USERNAME_LABELS = {"email": "Email", "phone_number": "Phone number"}
@@ -43,6 +45,14 @@ _HINTS = (
 )
 MISSING_CODE = "Please enter the code."
 SIGN_UP_DISABLED = "SignUp is not permitted for this user pool"
+_USERNAME_LIMIT = {"username": ("Username", form_fields.USERNAME_MAX)}
+_CONFIRM_LIMITS = {**_USERNAME_LIMIT, "code": ("Verification code", form_fields.CODE_MAX)}
+_RESET_LIMITS = {
+    **_USERNAME_LIMIT,
+    "code": ("Code", form_fields.CODE_MAX),
+    "new_password": ("New password", form_fields.PASSWORD_MAX),
+    "confirm_password": ("New password", form_fields.PASSWORD_MAX),
+}
 
 
 def _url(request: OAuthRequest, authz: AuthorizeRequest, path: str, username: str | None = None) -> str:
@@ -65,20 +75,30 @@ def _signup_attributes(pool: UserPool) -> list[str]:
     return [name for name, attribute in pool.schema.items() if attribute.required and name not in taken]
 
 
-def _signup_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
-    pool = authz.pool
+def _username_label(pool: UserPool) -> str:
     signs_in_with = index.username_attributes(pool)
-    label = _USERNAME_LABELS.get(signs_in_with[0], "Username") if signs_in_with else "Username"
-    fields = "".join(fragment("attribute.html", name=name) for name in _signup_attributes(pool))
+    return _USERNAME_LABELS.get(signs_in_with[0], "Username") if signs_in_with else "Username"
+
+
+def _signup_form(
+    request: OAuthRequest, authz: AuthorizeRequest, error: str = "", form: dict[str, str] | None = None
+) -> Reply:
+    pool = authz.pool
+    typed = form or {}
+    fields = "".join(
+        form_fields.attribute_field(pool, name, typed.get(ATTRIBUTE_PREFIX + name, ""))
+        for name in _signup_attributes(pool)
+    )
     content = fragment(
         "signup.html",
         action=_url(request, authz, "/signup"),
         error=error,
-        username_label=label,
-        username=username,
+        username_label=_username_label(pool),
+        username=typed.get("username", ""),
         attributes=Markup(fields),
         hints=_hints(pool),
         sign_in=_url(request, authz, "/login"),
+        **form_fields.LIMITS,
     )
     return page("Signup", content)
 
@@ -94,9 +114,25 @@ def signup_show(env: Env, request: OAuthRequest) -> Reply:
     return _signup_form(request, _checked(env, request))
 
 
+def _signup_limits(pool: UserPool) -> dict[str, tuple[str, int]]:
+    limits = {
+        "username": (_username_label(pool), form_fields.USERNAME_MAX),
+        "password": ("Password", form_fields.PASSWORD_MAX),
+    }
+    for name in _signup_attributes(pool):
+        limits[ATTRIBUTE_PREFIX + name] = (
+            form_fields.attribute_label(name),
+            form_fields.attribute_max_length(pool, name),
+        )
+    return limits
+
+
 def signup_submit(env: Env, request: OAuthRequest) -> Reply:
     authz = _checked(env, request)
     form = request.form
+    too_long = form_fields.too_long(form, _signup_limits(authz.pool))
+    if too_long is not None:
+        return _signup_form(request, authz, too_long, form)
     username = form.get("username", "").strip()
     given = {k.removeprefix(ATTRIBUTE_PREFIX): v for k, v in form.items() if k.startswith(ATTRIBUTE_PREFIX) and v}
     signs_in_with = index.username_attributes(authz.pool)
@@ -105,7 +141,8 @@ def signup_submit(env: Env, request: OAuthRequest) -> Reply:
     try:
         result = sign_up.sign_up(env, authz.pool, authz.client, username, form.get("password", ""), given)
     except CognitoError as error:
-        return _signup_form(request, authz, error.message, username)
+        return _signup_form(request, authz, error.message, form)
+    observe.hosted_page(env, authz.pool.id, result.user.sub, Activity.SIGN_UP)
     if result.delivery is None:
         # Confirmed by a PreSignUp trigger, or no channel to confirm through: signed in at once.
         return _sign_in(env, request, authz, result.user)
@@ -133,6 +170,7 @@ def _confirm_form(request: OAuthRequest, authz: AuthorizeRequest, username: str,
         error=error,
         username=username,
         resend=_url(request, authz, "/resendcode", username),
+        **form_fields.LIMITS,
     )
     return page("Confirm", content)
 
@@ -145,18 +183,22 @@ def confirm_submit(env: Env, request: OAuthRequest) -> Reply:
     authz = _checked(env, request)
     username = request.form.get("username", "")
     code = request.form.get("code", "").strip()
+    too_long = form_fields.too_long(request.form, _CONFIRM_LIMITS)
+    if too_long is not None:
+        return _confirm_form(request, authz, username[: form_fields.USERNAME_MAX], too_long)
     if not code:
         return _confirm_form(request, authz, username, MISSING_CODE)
     try:
         user = sign_up.confirm_sign_up(env, authz.pool, authz.client, username, code, force_alias=False)
     except CognitoError as error:
         return _confirm_form(request, authz, username, error.message)
+    observe.hosted_page(env, authz.pool.id, user.sub, Activity.SIGN_UP)
     return _sign_in(env, request, authz, user)
 
 
 def resend_code(env: Env, request: OAuthRequest) -> Reply:
     authz = _checked(env, request)
-    username = request.args.get("username", "")
+    username = request.args.get("username", "")[: form_fields.USERNAME_MAX]
     try:
         sign_up.resend_confirmation_code(env, authz.pool, authz.client, username)
     except CognitoError as error:
@@ -169,11 +211,12 @@ def confirm_user(env: Env, request: OAuthRequest) -> Reply:
     args = request.args
     pool, client = authorize.client_of(env, request, args.get("client_id"))
     try:
-        sign_up.confirm_sign_up(
+        user = sign_up.confirm_sign_up(
             env, pool, client, args.get("user_name", ""), args.get("confirmation_code", ""), force_alias=False
         )
     except CognitoError as error:
         raise PageError("invalid_request", error.message) from None
+    observe.hosted_page(env, pool.id, user.sub, Activity.SIGN_UP)
     confirmed = fragment(
         "message.html", heading="Account confirmed", message="Your registration has been confirmed!"
     )
@@ -182,7 +225,11 @@ def confirm_user(env: Env, request: OAuthRequest) -> Reply:
 
 def _forgot_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
     content = fragment(
-        "forgot_password.html", action=_url(request, authz, "/forgotPassword"), error=error, username=username
+        "forgot_password.html",
+        action=_url(request, authz, "/forgotPassword"),
+        error=error,
+        username=username,
+        **form_fields.LIMITS,
     )
     return page("Forgot password", content)
 
@@ -194,6 +241,9 @@ def forgot_show(env: Env, request: OAuthRequest) -> Reply:
 def forgot_submit(env: Env, request: OAuthRequest) -> Reply:
     authz = authorize.check(env, request)
     username = request.form.get("username", "").strip()
+    too_long = form_fields.too_long(request.form, _USERNAME_LIMIT)
+    if too_long is not None:
+        return _forgot_form(request, authz, too_long)
     try:
         recovery.forgot_password(env, authz.pool, authz.client, username)
     except CognitoError as error:
@@ -209,6 +259,7 @@ def _reset_form(request: OAuthRequest, authz: AuthorizeRequest, username: str, e
         error=error,
         username=username,
         hints=_hints(authz.pool),
+        **form_fields.LIMITS,
     )
     return page("Reset password", content)
 
@@ -223,12 +274,16 @@ def reset_submit(env: Env, request: OAuthRequest) -> Reply:
     username = form.get("username", "")
     new_password = form.get("new_password", "")
     code = form.get("code", "").strip()
+    too_long = form_fields.too_long(form, _RESET_LIMITS)
+    if too_long is not None:
+        return _reset_form(request, authz, username[: form_fields.USERNAME_MAX], too_long)
     if not code:
         return _reset_form(request, authz, username, MISSING_CODE)
     if form.get("confirm_password") != new_password:
         return _reset_form(request, authz, username, login.PASSWORDS_DIFFER)
     try:
-        recovery.confirm_forgot_password(env, authz.pool, authz.client, username, code, new_password)
+        user = recovery.confirm_forgot_password(env, authz.pool, authz.client, username, code, new_password)
     except CognitoError as error:
         return _reset_form(request, authz, username, error.message)
+    observe.hosted_page(env, authz.pool.id, user.sub, Activity.OTHER)
     return redirect(_url(request, authz, "/login"))

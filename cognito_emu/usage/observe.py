@@ -115,3 +115,9 @@ def token_endpoint(env: Env, grant_type: str | None, status: int, body: str) -> 
             env.usage.record_m2m(pool_id, client_id, env.clock.now())
         return
     _token_user(env, answer["access_token"], GRANT_ACTIVITY.get(grant_type or "", Activity.OTHER))
+
+
+def hosted_page(env: Env, pool_id: str, sub: str, activity: Activity) -> None:
+    """Count what a user did through the hosted pages (a sign-in, a sign-up, a password reset): they call
+    the domain directly, so no answered operation reaches ``operation``."""
+    env.usage.record_user(pool_id, sub, activity, env.clock.now())

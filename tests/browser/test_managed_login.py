@@ -152,3 +152,34 @@ def test_sign_up_shows_what_was_typed_as_text(emulator: Emulator, idp: Any, page
     expect(page.get_by_label("Username")).to_have_value(typed)
     assert page.locator("script").count() == 0
     assert dialogs == []
+
+
+def test_sign_up_from_the_keyboard_alone(emulator: Emulator, idp: Any, page: Page, test_app: AppServer) -> None:
+    """Every field has its label, Tab walks them in reading order, Enter submits; a value refused keeps
+    what was typed (as text)."""
+    schema = [
+        *EMAIL_SCHEMA,
+        {"Name": "given_name", "AttributeDataType": "String", "Required": True, "Mutable": True},
+    ]
+    pool_id, _ = hosted_app(emulator, idp, test_app, AutoVerifiedAttributes=["email"], Schema=schema)
+    _open_sign_in(page, test_app)
+    page.get_by_role("link", name="Sign up").click()
+    expect(page.get_by_role("heading")).to_have_text("Sign up with a new account")
+    page.get_by_label("Username").focus()
+    order = []
+    typed = {"Username": "jane", "Email": "jane@example.com", "Given name": "<script>alert(1)</script>"}
+    for _ in range(4):
+        label = page.evaluate("() => document.activeElement.labels[0].textContent")
+        order.append(label)
+        page.keyboard.type(typed.get(label, "short"))
+        page.keyboard.press("Tab")
+    assert order == ["Username", "Given name", "Email", "Password"]
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("Password did not conform with policy: Password not long enough")
+    expect(page.get_by_label("Given name")).to_have_value("<script>alert(1)</script>")
+    assert page.locator("script").count() == 0
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading")).to_have_text("Confirm your account")
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="jane")
+    assert {"Name": "given_name", "Value": "<script>alert(1)</script>"} in user["UserAttributes"]

@@ -71,14 +71,14 @@ def describe_risk_configuration(call: Call, params: dict[str, Any]) -> dict[str,
 def set_log_delivery_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool_id = params["UserPoolId"]
     configurations = pool_settings.set_log_delivery(
-        call.env, call.store, pool_id, params["LogConfigurations"]
+        call.env, call.store, pool_id, params["LogConfigurations"], call.replica
     )
     return {"LogDeliveryConfiguration": present_log_delivery(pool_id, configurations)}
 
 
 def get_log_delivery_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool_id = params["UserPoolId"]
-    configurations = pool_settings.get_log_delivery(call.store, pool_id)
+    configurations = pool_settings.get_log_delivery(call.store, pool_id, call.replica)
     return {"LogDeliveryConfiguration": present_log_delivery(pool_id, configurations)}
 
 

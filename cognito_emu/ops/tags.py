@@ -12,15 +12,15 @@ SERVICE = IDP
 
 
 def tag_resource(call: Call, params: dict[str, Any]) -> None:
-    tags.tag_resource(call.store, params["ResourceArn"], params["Tags"])
+    tags.tag_resource(call.store, params["ResourceArn"], params["Tags"], call.replica)
 
 
 def untag_resource(call: Call, params: dict[str, Any]) -> None:
-    tags.untag_resource(call.store, params["ResourceArn"], params["TagKeys"])
+    tags.untag_resource(call.store, params["ResourceArn"], params["TagKeys"], call.replica)
 
 
 def list_tags_for_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Tags": tags.list_tags(call.store, params["ResourceArn"])}
+    return {"Tags": tags.list_tags(call.store, params["ResourceArn"], call.replica)}
 
 
 HANDLERS = {

@@ -5,39 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.dispatch import Call
+from cognito_emu.idp.continuity import UserPoolReplica
 from cognito_emu.idp.models import UserPool
-from cognito_emu.idp.pool import pools
+from cognito_emu.idp.pool import pools, replicas
 from cognito_emu.protocol.model import IDP
 from cognito_emu.shared_presenters import schema_attribute
 
 SERVICE = IDP
 
 
-def present_user_pool(pool: UserPool) -> dict[str, Any]:
-    """UserPoolType."""
+def present_user_pool(pool: UserPool, replica: UserPoolReplica | None = None) -> dict[str, Any]:
+    """UserPoolType, as the primary or a secondary ``replica`` answers it."""
     return {
-        **pool.settings,
+        **(pool.settings if replica is None else replicas.regional_view(pool, replica)),
         "Id": pool.id,
         "Name": pool.name,
-        "Arn": pool.arn,
+        "Arn": pool.arn if replica is None else replicas.arn_in(pool, replica.region),
         "CreationDate": pool.created,
         "LastModifiedDate": pool.modified,
         "SchemaAttributes": [schema_attribute(a) for a in pool.schema.values()],
         "EstimatedNumberOfUsers": len(pool.users),
-        "UserPoolTags": pool.tags,
+        "UserPoolTags": pool.tags if replica is None else replica.tags,
         "Domain": pool.domain,
         "CustomDomain": pool.custom_domain,
     }
 
 
-def present_user_pool_description(pool: UserPool) -> dict[str, Any]:
-    """UserPoolDescriptionType (ListUserPools)."""
+def present_user_pool_description(pool: UserPool, region: str) -> dict[str, Any]:
+    """UserPoolDescriptionType (ListUserPools in ``region``)."""
+    replica = pool.replicas.get(region)
+    settings = pool.settings if replica is None else replicas.regional_view(pool, replica)
     return {
         "Id": pool.id,
         "Name": pool.name,
-        "LambdaConfig": pool.settings.get("LambdaConfig", {}),
+        "LambdaConfig": settings.get("LambdaConfig", {}),
         "CreationDate": pool.created,
         "LastModifiedDate": pool.modified,
+        "ReplicaRegions": sorted(pool.replicas) or None,
     }
 
 
@@ -46,16 +50,24 @@ def create_user_pool(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe_user_pool(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return {"UserPool": present_user_pool(pools.get_user_pool(call.store, params["UserPoolId"]))}
+    pool = pools.get_user_pool(call.store, params["UserPoolId"])
+    return {"UserPool": present_user_pool(pool, call.replica)}
 
 
 def list_user_pools(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    page, token = pools.list_user_pools(call.store, params["MaxResults"], params.get("NextToken"))
-    return {"UserPools": [present_user_pool_description(p) for p in page], "NextToken": token}
+    region = call.caller.region
+    secondaries = replicas.replicated_into(call.env.state, call.account, region)
+    page, token = pools.list_user_pools(
+        call.store, params["MaxResults"], params.get("NextToken"), secondaries
+    )
+    return {"UserPools": [present_user_pool_description(p, region) for p in page], "NextToken": token}
 
 
 def update_user_pool(call: Call, params: dict[str, Any]) -> None:
-    pools.update_user_pool(call.env, call.store, params)
+    if call.replica is not None:
+        replicas.update_regional_settings(call.replica, params)
+    else:
+        pools.update_user_pool(call.env, call.store, params)
 
 
 def delete_user_pool(call: Call, params: dict[str, Any]) -> None:

@@ -30,7 +30,15 @@ from cognito_emu.state.store import Address, Store
 
 SEP = "\x1f"
 DERIVED = frozenset(
-    {"lock", "pool_index", "client_index", "domain_index", "identity_index", "refresh_tokens"}
+    {
+        "lock",
+        "pool_index",
+        "client_index",
+        "domain_index",
+        "replicated_pools",
+        "identity_index",
+        "refresh_tokens",
+    }
 )
 
 

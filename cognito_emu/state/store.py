@@ -45,6 +45,8 @@ class State:
         self.client_index: dict[str, str] = {}
         # user pool domain prefix -> user pool id
         self.domain_index: dict[str, str] = {}
+        # ids of the user pools with a secondary replica (idp.pool.replicas)
+        self.replicated_pools: set[str] = set()
         # identity pools, identities and issued credentials (cognito_emu.identity.index)
         self.identity_index = identity_index.IdentityIndex()
         # sign-in Session string -> its pending challenge (idp.signin.sessions); not exported
@@ -80,6 +82,7 @@ class State:
     def remove_pool(self, pool: UserPool) -> None:
         self.store(pool.account, pool.region).user_pools.pop(pool.id, None)
         self.pool_index.pop(pool.id, None)
+        self.replicated_pools.discard(pool.id)
         for client_id in pool.clients:
             self.client_index.pop(client_id, None)
         for domain in (pool.domain, pool.custom_domain):
@@ -106,6 +109,7 @@ class State:
         self.pool_index.clear()
         self.client_index.clear()
         self.domain_index.clear()
+        self.replicated_pools.clear()
         identity_index.rebuild(self)
         self.refresh_tokens.clear()
         for address, store in self.stores.items():
@@ -116,6 +120,8 @@ class State:
                         for token in session.refresh_tokens:
                             self.refresh_tokens[token] = (pool.id, key, origin_jti)
                 self.pool_index[pool.id] = address
+                if pool.replicas:
+                    self.replicated_pools.add(pool.id)
                 for client_id in pool.clients:
                     self.client_index[client_id] = pool.id
                 for domain in (pool.domain, pool.custom_domain):

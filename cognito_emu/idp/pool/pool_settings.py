@@ -14,6 +14,7 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
     UserPoolAddOnNotEnabledException,
 )
+from cognito_emu.idp.continuity import UserPoolReplica
 from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.pool import pools
 from cognito_emu.state import Store
@@ -183,8 +184,13 @@ def _risk_key(pool: UserPool, client_id: str | None) -> str:
 
 
 def set_log_delivery(
-    env: Env, store: Store, pool_id: str, configurations: list[dict[str, Any]]
+    env: Env,
+    store: Store,
+    pool_id: str,
+    configurations: list[dict[str, Any]],
+    replica: UserPoolReplica | None = None,
 ) -> list[dict[str, Any]]:
+    """The pool's log export, or the secondary ``replica``'s, which keeps its own."""
     pool = pools.get_user_pool(store, pool_id)
     sources: set[str] = set()
     for configuration in configurations:
@@ -202,14 +208,20 @@ def set_log_delivery(
                 f"Only one log configuration per event source; {configuration['EventSource']} is repeated."
             )
         sources.add(configuration["EventSource"])
+    if replica is not None:
+        replica.log_delivery = list(configurations)
+        return replica.log_delivery
     pool.log_delivery = list(configurations)
     pool.modified = env.clock.now()
     return pool.log_delivery
 
 
-def get_log_delivery(store: Store, pool_id: str) -> list[dict[str, Any]]:
-    """The pool's LogConfigurations as set."""
-    return pools.get_user_pool(store, pool_id).log_delivery
+def get_log_delivery(
+    store: Store, pool_id: str, replica: UserPoolReplica | None = None
+) -> list[dict[str, Any]]:
+    """The LogConfigurations as set for the pool, or for the secondary ``replica``."""
+    pool = pools.get_user_pool(store, pool_id)
+    return pool.log_delivery if replica is None else replica.log_delivery
 
 
 def _require_client(pool: UserPool, client_id: str) -> None:

@@ -4,6 +4,7 @@ accessors other modules read a pool's configuration through."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from cognito_emu.env import Env
@@ -162,13 +163,20 @@ def get_user_pool(store: Store, pool_id: str) -> UserPool:
     return pool
 
 
-def list_user_pools(store: Store, max_results: int, token: str | None) -> tuple[list[UserPool], str | None]:
-    pools = sorted(store.user_pools.values(), key=lambda p: p.id)
+def list_user_pools(
+    store: Store, max_results: int, token: str | None, secondaries: Iterable[UserPool] = ()
+) -> tuple[list[UserPool], str | None]:
+    """The Region's pools, with the pools of other Regions replicated into it (``secondaries``)."""
+    pools = sorted([*store.user_pools.values(), *secondaries], key=lambda p: p.id)
     return paginate(pools, key=lambda p: p.id, limit=max_results, token=token)
 
 
 def delete_user_pool(env: Env, store: Store, pool_id: str) -> None:
     pool = get_user_pool(store, pool_id)
+    if pool.replicas:
+        raise InvalidParameterException(
+            f"User pool {pool.id} has replicas in {', '.join(sorted(pool.replicas))}; delete them first."
+        )
     if pool.settings.get("DeletionProtection") == "ACTIVE":
         raise InvalidParameterException(
             "The user pool cannot be deleted because deletion protection is activated. "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -32,6 +33,25 @@ log = logging.getLogger("cognito_emu.web")
 request_log = logging.getLogger("cognito_emu.request")
 
 
+@functools.cache
+def url_map() -> Map:
+    """Every route but the AWS endpoint's. Compiling the rules costs tens of milliseconds, so it happens once
+    per process, on the first such request: the rules are static, and the Emulator they serve is handed over
+    at dispatch (a callable endpoint gets the Env, a named one is a method of the Emulator's ControlApi)."""
+    return Map(
+        [
+            *control.RULES,
+            *well_known.RULES,
+            *identity_routes.RULES,
+            *trigger_routes.RULES,
+            *oauth_routes.RULES,
+            *import_routes.RULES,
+            *usage_routes.RULES,
+            *console.RULES,
+        ]
+    )
+
+
 class Application:
     """Built by the Emulator, which hands in what Env does not do: a full reset, a commit, other services."""
 
@@ -47,21 +67,6 @@ class Application:
         self.persist = persist
         self.others = others
         self.control = control.ControlApi(env, reset, others)
-        self.url_map = Map(
-            [
-                rule.empty()
-                for rule in [
-                    *control.RULES,
-                    *well_known.RULES,
-                    *identity_routes.RULES,
-                    *trigger_routes.RULES,
-                    *oauth_routes.RULES,
-                    *import_routes.RULES,
-                    *usage_routes.RULES,
-                    *console.rules(reset),
-                ]
-            ]
-        )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -100,7 +105,7 @@ class Application:
         )
 
     def _route(self, request: Request) -> Response:
-        adapter = self.url_map.bind_to_environ(request.environ)
+        adapter = url_map().bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
             if callable(endpoint):

@@ -10,6 +10,7 @@ from typing import Any
 
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import Rule
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from cognito_emu import __version__
@@ -82,6 +83,11 @@ class ControlApi(outbox_routes.OutboxRoutes, fault_routes.FaultRoutes):
         account = request.args.get("account") or _json_body(request).get("account")
         self._reset(account)
         return json_response({"reset": True, "account": account})
+
+    def console_reset(self, request: Request) -> Response:
+        """The console's reset button: the same full reset, then back to the console's overview."""
+        self._reset(None)
+        return redirect("/_emu/ui", 303)
 
     def moto_reset_auth(self, request: Request) -> Response:
         previous = self.moto_no_auth_count

@@ -9,7 +9,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
+from cognito_emu.testing.wsgi_client import call_wsgi
 from tests.api.support import (
     PASSWORD,
     make_client_id,
@@ -197,6 +199,19 @@ def test_clock_and_reset_buttons(emulator: Emulator, pool_id: str) -> None:
     assert emulator.clock.now() - before < 7200
     assert back_to_overview(post_form(emulator, "/_emu/ui/reset"))
     assert "No user pools yet." in text(page(emulator, "/_emu/ui"))
+
+
+def test_reset_button_resets_the_emulator_it_was_sent_to(emulator: Emulator, pool_id: str) -> None:
+    # The URL map is built once per process: the reset route must reach the Emulator of the request.
+    other = Emulator(Config())
+    other.load_seed({"userPools": [{"PoolName": "kept", "Id": "us-east-1_Kept"}]})
+    try:
+        answer = call_wsgi(other.app, "POST", "http://localhost/_emu/ui/reset", {}, b"")
+        assert answer.status == 303
+        assert other.state.find_pool("us-east-1_Kept") is None
+    finally:
+        other.close()
+    assert "No user pools yet." not in text(page(emulator, "/_emu/ui"))
 
 
 def test_stylesheet_comes_from_the_package(emulator: Emulator) -> None:

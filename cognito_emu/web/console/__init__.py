@@ -10,27 +10,23 @@ file, served from the package.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from werkzeug.routing import Rule
 
 from cognito_emu.web.console import views
 
-
-def rules(reset: Callable[[str | None], None]) -> list[Rule]:
-    """The console's routes; ``reset`` is the Emulator's full reset (back to its seed)."""
-    return [
-        Rule("/_emu/ui", methods=["GET"], endpoint=views.overview),
-        Rule("/_emu/ui/", methods=["GET"], endpoint=views.overview),
-        Rule("/_emu/ui/pools/<pool_id>", methods=["GET"], endpoint=views.pool_page),
-        # The username goes in the query: it may hold any character, "/" included.
-        Rule("/_emu/ui/pools/<pool_id>/user", methods=["GET"], endpoint=views.user_page),
-        Rule("/_emu/ui/outbox", methods=["GET"], endpoint=views.outbox),
-        Rule("/_emu/ui/triggers", methods=["GET"], endpoint=views.triggers),
-        Rule("/_emu/ui/identity", methods=["GET"], endpoint=views.identity),
-        Rule("/_emu/ui/tokens", methods=["GET", "POST"], endpoint=views.tokens),
-        Rule("/_emu/ui/usage", methods=["GET"], endpoint=views.usage),
-        Rule("/_emu/ui/static/<name>", methods=["GET"], endpoint=views.static),
-        Rule("/_emu/ui/clock", methods=["POST"], endpoint=views.clock),
-        Rule("/_emu/ui/reset", methods=["POST"], endpoint=views.reset_view(reset)),
-    ]
+RULES = [
+    Rule("/_emu/ui", methods=["GET"], endpoint=views.overview),
+    Rule("/_emu/ui/", methods=["GET"], endpoint=views.overview),
+    Rule("/_emu/ui/pools/<pool_id>", methods=["GET"], endpoint=views.pool_page),
+    # The username goes in the query: it may hold any character, "/" included.
+    Rule("/_emu/ui/pools/<pool_id>/user", methods=["GET"], endpoint=views.user_page),
+    Rule("/_emu/ui/outbox", methods=["GET"], endpoint=views.outbox),
+    Rule("/_emu/ui/triggers", methods=["GET"], endpoint=views.triggers),
+    Rule("/_emu/ui/identity", methods=["GET"], endpoint=views.identity),
+    Rule("/_emu/ui/tokens", methods=["GET", "POST"], endpoint=views.tokens),
+    Rule("/_emu/ui/usage", methods=["GET"], endpoint=views.usage),
+    Rule("/_emu/ui/static/<name>", methods=["GET"], endpoint=views.static),
+    Rule("/_emu/ui/clock", methods=["POST"], endpoint=views.clock),
+    # The Emulator's full reset (back to its seed) is the control API's to make.
+    Rule("/_emu/ui/reset", methods=["POST"], endpoint="console_reset"),
+]

@@ -6,7 +6,6 @@ the state lock while they read, as the control API does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -463,11 +462,3 @@ def clock(env: Env, request: Request) -> Response:
             return _error(env, "The clock moves forward by 0 to 10 years' worth of seconds.", 400)
         env.clock.advance(seconds)
     return redirect("/_emu/ui", 303)
-
-
-def reset_view(reset: Callable[[str | None], None]) -> Callable[[Env, Request], Response]:
-    def reset_all(env: Env, request: Request) -> Response:
-        reset(None)
-        return redirect("/_emu/ui", 303)
-
-    return reset_all

@@ -4,48 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-import jwt
 import pytest
 from botocore.exceptions import ClientError
 from trigger_support import arn, handler, make_pool
 
 from cognito_emu.triggers import token_generation
 from cognito_emu.triggers.registry import TriggerRegistry
+from tests.api import support
+from tests.api.support import claims
 
-PASSWORD = "Correct-horse-1"
 ROLE_A = "arn:aws:iam::123456789012:role/a"
 ROLE_B = "arn:aws:iam::123456789012:role/b"
-
-
-def claims(token: str) -> dict[str, Any]:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 def v2_config(name: str, version: str = "V2_0") -> dict[str, Any]:
     return {"PreTokenGenerationConfig": {"LambdaVersion": version, "LambdaArn": arn(name)}}
 
 
-def make_user(idp: Any, pool_id: str, username: str = "alice", *, permanent: bool = True) -> None:
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=username,
-        TemporaryPassword=PASSWORD,
-        MessageAction="SUPPRESS",
-        UserAttributes=[
-            {"Name": "email", "Value": f"{username}@example.com"},
-            {"Name": "email_verified", "Value": "true"},
-        ],
+def make_user(idp: Any, pool_id: str, *, permanent: bool = True) -> None:
+    """alice, with the email the token tests read back."""
+    support.make_user(
+        idp, pool_id, "alice", support.PASSWORD if permanent else None, email="alice@example.com", email_verified="true"
     )
-    if permanent:
-        idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
 
 
-def sign_in(idp: Any, client_id: str, username: str = "alice") -> dict[str, Any]:
-    return idp.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
-    )
+def sign_in(idp: Any, client_id: str) -> dict[str, Any]:
+    return support.password_sign_in(idp, client_id, "alice")
 
 
 class Recorder:
@@ -243,7 +227,7 @@ def test_new_password_challenge_trigger_source_and_client_metadata(
     make_user(idp, pool_id, permanent=False)
     recorder = Recorder()
     triggers.register(arn("ptg"), recorder)
-    challenge = sign_in(idp, client_id)
+    challenge = support.password_sign_in(idp, client_id, "alice", support.TEMPORARY_PASSWORD)
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     idp.respond_to_auth_challenge(
         ClientId=client_id,

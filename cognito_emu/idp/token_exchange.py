@@ -60,7 +60,6 @@ NO_SCOPE = "None of the requested scopes is allowed."
 INVALID_TOKEN = "Invalid {role} token"
 EXPIRED_TOKEN = "{role} token has expired"
 REVOKED_TOKEN = "{role} token has been revoked"
-USER_DISABLED = "User is disabled."
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +189,7 @@ def _subject(env: Env, pool: UserPool, token: str, kind: str) -> tuple[User, dic
     session = user.sessions.get(str(verified.get("origin_jti")))
     if session is None or session.revoked:
         raise NotAuthorizedException(REVOKED_TOKEN.format(role="Subject"))
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     return user, verified
 
 

@@ -40,7 +40,6 @@ REVOKED_ACCESS_TOKEN = "Access Token has been revoked"
 INVALID_REFRESH_TOKEN = "Invalid Refresh Token"
 REVOKED_REFRESH_TOKEN = "Refresh Token has been revoked"
 EXPIRED_REFRESH_TOKEN = "Refresh Token has expired"
-USER_DISABLED = "User is disabled."
 REFRESH_TOKEN_REUSED = "Refresh token has been reused."
 
 # An access token lives at most a day: a session is kept that long past its refresh token's expiry,
@@ -291,8 +290,7 @@ def user_from_refresh_token(
         grace = int((rotation(client) or {}).get("RetryGracePeriodSeconds") or 0)
         if now > rotated_at + grace:
             raise RefreshTokenReuseException(REFRESH_TOKEN_REUSED)
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     return user, session.auth_time
 
 
@@ -413,6 +411,5 @@ def authenticate(env: Env, access_token: str) -> Principal:
     session = user.sessions.get(str(claims.get("origin_jti")))
     if session is None or session.revoked:
         raise NotAuthorizedException(REVOKED_ACCESS_TOKEN)
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     return Principal(pool=pool, client=client, user=user, session=session, claims=claims)

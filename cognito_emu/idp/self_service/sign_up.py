@@ -160,8 +160,7 @@ def confirm_sign_up(
         if recovery.prevents_existence_errors(client):
             raise CodeMismatchException(codes.CODE_MISMATCH)
         raise recovery.user_not_found()
-    if not user.enabled:
-        raise NotAuthorizedException(accounts.USER_DISABLED)
+    directory.refuse_disabled(user)
     if user.status != UserStatus.UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status.value}")
     pending = user.codes.get(codes.SIGN_UP)

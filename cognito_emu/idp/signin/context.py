@@ -30,7 +30,6 @@ from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.triggers.events import TriggerInput
 
 INCORRECT = "Incorrect username or password."
-USER_DISABLED = "User is disabled."
 USER_NOT_CONFIRMED = "User is not confirmed."
 RESET_REQUIRED = "Password reset required for the user"
 
@@ -133,8 +132,7 @@ def prevents_existence_errors(client: AppClient) -> bool:
 
 def check_can_sign_in(user: User) -> None:
     """What refuses a sign-in before any password is looked at."""
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     if user.status == UserStatus.RESET_REQUIRED:
         raise PasswordResetRequiredException(RESET_REQUIRED)
 

@@ -19,7 +19,6 @@ from cognito_emu.idp.models import User
 from cognito_emu.idp.pool import client_auth, clients
 from cognito_emu.idp.signin import custom_auth, device_challenge, sessions, user_auth
 from cognito_emu.idp.signin.context import (
-    USER_DISABLED,
     AuthContext,
     flow_user,
     pre_authentication,
@@ -28,6 +27,7 @@ from cognito_emu.idp.signin.context import (
 from cognito_emu.idp.signin.finish import after_password, authenticated
 from cognito_emu.idp.signin.password import password_sign_in, password_verifier_challenge, srp_session_user
 from cognito_emu.idp.signin.result import ChallengeName, Step
+from cognito_emu.idp.users import directory
 
 METHOD_NOT_SUPPORTED = "Initiate Auth method not supported."
 
@@ -81,8 +81,7 @@ def refresh_auth(ctx: AuthContext) -> Step:
     user, auth_time = tokens.user_from_refresh_token(ctx.env, ctx.pool, ctx.client, refresh_token)
     if ctx.client.secrets:
         _check_refresh_secret_hash(ctx, user)
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     return authenticated(ctx, user, auth_time=auth_time, refresh_token=refresh_token)
 
 

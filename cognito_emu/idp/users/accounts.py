@@ -31,7 +31,6 @@ NO_RECOVERY_CHANNEL = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
 )
 
-USER_DISABLED = "User is disabled."
 # Resetting the password of a user still holding a temporary one (AdminCreateUser): the answer seen in
 # aws-amplify/amplify-js#1340 and #2955.
 CANNOT_RESET = "User password cannot be reset in the current state."
@@ -278,8 +277,7 @@ def send_reset_code(
 def admin_reset_password(env: Env, pool: UserPool, user: User) -> None:
     """AdminResetUserPassword: refused, as Cognito refuses it, for a disabled user and for one still on a
     temporary password (the answers ForgotPassword gives those users)."""
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         raise NotAuthorizedException(CANNOT_RESET)
     send_reset_code(env, pool, user, "ForgotPassword")

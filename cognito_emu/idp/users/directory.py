@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from cognito_emu.errors import UserNotFoundException
+from cognito_emu.errors import NotAuthorizedException, UserNotFoundException
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.users.index import alias_attributes, sign_in_aliases, username_attributes
 
 USER_NOT_FOUND = "User does not exist."
+USER_DISABLED = "User is disabled."
 
 
 def case_sensitive(pool: UserPool) -> bool:
@@ -36,6 +37,12 @@ def get_user(pool: UserPool, name: str) -> User:
     if user is None:
         raise UserNotFoundException(USER_NOT_FOUND)
     return user
+
+
+def refuse_disabled(user: User) -> None:
+    """A disabled user gets no tokens, sign-in, code or refresh, whichever operation asks."""
+    if not user.enabled:
+        raise NotAuthorizedException(USER_DISABLED)
 
 
 def alias_owner(pool: UserPool, attribute: str, value: str) -> User | None:

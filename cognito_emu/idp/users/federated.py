@@ -31,12 +31,10 @@ from cognito_emu.env import Env
 from cognito_emu.errors import (
     InvalidParameterException,
     LimitExceededException,
-    NotAuthorizedException,
     UserNotFoundException,
 )
 from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
 from cognito_emu.idp.pool.identity_providers import SOCIAL, ProviderType, get_identity_provider
-from cognito_emu.idp.signin.context import USER_DISABLED
 from cognito_emu.idp.users import accounts, attributes, directory
 from cognito_emu.idp.users.index import identities_of, sign_in_aliases
 from cognito_emu.triggers import sign_up as sign_up_triggers
@@ -212,8 +210,7 @@ def sign_in(
     )
     if user is None:
         return _sign_up(env, pool, provider, subject, mapped, client_id, trigger_input)
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
+    directory.refuse_disabled(user)
     if user.status == UserStatus.EXTERNAL_PROVIDER and mapped:
         # Cognito writes the mapped attributes again at every sign-in of a federated user.
         updates = {k: v for k, v in mapped.items() if k not in attributes.SYSTEM_ATTRIBUTES}

@@ -40,7 +40,7 @@ def make_client(emulator: Emulator, service: str, **kwargs: Any) -> Any:
     return boto3.client(
         service,
         endpoint_url=emulator.endpoint_url,
-        config=BotoConfig(retries={"max_attempts": 1}),
+        config=BotoConfig(retries={"total_max_attempts": 1}),
         **kwargs,
     )
 

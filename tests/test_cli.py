@@ -172,7 +172,7 @@ def _sns(served: Served) -> Any:
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}),
+        config=BotoConfig(retries={"total_max_attempts": 1}),
     )
 
 

@@ -72,7 +72,7 @@ def client(url: str) -> Any:
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
+        config=BotoConfig(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=5),
     )
 
 

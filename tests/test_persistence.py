@@ -37,7 +37,7 @@ def start(data_dir: Path, **settings: Any) -> Emulator:
 
 
 def client(emulator: Emulator, service: str = "cognito-idp") -> Any:
-    return emulator.client(service, config=BotoConfig(retries={"max_attempts": 1}))
+    return emulator.client(service, config=BotoConfig(retries={"total_max_attempts": 1}))
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def client(emu: Emulator, service: str = "cognito-idp", region: str = "us-east-1
         region_name=region,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}),
+        config=BotoConfig(retries={"total_max_attempts": 1}),
     )
 
 

@@ -27,7 +27,7 @@ def idp_client(emu: Emulator) -> Any:
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}),
+        config=BotoConfig(retries={"total_max_attempts": 1}),
     )
 
 

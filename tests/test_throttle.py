@@ -16,8 +16,6 @@ from cognito_emu.testing.mock import mock_cognito
 from cognito_emu.throttle import CATEGORY_OF, PER_POOL_RPS, Throttle
 from tests.api.support import boto_client, code_of, error_of
 
-ONE_ATTEMPT = BotoConfig(retries={"total_max_attempts": 1})
-
 
 @pytest.fixture
 def throttled() -> Iterator[Emulator]:
@@ -30,7 +28,7 @@ def throttled() -> Iterator[Emulator]:
 
 @pytest.fixture
 def idp(throttled: Emulator) -> Any:
-    return boto_client(throttled, config=ONE_ATTEMPT)
+    return boto_client(throttled)
 
 
 def test_a_category_admits_its_quota_per_second_then_rate_exceeded(throttled: Emulator, idp: Any) -> None:
@@ -78,7 +76,7 @@ def test_off_by_default() -> None:
     emu = Emulator(Config(region="us-east-1"))
     emu.clock.freeze()
     with mock_cognito(emulator=emu):
-        idp = boto_client(emu, config=ONE_ATTEMPT)
+        idp = boto_client(emu)
         for _ in range(40):
             idp.list_user_pools(MaxResults=5)
 

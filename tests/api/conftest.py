@@ -69,7 +69,7 @@ def identity(emulator: Emulator) -> Any:
 @pytest.fixture
 def raw(emulator: Emulator) -> Any:
     """A client without botocore's own min/max checks, to see the emulator's answer."""
-    return boto_client(emulator, config=BotoConfig(parameter_validation=False, retries={"max_attempts": 1}))
+    return boto_client(emulator, config=BotoConfig(parameter_validation=False, retries={"total_max_attempts": 1}))
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def boto_client(emulator: Emulator, service: str = "cognito-idp", **kwargs: Any)
     kwargs.setdefault("aws_access_key_id", "testing")
     kwargs.setdefault("aws_secret_access_key", "testing")
     # One attempt: a test should see the emulator's answer, not botocore's retries of it.
-    kwargs.setdefault("config", BotoConfig(retries={"max_attempts": 1}))
+    kwargs.setdefault("config", BotoConfig(retries={"total_max_attempts": 1}))
     if not in_process(emulator):
         kwargs["endpoint_url"] = emulator.endpoint_url
     return boto3.client(service, **kwargs)

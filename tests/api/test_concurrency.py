@@ -25,7 +25,7 @@ def test_parallel_create_user_pool(emulator, idp):
             endpoint_url=emulator.endpoint_url,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-            config=BotoConfig(retries={"max_attempts": 1}, max_pool_connections=2),
+            config=BotoConfig(retries={"total_max_attempts": 1}, max_pool_connections=2),
         )
         barrier.wait(timeout=30)
         return [
@@ -60,7 +60,7 @@ def test_parallel_reads_and_writes_mix(emulator, idp):
             endpoint_url=emulator.endpoint_url,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-            config=BotoConfig(retries={"max_attempts": 1}),
+            config=BotoConfig(retries={"total_max_attempts": 1}),
         )
         try:
             for _ in range(20):

@@ -19,14 +19,9 @@ def faults(emulator: Emulator, method: str = "GET", body: Any = None, path: str 
     return answer.status, json.loads(answer.body)
 
 
-# support.boto_client's retries={"max_attempts": 1} still allows one retry (botocore counts retries
-# there); total_max_attempts counts every attempt.
-ONE_ATTEMPT = BotoConfig(retries={"total_max_attempts": 1})
-
-
 @pytest.fixture
 def idp(emulator: Emulator) -> Any:
-    return boto_client(emulator, config=ONE_ATTEMPT)
+    return boto_client(emulator)
 
 
 def test_next_calls_fail_with_the_chosen_error(emulator, idp):

@@ -84,7 +84,7 @@ def test_signed_urls_and_unsigned_sts(emulator):
         "sts",
         endpoint_url=emulator.endpoint_url,
         region_name="us-east-1",
-        config=BotoConfig(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+        config=BotoConfig(signature_version=UNSIGNED, retries={"total_max_attempts": 1}),
     )
     assumed = sts.assume_role_with_web_identity(
         RoleArn=world["role"]["Arn"], RoleSessionName="alice", WebIdentityToken="header.payload.signature"

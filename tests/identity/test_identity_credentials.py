@@ -534,7 +534,7 @@ def test_unsigned_calls_find_the_pool(emulator, identity):
         "cognito-identity",
         region_name="eu-west-1",
         endpoint_url=emulator.endpoint_url,
-        config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+        config=Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1}),
     )
     identity_id = unsigned.get_id(IdentityPoolId=pool_id)["IdentityId"]
     assert identity_id.startswith("us-east-1:")

@@ -202,7 +202,7 @@ def _callback_client(emulator: Emulator) -> Any:
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=BotoConfig(retries={"max_attempts": 1}, read_timeout=10),
+        config=BotoConfig(retries={"total_max_attempts": 1}, read_timeout=10),
     )
 
 

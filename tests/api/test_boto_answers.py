@@ -19,7 +19,9 @@ def test_boto3_sees_validation_errors_as_codes(raw):
 
 
 def test_boto3_unsigned_call_works(emulator):
-    client = boto_client(emulator, config=BotoConfig(signature_version=UNSIGNED, retries={"total_max_attempts": 1}))
+    client = boto_client(
+        emulator, config=BotoConfig(signature_version=UNSIGNED, retries={"total_max_attempts": 1})
+    )
     with pytest.raises(ClientError) as err:
         client.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId="nosuchclient", AuthParameters={})
     assert err.value.response["Error"]["Code"] not in ("InternalErrorException", "UnknownOperationException")

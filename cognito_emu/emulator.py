@@ -13,8 +13,11 @@ from cognito_emu.config import Config
 from cognito_emu.delivery import smtp
 from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.env import Env
+from cognito_emu.errors import ResourceNotFoundException
+from cognito_emu.idp import keys
 from cognito_emu.idp.signin import risk
 from cognito_emu.ids import Ids
+from cognito_emu.oauth import routing
 from cognito_emu.state import State
 from cognito_emu.throttle import Throttle
 from cognito_emu.triggers.registry import TriggerRegistry, parse_mappings
@@ -164,6 +167,25 @@ class Emulator:
             self.state.stores = {Address(store.account, store.region): store for store in stores}
             self.state.rebuild_indexes()
             self.persist()
+
+    def jwks(self, user_pool_id: str) -> dict[str, Any]:
+        """The pool's JSON Web Key Set, as ``/<poolId>/.well-known/jwks.json`` serves it (its keys are
+        made now if it has none yet); ResourceNotFoundException for an unknown pool."""
+        with self.state.lock:
+            pool = self.state.find_pool(user_pool_id)
+            if pool is None:
+                raise ResourceNotFoundException(f"User pool {user_pool_id} does not exist.")
+            document = keys.jwks(pool)
+            self.persist()
+        return document
+
+    def serves_domain(self, host: str) -> bool:
+        """Whether ``host`` is a user pool domain this emulator answers: any
+        ``<prefix>.auth.<region>.amazoncognito.com``, or a custom domain one of its pools has."""
+        if routing.is_prefix_domain_host(host):
+            return True
+        with self.state.lock:
+            return routing.domain_of_host(self.state, host) is not None
 
     def set_next_sign_in_risk(self, user_pool_id: str, username: str, level: str | None) -> None:
         """Threat protection assesses the next sign-in of ``username`` as ``level`` (LOW, MEDIUM, HIGH;

@@ -308,6 +308,26 @@ class TestUnittestStyleClass(unittest.TestCase):
         self.assertEqual(pool_names(idp_client()), ["unittest-setup"])
 
 
+@pytest.mark.usefixtures("cognito_mock")
+class TestUnittestWithThePluginsFixture(unittest.TestCase):
+    """A unittest.TestCase cannot take fixtures as arguments: it names the plugin's cognito_mock and asks
+    active_emulator() for the Emulator (the README's recipe)."""
+
+    def setUp(self):
+        emu = active_emulator()
+        assert emu is not None
+        self.emu = emu
+        self.pool_id = idp_client().create_user_pool(PoolName="usefixtures")["UserPool"]["Id"]
+
+    def test_the_emulator_is_the_one_answering(self):
+        self.assertIs(active_emulator(), self.emu)
+        self.assertEqual(pool_names(idp_client()), ["usefixtures"])
+        self.assertEqual(len(self.emu.jwks(self.pool_id)["keys"]), 2)
+
+    def test_fresh_for_each_test(self):
+        self.assertEqual(pool_names(idp_client()), ["usefixtures"])
+
+
 def test_class_decorator_leaves_helpers_alone():
     @mock_cognito
     class Suite:

@@ -22,7 +22,8 @@ class OAuthRequest:
     authorization: str | None
     cookies: dict[str, str]
     content_type: str
-    # The emulator's own base URL (the tokens' issuer, the JWKS); scheme://host.
+    # The tokens' issuer base (idp.tokens.issuer): the emulator's own base URL, scheme://host, or
+    # tokens.AWS_ISSUER for a request that came to a pool domain's Host.
     base_url: str
     # Where this domain's endpoints live: base_url itself for a domain Host, base_url/_oauth/<domain>
     # for the path prefix on plain localhost.

@@ -22,6 +22,15 @@ botocore still calls every other ``before-send`` handler, so moto's stubber woul
 Cognito request against moto's own backend. While a ``mock_cognito`` is active, moto's stubber is
 therefore told (by wrapping ``BotocoreStubber.__call__``) to decline the requests we answer; the
 wrapper is removed when the last ``mock_cognito`` ends. Nesting works in both orders.
+
+Plain HTTP
+----------
+Verifiers and OAuth clients fetch over plain HTTP (requests, urllib, httpx), never through botocore.
+While a mock is active, those requests to Cognito's own hosts are answered by the same Emulator
+(``cognito_emu.testing.plain_http``): ``cognito-idp`` / ``cognito-identity`` on an AWS domain (the
+``/<poolId>/.well-known/`` documents), any ``<prefix>.auth.<region>.amazoncognito.com`` and the custom
+domains of the emulator's pools. Every other host is passed through untouched. The hooks go in when
+the first mock starts and come out when the last one stops, in whichever thread.
 """
 
 from __future__ import annotations
@@ -42,7 +51,8 @@ from urllib.parse import urlsplit
 from botocore import handlers as botocore_handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from cognito_emu.testing.wsgi_client import body_bytes, call_wsgi
+from cognito_emu.testing.plain_http import PlainHttp
+from cognito_emu.testing.wsgi_client import WsgiApp, body_bytes, call_wsgi
 
 if TYPE_CHECKING:
     from cognito_emu.emulator import Emulator
@@ -64,6 +74,8 @@ _AWS_DOMAINS = (
     ".cloud.adc-e.uk",
     ".csp.hci.ic.gov",
 )
+# The first label of Cognito's own service hosts (``cognito-idp.us-east-1.amazonaws.com``).
+_SERVICE_HOSTS = frozenset({"cognito-idp", "cognito-idp-fips", "cognito-identity", "cognito-identity-fips"})
 _FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 _HOOK_ID = "cognito-emu-mock"
 _MOTO_STUBBER_MODULE = "moto.core.botocore_stubber"
@@ -83,15 +95,26 @@ class _Activations:
         self.stack: list[Emulator] = []
         self._env_set: dict[str, str] = {}
         self._moto: tuple[type, Callable[..., Any]] | None = None
+        self.plain_http = PlainHttp(self.route)
 
     def current(self) -> Emulator | None:
         stack = self.stack
         return stack[-1] if stack else None
 
+    def route(self, url: str) -> WsgiApp | None:
+        """The app that answers a plain HTTP request to ``url``: the active Emulator's, for Cognito's hosts."""
+        emulator = self.current()
+        if emulator is None:
+            return None
+        host = (urlsplit(url).hostname or "").lower()
+        service_host = host.split(".", 1)[0] in _SERVICE_HOSTS and host.endswith(_AWS_DOMAINS)
+        return emulator.app if service_host or emulator.serves_domain(host) else None
+
     def push(self, emulator: Emulator) -> None:
         with self.lock:
             if not self.stack:
                 self._set_credentials()
+                self.plain_http.install()
             self.stack.append(emulator)
             self.quiet_moto()
 
@@ -106,6 +129,7 @@ class _Activations:
             if not self.stack:
                 self._restore_credentials()
                 self._unquiet_moto()
+                self.plain_http.uninstall()
 
     # -- credentials: clients must sign, even on a machine with no AWS configuration -----------
 

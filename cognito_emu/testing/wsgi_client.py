@@ -6,7 +6,7 @@ import io
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 WsgiApp = Any  # a callable (environ, start_response) -> Iterable[bytes]
@@ -25,19 +25,20 @@ def _text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
-def body_bytes(body: bytes | bytearray | str | IO[bytes] | Iterable[bytes] | None) -> bytes:
-    """A request body as bytes, whatever shape the HTTP client holds it in."""
+def body_bytes(body: object) -> bytes:
+    """A request body as bytes, whatever shape the HTTP client holds it in (bytes, text, a file, chunks)."""
     if body is None:
         return b""
-    if isinstance(body, bytes | bytearray):
+    if isinstance(body, bytes | bytearray | memoryview):
         return bytes(body)
     if isinstance(body, str):
         return body.encode("utf-8")
     read = getattr(body, "read", None)
-    if read is not None:
-        data = read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    return b"".join(body)
+    if callable(read):
+        return body_bytes(read())
+    if isinstance(body, Iterable):
+        return b"".join(body_bytes(chunk) for chunk in body)
+    raise TypeError(f"cannot send a request body of type {type(body).__name__}")
 
 
 def make_environ(method: str, url: str, headers: Mapping[str, str | bytes], body: bytes) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
+from cognito_emu.idp import tokens
 from cognito_emu.oauth import (
     authorize,
     federation,
@@ -52,6 +53,10 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
         host_domain = routing.domain_of_host(state, host)
         pool = routing.pool_of_domain(state, host_domain) if host_domain else None
         route_base = base
+        if pool is not None:
+            # A client at the domain's own Host talks to Cognito's hosts: its tokens name Cognito's issuer,
+            # https://cognito-idp.<region>.amazonaws.com/<poolId>, as Cognito's do whatever the domain.
+            base = tokens.AWS_ISSUER
     return OAuthRequest(
         method=request.method,
         args=request.args.to_dict(),

@@ -35,6 +35,27 @@ def registry(emulator: Emulator) -> Iterator[Any]:
     emulator.triggers.unregister(TRIGGER_ARN)
 
 
+def test_tokens_from_the_domain_host_name_cognitos_issuer(emulator: Emulator, idp: Any) -> None:
+    """At the pool domain's Host the client believes it talks to Cognito, whose tokens always name
+    https://cognito-idp.<region>.amazonaws.com/<poolId>; through the emulator's own URL they name that URL."""
+    pool_id = make_pool(idp)
+    client = make_m2m_client(idp, pool_id)
+    auth = (client["ClientId"], client["ClientSecret"])
+    by_host = requests.post(
+        f"{emulator.endpoint_url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=auth,
+        headers={"Host": f"{DOMAIN}.auth.us-east-1.amazoncognito.com"},
+        timeout=10,
+    )
+    assert by_host.status_code == 200, by_host.text
+    claims = verified(emulator.endpoint_url, pool_id, by_host.json()["access_token"])
+    assert claims["iss"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
+    by_path = token_request(emulator.endpoint_url, {"grant_type": "client_credentials"}, auth=auth)
+    claims = verified(emulator.endpoint_url, pool_id, by_path.json()["access_token"])
+    assert claims["iss"] == f"{emulator.endpoint_url.rstrip('/')}/{pool_id}"
+
+
 def test_client_credentials_with_resource_server_scopes(emulator: Emulator, idp: Any) -> None:
     pool_id = make_pool(idp)
     client = make_m2m_client(idp, pool_id)

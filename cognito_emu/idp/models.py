@@ -176,6 +176,8 @@ class SessionRecord:
     device_type: str
     # A token session's SSO session ("OriginSessionId"); None for a sign-in through the API.
     origin_session_id: str | None = None
+    # LastIPAddress: the caller's address at the most recent activity, when the request named one.
+    ip_address: str | None = None
 
 
 @dataclass(slots=True)
@@ -232,6 +234,9 @@ class ChallengeSession:
     mfa_code: str | None = None
     mfa_failures: int = 0
     mfa_secret: str | None = None
+    # USER_AUTH's SMS_OTP / EMAIL_OTP first factor (not an EMAIL_OTP MFA step after a password): its
+    # answer proves the first factor, and threat protection judges the sign-in then.
+    first_factor: bool = False
     # The DEVICE_KEY the sign-in named: later answers may leave it out.
     device_key: str | None = None
 

@@ -120,6 +120,7 @@ def _start_session(
     scope: str,
     *,
     user_agent: str,
+    ip_address: str | None,
     sso_session_id: str | None,
 ) -> TokenSession:
     _prune_sessions(env, user)
@@ -133,7 +134,7 @@ def _start_session(
         scope=scope,
     )
     user_sessions.track_token_session(
-        env, pool, user, session, user_agent=user_agent, sso_session_id=sso_session_id
+        env, pool, user, session, user_agent=user_agent, ip_address=ip_address, sso_session_id=sso_session_id
     )
     user.sessions[session.origin_jti] = session
     env.state.refresh_tokens[token] = (pool.id, directory.user_key(pool, user.username), session.origin_jti)
@@ -165,6 +166,7 @@ def authentication_result(
     client_metadata: dict[str, str] | None = None,
     nonce: str | None = None,
     user_agent: str = "",
+    ip_address: str | None = None,
     sso_session_id: str | None = None,
     oauth_endpoint: bool = False,
 ) -> IssuedTokens:
@@ -172,8 +174,8 @@ def authentication_result(
 
     A sign-in starts a session and returns a new RefreshToken. A refresh (the caller has run
     ``user_from_refresh_token``) returns none, and its tokens keep the session's origin_jti, auth_time and
-    scope. ``nonce`` (the OAuth authorize request's) goes into the ID token. ``user_agent`` and
-    ``sso_session_id`` (the managed-login SSO session it came through) feed the session's record when
+    scope. ``nonce`` (the OAuth authorize request's) goes into the ID token. ``user_agent``, ``ip_address``
+    and ``sso_session_id`` (the managed-login SSO session it came through) feed the session's record when
     the pool tracks user sessions (``idp.user_sessions``).
     The pool's PreTokenGeneration trigger sees ``trigger_source`` (TokenGeneration_RefreshTokens for a
     refresh, TokenGeneration_Authentication for a sign-in when not given) and ``client_metadata``.
@@ -188,7 +190,7 @@ def authentication_result(
         if session is None:
             raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
         scope = session.scope or scope
-        user_sessions.touch_token_session(env, user, session, user_agent)
+        user_sessions.touch_token_session(env, user, session, user_agent, ip_address)
     else:
         session = _start_session(
             env,
@@ -198,6 +200,7 @@ def authentication_result(
             now if auth_time is None else auth_time,
             scope,
             user_agent=user_agent,
+            ip_address=ip_address,
             sso_session_id=sso_session_id,
         )
     validity = clients.token_validity_seconds(client)
@@ -303,6 +306,7 @@ def refresh(
     issuer: str,
     device_key: str | None = None,
     user_agent: str = "",
+    ip_address: str | None = None,
     oauth_endpoint: bool = False,
 ) -> IssuedTokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
@@ -321,6 +325,7 @@ def refresh(
             refresh_token=refresh_token,
             device_key=device_key,
             user_agent=user_agent,
+            ip_address=ip_address,
             oauth_endpoint=oauth_endpoint,
         )
     _, session = _session_of(env, pool, refresh_token)
@@ -341,6 +346,7 @@ def refresh(
         refresh_token=new_token,
         device_key=device_key,
         user_agent=user_agent,
+        ip_address=ip_address,
         oauth_endpoint=oauth_endpoint,
     )
     return dataclasses.replace(issued, refresh_token=new_token)

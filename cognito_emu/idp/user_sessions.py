@@ -85,7 +85,9 @@ def device_type(user_agent: str) -> str:
     return product.group(0)[:1024] if product else "unknown"
 
 
-def _record(env: Env, kind: str, client_id: str, user_agent: str, origin: str | None = None) -> SessionRecord:
+def _record(
+    env: Env, kind: str, client_id: str, user_agent: str, ip_address: str | None, origin: str | None = None
+) -> SessionRecord:
     now = env.clock.now()
     return SessionRecord(
         session_id=env.ids.user_session_id(_PREFIX[kind]),
@@ -94,6 +96,7 @@ def _record(env: Env, kind: str, client_id: str, user_agent: str, origin: str | 
         last_active=now,
         device_type=device_type(user_agent),
         origin_session_id=origin,
+        ip_address=ip_address,
     )
 
 
@@ -114,6 +117,7 @@ def track_token_session(
     session: TokenSession,
     *,
     user_agent: str,
+    ip_address: str | None,
     sso_session_id: str | None,
 ) -> None:
     """A sign-in's new token session gets its record when the pool tracks sessions, after the user's
@@ -124,7 +128,7 @@ def track_token_session(
     for evicted in active[: max(0, len(active) - session_config.max_token_sessions(pool) + 1)]:
         evicted.revoked = True
     live_sso = sso_session_id if sso_session_id in user.sso_sessions else None
-    session.tracking = _record(env, TOKEN, session.client_id, user_agent, live_sso)
+    session.tracking = _record(env, TOKEN, session.client_id, user_agent, ip_address, live_sso)
 
 
 def _last_active(session: TokenSession) -> float:
@@ -132,13 +136,17 @@ def _last_active(session: TokenSession) -> float:
     return session.tracking.last_active
 
 
-def touch_token_session(env: Env, user: User, session: TokenSession, user_agent: str) -> None:
-    """A refresh or rotation: the session's (and its SSO session's) LastActiveDate, and its DeviceType."""
+def touch_token_session(
+    env: Env, user: User, session: TokenSession, user_agent: str, ip_address: str | None
+) -> None:
+    """A refresh or rotation: the session's (and its SSO session's) LastActiveDate, and its DeviceType
+    and LastIPAddress (kept when the request names no address)."""
     if session.tracking is None:
         return
     now = env.clock.now()
     session.tracking.last_active = now
     session.tracking.device_type = device_type(user_agent)
+    session.tracking.ip_address = ip_address or session.tracking.ip_address
     sso = user.sso_sessions.get(session.tracking.origin_session_id or "")
     if sso is not None:
         sso.record.last_active = now
@@ -148,13 +156,20 @@ def touch_token_session(env: Env, user: User, session: TokenSession, user_agent:
 
 
 def start_sso_session(
-    env: Env, pool: UserPool, user: User, *, client_id: str, auth_time: float, user_agent: str
+    env: Env,
+    pool: UserPool,
+    user: User,
+    *,
+    client_id: str,
+    auth_time: float,
+    user_agent: str,
+    ip_address: str | None,
 ) -> str | None:
     """A managed-login sign-in's SSO session record, when the pool tracks sessions: its SessionId."""
     if not session_config.tracking_enabled(pool):
         return None
     _forget_expired_sso_sessions(env, pool, user)
-    record = _record(env, SSO, client_id, user_agent)
+    record = _record(env, SSO, client_id, user_agent, ip_address)
     user.sso_sessions[record.session_id] = SsoSession(record=record, auth_time=auth_time)
     return record.session_id
 

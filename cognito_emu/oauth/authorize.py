@@ -196,6 +196,7 @@ def complete(
         trigger_source=token_generation.HOSTED_AUTH,
         nonce=authz.nonce,
         user_agent=request.user_agent,
+        ip_address=request.source_ip,
         sso_session_id=sso_session_id,
         oauth_endpoint=True,
     )

@@ -28,11 +28,24 @@ def _prune(env: Env) -> None:
 
 
 def start_session(
-    env: Env, pool: UserPool, user: User, auth_time: float, *, client_id: str, user_agent: str
+    env: Env,
+    pool: UserPool,
+    user: User,
+    auth_time: float,
+    *,
+    client_id: str,
+    user_agent: str,
+    ip_address: str | None,
 ) -> HostedSession:
     _prune(env)
     sso_session_id = user_sessions.start_sso_session(
-        env, pool, user, client_id=client_id, auth_time=auth_time, user_agent=user_agent
+        env,
+        pool,
+        user,
+        client_id=client_id,
+        auth_time=auth_time,
+        user_agent=user_agent,
+        ip_address=ip_address,
     )
     lifetime = SESSION_SECONDS if sso_session_id is None else session_config.sso_session_seconds(pool)
     session = HostedSession(

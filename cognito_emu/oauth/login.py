@@ -8,9 +8,11 @@ after a sign-in. A failure shows the form again with Cognito's message ("Incorre
 password."). A sign-in sets the ``cognito`` cookie (``oauth.models.HostedSession``), so the next authorize
 request skips the form.
 
-MFA follows a right password (or a new password) exactly as in the API: ``signin.mfa_challenge.challenge_after_password``
-decides, and each challenge becomes a form: SMS_MFA, EMAIL_OTP (the code goes to the outbox, as for the
-API) and SOFTWARE_TOKEN_MFA ask for a code, SELECT_MFA_TYPE for a factor, MFA_SETUP shows a new TOTP
+Threat protection judges the sign-in as it judges the API's (``signin.risk``; the caller's IP address is
+X-Forwarded-For's), and MFA follows a right password (or a new password) exactly as in the API
+(``signin.finish.judged_challenge`` decides); the SignIn event passes once the user is in. Each
+challenge becomes a form: SMS_MFA, EMAIL_OTP (the code goes to the outbox, as for the API) and
+SOFTWARE_TOKEN_MFA ask for a code, SELECT_MFA_TYPE for a factor, MFA_SETUP shows a new TOTP
 secret (``software_tokens.associate``, with its otpauth:// URI) and asks for a code of it
 (``software_tokens.verify``). The pending step is the API's challenge session (``idp.signin.sessions``), named
 by the form's hidden ``session`` field: it expires by the emulator's clock (the app client's
@@ -31,11 +33,10 @@ from cognito_emu.idp.factors import mfa, passwords, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import messages
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin import risk, sessions
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
-from cognito_emu.idp.signin.finish import required_attributes_missing
+from cognito_emu.idp.signin.finish import judged_challenge, required_attributes_missing
 from cognito_emu.idp.signin.mfa_answers import check_answer
-from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
 from cognito_emu.idp.signin.new_password import ATTRIBUTE_PREFIX, set_new_password
 from cognito_emu.idp.signin.password import password_sign_in
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
@@ -201,6 +202,7 @@ def context(
         admin=False,
         user_agent=request.user_agent,
         params=params,
+        ip_address=request.source_ip,
     )
 
 
@@ -251,8 +253,9 @@ def _after_password(
     user: User,
     previous: ChallengeSession | None = None,
 ) -> Reply:
-    """The API's decision after a right password: an MFA challenge (shown as its form) or signed in."""
-    challenge = challenge_after_password(ctx, user, previous)
+    """The API's decision after a right password: threat protection's judgement, then an MFA challenge
+    (shown as its form) or signed in."""
+    challenge = judged_challenge(ctx, user, previous)
     if challenge is None:
         if previous is not None:
             sessions.finish(previous)
@@ -301,6 +304,8 @@ def _answer_mfa(
     (five wrong codes) or expired goes back to the sign-in form."""
     form = request.form
     ctx = context(env, request, authz, {"USERNAME": session.signed_in_as or user.username})
+    # An answer: the SignIn event waiting for it passes once the user is in (``risk.signed_in``).
+    ctx.responding = True
     if session.challenge == mfa.SELECT_MFA_TYPE:
         ctx.params["ANSWER"] = form.get("answer", "")
     else:
@@ -366,10 +371,17 @@ def signed_in(
     authentication_triggers.post_authentication(
         env, authz.pool, user, client_id=authz.client.client_id, trigger_input=trigger_input(ctx)
     )
+    risk.signed_in(ctx, user)
     observe.hosted_page(env, authz.pool.id, user.sub, Activity.SIGN_IN)
     now = env.clock.now()
     session = hosted_sessions.start_session(
-        env, authz.pool, user, now, client_id=authz.client.client_id, user_agent=request.user_agent
+        env,
+        authz.pool,
+        user,
+        now,
+        client_id=authz.client.client_id,
+        user_agent=request.user_agent,
+        ip_address=request.source_ip,
     )
     location = authorize.complete(env, request, authz, user, now, session.sso_session_id)
     return redirect(location, cookies={SESSION_COOKIE: session.session_id})

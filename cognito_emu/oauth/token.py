@@ -95,6 +95,7 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
         trigger_source=token_generation.HOSTED_AUTH,
         nonce=grant.nonce,
         user_agent=request.user_agent,
+        ip_address=request.source_ip,
         oauth_endpoint=True,
         sso_session_id=grant.sso_session_id,
     )
@@ -119,6 +120,7 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
             token,
             issuer=tokens.issuer(env, request.base_url, pool),
             user_agent=request.user_agent,
+            ip_address=request.source_ip,
             oauth_endpoint=True,
         )
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:

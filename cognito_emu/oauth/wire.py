@@ -32,6 +32,8 @@ class OAuthRequest:
     # endpoints then find the pool through the client id or the token).
     pool: UserPool | None
     user_agent: str = ""
+    # The client's IP address (X-Forwarded-For), for threat protection.
+    source_ip: str | None = None
 
 
 @dataclass(slots=True)

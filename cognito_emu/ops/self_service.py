@@ -31,6 +31,7 @@ def change_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         call.env,
         principal.pool,
         principal.user,
+        principal.client.client_id,
         params.get("PreviousPassword") or "",
         params["ProposedPassword"],
     )

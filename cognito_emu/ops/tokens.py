@@ -31,6 +31,7 @@ def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[st
         issuer=tokens.issuer(call.env, call.base_url, pool),
         device_key=params.get("DeviceKey"),
         user_agent=call.user_agent,
+        ip_address=call.source_ip,
     )
     return {"AuthenticationResult": authentication_result(issued)}
 

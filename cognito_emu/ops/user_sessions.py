@@ -14,8 +14,15 @@ from cognito_emu.protocol.model import IDP
 SERVICE = IDP
 
 
+# LastLocation when an address is known: the emulator has no geo-IP database, and Cognito answers a
+# failed resolution with no City and the Country "unknown" (SessionLocationType).
+UNKNOWN_LOCATION = {"Country": "unknown"}
+
+
 def present_session(description: user_sessions.SessionDescription) -> dict[str, Any]:
-    """SessionDescriptionType; OriginSessionId for token sessions only."""
+    """SessionDescriptionType; OriginSessionId for token sessions only; LastIPAddress and LastLocation
+    when the requests named the caller's address (UserContextData / ContextData IpAddress for a sign-in,
+    else X-Forwarded-For)."""
     record = description.record
     out: dict[str, Any] = {
         "SessionId": record.session_id,
@@ -26,6 +33,9 @@ def present_session(description: user_sessions.SessionDescription) -> dict[str, 
         "DeviceType": record.device_type,
         "IsCurrentSession": description.is_current,
     }
+    if record.ip_address:
+        out["LastIPAddress"] = record.ip_address
+        out["LastLocation"] = dict(UNKNOWN_LOCATION)
     if description.session_type == user_sessions.TOKEN and record.origin_session_id:
         out["OriginSessionId"] = record.origin_session_id
     return out

@@ -93,6 +93,13 @@ def base_url(environ: dict[str, Any]) -> str:
     return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
 
+def forwarded_for(environ: dict[str, Any]) -> str | None:
+    """The client's IP address as the first X-Forwarded-For entry names it (threat protection's view of
+    the caller). The socket's own address is not used: it is the loopback in server mode and absent
+    in-process, so the two modes would see different callers."""
+    return environ.get("HTTP_X_FORWARDED_FOR", "").split(",", 1)[0].strip() or None
+
+
 def error_body(error: CognitoError) -> bytes:
     return json.dumps({"__type": error.code, "message": error.message}).encode()
 
@@ -151,7 +158,7 @@ def _answer(
         base_url=base_url(environ),
         request_id=request_id,
         user_agent=environ.get("HTTP_USER_AGENT", ""),
-        source_ip=environ.get("HTTP_X_FORWARDED_FOR", "").split(",", 1)[0].strip() or None,
+        source_ip=forwarded_for(environ),
     )
     with env.state.lock:
         try:

@@ -33,7 +33,7 @@ from cognito_emu.oauth.errors import OAuthError, PageError, RedirectError
 from cognito_emu.oauth.pages import error_page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
 from cognito_emu.usage import observe
-from cognito_emu.web.aws_endpoint import base_url
+from cognito_emu.web.aws_endpoint import base_url, forwarded_for
 
 log = logging.getLogger("cognito_emu.oauth")
 
@@ -68,6 +68,7 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
         route_base=route_base,
         pool=pool,
         user_agent=request.headers.get("User-Agent", ""),
+        source_ip=forwarded_for(request.environ),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cognito_emu.emulator import Emulator
-from tests.api.support import code_of, error_of, make_client_id, make_user, password_sign_in
+from tests.api.support import PASSWORD, code_of, error_of, make_client_id, make_user, password_sign_in
 
 SESSION_ID = re.compile(r"^tkn[a-z0-9]{25}$")
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -255,3 +255,37 @@ def test_device_type_comes_from_the_user_agent(idp, tracked, client_id):
     [session] = admin_sessions(idp, tracked)
     # boto3's User-Agent starts with its product name.
     assert session["DeviceType"].lower().startswith("boto3")
+
+
+def test_last_ip_address_follows_the_callers_address(idp, tracked, client_id):
+    """LastIPAddress: the sign-in's UserContextData IpAddress, then each refresh's X-Forwarded-For;
+    LastLocation is what Cognito answers when geo-IP resolution fails (the emulator has no database)."""
+    result = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+        UserContextData={"IpAddress": "198.51.100.20"},
+    )["AuthenticationResult"]
+    [session] = admin_sessions(idp, tracked)
+    assert session["LastIPAddress"] == "198.51.100.20"
+    assert session["LastLocation"] == {"Country": "unknown"}
+
+    def forwarded(request: Any, **_: Any) -> None:
+        request.headers["X-Forwarded-For"] = "203.0.113.77, 10.0.0.1"
+
+    idp.meta.events.register("before-sign.cognito-idp.GetTokensFromRefreshToken", forwarded)
+    try:
+        idp.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken=result["RefreshToken"])
+    finally:
+        idp.meta.events.unregister("before-sign.cognito-idp.GetTokensFromRefreshToken", forwarded)
+    [session] = admin_sessions(idp, tracked)
+    assert session["LastIPAddress"] == "203.0.113.77"
+    # A refresh that names no address keeps the last one.
+    idp.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken=result["RefreshToken"])
+    assert admin_sessions(idp, tracked)[0]["LastIPAddress"] == "203.0.113.77"
+
+
+def test_no_address_no_last_ip_address(idp, tracked, client_id):
+    sign_in(idp, client_id)
+    [session] = admin_sessions(idp, tracked)
+    assert "LastIPAddress" not in session and "LastLocation" not in session

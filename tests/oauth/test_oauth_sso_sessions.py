@@ -161,3 +161,22 @@ def test_without_tracking_the_cookie_works_and_nothing_is_recorded(emulator: Emu
         [user] = pool.users.values()
         assert user.sso_sessions == {}
         assert all(session.tracking is None for session in user.sessions.values())
+
+
+def test_sessions_record_the_callers_ip_address(emulator: Emulator, idp: Any) -> None:
+    """The SSO session's LastIPAddress is the browser's (X-Forwarded-For at the sign-in form); the token
+    session's is the token request's, the app back end that redeemed the code."""
+    pool_id, first, _ = _setup(idp)
+    browser = Browser(emulator.endpoint_url)
+    browser.session.headers["X-Forwarded-For"] = "198.51.100.61"
+    code = callback_params(browser.sign_in(first))["code"]
+    answer = token_request(
+        emulator.endpoint_url,
+        {"grant_type": "authorization_code", "client_id": first, "code": code, "redirect_uri": CALLBACK},
+        headers={"X-Forwarded-For": "203.0.113.5"},
+    )
+    assert answer.status_code == 200, answer.text
+    sessions = _sessions(idp, pool_id)
+    assert [s["LastIPAddress"] for s in sessions["SSO"]] == ["198.51.100.61"]
+    assert [s["LastIPAddress"] for s in sessions["TOKEN"]] == ["203.0.113.5"]
+    assert sessions["SSO"][0]["LastLocation"] == {"Country": "unknown"}

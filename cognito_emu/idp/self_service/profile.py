@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cognito_emu.env import Env
-from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
+from cognito_emu.errors import InvalidParameterException, InvalidPasswordException, NotAuthorizedException
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
-from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.signin import auth_events, compromised
 from cognito_emu.idp.users import accounts, attributes
 from cognito_emu.idp.users.index import is_true
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
@@ -29,13 +29,32 @@ UPDATE_REASON = "UpdateUserAttribute"
 VERIFY_REASON = "VerifyUserAttribute"
 
 
-def change_password(env: Env, pool: UserPool, user: User, previous: str, proposed: str) -> None:
+def change_password(
+    env: Env, pool: UserPool, user: User, client_id: str, previous: str, proposed: str
+) -> None:
+    """ChangePassword; threat protection screens the proposed password (``idp.signin.compromised``)."""
     if not passwords.check_password(env, user, previous):
         auth_events.record(env, pool, user, "PasswordChange", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT_PASSWORD)
     passwords.check_new_password(pool, user, proposed)
+    try:
+        flagged = compromised.check_new_password(pool, client_id, proposed, compromised.PASSWORD_CHANGE)
+    except InvalidPasswordException:
+        auth_events.record(
+            env,
+            pool,
+            user,
+            "PasswordChange",
+            "Fail",
+            auth_events.PASSWORD_PASSED,
+            compromised=True,
+            decision=auth_events.BLOCK,
+        )
+        raise
     passwords.set_password(env, pool, user, proposed, temporary=False)
-    auth_events.record(env, pool, user, "PasswordChange", "Pass", auth_events.PASSWORD_PASSED)
+    auth_events.record(
+        env, pool, user, "PasswordChange", "Pass", auth_events.PASSWORD_PASSED, compromised=flagged
+    )
 
 
 def _verify_before_update(pool: UserPool) -> list[str]:

@@ -33,7 +33,7 @@ from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
-from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.signin import auth_events, compromised
 from cognito_emu.idp.users import accounts, directory
 from cognito_emu.triggers import migration
 from cognito_emu.triggers import sign_up as sign_up_triggers
@@ -186,6 +186,7 @@ def confirm_forgot_password(
             raise CodeMismatchException(codes.CODE_MISMATCH)
         raise user_not_found()
     passwords.check_new_password(pool, user, password)
+    compromised.check_new_password(pool, client.client_id, password, compromised.PASSWORD_CHANGE)
     codes.redeem(env, user, codes.FORGOT_PASSWORD, code)
     passwords.set_password(env, pool, user, password, temporary=False)
     accounts.set_status(env, pool, user, UserStatus.CONFIRMED)

@@ -28,7 +28,7 @@ from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages, recovery
 from cognito_emu.idp.self_service.messages import CodeDelivery
-from cognito_emu.idp.signin import auth_events
+from cognito_emu.idp.signin import auth_events, compromised
 from cognito_emu.idp.users import accounts, attributes, directory
 from cognito_emu.idp.users.index import alias_attributes
 from cognito_emu.triggers import sign_up as sign_up_triggers
@@ -91,6 +91,9 @@ def sign_up(
             raise InvalidParameterException(PASSWORD_REQUIRED)
     else:
         passwords.check_password_policy(passwords.pool_policy(pool), password)
+    flagged = password is not None and compromised.check_new_password(
+        pool, client.client_id, password, compromised.SIGN_UP
+    )
     if directory.user_key(pool, username) in pool.users:
         raise UsernameExistsException(USERNAME_EXISTS)
     # The state lock is released while the trigger runs: create_user checks the name again after it.
@@ -116,7 +119,7 @@ def sign_up(
         passwords.set_password(env, pool, user, password, temporary=False)
         # A new user's UserLastModifiedDate is its UserCreateDate: creating it is one change.
         user.modified = user.created
-    auth_events.record(env, pool, user, "SignUp", "Pass")
+    auth_events.record(env, pool, user, "SignUp", "Pass", compromised=flagged)
     if outcome.auto_confirm:
         sign_up_triggers.post_confirmation(
             env,

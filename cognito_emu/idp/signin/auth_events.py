@@ -8,9 +8,12 @@ otherwise, and ``record`` costs a pool with threat protection off one dict looku
 What is recorded, one event per action, on the user (``User.auth_events``, oldest first):
 - SignIn: Fail with ChallengeResponses Password/Failure at a wrong password (USER_PASSWORD_AUTH, the
   admin password flows, SRP's PASSWORD_VERIFIER, the hosted login form); Pass with Password/Success
-  when InitiateAuth / RespondToAuthChallenge issue tokens (not for a refresh, not for the hosted login).
+  when InitiateAuth / RespondToAuthChallenge or the hosted login form issue tokens (not for a refresh),
+  whatever the first factor (password, passkey, one-time code, custom challenge).
 - SignUp (Pass), ResendCode (Pass), ForgotPassword (Pass, once the code went out), PasswordChange
-  (Pass, or Fail with Password/Failure for a wrong previous password).
+  (Pass, or Fail with Password/Failure for a wrong previous password, or Fail with RiskDecision Block for
+  a compromised new password that ENFORCED mode blocks); SignUp and PasswordChange carry
+  CompromisedCredentialsDetected for a new password on the breach list (``idp.signin.compromised``).
 
 SignIn events carry the risk ``idp.signin.risk`` assessed (and, in ENFORCED mode, what it did about
 it); the other events, and sign-ins that prove no password, show EventRisk {RiskDecision NoRisk,
@@ -41,6 +44,7 @@ MAX_EVENTS = 100
 # AdminListUserAuthEvents' page when MaxResults is 0 or left out (API reference).
 DEFAULT_PAGE = 60
 
+NO_RISK, BLOCK = "NoRisk", "Block"
 ENABLED_MODES = frozenset({"AUDIT", "ENFORCED"})
 PASSWORD_FAILED = (("Password", "Failure"),)
 PASSWORD_PASSED = (("Password", "Success"),)
@@ -52,10 +56,17 @@ def enabled(pool: UserPool) -> bool:
     return isinstance(add_ons, dict) and add_ons.get("AdvancedSecurityMode") in ENABLED_MODES
 
 
-def enforced(pool: UserPool) -> bool:
-    """True when the pool's threat protection takes action (AdvancedSecurityMode ENFORCED)."""
+def enforced(pool: UserPool, custom_auth: bool = False) -> bool:
+    """True when the pool's threat protection takes action: AdvancedSecurityMode ENFORCED, or for a
+    CUSTOM_AUTH sign-in AdvancedSecurityAdditionalFlows CustomAuthMode ENFORCED (with threat protection
+    on; the mode is AUDIT when left out, whatever AdvancedSecurityMode says)."""
     add_ons = pool.settings.get("UserPoolAddOns")
-    return isinstance(add_ons, dict) and add_ons.get("AdvancedSecurityMode") == "ENFORCED"
+    if not isinstance(add_ons, dict):
+        return False
+    if custom_auth:
+        flows = add_ons.get("AdvancedSecurityAdditionalFlows") or {}
+        return enabled(pool) and flows.get("CustomAuthMode") == "ENFORCED"
+    return add_ons.get("AdvancedSecurityMode") == "ENFORCED"
 
 
 def require_enabled(pool: UserPool) -> None:
@@ -74,8 +85,12 @@ def record(
     response: str,
     challenges: tuple[tuple[str, str], ...] = (),
     context: dict[str, str] | None = None,
+    *,
+    compromised: bool = False,
+    decision: str = NO_RISK,
 ) -> AuthEvent | None:
-    """Log one event for ``user`` when the pool's threat protection is on (None otherwise)."""
+    """Log one event for ``user`` when the pool's threat protection is on (None otherwise); ``compromised``
+    and ``decision`` are its EventRisk's CompromisedCredentialsDetected and RiskDecision."""
     if not enabled(pool):
         return None
     event = AuthEvent(
@@ -86,6 +101,8 @@ def record(
         challenges=[{"ChallengeName": name, "ChallengeResponse": result} for name, result in challenges],
         context=dict(context or {}),
         feedback_token=base64.urlsafe_b64encode(env.ids.token_bytes(32)).decode(),
+        risk_decision=decision,
+        compromised_credentials=compromised,
     )
     user.auth_events.append(event)
     del user.auth_events[:-MAX_EVENTS]

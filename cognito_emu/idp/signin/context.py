@@ -75,6 +75,8 @@ class AuthContext:
     failed_attempts: int = 0
     # The sign-in's risk once its first factor was proven (None: threat protection is off, or not yet).
     risk: RiskVerdict | None = None
+    # A CUSTOM_AUTH sign-in: threat protection acts on it as AdvancedSecurityAdditionalFlows says.
+    custom_auth: bool = False
 
     def trigger_metadata(self) -> dict[str, str] | None:
         """The ClientMetadata the sign-in's later triggers get: the answer's, none for InitiateAuth."""

@@ -97,6 +97,7 @@ def next_step(
         if user is None:
             _fail(previous)
         assert user is not None
+        ctx.custom_auth = True
         return after_password(ctx, user, previous)
     challenge = decision.get("challengeName")
     if challenge == CUSTOM_CHALLENGE:

@@ -28,6 +28,17 @@ def after_password(ctx: AuthContext, user: User, previous: ChallengeSession | No
         if passwords.temporary_password_expired(ctx.env, user):
             raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
         return new_password_required(ctx, user, previous)
+    challenge = judged_challenge(ctx, user, previous)
+    if challenge is not None:
+        return challenge
+    if previous is not None:
+        sessions.finish(previous)
+    return authenticated(ctx, user)
+
+
+def judged_challenge(ctx: AuthContext, user: User, previous: ChallengeSession | None) -> Challenge | None:
+    """Threat protection judges a sign-in whose password was proven, then the MFA challenge that the
+    pool, or an ENFORCED risk response, asks for (None: tokens may follow). Shared with the hosted login."""
     # A new sign-in: whatever an earlier one left waiting for an MFA answer is abandoned.
     user.pending_sign_in_event = None
     ctx.risk = risk.judge(ctx, user)
@@ -37,9 +48,15 @@ def after_password(ctx: AuthContext, user: User, previous: ChallengeSession | No
         challenge = start_factor(ctx, user, previous, ctx.risk.mfa)
     if challenge is not None:
         risk.challenged(ctx, user)
-        return challenge
-    if previous is not None:
-        sessions.finish(previous)
+    return challenge
+
+
+def passwordless(ctx: AuthContext, user: User) -> Step:
+    """A first factor other than a password (a passkey, an SMS or email one-time code) was proven:
+    threat protection judges the sign-in as it judges a password's, with no MFA step to add (Cognito's
+    passwordless sign-in and MFA exclude each other), then tokens."""
+    user.pending_sign_in_event = None
+    ctx.risk = risk.judge(ctx, user, mfa_step=False)
     return authenticated(ctx, user)
 
 
@@ -79,6 +96,7 @@ def authenticated(
         client_metadata=ctx.trigger_metadata(),
         device_key=device_key,
         user_agent=ctx.user_agent,
+        ip_address=ctx.ip_address,
     )
     return Authenticated(issued, new_device)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin import compromised, sessions
 from cognito_emu.idp.signin.context import INCORRECT, AuthContext, answering_user
 from cognito_emu.idp.signin.finish import authenticated, required_attributes_missing
 from cognito_emu.idp.signin.mfa_challenge import challenge_after_password
@@ -34,6 +34,7 @@ def set_new_password(ctx: AuthContext, user: User) -> None:
     if given:
         attributes.check_update(ctx.pool, user, given, None if ctx.admin else ctx.client)
     passwords.check_new_password(ctx.pool, user, password)
+    compromised.check_new_password(ctx.pool, ctx.client.client_id, password, compromised.PASSWORD_CHANGE)
     if given:
         accounts.update_attributes(ctx.env, ctx.pool, user, given)
     passwords.set_password(ctx.env, ctx.pool, user, password, temporary=False)

@@ -12,7 +12,7 @@ from cognito_emu.idp.factors import webauthn
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.signin.context import AuthContext, check_can_sign_in, pre_authentication
-from cognito_emu.idp.signin.finish import authenticated
+from cognito_emu.idp.signin.finish import passwordless
 from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
 
 # Where the challenge's WebAuthn challenge waits for the answer (never sent to the client).
@@ -47,4 +47,4 @@ def answer(ctx: AuthContext, session: ChallengeSession, user: User) -> Step:
     if not isinstance(challenge, str):
         raise NotAuthorizedException(sessions.INVALID)
     webauthn.verify_assertion(ctx.env, ctx.pool, user, credential, challenge)
-    return authenticated(ctx, user)
+    return passwordless(ctx, user)

@@ -3,7 +3,9 @@
 Developer guide, "Working with adaptive authentication" and "Working with compromised-credentials
 detection"; API reference, SetRiskConfiguration, AccountTakeoverActionType, EventRiskType.
 
-What an emulator can know scores a sign-in (a proven first factor):
+What an emulator can know scores a sign-in (a proven first factor: a password, as USER_PASSWORD_AUTH,
+the SRP flows, USER_AUTH's PASSWORD and the hosted login form prove it; a passkey or an SMS / email
+one-time code of USER_AUTH; a CUSTOM_AUTH sign-in once DefineAuthChallenge issues tokens):
 - a risk level a test set for the user's next sign-in (``set_next_sign_in_risk``: the control API's
   ``POST /_emu/risk``, ``Emulator.set_next_sign_in_risk``) wins, once;
 - otherwise one point each for an IP address (UserContextData / ContextData IpAddress, else
@@ -13,15 +15,17 @@ What an emulator can know scores a sign-in (a proven first factor):
 - compromised credentials: the password is on the bundled list (``idp.factors.breached``); like
   Cognito, only flows that send the password can tell (not SRP).
 
-Every SignIn event records the outcome (EventRisk). AUDIT stops there. ENFORCED applies the risk
-configuration of the client (else the pool): RiskExceptionConfiguration's BlockedIPRangeList refuses
+Every SignIn event records the outcome (EventRisk). AUDIT stops there. ENFORCED (for CUSTOM_AUTH:
+UserPoolAddOns AdvancedSecurityAdditionalFlows CustomAuthMode ENFORCED; AUDIT when left out) applies
+the risk configuration of the client (else the pool): RiskExceptionConfiguration's BlockedIPRangeList refuses
 ("Request not allowed due to security reasons."), SkippedIPRangeList skips the assessment;
 CompromisedCredentialsRiskConfiguration BLOCK (for EventFilter SIGN_IN, or no filter) sets the user
 RESET_REQUIRED and refuses; AccountTakeoverRiskConfiguration's action for the level: BLOCK refuses
 ("Unable to login because of security reasons."), MFA_IF_CONFIGURED and MFA_REQUIRED ask for an MFA
 code with a factor the user can receive (MFA_REQUIRED refuses without one), NO_ACTION lets the user
-in; with Notify the user gets the NotifyConfiguration's BlockEmail, MfaEmail or NoActionEmail in the
-outbox (reason "AccountTakeoverNotification"). No risk detected takes no action at all.
+in (a passkey or one-time-code sign-in has no MFA step to add: MFA_IF_CONFIGURED lets the user in,
+MFA_REQUIRED refuses); with Notify the user gets the NotifyConfiguration's BlockEmail, MfaEmail or
+NoActionEmail in the outbox (reason "AccountTakeoverNotification"). No risk detected takes no action at all.
 """
 
 from __future__ import annotations
@@ -41,13 +45,13 @@ from cognito_emu.errors import (
 from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import AuthEvent, User, UserPool, UserStatus
 from cognito_emu.idp.pool import pool_settings
-from cognito_emu.idp.signin import auth_events, lockout
+from cognito_emu.idp.signin import auth_events, compromised, lockout
 from cognito_emu.idp.signin.context import RESET_REQUIRED, AuthContext, RiskVerdict
 from cognito_emu.idp.users import directory
 
 LOW, MEDIUM, HIGH = "Low", "Medium", "High"
 LEVELS = (LOW, MEDIUM, HIGH)
-NO_RISK, ACCOUNT_TAKEOVER, BLOCK = "NoRisk", "AccountTakeover", "Block"
+ACCOUNT_TAKEOVER = "AccountTakeover"
 BLOCKED = "Unable to login because of security reasons."
 IP_BLOCKED = "Request not allowed due to security reasons."
 NOTIFICATION = "AccountTakeoverNotification"
@@ -105,14 +109,16 @@ def assess(ctx: AuthContext, user: User) -> str | None:
     return (None, LOW, MEDIUM, HIGH)[min(points, 3)]
 
 
-def judge(ctx: AuthContext, user: User) -> RiskVerdict | None:
+def judge(ctx: AuthContext, user: User, mfa_step: bool = True) -> RiskVerdict | None:
     """Assess a sign-in whose first factor was proven and apply the ENFORCED response; None when the
-    pool's threat protection is off. A blocked sign-in is recorded (Fail) and raises."""
+    pool's threat protection is off. A blocked sign-in is recorded (Fail) and raises. Without an
+    ``mfa_step`` (a passwordless first factor) no MFA can be asked for: MFA_IF_CONFIGURED lets the user
+    in and MFA_REQUIRED refuses."""
     if not auth_events.enabled(ctx.pool):
         return None
     level = assess(ctx, user)
     verdict = RiskVerdict(level=level, compromised=ctx.compromised)
-    if not auth_events.enforced(ctx.pool):
+    if not auth_events.enforced(ctx.pool, ctx.custom_auth):
         return verdict
     configuration = pool_settings.risk_configuration_for(ctx.pool, ctx.client.client_id)
     exceptions = configuration.get("RiskExceptionConfiguration") or {}
@@ -120,7 +126,7 @@ def judge(ctx: AuthContext, user: User) -> RiskVerdict | None:
         _refuse(ctx, user, verdict, NotAuthorizedException(IP_BLOCKED))
     if _in_ranges(ctx.ip_address, exceptions.get("SkippedIPRangeList")):
         return RiskVerdict(level=None, compromised=ctx.compromised)
-    if ctx.compromised and _blocks_compromised(configuration, "SIGN_IN"):
+    if ctx.compromised and compromised.blocks(configuration, compromised.SIGN_IN):
         # Cognito sets the user RESET_REQUIRED: the password must be reset before the next sign-in.
         user.status = UserStatus.RESET_REQUIRED
         _refuse(ctx, user, verdict, PasswordResetRequiredException(RESET_REQUIRED))
@@ -132,7 +138,7 @@ def judge(ctx: AuthContext, user: User) -> RiskVerdict | None:
         return verdict
     event_action, notify = action.get("EventAction"), bool(action.get("Notify"))
     if event_action in ("MFA_IF_CONFIGURED", "MFA_REQUIRED"):
-        factors = risk_factors(ctx.pool, user)
+        factors = risk_factors(ctx.pool, user) if mfa_step else []
         if factors:
             if notify:
                 _notify(ctx, user, takeover, "MfaEmail")
@@ -160,13 +166,6 @@ def risk_factors(pool: UserPool, user: User) -> list[str]:
     ]
 
 
-def _blocks_compromised(configuration: dict[str, Any], event: str) -> bool:
-    compromised = configuration.get("CompromisedCredentialsRiskConfiguration") or {}
-    # EventFilter "defaults to all events" (CompromisedCredentialsRiskConfigurationType).
-    events = compromised.get("EventFilter") or ("SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP")
-    return (compromised.get("Actions") or {}).get("EventAction") == "BLOCK" and event in events
-
-
 def _in_ranges(address: str | None, ranges: list[str] | None) -> bool:
     if not address or not ranges:
         return False
@@ -178,7 +177,7 @@ def _in_ranges(address: str | None, ranges: list[str] | None) -> bool:
 
 
 def _refuse(ctx: AuthContext, user: User, verdict: RiskVerdict, error: Exception) -> None:
-    record(ctx, user, "Fail", RiskVerdict(verdict.level, verdict.compromised, decision=BLOCK))
+    record(ctx, user, "Fail", RiskVerdict(verdict.level, verdict.compromised, decision=auth_events.BLOCK))
     raise error
 
 

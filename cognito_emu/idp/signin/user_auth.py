@@ -44,7 +44,7 @@ from cognito_emu.idp.signin.context import (
     trigger_input,
     unknown_user,
 )
-from cognito_emu.idp.signin.finish import after_password, authenticated
+from cognito_emu.idp.signin.finish import after_password, authenticated, passwordless
 from cognito_emu.idp.signin.password import password_sign_in, password_verifier_challenge, srp_session_user
 from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
 from cognito_emu.idp.users.index import is_true
@@ -224,6 +224,7 @@ def _send_otp(
         medium, destination = _DECOY_DELIVERY[factor]
     else:
         session.mfa_code = ctx.env.ids.digits(6)
+        session.first_factor = True
         details = messages.send_authentication_code(
             ctx.env,
             ctx.pool,
@@ -274,4 +275,6 @@ def answer_otp(ctx: AuthContext, session: ChallengeSession, user: User | None) -
         raise sessions.wrong_code(session)
     sessions.check_code(session, code)
     sessions.finish(session)
+    if session.first_factor:
+        return passwordless(ctx, user)
     return authenticated(ctx, user)

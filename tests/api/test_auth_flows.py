@@ -83,16 +83,17 @@ def test_wrong_password(idp, pool_id, client):
     assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
 
 
-def test_unknown_user_hidden_by_default(idp, pool_id, client):
+def test_unknown_user_hidden_when_existence_errors_are_prevented(idp, pool_id):
+    prevented = make_client(idp, pool_id, PreventUserExistenceErrors="ENABLED")
     with pytest.raises(ClientError) as excinfo:
-        password_sign_in(idp, client["ClientId"], username="nobody")
+        password_sign_in(idp, prevented["ClientId"], username="nobody")
     assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
 
 
-def test_unknown_user_with_legacy_existence_errors(idp, pool_id):
-    legacy = make_client(idp, pool_id, PreventUserExistenceErrors="LEGACY")
+def test_unknown_user_reported_by_default(idp, pool_id, client):
+    """A client made through the API is LEGACY unless told otherwise (CreateUserPoolClient reference)."""
     with pytest.raises(ClientError) as excinfo:
-        password_sign_in(idp, legacy["ClientId"], username="nobody")
+        password_sign_in(idp, client["ClientId"], username="nobody")
     assert error_of(excinfo) == ("UserNotFoundException", "User does not exist.")
 
 
@@ -326,7 +327,7 @@ def test_sign_in_with_verified_alias_only(idp):
     pool_id = idp.create_user_pool(PoolName="p", AliasAttributes=["email", "preferred_username"])["UserPool"][
         "Id"
     ]
-    client = make_client(idp, pool_id)
+    client = make_client(idp, pool_id, PreventUserExistenceErrors="ENABLED")
     make_user(idp, pool_id, "erin", email="erin@example.com", preferred_username="rin")
     with pytest.raises(ClientError) as excinfo:
         password_sign_in(idp, client["ClientId"], "erin@example.com")

@@ -33,11 +33,32 @@ def test_create_returns_cognito_defaults(idp, pool_id):
         "ALLOW_CUSTOM_AUTH",
     ]
     assert client["AllowedOAuthFlowsUserPoolClient"] is False
-    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["PreventUserExistenceErrors"] == "LEGACY"
     assert client["EnableTokenRevocation"] is True
     assert client["EnablePropagateAdditionalUserContextData"] is False
     assert client["AuthSessionValidity"] == 3
     assert client["CreationDate"] == client["LastModifiedDate"]
+
+
+def test_prevent_user_existence_errors_defaults_to_legacy_through_the_api(idp, pool_id):
+    """CreateUserPoolClient's reference: PreventUserExistenceErrors "Defaults to LEGACY" (the console
+    selects ENABLED for a new client, the API does not); a sign-in as an unknown user then says so."""
+    client_id = create(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["ClientId"]
+    described = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    assert described["PreventUserExistenceErrors"] == "LEGACY"
+    error = error_of(
+        idp.initiate_auth,
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "nobody", "PASSWORD": "Passw0rd!"},
+    )
+    assert error == ("UserNotFoundException", "User does not exist.")
+
+
+def test_update_without_prevent_user_existence_errors_sets_legacy_again(idp, pool_id):
+    client_id = create(idp, pool_id, PreventUserExistenceErrors="ENABLED")["ClientId"]
+    updated = idp.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id, AuthSessionValidity=5)
+    assert updated["UserPoolClient"]["PreventUserExistenceErrors"] == "LEGACY"
 
 
 def test_describe_echoes_what_create_stored(idp, pool_id):
@@ -308,7 +329,7 @@ def test_update_resets_omitted_settings_to_defaults(idp, pool_id):
         AccessTokenValidity=10,
         TokenValidityUnits={"AccessToken": "minutes"},
         ReadAttributes=["email"],
-        PreventUserExistenceErrors="LEGACY",
+        PreventUserExistenceErrors="ENABLED",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
     )
     updated = idp.update_user_pool_client(
@@ -319,7 +340,7 @@ def test_update_resets_omitted_settings_to_defaults(idp, pool_id):
     assert "AccessTokenValidity" not in updated
     assert "ReadAttributes" not in updated
     assert updated["TokenValidityUnits"] == {}
-    assert updated["PreventUserExistenceErrors"] == "ENABLED"
+    assert updated["PreventUserExistenceErrors"] == "LEGACY"
     assert updated["ExplicitAuthFlows"] == [
         "ALLOW_REFRESH_TOKEN_AUTH",
         "ALLOW_USER_SRP_AUTH",

@@ -48,6 +48,11 @@ def legacy_client(idp: Any, pool: str) -> str:
     return make_client_id(idp, pool, PreventUserExistenceErrors="LEGACY")
 
 
+@pytest.fixture
+def prevented_client(idp: Any, pool: str) -> str:
+    return make_client_id(idp, pool, PreventUserExistenceErrors="ENABLED")
+
+
 def test_forgot_password_sends_a_code_and_confirm_sets_the_password(idp, pool, client_id, emulator):
     confirmed_user(idp, pool, "alice", email="alice@example.com")
     out = idp.forgot_password(ClientId=client_id, Username="alice", ClientMetadata={"k": "v"})
@@ -118,7 +123,7 @@ def test_admin_reset_then_self_service_reset(idp, pool, client_id, emulator):
     assert status_of(idp, pool, "erin") == "CONFIRMED"
 
 
-def test_no_verified_channel(idp, pool, client_id, legacy_client, emulator):
+def test_no_verified_channel(idp, pool, prevented_client, legacy_client, emulator):
     idp.admin_create_user(
         UserPoolId=pool,
         Username="fay",
@@ -133,7 +138,7 @@ def test_no_verified_channel(idp, pool, client_id, legacy_client, emulator):
         "Cannot reset password for the user as there is no registered/verified email or phone_number"
     )
     # With existence errors prevented the answer looks like any other, and nothing is sent.
-    out = idp.forgot_password(ClientId=client_id, Username="fay")
+    out = idp.forgot_password(ClientId=prevented_client, Username="fay")
     assert out["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
     assert emulator.outbox.messages(user_pool_id=pool) == []
 
@@ -249,34 +254,34 @@ def test_secret_hash(idp, pool, emulator):
 # -- PreventUserExistenceErrors ------------------------------------------------------------------
 
 
-def test_unknown_and_disabled_users_when_prevented(idp, pool, client_id, emulator):
-    out = idp.forgot_password(ClientId=client_id, Username="ghost")
+def test_unknown_and_disabled_users_when_prevented(idp, pool, prevented_client, emulator):
+    out = idp.forgot_password(ClientId=prevented_client, Username="ghost")
     details = out["CodeDeliveryDetails"]
     assert details["DeliveryMedium"] == "EMAIL" and details["AttributeName"] == "email"
-    assert idp.forgot_password(ClientId=client_id, Username="ghost")["CodeDeliveryDetails"] == details
-    by_email = idp.forgot_password(ClientId=client_id, Username="ghost@example.com")["CodeDeliveryDetails"]
+    assert idp.forgot_password(ClientId=prevented_client, Username="ghost")["CodeDeliveryDetails"] == details
+    by_email = idp.forgot_password(ClientId=prevented_client, Username="ghost@example.com")["CodeDeliveryDetails"]
     assert by_email["Destination"] == "g***@e***"
-    by_phone = idp.forgot_password(ClientId=client_id, Username="+15551234567")["CodeDeliveryDetails"]
+    by_phone = idp.forgot_password(ClientId=prevented_client, Username="+15551234567")["CodeDeliveryDetails"]
     assert by_phone["DeliveryMedium"] == "SMS" and by_phone["Destination"].endswith("4567")
     with pytest.raises(ClientError) as err:
         idp.confirm_forgot_password(
-            ClientId=client_id, Username="ghost", ConfirmationCode="123456", Password=NEW_PASSWORD
+            ClientId=prevented_client, Username="ghost", ConfirmationCode="123456", Password=NEW_PASSWORD
         )
     assert code_of(err) == "CodeMismatchException"
 
     confirmed_user(idp, pool, "kay", email="kay@example.com")
-    idp.forgot_password(ClientId=client_id, Username="kay")
+    idp.forgot_password(ClientId=prevented_client, Username="kay")
     code = emulator.outbox.last_code("kay")
     idp.admin_disable_user(UserPoolId=pool, Username="kay")
     sent = len(emulator.outbox)
     assert (
-        idp.forgot_password(ClientId=client_id, Username="kay")["CodeDeliveryDetails"]["DeliveryMedium"]
+        idp.forgot_password(ClientId=prevented_client, Username="kay")["CodeDeliveryDetails"]["DeliveryMedium"]
         == "EMAIL"
     )
     assert len(emulator.outbox) == sent
     with pytest.raises(ClientError) as err:
         idp.confirm_forgot_password(
-            ClientId=client_id, Username="kay", ConfirmationCode=code, Password=NEW_PASSWORD
+            ClientId=prevented_client, Username="kay", ConfirmationCode=code, Password=NEW_PASSWORD
         )
     assert code_of(err) == "CodeMismatchException"
 

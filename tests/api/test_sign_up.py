@@ -341,7 +341,8 @@ def test_alias_email_conflict_on_confirm_and_force_alias_creation(idp, emulator)
 # -- PreventUserExistenceErrors ------------------------------------------------------------------
 
 
-def test_unknown_user_with_existence_errors_prevented(idp, pool, client_id, emulator):
+def test_unknown_user_with_existence_errors_prevented(idp, pool, emulator):
+    client_id = make_client_id(idp, pool, PreventUserExistenceErrors="ENABLED")
     out = idp.resend_confirmation_code(ClientId=client_id, Username="ghost")
     assert out["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
     assert out == idp.resend_confirmation_code(ClientId=client_id, Username="ghost") | {

@@ -180,9 +180,13 @@ def test_wrong_challenge_name(idp, pool_id, client):
     assert error_of(excinfo)[0] == "InvalidParameterException"
 
 
-def test_unknown_user(idp, pool_id, client):
-    # Hidden by default: a decoy challenge whose answer fails like a wrong password.
-    exchange = Exchange(idp, pool_id, client["ClientId"], "nobody")
+def test_unknown_user(idp, pool_id):
+    # Hidden with PreventUserExistenceErrors ENABLED: a decoy challenge whose answer fails like a wrong
+    # password.
+    prevented = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="prevented", ExplicitAuthFlows=FLOWS, PreventUserExistenceErrors="ENABLED"
+    )["UserPoolClient"]
+    exchange = Exchange(idp, pool_id, prevented["ClientId"], "nobody")
     challenge = exchange.start()
     assert challenge["ChallengeParameters"]["USER_ID_FOR_SRP"] == "nobody"
     with pytest.raises(ClientError) as excinfo:

@@ -62,7 +62,7 @@ def test_other_activity_counts_and_failed_calls_do_not(emulator: Emulator, idp: 
     make_user(idp, pool_id, "alice", password=None)
     make_user(idp, pool_id, "bob", password=None)
     client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
-    with pytest.raises(idp.exceptions.NotAuthorizedException):
+    with pytest.raises(idp.exceptions.UserNotFoundException):
         password_sign_in(idp, client_id, "carol")
     entry = pool_usage(emulator, pool_id)
     # AdminCreateUser counts (admin create), a failed sign-in of an unknown user does not.

@@ -273,7 +273,7 @@ def test_passwordless_not_offered_when_mfa_is_required(idp):
 
 
 def test_unknown_user_gets_a_decoy(idp):
-    pool_id, client_id = make_pool(idp)
+    pool_id, client_id = make_pool(idp, PreventUserExistenceErrors="ENABLED")
     challenge = start(idp, client_id, "nobody")
     assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
     assert challenge["AvailableChallenges"] == ["EMAIL_OTP", "SMS_OTP", "PASSWORD", "PASSWORD_SRP"]

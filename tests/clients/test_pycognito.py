@@ -60,7 +60,7 @@ def test_wrong_password(idp, pool_id):
 
 
 def test_unknown_user_fails_like_a_wrong_password(idp, pool_id):
-    client = make_client(idp, pool_id)
+    client = make_client(idp, pool_id, PreventUserExistenceErrors="ENABLED")
     with pytest.raises(ClientError) as excinfo:
         srp(idp, pool_id, client, username="nobody").authenticate_user()
     error = excinfo.value.response["Error"]

@@ -207,7 +207,7 @@ def test_session_cookie_skips_the_form_and_logout_clears_it(emulator: Emulator, 
 
 
 def test_wrong_password_shows_the_form_again(emulator: Emulator, idp: Any) -> None:
-    _, client = _setup(idp)
+    _, client = _setup(idp, PreventUserExistenceErrors="ENABLED")
     browser = Browser(emulator.endpoint_url)
     page = browser.authorize(client["ClientId"])
     again = browser.submit(page, username="alice", password="wrong-Password-1")

@@ -74,7 +74,14 @@ def test_pre_authentication_for_an_unknown_user(
     emulator: Emulator, idp: Any, triggers: TriggerRegistry
 ) -> None:
     seen: list[dict[str, Any]] = []
-    pool_id, client_id = make_pool(idp, {"PreAuthentication": arn("pre")})
+    pool_id, _ = make_pool(idp, {"PreAuthentication": arn("pre")})
+    # userNotFound is there for clients that prevent user existence errors (PreAuthentication's guide).
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="prevented",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]
     triggers.register("pre", _recorder(seen))
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         _sign_in(idp, client_id, "nobody")

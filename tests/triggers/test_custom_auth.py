@@ -84,7 +84,8 @@ def test_otp_end_to_end(idp: Any, otp: list[dict[str, Any]]) -> None:
     assert define["triggerSource"] == "DefineAuthChallenge_Authentication"
     assert define["request"]["session"] == []
     assert define["request"]["userAttributes"]["email"] == "alice@example.com"
-    assert define["request"]["userNotFound"] is False
+    # userNotFound goes only to clients that prevent user existence errors; this one is LEGACY.
+    assert "userNotFound" not in define["request"]
     assert "clientMetadata" not in define["request"]
     assert create["triggerSource"] == "CreateAuthChallenge_Authentication"
     assert create["request"]["challengeName"] == "CUSTOM_CHALLENGE"
@@ -196,7 +197,7 @@ def test_admin_initiate_and_respond(idp: Any, otp: list[dict[str, Any]]) -> None
 
 
 def test_unknown_user_gets_triggers_but_no_tokens(idp: Any, otp: list[dict[str, Any]]) -> None:
-    _, client_id = setup(idp)
+    _, client_id = setup(idp, PreventUserExistenceErrors="ENABLED")
     challenge = idp.initiate_auth(
         ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "nobody"}
     )

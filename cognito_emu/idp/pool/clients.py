@@ -90,7 +90,7 @@ _DEFAULT_SETTINGS: dict[str, Any] = {
     "TokenValidityUnits": {},
     "ExplicitAuthFlows": list(DEFAULT_AUTH_FLOWS),
     "AllowedOAuthFlowsUserPoolClient": False,
-    "PreventUserExistenceErrors": "ENABLED",
+    "PreventUserExistenceErrors": "LEGACY",
     "EnableTokenRevocation": True,
     "EnablePropagateAdditionalUserContextData": False,
     "AuthSessionValidity": 3,

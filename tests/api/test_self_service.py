@@ -212,3 +212,27 @@ def test_every_self_service_operation_checks_the_token(idp):
         with pytest.raises(ClientError) as err:
             call("not-a-token")
         assert error_of(err) == ("NotAuthorizedException", "Invalid Access Token")
+
+
+def test_a_passwordless_user_sets_a_password_without_a_previous_one(emulator, idp):
+    """ChangePassword's reference: "If the user has no password and only signs in with passwordless
+    authentication options, you can omit" PreviousPassword."""
+    pool_id = idp.create_user_pool(
+        PoolName="passwordless",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )["UserPool"]["Id"]
+    client_id = make_client_id(
+        idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_AUTH"]
+    )
+    idp.sign_up(
+        ClientId=client_id, Username="alice", UserAttributes=[{"Name": "email", "Value": "alice@example.com"}]
+    )
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username="alice")
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
+    idp.change_password(AccessToken=token, ProposedPassword=PASSWORD)
+    result = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+    )
+    assert result["AuthenticationResult"]["AccessToken"]

@@ -457,3 +457,15 @@ def test_tags_of_an_unknown_arn(idp, pool_id):
     ):
         code, _ = error_of(idp.list_tags_for_resource, ResourceArn=arn)
         assert code == "ResourceNotFoundException"
+
+
+def test_temporary_password_validity_of_zero_means_the_default(idp):
+    """PasswordPolicyType: "If you submit a value of 0, Amazon Cognito treats it as a null value and sets
+    TemporaryPasswordValidityDays to its default value" (7), at CreateUserPool and UpdateUserPool alike."""
+    policy = {"MinimumLength": 8, "TemporaryPasswordValidityDays": 0}
+    pool = idp.create_user_pool(PoolName="p", Policies={"PasswordPolicy": policy})["UserPool"]
+    assert pool["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"] == 7
+    assert pool["AdminCreateUserConfig"]["UnusedAccountValidityDays"] == 7
+    idp.update_user_pool(UserPoolId=pool["Id"], Policies={"PasswordPolicy": policy})
+    described = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert described["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"] == 7

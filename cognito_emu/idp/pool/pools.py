@@ -138,7 +138,9 @@ def _settings(params: dict[str, Any]) -> dict[str, Any]:
 
 def _temporary_password_validity(policy_days: int | None, admin: dict[str, Any]) -> int:
     """TemporaryPasswordValidityDays replaced AdminCreateUserConfig's UnusedAccountValidityDays; Cognito
-    keeps the two equal and refuses a request that sets them differently."""
+    keeps the two equal and refuses a request that sets them differently. A TemporaryPasswordValidityDays
+    of 0 is "a null value" and gets the default (PasswordPolicyType)."""
+    policy_days = policy_days or None
     unused_days = admin.get("UnusedAccountValidityDays")
     if policy_days is not None and unused_days is not None and policy_days != unused_days:
         raise InvalidParameterException(

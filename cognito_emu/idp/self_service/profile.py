@@ -32,8 +32,9 @@ VERIFY_REASON = "VerifyUserAttribute"
 def change_password(
     env: Env, pool: UserPool, user: User, client_id: str, previous: str, proposed: str
 ) -> None:
-    """ChangePassword; threat protection screens the proposed password (``idp.signin.compromised``)."""
-    if not passwords.check_password(env, user, previous):
+    """ChangePassword; threat protection screens the proposed password (``idp.signin.compromised``). A
+    user without a password (passwordless sign-in only) may leave PreviousPassword out (API reference)."""
+    if (user.password_hash or previous) and not passwords.check_password(env, user, previous):
         auth_events.record(env, pool, user, "PasswordChange", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT_PASSWORD)
     passwords.check_new_password(pool, user, proposed)

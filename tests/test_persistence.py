@@ -382,3 +382,40 @@ def test_rows_that_do_not_load_are_refused(data_dir, sql, message):
         conn.execute(sql)
     with pytest.raises(PersistenceError, match=message):
         Emulator(Config(port=0, data_dir=str(data_dir)))
+
+
+def test_replicas_and_a_point_in_time_recovery_survive_a_restart(running, data_dir):
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    key = {
+        "KeyType": "CUSTOMER_MANAGED_KEY",
+        "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+    }
+    pool_id = idp.create_user_pool(PoolName="p", KeyConfiguration=key)["UserPool"]["Id"]
+    idp.create_user_pool_replica(UserPoolId=pool_id, RegionName="eu-west-1")
+    idp.create_group(UserPoolId=pool_id, GroupName="admins")
+    idp.admin_create_user(UserPoolId=pool_id, Username="dave", MessageAction="SUPPRESS")
+    idp.admin_add_user_to_group(UserPoolId=pool_id, Username="dave", GroupName="admins")
+    emulator.clock.advance(120)
+    moment = emulator.clock.now() - 60
+    idp.admin_delete_user(UserPoolId=pool_id, Username="dave")
+    idp.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
+    emulator.clock.advance(20 * 60)
+    restore_id = idp.initiate_point_in_time_recovery(UserPoolId=pool_id, RestoreTimestamp=moment)[
+        "Restoration"
+    ]["RestoreId"]
+    # persist_verify checks that the restore's every change reached the data dir.
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    assert [u["Username"] for u in idp.list_users(UserPoolId=pool_id)["Users"]] == ["dave"]
+    assert [
+        u["Username"] for u in idp.list_users_in_group(UserPoolId=pool_id, GroupName="admins")["Users"]
+    ] == ["dave"]
+    restoration = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert restoration["RestoreStatus"] == "RESTORE_COMPLETED"
+    replicas = idp.list_user_pool_replicas(UserPoolId=pool_id)["UserPoolReplicas"]
+    assert [(r["RegionName"], r["Role"]) for r in replicas] == [
+        ("us-east-1", "PRIMARY"),
+        ("eu-west-1", "SECONDARY"),
+    ]

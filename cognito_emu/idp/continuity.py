@@ -1,5 +1,6 @@
-"""Entities of Cognito's disaster-recovery features, kept on their user pool: replicas of the pool in
-other Regions (multi-Region replication, ``idp.pool.replicas``)."""
+"""Entities of Cognito's two disaster-recovery features, kept on their user pool: replicas of the pool
+in other Regions (multi-Region replication, ``idp.pool.replicas``) and point-in-time recoveries with
+the history of user data they restore from (``idp.pool.point_in_time``)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,55 @@ class UserPoolReplica:
     # copied from the primary at creation and changed by UpdateUserPool in the replica's Region.
     settings: dict[str, Any] = field(default_factory=dict)
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RestoreStatus(StrEnum):
+    PREVIEW_GENERATING = "PREVIEW_GENERATING"
+    PREVIEW_GENERATED = "PREVIEW_GENERATED"
+    PREVIEW_CANCELLED = "PREVIEW_CANCELLED"
+    PREVIEW_GENERATION_FAILED = "PREVIEW_GENERATION_FAILED"
+    PREVIEW_EXPIRED = "PREVIEW_EXPIRED"
+    RESTORING = "RESTORING"
+    RESTORE_COMPLETED = "RESTORE_COMPLETED"
+
+
+@dataclass(slots=True)
+class PreviewCount:
+    """RestorePreviewType: what a recovery does to one kind of entity."""
+
+    entity: str
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+@dataclass(slots=True)
+class Restoration:
+    """A point-in-time recovery of a user pool (InitiatePointInTimeRecovery)."""
+
+    restore_id: str
+    # The recovery point, and when the recovery was initiated (the end of the changes it reverts).
+    restore_timestamp: float
+    trigger_timestamp: float
+    status: RestoreStatus
+    preview: list[PreviewCount] = field(default_factory=list)
+    completed: float | None = None
+
+
+@dataclass(slots=True)
+class Capture:
+    """The pool's users and groups (pickled) as they were from ``valid_from`` until the write at
+    ``valid_until``."""
+
+    valid_from: float
+    valid_until: float
+    data: bytes
+
+
+@dataclass(slots=True)
+class UserDataHistory:
+    """Captures of a pool's user data, oldest first (``idp.pool.point_in_time``); kept in memory only."""
+
+    captures: list[Capture] = field(default_factory=list)
+    # When a user-data write last reached the pool (None: none since the emulator started).
+    last_write: float | None = None

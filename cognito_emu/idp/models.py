@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from cognito_emu.idp.continuity import UserPoolReplica
+from cognito_emu.idp.continuity import Restoration, UserDataHistory, UserPoolReplica
 from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
 
 
@@ -456,10 +456,14 @@ class UserPool:
     client_session_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
     # CSV user import jobs by JobId (idp.users.import_jobs).
     import_jobs: dict[str, UserImportJob] = field(default_factory=dict)
-    # Secondary replicas by Region (idp.pool.replicas).
+    # Secondary replicas by Region (idp.pool.replicas), and point-in-time recoveries by RestoreId, oldest
+    # first (idp.pool.point_in_time).
     replicas: dict[str, UserPoolReplica] = field(default_factory=dict)
+    restorations: dict[str, Restoration] = field(default_factory=dict)
     # Derived from ``users``; rebuilt on load, never exported.
     index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})
+    # What point-in-time recovery restores from; in memory only, so it starts empty after a load.
+    history: UserDataHistory = field(default_factory=UserDataHistory, metadata={"transient": True})
     # PKCS#8 PEMs of the pool's RSA keys, made on first need by idp.keys: ID tokens (and the SAML
     # signing certificate) are signed with the first, access tokens with the second.
     signing_key_pem: str | None = None

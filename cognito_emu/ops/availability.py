@@ -21,7 +21,7 @@ def admit(call: Call, params: dict[str, Any]) -> None:
     caller = call.caller
     region = caller.region if caller.signed else region_of_endpoint(call.base_url)
     admission = availability.admit(call.env, caller.account, region, call.operation, params)
-    if admission is not None:
+    if admission is not None and admission.replica is not None:
         call.replica = admission.replica
         call.home_region = admission.pool.region
 

@@ -178,6 +178,18 @@ def password_sign_in(
     )
 
 
+def answer_new_password(
+    idp: Any, client_id: str, challenge: dict[str, Any], username: str = "alice", password: str = PASSWORD
+) -> dict[str, Any]:
+    """Answer a NEW_PASSWORD_REQUIRED challenge with ``password``."""
+    return idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": password},
+    )
+
+
 def minted_tokens(
     emulator: Emulator, pool_id: str, client_id: str, username: str, base: str | None = None
 ) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.api.support import (
     PASSWORD,
+    answer_new_password,
     boto_client,
     code_of,
     error_of,
@@ -50,6 +51,12 @@ def regional_client(emulator: Any, region: str) -> Any:
 def secondary(emulator: Any) -> Any:
     """A client of the secondary's Region."""
     return regional_client(emulator, SECONDARY)
+
+
+def password_client(idp: Any, pool_id: str) -> str:
+    return make_client_id(
+        idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
 
 
 def replicate(idp: Any, pool_id: str, region: str = SECONDARY, **extra: Any) -> dict[str, Any]:
@@ -135,9 +142,7 @@ def test_a_secondary_refuses_writes_of_users_and_shared_configuration(
 
 def test_an_inactive_secondary_takes_no_end_user_requests(idp, replicable, secondary):
     replicate(idp, replicable)
-    client_id = make_client_id(
-        idp, replicable, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-    )
+    client_id = password_client(idp, replicable)
     make_user(idp, replicable)
     code, message = error_of(password_sign_in, secondary, client_id)
     assert code == "OperationNotEnabledException"
@@ -148,9 +153,7 @@ def test_an_inactive_secondary_takes_no_end_user_requests(idp, replicable, secon
 
 def test_an_active_secondary_signs_users_in_but_changes_no_user(idp, replicable, secondary):
     replicate(idp, replicable)
-    client_id = make_client_id(
-        idp, replicable, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-    )
+    client_id = password_client(idp, replicable)
     make_user(idp, replicable)
     activated = secondary.update_user_pool_replica(
         UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE"
@@ -191,20 +194,11 @@ def test_an_active_secondary_signs_users_in_but_changes_no_user(idp, replicable,
 def test_a_new_password_challenge_is_answered_only_in_the_primary(idp, replicable, secondary):
     replicate(idp, replicable)
     secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
-    client_id = make_client_id(
-        idp, replicable, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-    )
+    client_id = password_client(idp, replicable)
     make_user(idp, replicable, password=None)
     challenge = password_sign_in(secondary, client_id, password="Temp0rary!")
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
-    code = code_of(
-        secondary.respond_to_auth_challenge,
-        ClientId=client_id,
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": PASSWORD},
-    )
-    assert code == "OperationNotEnabledException"
+    assert code_of(answer_new_password, secondary, client_id, challenge) == "OperationNotEnabledException"
 
 
 def test_regional_settings_and_tags_are_the_replicas_own(idp, replicable, secondary):

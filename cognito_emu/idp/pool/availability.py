@@ -1,6 +1,7 @@
-"""Which operations a user pool takes from where: what a secondary replica refuses
-(``idp.pool.operation_kinds`` says what each operation does). Runs before every cognito-idp
-operation, so the common case (no replica anywhere) returns before looking anything up.
+"""Which operations a user pool takes, where and when: what a secondary replica refuses, and the pause
+of user-data writes while a point-in-time recovery runs (``idp.pool.operation_kinds`` says what each
+operation does). Runs before every cognito-idp operation: a read with no replica anywhere returns
+before looking anything up, and a write also keeps the history point-in-time recovery restores from.
 """
 
 from __future__ import annotations
@@ -13,35 +14,50 @@ from cognito_emu.errors import OperationNotEnabledException
 from cognito_emu.idp import keys
 from cognito_emu.idp.continuity import ReplicaStatus, UserPoolReplica
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.pool import point_in_time
 from cognito_emu.idp.pool.operation_kinds import KINDS, WRITING_CHALLENGES, Kind
 from cognito_emu.state import State
+
+# Sign-in operations that can still change user data: a new password or MFA factor set in a challenge
+# answer, a user migrated at sign-in. They count as writes for point-in-time recovery's history.
+_SIGN_INS_THAT_WRITE = frozenset(
+    {"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Admission:
     pool: UserPool
-    # The secondary replica serving the call.
-    replica: UserPoolReplica
+    # The secondary replica serving the call, None when the primary does.
+    replica: UserPoolReplica | None
 
 
-def admit(env: Env, account: str, region: str | None, operation: str, params: dict[str, Any]) -> Admission | None:
-    """Raise OperationNotEnabledException for a call the addressed pool does not take from here;
-    otherwise say which secondary replica serves the call (None: the primary does). A call whose
-    Region is not known (``region`` None) is served by the primary."""
+def admit(
+    env: Env, account: str, region: str | None, operation: str, params: dict[str, Any]
+) -> Admission | None:
+    """Raise OperationNotEnabledException for a call the addressed pool does not take from here and
+    now; otherwise record a write in the pool's history and say which secondary replica serves the call
+    (None: the primary does). A call whose Region is not known (``region`` None) is served by the
+    primary."""
     kind = KINDS.get(operation, Kind.ACCOUNT)
     if kind is Kind.ACCOUNT:
         return None
-    if region is None or not env.state.replicated_pools:
+    writes = kind is Kind.USER_DATA or operation in _SIGN_INS_THAT_WRITE
+    if not writes and (region is None or not env.state.replicated_pools):
         return None
     pool = _addressed_pool(env.state, params)
     if pool is None:
         return None
-    if region == pool.region or account != pool.account:
-        return None
-    replica = pool.replicas.get(region)
-    if replica is None:
-        return None
-    _check_secondary(pool, replica, kind, operation, params)
+    replica = None
+    if region is not None and (region != pool.region or account != pool.account):
+        replica = pool.replicas.get(region) if account == pool.account else None
+        if replica is None and ("UserPoolId" in params or "ResourceArn" in params):
+            # Neither the pool's Region nor a replica's: the operation answers that it does not exist.
+            return None
+    if replica is not None:
+        _check_secondary(pool, replica, kind, operation, params)
+    if writes:
+        point_in_time.before_write(env, pool, kind is Kind.USER_DATA, params.get("ChallengeName"))
     return Admission(pool, replica)
 
 

@@ -1,11 +1,15 @@
-"""What each cognito-idp operation does to the user pool it addresses, for what limits operations per
-pool: a secondary replica (``idp.pool.replicas``, judged in ``idp.pool.availability``).
+"""What each cognito-idp operation does to the user pool it addresses, for the two features that limit
+operations per pool: a secondary replica (``idp.pool.replicas``) and the pause of writes while a
+point-in-time recovery runs (``idp.pool.point_in_time``).
 
 Sources: UserPoolReplicaType in the API reference (a SECONDARY supports "only administrator operations
 that set configurations specific to the replica, and only end-user operations that do not create or
-change attributes of a user"; an INACTIVE replica "is not accepting requests for end-users"), and the
+change attributes of a user"; an INACTIVE replica "is not accepting requests for end-users"), the
 developer guide's multi-Region replication page (no users created, no password resets or profile
-changes, no TOTP MFA in a secondary; email, SMS, Lambda triggers, tags and log export are Regional).
+changes, no TOTP MFA in a secondary; email, SMS, Lambda triggers, tags and log export are Regional), and
+InitiatePointInTimeRecovery (sign-up, user creation and attribute updates are blocked while a recovery
+runs; sign-in and reads go on, except the NEW_PASSWORD_REQUIRED, MFA_SETUP and SOFTWARE_TOKEN_MFA
+challenges; no import job can be created or started).
 """
 
 from __future__ import annotations
@@ -193,5 +197,6 @@ _KINDS: dict[Kind, tuple[str, ...]] = {
 
 KINDS: dict[str, Kind] = {operation: kind for kind, operations in _KINDS.items() for operation in operations}
 
-# Challenge answers that set a password or an MFA factor, or need TOTP: refused in a secondary replica.
+# Challenge answers that set a password or an MFA factor, or need TOTP: refused in a secondary replica
+# and while a point-in-time recovery runs.
 WRITING_CHALLENGES = frozenset({"NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"})

@@ -1,0 +1,362 @@
+"""Point-in-time recovery: restore a pool's user data (users with their attributes, passwords, MFA
+settings and passkeys; groups and memberships) as it was at an earlier moment of the emulator's clock
+(Initiate/Start/Cancel/Describe/ListPointInTimeRecoveries; API reference, InitiatePointInTimeRecovery).
+
+History: before a write reaches a pool, ``before_write`` pickles the pool's users and groups when the
+write follows a minute without writes, or when the newest capture is ten minutes old; otherwise a write
+costs a few comparisons. (A capture costs about 50 microseconds per user, so a capture per write would
+make every write to a big pool slow.) A capture holds the state from the write before it until the
+write it was taken for, and a recovery restores the newest capture that began at or before the
+recovery point: exactly the state at that point when the writes around it were a minute or more
+apart, else a state at most ten minutes older. The captures of the plan's retention window are kept,
+at most ``MAX_CAPTURES`` and ``MAX_CAPTURE_BYTES`` per pool, in memory only.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable
+from typing import Any
+
+from cognito_emu.env import Env
+from cognito_emu.errors import (
+    ConcurrentModificationException,
+    FeatureUnavailableInTierException,
+    InvalidParameterException,
+    LimitExceededException,
+    OperationNotEnabledException,
+    ResourceNotFoundException,
+)
+from cognito_emu.idp import tokens
+from cognito_emu.idp.continuity import Capture, PreviewCount, Restoration, RestoreStatus
+from cognito_emu.idp.models import Group, ImportJobStatus, User, UserMfa, UserPool
+from cognito_emu.idp.pool.operation_kinds import WRITING_CHALLENGES
+from cognito_emu.pagination import paginate
+from cognito_emu.state import State
+
+DAY = 86400.0
+# How far back each feature plan recovers; LITE has no point-in-time recovery.
+RETENTION = {"ESSENTIALS": DAY, "PLUS": 14 * DAY}
+# The recovery point must be at least this far in the past.
+MIN_AGE = 15 * 60.0
+# A preview not started or cancelled within a day expires.
+PREVIEW_LIFETIME = DAY
+QUIET_SECONDS = 60.0
+CAPTURE_INTERVAL = 600.0
+MAX_CAPTURES = 32
+MAX_CAPTURE_BYTES = 256 * 1024 * 1024
+# Per pool: 3 previews a day and 10 in 30 days, one completed recovery a day; per account: 5 active
+# recoveries and 10 previews a day.
+POOL_PREVIEWS_PER_DAY = 3
+POOL_PREVIEWS_PER_30_DAYS = 10
+ACCOUNT_ACTIVE = 5
+ACCOUNT_PREVIEWS_PER_DAY = 10
+
+_ACTIVE = frozenset(
+    {RestoreStatus.PREVIEW_GENERATING, RestoreStatus.PREVIEW_GENERATED, RestoreStatus.RESTORING}
+)
+_IMPORTING = frozenset({ImportJobStatus.PENDING, ImportJobStatus.IN_PROGRESS, ImportJobStatus.STOPPING})
+ENTITIES = ("Users", "Groups", "User MFAs", "Passkeys")
+
+UserData = tuple[dict[str, User], dict[str, Group]]
+
+
+# -- history -------------------------------------------------------------------------------------
+
+
+def before_write(env: Env, pool: UserPool, user_data: bool, challenge: Any) -> None:
+    """A write is about to reach ``pool``: refuse it while a recovery runs, else keep the history."""
+    now = env.clock.now()
+    running = active(pool, now)
+    if running is not None and (user_data or challenge in WRITING_CHALLENGES):
+        raise OperationNotEnabledException(
+            f"User pool {pool.id} takes no user data changes while point-in-time recovery "
+            f"{running.restore_id} is {status_at(running, now)}."
+        )
+    history = pool.history
+    captures = history.captures
+    if pool.settings.get("UserPoolTier", "ESSENTIALS") not in RETENTION:
+        captures.clear()
+    elif (
+        not captures
+        or history.last_write is None
+        or now - history.last_write >= QUIET_SECONDS
+        or now - captures[-1].valid_until >= CAPTURE_INTERVAL
+    ):
+        since = history.last_write if history.last_write is not None else now
+        captures.append(Capture(since, now, pickle.dumps(_user_data(pool), pickle.HIGHEST_PROTOCOL)))
+        _prune(captures, now)
+    history.last_write = now
+
+
+def _user_data(pool: UserPool) -> UserData:
+    # dict.items, not the mapping's own: a TrackedDict would count every key as touched.
+    return dict(dict.items(pool.users)), dict(dict.items(pool.groups))
+
+
+def _prune(captures: list[Capture], now: float) -> None:
+    """Drop the oldest captures past the bounds, and those no recovery point in the window needs."""
+    oldest_needed = now - RETENTION["PLUS"]
+    size = sum(len(capture.data) for capture in captures)
+    while len(captures) > 1 and (
+        len(captures) > MAX_CAPTURES or size > MAX_CAPTURE_BYTES or captures[1].valid_from <= oldest_needed
+    ):
+        size -= len(captures.pop(0).data)
+
+
+def _state_at(pool: UserPool, moment: float) -> UserData | None:
+    """The pool's users and groups at ``moment``; None when the emulator kept nothing that old."""
+    history = pool.history
+    if history.last_write is None:
+        # Loaded from the data dir or a snapshot, not written since: nothing is known of its past.
+        return None
+    if moment >= history.last_write:
+        return _user_data(pool)
+    chosen = None
+    for capture in history.captures:
+        if capture.valid_from <= moment:
+            chosen = capture
+    if chosen is None:
+        return None
+    data: UserData = pickle.loads(chosen.data)
+    return data
+
+
+# -- recoveries ----------------------------------------------------------------------------------
+
+
+def status_at(restoration: Restoration, now: float) -> RestoreStatus:
+    """The status now: a preview neither started nor cancelled within a day has expired."""
+    if (
+        restoration.status in (RestoreStatus.PREVIEW_GENERATING, RestoreStatus.PREVIEW_GENERATED)
+        and now >= restoration.trigger_timestamp + PREVIEW_LIFETIME
+    ):
+        return RestoreStatus.PREVIEW_EXPIRED
+    return restoration.status
+
+
+def active(pool: UserPool, now: float) -> Restoration | None:
+    for restoration in pool.restorations.values():
+        if status_at(restoration, now) in _ACTIVE:
+            return restoration
+    return None
+
+
+def initiate(env: Env, pool: UserPool, moment: float) -> Restoration:
+    """Check the recovery point and the limits, and make the preview; the answer says
+    PREVIEW_GENERATING (Cognito makes the preview later), every later read PREVIEW_GENERATED."""
+    now = env.clock.now()
+    retention = RETENTION.get(pool.settings.get("UserPoolTier", "ESSENTIALS"))
+    if retention is None:
+        raise FeatureUnavailableInTierException(
+            "Point-in-time recovery is available in the Essentials and Plus feature plans only."
+        )
+    if moment > now - MIN_AGE:
+        raise InvalidParameterException("The recovery point must be at least 15 minutes in the past.")
+    if moment < pool.created:
+        raise InvalidParameterException(
+            "The recovery point can't be earlier than the creation of the user pool."
+        )
+    if moment < now - retention:
+        days = int(retention // DAY)
+        raise InvalidParameterException(
+            f"The recovery point must be within the last {days} day{'s' if days > 1 else ''} "
+            f"with the {pool.settings.get('UserPoolTier', 'ESSENTIALS')} feature plan."
+        )
+    _check_limits(env.state, pool, now)
+    then = _state_at(pool, moment)
+    if then is None:
+        raise InvalidParameterException(
+            f"The emulator kept no history of user pool {pool.id} as far back as the recovery point."
+        )
+    restoration = Restoration(
+        restore_id=env.ids.uuid(),
+        restore_timestamp=moment,
+        trigger_timestamp=now,
+        status=RestoreStatus.PREVIEW_GENERATED,
+        preview=preview(then, _user_data(pool)),
+    )
+    pool.restorations[restoration.restore_id] = restoration
+    return restoration
+
+
+def _check_limits(state: State, pool: UserPool, now: float) -> None:
+    running = active(pool, now)
+    if running is not None:
+        raise ConcurrentModificationException(
+            f"User pool {pool.id} already has an active point-in-time recovery, {running.restore_id}."
+        )
+    if any(job.status in _IMPORTING for job in pool.import_jobs.values()):
+        raise InvalidParameterException(
+            f"A user import job is in progress in user pool {pool.id}; wait for it or stop it first."
+        )
+    own = list(pool.restorations.values())
+    if sum(1 for r in own if r.completed is not None and r.completed > now - DAY):
+        raise LimitExceededException(
+            f"User pool {pool.id} completed a point-in-time recovery in the last 24 hours."
+        )
+    if _since(own, now - DAY) >= POOL_PREVIEWS_PER_DAY:
+        raise LimitExceededException(
+            f"User pool {pool.id} made {POOL_PREVIEWS_PER_DAY} recovery previews in the last 24 hours."
+        )
+    if _since(own, now - 30 * DAY) >= POOL_PREVIEWS_PER_30_DAYS:
+        raise LimitExceededException(
+            f"User pool {pool.id} made {POOL_PREVIEWS_PER_30_DAYS} recovery previews in the last 30 days."
+        )
+    account = [
+        r
+        for store in state.stores.values()
+        if store.account == pool.account
+        for other in store.user_pools.values()
+        for r in other.restorations.values()
+    ]
+    if sum(1 for r in account if status_at(r, now) in _ACTIVE) >= ACCOUNT_ACTIVE:
+        raise LimitExceededException(f"The account has {ACCOUNT_ACTIVE} active point-in-time recoveries.")
+    if _since(account, now - DAY) >= ACCOUNT_PREVIEWS_PER_DAY:
+        raise LimitExceededException(
+            f"The account made {ACCOUNT_PREVIEWS_PER_DAY} recovery previews in the last 24 hours."
+        )
+
+
+def _since(restorations: Iterable[Restoration], moment: float) -> int:
+    return sum(1 for r in restorations if r.trigger_timestamp > moment)
+
+
+def get(pool: UserPool, restore_id: str) -> Restoration:
+    restoration = pool.restorations.get(restore_id)
+    if restoration is None:
+        raise ResourceNotFoundException(f"Point-in-time recovery {restore_id} does not exist.")
+    return restoration
+
+
+def start(env: Env, pool: UserPool, restore_id: str) -> Restoration:
+    """Apply the recovery at once; the answer says RESTORING, every later read RESTORE_COMPLETED."""
+    restoration = get(pool, restore_id)
+    now = env.clock.now()
+    status = status_at(restoration, now)
+    if status != RestoreStatus.PREVIEW_GENERATED:
+        raise InvalidParameterException(
+            f"Point-in-time recovery {restore_id} is {status}; only a PREVIEW_GENERATED recovery can start."
+        )
+    then = _state_at(pool, restoration.restore_timestamp)
+    if then is None:
+        raise InvalidParameterException(
+            f"The emulator no longer keeps the history of user pool {pool.id} back to the recovery point."
+        )
+    _apply(env, pool, then, restoration.restore_timestamp)
+    restoration.status = RestoreStatus.RESTORE_COMPLETED
+    restoration.completed = now
+    return restoration
+
+
+def cancel(env: Env, pool: UserPool, restore_id: str) -> Restoration:
+    restoration = get(pool, restore_id)
+    status = status_at(restoration, env.clock.now())
+    if status not in (RestoreStatus.PREVIEW_GENERATING, RestoreStatus.PREVIEW_GENERATED):
+        raise InvalidParameterException(
+            f"Point-in-time recovery {restore_id} is {status}; only a recovery in preview can be cancelled."
+        )
+    restoration.status = RestoreStatus.PREVIEW_CANCELLED
+    return restoration
+
+
+def list_restorations(
+    pool: UserPool, max_results: int, token: str | None
+) -> tuple[list[Restoration], str | None]:
+    """The most recent first."""
+    ordered = list(reversed(pool.restorations.values()))
+    indexed = [(f"{index:06d}", r) for index, r in enumerate(ordered)]
+    page, next_token = paginate(indexed, key=lambda item: item[0], limit=max_results, token=token)
+    return [r for _, r in page], next_token
+
+
+# -- what a recovery changes ---------------------------------------------------------------------
+
+
+def _profile(user: User) -> tuple[Any, ...]:
+    return (
+        user.username,
+        user.status,
+        user.enabled,
+        user.attributes,
+        user.pending_attributes,
+        user.password_hash,
+        user.temporary_password_expires,
+    )
+
+
+def _counted(then: dict[Any, Any], now: dict[Any, Any], entity: str) -> PreviewCount:
+    return PreviewCount(
+        entity=entity,
+        created=len(then.keys() - now.keys()),
+        updated=sum(1 for key in then.keys() & now.keys() if then[key] != now[key]),
+        deleted=len(now.keys() - then.keys()),
+    )
+
+
+def preview(then: UserData, now: UserData) -> list[PreviewCount]:
+    """RestorePreview: what returning from ``now`` to ``then`` creates, reverts and deletes."""
+    (users_then, groups_then), (users_now, groups_now) = then, now
+
+    def mfas(users: dict[str, User]) -> dict[str, UserMfa]:
+        return {key: user.mfa for key, user in users.items() if user.mfa != UserMfa()}
+
+    def passkeys(users: dict[str, User]) -> dict[tuple[str, str], Any]:
+        return {
+            (key, credential_id): credential
+            for key, user in users.items()
+            for credential_id, credential in user.webauthn_credentials.items()
+        }
+
+    return [
+        _counted(
+            {k: _profile(u) for k, u in users_then.items()},
+            {k: _profile(u) for k, u in users_now.items()},
+            "Users",
+        ),
+        _counted(groups_then, groups_now, "Groups"),
+        _counted(mfas(users_then), mfas(users_now), "User MFAs"),
+        _counted(passkeys(users_then), passkeys(users_now), "Passkeys"),
+    ]
+
+
+def _apply(env: Env, pool: UserPool, then: UserData, moment: float) -> None:
+    """Return the pool's users and groups to ``then``. Sign-in state (sessions, devices, events,
+    lockout) stays as it is now; users who changed their password after ``moment`` keep it."""
+    users_then, groups_then = then
+    users_now = dict(dict.items(pool.users))
+    for key in users_now.keys() - users_then.keys():
+        tokens.forget_user(env, users_now[key])
+        del pool.users[key]
+    for key, old in users_then.items():
+        current = users_now.get(key)
+        if current is None:
+            old.sessions, old.sso_sessions, old.codes = {}, {}, {}
+            old.webauthn_registration = None
+            old.pending_sign_in_event = None
+            pool.users[key] = old
+            continue
+        user = pool.users[key]
+        user.username, user.sub, user.created, user.modified = (
+            old.username,
+            old.sub,
+            old.created,
+            old.modified,
+        )
+        user.status, user.enabled = old.status, old.enabled
+        user.attributes, user.pending_attributes = old.attributes, old.pending_attributes
+        user.mfa, user.webauthn_credentials = old.mfa, old.webauthn_credentials
+        if (current.password_changed or 0.0) <= moment:
+            user.password_hash, user.srp_salt, user.srp_verifier = (
+                old.password_hash,
+                old.srp_salt,
+                old.srp_verifier,
+            )
+            user.password_changed = old.password_changed
+            user.temporary_password_expires = old.temporary_password_expires
+            user.password_history = old.password_history
+    for name in dict(dict.items(pool.groups)).keys() - groups_then.keys():
+        del pool.groups[name]
+    for name, group in groups_then.items():
+        pool.groups[name] = group
+    pool.rebuild_index()

@@ -1,0 +1,384 @@
+"""Point-in-time recovery through boto3: Initiate/Start/Cancel/Describe/ListPointInTimeRecoveries
+restoring a pool's users and groups from the emulator's own history, on the emulator's clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cognito_emu.idp.models import ImportJobStatus
+from cognito_emu.idp.pool import point_in_time
+from tests.api.support import (
+    NEW_PASSWORD,
+    PASSWORD,
+    answer_new_password,
+    attrs,
+    boto_client,
+    code_of,
+    error_of,
+    make_client_id,
+    make_user,
+    password_sign_in,
+)
+
+MINUTE = 60.0
+DAY = 86400.0
+
+
+@pytest.fixture
+def client_id(idp: Any, pool_id: str) -> str:
+    return make_client_id(
+        idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
+
+
+def usernames(idp: Any, pool_id: str) -> list[str]:
+    return sorted(u["Username"] for u in idp.list_users(UserPoolId=pool_id)["Users"])
+
+
+def preview_of(restoration: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
+    return {
+        p["Entity"]: (p["CreateCount"], p["UpdateCount"], p["DeleteCount"])
+        for p in restoration["RestorePreview"]
+    }
+
+
+def initiate(idp: Any, pool_id: str, moment: float) -> dict[str, Any]:
+    return idp.initiate_point_in_time_recovery(UserPoolId=pool_id, RestoreTimestamp=moment)["Restoration"]
+
+
+def recoverable_moment(emulator: Any, idp: Any, pool_id: str) -> float:
+    """A pool with a user, and a recovery point old enough to initiate a recovery to."""
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(20 * MINUTE)
+    return float(emulator.clock.now() - 16 * MINUTE)
+
+
+def preview_and_cancel(idp: Any, pool_id: str, moment: float) -> str:
+    restore_id: str = initiate(idp, pool_id, moment)["RestoreId"]
+    idp.cancel_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    return restore_id
+
+
+def test_a_recovery_brings_users_and_groups_back_as_they_were(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id, "alice", email="alice@example.com")
+    make_user(idp, pool_id, "bob")
+    idp.create_group(UserPoolId=pool_id, GroupName="admins")
+    idp.admin_add_user_to_group(UserPoolId=pool_id, Username="alice", GroupName="admins")
+    emulator.clock.advance(MINUTE)
+    recovery_point = emulator.clock.now()
+    emulator.clock.advance(MINUTE)
+    # The accident, after the recovery point.
+    idp.admin_delete_user(UserPoolId=pool_id, Username="bob")
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="alice",
+        UserAttributes=[{"Name": "email", "Value": "mallory@example.com"}],
+    )
+    make_user(idp, pool_id, "carol")
+    idp.delete_group(UserPoolId=pool_id, GroupName="admins")
+    emulator.clock.advance(20 * MINUTE)
+    initiated_at = emulator.clock.now()
+
+    started = initiate(idp, pool_id, recovery_point)
+    assert started["RestoreStatus"] == "PREVIEW_GENERATING"
+    assert started["RestoreTimestamp"].timestamp() == pytest.approx(recovery_point)
+    assert started["TriggerTimestamp"].timestamp() == pytest.approx(initiated_at)
+    assert "RestorePreview" not in started
+    restore_id = started["RestoreId"]
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert described["RestoreStatus"] == "PREVIEW_GENERATED"
+    assert preview_of(described) == {
+        "Users": (1, 1, 1),
+        "Groups": (1, 0, 0),
+        "User MFAs": (0, 0, 0),
+        "Passkeys": (0, 0, 0),
+    }
+    # Nothing changed yet, and user data writes wait; sign-in and reads go on.
+    assert usernames(idp, pool_id) == ["alice", "carol"]
+    code, message = error_of(idp.admin_create_user, UserPoolId=pool_id, Username="dave")
+    assert code == "OperationNotEnabledException"
+    assert restore_id in message
+    assert (
+        code_of(idp.sign_up, ClientId=client_id, Username="erin", Password=PASSWORD)
+        == "OperationNotEnabledException"
+    )
+    assert "AuthenticationResult" in password_sign_in(idp, client_id, "alice")
+    # Configuration is not paused.
+    make_client_id(idp, pool_id)
+
+    applied = idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert applied["RestoreStatus"] == "RESTORING"
+    assert preview_of(applied)["Users"] == (1, 1, 1)
+    done = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert done["RestoreStatus"] == "RESTORE_COMPLETED"
+    assert usernames(idp, pool_id) == ["alice", "bob"]
+    alice = idp.admin_get_user(UserPoolId=pool_id, Username="alice")
+    assert attrs(alice["UserAttributes"])["email"] == "alice@example.com"
+    members = idp.list_users_in_group(UserPoolId=pool_id, GroupName="admins")["Users"]
+    assert [u["Username"] for u in members] == ["alice"]
+    # The recreated user signs in with the password it had; writes are back.
+    assert "AuthenticationResult" in password_sign_in(idp, client_id, "bob")
+    idp.admin_create_user(UserPoolId=pool_id, Username="dave", MessageAction="SUPPRESS")
+
+
+def test_a_password_changed_after_the_recovery_point_is_kept(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(MINUTE)
+    recovery_point = emulator.clock.now()
+    emulator.clock.advance(MINUTE)
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=NEW_PASSWORD, Permanent=True)
+    idp.admin_disable_user(UserPoolId=pool_id, Username="alice")
+    emulator.clock.advance(20 * MINUTE)
+    restore_id = initiate(idp, pool_id, recovery_point)["RestoreId"]
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["Enabled"] is True
+    assert "AuthenticationResult" in password_sign_in(idp, client_id, "alice", NEW_PASSWORD)
+    assert code_of(password_sign_in, idp, client_id, "alice", PASSWORD) == "NotAuthorizedException"
+
+
+def test_a_recovery_point_after_the_last_write_changes_nothing(emulator, idp, pool_id):
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(30 * MINUTE)
+    restore_id = initiate(idp, pool_id, emulator.clock.now() - 20 * MINUTE)["RestoreId"]
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert set(preview_of(described).values()) == {(0, 0, 0)}
+
+
+def test_cancel_discards_the_preview_and_resumes_writes(emulator, idp, pool_id):
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(MINUTE)
+    recovery_point = emulator.clock.now()
+    emulator.clock.advance(MINUTE)
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    emulator.clock.advance(20 * MINUTE)
+    restore_id = initiate(idp, pool_id, recovery_point)["RestoreId"]
+    cancelled = idp.cancel_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert cancelled["RestoreStatus"] == "PREVIEW_CANCELLED"
+    assert usernames(idp, pool_id) == []
+    make_user(idp, pool_id, "bob")
+    code, message = error_of(idp.start_point_in_time_recovery, UserPoolId=pool_id, RestoreId=restore_id)
+    assert code == "InvalidParameterException"
+    assert "PREVIEW_CANCELLED" in message
+    assert code_of(idp.cancel_point_in_time_recovery, UserPoolId=pool_id, RestoreId=restore_id) == (
+        "InvalidParameterException"
+    )
+
+
+def test_a_preview_expires_after_a_day(emulator, idp, pool_id):
+    restore_id = initiate(idp, pool_id, recoverable_moment(emulator, idp, pool_id))["RestoreId"]
+    emulator.clock.advance(DAY)
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert described["RestoreStatus"] == "PREVIEW_EXPIRED"
+    make_user(idp, pool_id, "bob")
+    assert code_of(idp.start_point_in_time_recovery, UserPoolId=pool_id, RestoreId=restore_id) == (
+        "InvalidParameterException"
+    )
+
+
+def test_the_new_password_challenge_waits_for_the_recovery(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id, "alice", password=None)
+    emulator.clock.advance(20 * MINUTE)
+    initiate(idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    challenge = password_sign_in(idp, client_id, "alice", "Temp0rary!")
+    assert code_of(answer_new_password, idp, client_id, challenge) == "OperationNotEnabledException"
+
+
+def test_recovery_point_errors(emulator, idp, pool_id):
+    now = emulator.clock.now()
+    code, message = error_of(initiate, idp, pool_id, now - 5 * MINUTE)
+    assert (code, message) == (
+        "InvalidParameterException",
+        "The recovery point must be at least 15 minutes in the past.",
+    )
+    emulator.clock.advance(2 * DAY)
+    code, message = error_of(initiate, idp, pool_id, now - MINUTE)
+    assert code == "InvalidParameterException"
+    assert "creation of the user pool" in message
+    code, message = error_of(initiate, idp, pool_id, now + MINUTE)
+    assert code == "InvalidParameterException"
+    assert "within the last 1 day with the ESSENTIALS feature plan" in message
+    assert code_of(initiate, idp, "us-east-1_missing", now) == "ResourceNotFoundException"
+
+
+def test_plus_recovers_two_weeks_and_lite_none(emulator, idp):
+    plus = idp.create_user_pool(PoolName="plus", UserPoolTier="PLUS")["UserPool"]["Id"]
+    lite = idp.create_user_pool(PoolName="lite", UserPoolTier="LITE")["UserPool"]["Id"]
+    created = emulator.clock.now()
+    make_user(idp, plus, "alice")
+    emulator.clock.advance(10 * DAY)
+    assert initiate(idp, plus, created + MINUTE)["RestoreStatus"] == "PREVIEW_GENERATING"
+    code, message = error_of(initiate, idp, lite, created + MINUTE)
+    assert code == "FeatureUnavailableInTierException"
+    assert "Essentials and Plus" in message
+
+
+def test_one_active_recovery_and_the_daily_limits(emulator, idp, pool_id):
+    moment = recoverable_moment(emulator, idp, pool_id)
+    first = initiate(idp, pool_id, moment)["RestoreId"]
+    assert code_of(initiate, idp, pool_id, moment) == "ConcurrentModificationException"
+    idp.cancel_point_in_time_recovery(UserPoolId=pool_id, RestoreId=first)
+    preview_and_cancel(idp, pool_id, moment)
+    third = initiate(idp, pool_id, moment)["RestoreId"]
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=third)
+    code, message = error_of(initiate, idp, pool_id, moment)
+    assert code == "LimitExceededException"
+    assert "completed a point-in-time recovery in the last 24 hours" in message
+    emulator.clock.advance(DAY)
+    # A day later the pool may recover again, but not to a point older than its window.
+    assert code_of(initiate, idp, pool_id, moment) == "InvalidParameterException"
+
+
+def test_three_previews_a_day(emulator, idp, pool_id):
+    moment = recoverable_moment(emulator, idp, pool_id)
+    for _ in range(3):
+        preview_and_cancel(idp, pool_id, moment)
+    code, message = error_of(initiate, idp, pool_id, moment)
+    assert code == "LimitExceededException"
+    assert "3 recovery previews in the last 24 hours" in message
+
+
+def test_list_most_recent_first_with_pages(emulator, idp, pool_id):
+    moment = recoverable_moment(emulator, idp, pool_id)
+    ids = [preview_and_cancel(idp, pool_id, moment) for _ in range(2)]
+    listed = idp.list_point_in_time_recoveries(UserPoolId=pool_id)["Restorations"]
+    assert [(r["RestoreId"], r["RestoreStatus"]) for r in listed] == [
+        (ids[1], "PREVIEW_CANCELLED"),
+        (ids[0], "PREVIEW_CANCELLED"),
+    ]
+    assert "RestorePreview" not in listed[0]
+    page = idp.list_point_in_time_recoveries(UserPoolId=pool_id, MaxResults=1)
+    assert [r["RestoreId"] for r in page["Restorations"]] == [ids[1]]
+    rest = idp.list_point_in_time_recoveries(UserPoolId=pool_id, MaxResults=1, NextToken=page["NextToken"])
+    assert [r["RestoreId"] for r in rest["Restorations"]] == [ids[0]]
+    assert "NextToken" not in rest
+    assert (
+        idp.list_point_in_time_recoveries(UserPoolId=idp.create_user_pool(PoolName="x")["UserPool"]["Id"])[
+            "Restorations"
+        ]
+        == []
+    )
+
+
+def test_unknown_recoveries_and_pools(idp, pool_id):
+    unknown = "00000000-0000-4000-8000-000000000000"
+    for operation in ("describe", "start", "cancel"):
+        call = getattr(idp, f"{operation}_point_in_time_recovery")
+        code, message = error_of(call, UserPoolId=pool_id, RestoreId=unknown)
+        assert (code, message) == (
+            "ResourceNotFoundException",
+            f"Point-in-time recovery {unknown} does not exist.",
+        )
+    assert (
+        code_of(idp.list_point_in_time_recoveries, UserPoolId="us-east-1_missing")
+        == "ResourceNotFoundException"
+    )
+
+
+def test_bad_input_is_a_validation_error(raw, pool_id):
+    for operation, params in (
+        ("describe_point_in_time_recovery", {"UserPoolId": pool_id, "RestoreId": "not-a-uuid"}),
+        ("start_point_in_time_recovery", {"UserPoolId": pool_id, "RestoreId": "A" * 36}),
+        (
+            "cancel_point_in_time_recovery",
+            {"UserPoolId": "bad", "RestoreId": "00000000-0000-4000-8000-000000000000"},
+        ),
+        ("list_point_in_time_recoveries", {"UserPoolId": pool_id, "MaxResults": 0}),
+        ("list_point_in_time_recoveries", {"UserPoolId": pool_id, "MaxResults": 61}),
+    ):
+        code, message = error_of(getattr(raw, operation), **params)
+        assert code == "InvalidParameterException", (operation, params)
+        assert "validation error" in message and "detected: Value " in message, message
+    code, message = error_of(raw.list_point_in_time_recoveries, UserPoolId=pool_id, NextToken="garbage")
+    assert (code, message) == ("InvalidParameterException", "Invalid pagination token.")
+
+
+def test_a_secondary_replica_cannot_initiate(emulator, idp):
+    key = {
+        "KeyType": "CUSTOMER_MANAGED_KEY",
+        "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+    }
+    pool_id = idp.create_user_pool(PoolName="global", KeyConfiguration=key)["UserPool"]["Id"]
+    idp.create_user_pool_replica(UserPoolId=pool_id, RegionName="eu-west-1")
+    emulator.clock.advance(20 * MINUTE)
+    secondary = boto_client(emulator, region_name="eu-west-1")
+    code = code_of(initiate, secondary, pool_id, emulator.clock.now() - 16 * MINUTE)
+    assert code == "OperationNotEnabledException"
+    assert secondary.list_point_in_time_recoveries(UserPoolId=pool_id)["Restorations"] == []
+
+
+def test_five_active_recoveries_an_account(emulator, idp):
+    pools = [idp.create_user_pool(PoolName=f"p{i}")["UserPool"]["Id"] for i in range(6)]
+    emulator.clock.advance(20 * MINUTE)
+    moment = emulator.clock.now() - 16 * MINUTE
+    for pool_id in pools[:5]:
+        initiate(idp, pool_id, moment)
+    code, message = error_of(initiate, idp, pools[5], moment)
+    assert (code, message) == ("LimitExceededException", "The account has 5 active point-in-time recoveries.")
+
+
+def test_ten_previews_a_day_an_account(emulator, idp):
+    pools = [idp.create_user_pool(PoolName=f"p{i}")["UserPool"]["Id"] for i in range(4)]
+    emulator.clock.advance(20 * MINUTE)
+    moment = emulator.clock.now() - 16 * MINUTE
+    for index in range(10):
+        preview_and_cancel(idp, pools[index // 3], moment)
+    code, message = error_of(initiate, idp, pools[3], moment)
+    assert (code, message) == (
+        "LimitExceededException",
+        "The account made 10 recovery previews in the last 24 hours.",
+    )
+
+
+def test_ten_previews_in_thirty_days_a_pool(emulator, idp, pool_id):
+    for _ in range(10):
+        emulator.clock.advance(DAY / 2)
+        preview_and_cancel(idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    emulator.clock.advance(DAY)
+    code, message = error_of(initiate, idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    assert (code, message) == (
+        "LimitExceededException",
+        f"User pool {pool_id} made 10 recovery previews in the last 30 days.",
+    )
+
+
+def test_no_recovery_while_an_import_job_runs(emulator, idp, pool_id):
+    job = idp.create_user_import_job(
+        UserPoolId=pool_id, JobName="import", CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/import"
+    )["UserImportJob"]
+    with emulator.state.lock:
+        found = emulator.state.find_pool(pool_id)
+        assert found is not None
+        # Jobs run to the end within StartUserImportJob; put one in the middle of its run.
+        found.import_jobs[job["JobId"]].status = ImportJobStatus.IN_PROGRESS
+    emulator.clock.advance(20 * MINUTE)
+    code, message = error_of(initiate, idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    assert code == "InvalidParameterException"
+    assert "import job is in progress" in message
+
+
+def test_a_burst_of_writes_costs_one_copy_of_the_pool(emulator, idp, pool_id):
+    emulator.clock.freeze()
+    for index in range(20):
+        idp.admin_create_user(UserPoolId=pool_id, Username=f"user{index}", MessageAction="SUPPRESS")
+    history = emulator.state.find_pool(pool_id).history
+    assert len(history.captures) == 1
+    # After a quiet minute, the next write keeps the state before it.
+    emulator.clock.advance(point_in_time.QUIET_SECONDS)
+    idp.admin_delete_user(UserPoolId=pool_id, Username="user0")
+    assert len(history.captures) == 2
+    # However long the pool is written to, the history stays bounded.
+    for index in range(40):
+        emulator.clock.advance(point_in_time.QUIET_SECONDS)
+        idp.create_group(UserPoolId=pool_id, GroupName=f"g{index}")
+    assert len(history.captures) == point_in_time.MAX_CAPTURES
+
+
+def test_a_restored_snapshot_starts_a_new_history(emulator, idp, pool_id):
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(20 * MINUTE)
+    emulator.restore(emulator.snapshot())
+    code, message = error_of(initiate, idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    assert code == "InvalidParameterException"
+    assert "kept no history" in message

@@ -2,10 +2,14 @@
 or straight back to the app when the hosted-login cookie already names a signed-in user.
 
 Developer guide, "Authorize endpoint": an unknown ``client_id`` or a ``redirect_uri`` the client did
-not register is shown as an error page (nowhere safe to redirect to); every other problem goes back to
-the redirect_uri as ``?error=...&state=...``: ``invalid_request`` (a missing or unknown
-response_type, a code_challenge without code_challenge_method, a method other than S256),
-``unauthorized_client`` (the client may not use that flow) and ``invalid_scope``.
+not register has nowhere safe to redirect to, so the browser goes to the domain's error page
+(``/error?error=...&client_id=...``, ``oauth.errors.ErrorPageRedirect``); every other problem goes back
+to the redirect_uri as ``?error=...&state=...``: ``invalid_request`` (a missing or unknown
+response_type, a code_challenge without code_challenge_method, a method other than S256) and
+``unauthorized_client`` (the client may not use that flow). A scope the client may not have is
+``error=invalid_request&error_description=invalid_scope``: the guide's example shows
+``error=invalid_scope``, but Cognito's live answers, as its users report them, carry invalid_request
+with the description invalid_scope, and apps match on that.
 
 The login endpoint takes the same parameters and runs the same checks (``check``).
 
@@ -23,13 +27,14 @@ from cognito_emu.idp import tokens
 from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorization_codes, hosted_sessions, pkce, scopes
-from cognito_emu.oauth.errors import PageError, RedirectError
+from cognito_emu.oauth.errors import ErrorPageRedirect, RedirectError
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect, with_fragment, with_query
 from cognito_emu.triggers import token_generation
 
 # response_type -> the AllowedOAuthFlows value that permits it
 FLOWS = {"code": "code", "token": "implicit"}
 COGNITO = "COGNITO"
+INVALID_SCOPE = "invalid_scope"
 # The parameters an authorize request carries on to the login page (and the login form posts back).
 PARAMETERS = (
     "response_type",
@@ -86,10 +91,10 @@ class AuthorizeRequest:
 def client_of(env: Env, request: OAuthRequest, client_id: str | None) -> tuple[UserPool, AppClient]:
     """The app client a browser request names, within the domain's pool when it came through one."""
     if not client_id:
-        raise PageError("invalid_request", "Required String parameter 'client_id' is not present")
+        raise ErrorPageRedirect("invalid_request", None, "Required String parameter 'client_id' is not present")
     pool = env.state.find_pool_by_client(client_id)
     if pool is None or (request.pool is not None and pool.id != request.pool.id):
-        raise PageError("invalid_request", f"Invalid client_id {client_id}.")
+        raise ErrorPageRedirect("invalid_request", client_id, f"Invalid client_id {client_id}.")
     return pool, pool.clients[client_id]
 
 
@@ -98,7 +103,9 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
     pool, client = client_of(env, request, args.get("client_id"))
     redirect_uri = args.get("redirect_uri")
     if not redirect_uri or redirect_uri not in (client.settings.get("CallbackURLs") or []):
-        raise PageError("redirect_mismatch", "redirect_uri is not one of the app client's CallbackURLs.")
+        raise ErrorPageRedirect(
+            "redirect_mismatch", client.client_id, "redirect_uri is not one of the app client's CallbackURLs."
+        )
     state = args.get("state")
 
     def fail(error: str, description: str) -> RedirectError:
@@ -127,8 +134,8 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         raise fail("invalid_request", "code_challenge_method must be S256")
     try:
         granted = scopes.granted(pool, client, args.get("scope"))
-    except scopes.ScopeError as error:
-        raise fail("invalid_scope", str(error)) from None
+    except scopes.ScopeError:
+        raise fail("invalid_request", INVALID_SCOPE) from None
     return AuthorizeRequest(
         pool=pool,
         client=client,

@@ -27,6 +27,22 @@ class RedirectError(Exception):
         self.description = description
 
 
+class ErrorPageRedirect(Exception):
+    """An authorize-request error with no redirect_uri to trust (an unknown or missing client_id, a
+    redirect_uri the client did not register): Cognito sends the browser to the domain's own error page,
+    ``/error?error=<error>&client_id=<client_id>`` (as users of the hosted UI report it, e.g.
+    ``error=redirect_mismatch``), which answers 400 with "An error was encountered with the requested page."
+
+    ``reason`` is the emulator's explanation: logged, never sent.
+    """
+
+    def __init__(self, error: str, client_id: str | None, reason: str) -> None:
+        super().__init__(f"{error}: {reason}")
+        self.error = error
+        self.client_id = client_id
+        self.reason = reason
+
+
 class PageError(Exception):
     """An error shown to the user as a page, when there is no trustworthy redirect_uri to send it to."""
 

@@ -13,10 +13,17 @@ is the password sign-in's own ``login.signed_in`` (PostAuthentication, the ``cog
 implicit tokens with TokenGeneration_HostedAuth). Federated users get no MFA step, as in Cognito (their
 IdP does that). A failure (a PreSignUp refusal, a disabled user) goes back to the app as Cognito sends
 it: ``?error=invalid_request&error_description=<message>``.
+
+An authorize request without a ``nonce`` gets one here: developer guide, "Understanding the identity
+(ID) token": "If you do not provide a nonce value in your request, Amazon Cognito automatically
+generates and validates a nonce when you authenticate through a third-party identity provider, then
+adds it as a nonce claim to the ID token."
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import json
 from typing import Any
 
@@ -32,6 +39,8 @@ from cognito_emu.oauth.pages import fragment, page
 from cognito_emu.oauth.wire import OAuthRequest, Reply
 
 NOT_JSON = "The attributes must be a JSON object."
+# The random bytes of a nonce Cognito makes for a federated sign-in (URL-safe base64 in the claim).
+NONCE_BYTES = 32
 
 
 def _authorized(env: Env, request: OAuthRequest) -> tuple[AuthorizeRequest, IdentityProvider]:
@@ -99,6 +108,10 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
     return _signed_in(env, request, authz, provider, asserted)
 
 
+def _generated_nonce(env: Env) -> str:
+    return base64.urlsafe_b64encode(env.ids.token_bytes(NONCE_BYTES)).rstrip(b"=").decode()
+
+
 def _signed_in(
     env: Env,
     request: OAuthRequest,
@@ -106,6 +119,8 @@ def _signed_in(
     provider: IdentityProvider,
     asserted: dict[str, Any],
 ) -> Reply:
+    if authz.nonce is None:
+        authz = dataclasses.replace(authz, nonce=_generated_nonce(env))
     ctx = login.context(env, request, authz, {})
     try:
         user = federated.sign_in(

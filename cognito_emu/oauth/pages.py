@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from cognito_emu.oauth.wire import Reply
+from cognito_emu.env import Env
+from cognito_emu.oauth.wire import OAuthRequest, Reply
 from cognito_emu.templating import Markup, render
 
-__all__ = ["Markup", "error_page", "fragment", "page"]
+__all__ = ["Markup", "error_page", "fragment", "page", "shown_error"]
+
+# The longest error code the /error page repeats: Cognito's are short words; anything longer is not one.
+_ERROR_CHARS = 100
 
 
 def fragment(template: str, /, **values: str) -> str:
@@ -20,3 +24,9 @@ def page(title: str, content: str, status: int = 200, cookies: dict[str, str | N
 
 def error_page(message: str, status: int = 400) -> Reply:
     return page("Error", fragment("error.html", message=message), status)
+
+
+def shown_error(env: Env, request: OAuthRequest) -> Reply:
+    """``GET /error``: where an authorize request with no trustworthy redirect_uri ends
+    (``oauth.errors.ErrorPageRedirect``); 400, as Cognito answers it."""
+    return error_page(request.args.get("error", "")[:_ERROR_CHARS] or "invalid_request")

@@ -46,8 +46,13 @@ class Reply:
     cookies: dict[str, str | None] = field(default_factory=dict)
 
 
-def json_reply(data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Reply:
-    return Reply(status=status, body=json.dumps(data), content_type="application/json", headers=headers or {})
+def json_reply(
+    data: dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    content_type: str = "application/json",
+) -> Reply:
+    return Reply(status=status, body=json.dumps(data), content_type=content_type, headers=headers or {})
 
 
 def redirect(location: str, cookies: dict[str, str | None] | None = None) -> Reply:

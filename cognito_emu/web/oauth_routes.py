@@ -29,8 +29,8 @@ from cognito_emu.oauth import (
     token,
     userinfo,
 )
-from cognito_emu.oauth.errors import OAuthError, PageError, RedirectError
-from cognito_emu.oauth.pages import error_page
+from cognito_emu.oauth.errors import ErrorPageRedirect, OAuthError, PageError, RedirectError
+from cognito_emu.oauth.pages import error_page, shown_error
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
 from cognito_emu.usage import observe
 from cognito_emu.web.aws_endpoint import base_url, forwarded_for
@@ -38,6 +38,17 @@ from cognito_emu.web.aws_endpoint import base_url, forwarded_for
 log = logging.getLogger("cognito_emu.oauth")
 
 Endpoint = Callable[[Env, OAuthRequest], Reply]
+
+# The longest query string the pages take (the request line limit of common web servers). Every value
+# comes back in a redirect's Location (state, the authorize parameters the login page carries on), and
+# browsers and HTTP clients refuse a header line much longer than this.
+MAX_QUERY_BYTES = 8192
+QUERY_TOO_LONG = "The request URL is too long."
+
+
+def _route_base(request: Request, domain: str | None) -> str:
+    base = base_url(request.environ).rstrip("/")
+    return f"{base}{routing.PATH_PREFIX}/{domain}" if domain is not None else base
 
 
 def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
@@ -48,11 +59,9 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
         pool = routing.pool_of_domain(state, domain)
         if pool is None:
             raise PageError("invalid_request", f"No user pool has the domain {domain}.", 404)
-        route_base = f"{base}{routing.PATH_PREFIX}/{domain}"
     else:
         host_domain = routing.domain_of_host(state, host)
         pool = routing.pool_of_domain(state, host_domain) if host_domain else None
-        route_base = base
         if pool is not None:
             # A client at the domain's own Host talks to Cognito's hosts: its tokens name Cognito's issuer,
             # https://cognito-idp.<region>.amazonaws.com/<poolId>, as Cognito's do whatever the domain.
@@ -65,7 +74,7 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
         cookies=request.cookies.to_dict(),
         content_type=request.headers.get("Content-Type", ""),
         base_url=base,
-        route_base=route_base,
+        route_base=_route_base(request, domain),
         pool=pool,
         user_agent=request.headers.get("User-Agent", ""),
         source_ip=forwarded_for(request.environ),
@@ -93,12 +102,19 @@ def _response(reply: Reply, request: Request, domain: str | None) -> Response:
 
 def _serve(endpoint: Endpoint, *, json_errors: bool) -> Callable[..., Response]:
     def view(env: Env, request: Request, domain: str | None = None) -> Response:
+        if len(request.query_string) > MAX_QUERY_BYTES:
+            log.info("%s %s: a query string of %d bytes", request.method, request.path, len(request.query_string))
+            return _response(error_page(QUERY_TOO_LONG, 414), request, domain)
         with env.state.lock:
             try:
                 reply = endpoint(env, _request(env, request, domain))
             except OAuthError as error:
                 log.info("%s %s: %s", request.method, request.path, error)
                 reply = json_reply({"error": error.error}, error.status)
+            except ErrorPageRedirect as error:
+                log.info("%s %s: %s", request.method, request.path, error)
+                params = {"error": error.error, "client_id": error.client_id}
+                reply = redirect(with_query(f"{_route_base(request, domain)}/error", params))
             except RedirectError as error:
                 log.info("%s %s: %s", request.method, request.path, error)
                 params = {"error": error.error, "error_description": error.description, "state": error.state}
@@ -127,6 +143,7 @@ def _counted_token(env: Env, request: OAuthRequest) -> Reply:
 
 _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
+    ("/error", ["GET"], _serve(shown_error, json_errors=False)),
     ("/login", ["GET"], _serve(login.show, json_errors=False)),
     ("/login", ["POST"], _serve(login.submit, json_errors=False)),
     ("/federation", ["GET"], _serve(federation.show, json_errors=False)),

@@ -5,6 +5,7 @@ PreSignUp_ExternalProvider trigger, a second sign-in, tokens, linked users and d
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -321,3 +322,32 @@ def test_the_form_action_keeps_the_request(emulator: Emulator, idp: Any) -> None
     action = Form(page.text).action or ""
     query = parse_qs(urlsplit(urljoin(page.url, action)).query)
     assert query["identity_provider"] == ["Google"] and query["state"] == ["keep"]
+
+
+def test_a_nonce_is_generated_for_a_federated_sign_in_without_one(emulator: Emulator, idp: Any) -> None:
+    # Developer guide, the ID token's nonce claim: without a nonce in the request, Cognito generates one
+    # when the user authenticates through a third-party IdP and adds it to the ID token.
+    pool_id, client_id = _setup(idp)
+    browser = Browser(emulator.endpoint_url)
+    first = _claims(
+        emulator, pool_id, client_id, callback_params(_federate(browser, client_id, {"sub": "1"}))["code"]
+    )
+    second = _claims(
+        emulator,
+        pool_id,
+        client_id,
+        callback_params(_federate(Browser(emulator.endpoint_url), client_id, {"sub": "1"}))["code"],
+    )
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first["nonce"])
+    assert first["nonce"] != second["nonce"]
+    implicit = callback_params(
+        _federate(Browser(emulator.endpoint_url), client_id, {"sub": "1"}, response_type="token")
+    )
+    assert verified(emulator.endpoint_url, pool_id, implicit["id_token"])["nonce"]
+    # The app's own nonce is kept as it is.
+    given = _federate(Browser(emulator.endpoint_url), client_id, {"sub": "1"}, nonce="n-app")
+    assert _claims(emulator, pool_id, client_id, callback_params(given)["code"])["nonce"] == "n-app"
+    # A password sign-in without a nonce gets none.
+    make_user(idp, pool_id)
+    local = Browser(emulator.endpoint_url).sign_in(client_id, scope="openid")
+    assert "nonce" not in _claims(emulator, pool_id, client_id, callback_params(local)["code"])

@@ -45,9 +45,11 @@ def test_an_unregistered_redirect_uri_is_never_redirected_to(
         redirect_uri=redirect_uri,
         state="s",
     )
-    # An error page, not a redirect: the attacker's URL must not receive even an error.
-    assert page.status_code == 400
-    assert "Location" not in page.headers
+    # To the domain's own error page: the attacker's URL must not receive even an error.
+    assert page.status_code == 302
+    assert page.headers["Location"] == browser.oauth_url(f"/error?error=redirect_mismatch&client_id={client_id}")
+    shown = browser.follow(page)
+    assert shown.status_code == 400 and "An error was encountered with the requested page." in shown.text
 
 
 def test_state_comes_back_exactly_and_a_code_is_redeemed_once(emulator: Emulator, idp: Any) -> None:

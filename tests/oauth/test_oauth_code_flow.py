@@ -106,7 +106,7 @@ def test_code_flow_with_pkce_and_tokens_verified(emulator: Emulator, idp: Any) -
     assert new_access["scope"] == access["scope"]
     assert new_access["origin_jti"] == access["origin_jti"]
 
-    # userInfo, with the attributes the scopes allow (profile: all readable).
+    # userInfo, with the attributes the scopes allow (email and profile).
     info = requests.get(
         f"{emulator.endpoint_url}/_oauth/{DOMAIN}/oauth2/userInfo",
         headers={"Authorization": f"Bearer {body['access_token']}"},
@@ -320,7 +320,10 @@ def test_host_routing_and_discovery(emulator: Emulator, idp: Any) -> None:
         allow_redirects=False,
         timeout=10,
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 302
+    assert wrong.headers["Location"] == (
+        f"{base}/_oauth/emu-other/error?error=invalid_request&client_id={client['ClientId']}"
+    )
     unknown = requests.get(f"{base}/_oauth/emu-none/oauth2/authorize", allow_redirects=False, timeout=10)
     assert unknown.status_code == 404
     # Plain /oauth2/... on localhost finds the pool through the client id.

@@ -168,25 +168,29 @@ def test_authorize_errors(emulator: Emulator, idp: Any) -> None:
     client_id = client["ClientId"]
     browser = Browser(emulator.endpoint_url)
     base = {"client_id": client_id, "redirect_uri": CALLBACK, "state": "s"}
-    # Pages: unknown client, unregistered redirect_uri.
-    assert browser.get(browser.oauth_url("/oauth2/authorize"), response_type="code").status_code == 400
+    # No redirect_uri to trust (no client, an unknown one, an unregistered redirect_uri): the domain's
+    # /error page, with the error and the client_id.
+    error_page = browser.oauth_url("/error")
+    missing = browser.get(browser.oauth_url("/oauth2/authorize"), response_type="code")
+    assert missing.status_code == 302 and missing.headers["Location"] == f"{error_page}?error=invalid_request"
     unknown = browser.get(browser.oauth_url("/oauth2/authorize"), **{**base, "client_id": "nope"})
-    assert unknown.status_code == 400
+    assert unknown.headers["Location"] == f"{error_page}?error=invalid_request&client_id=nope"
     mismatch = browser.get(
         browser.oauth_url("/oauth2/authorize"), **{**base, "redirect_uri": "http://localhost:9/x"}
     )
-    assert mismatch.status_code == 400 and "CallbackURLs" in mismatch.text
+    assert mismatch.headers["Location"] == f"{error_page}?error=redirect_mismatch&client_id={client_id}"
+    shown = browser.follow(mismatch)
+    assert shown.status_code == 400
+    assert "An error was encountered with the requested page." in shown.text and "redirect_mismatch" in shown.text
     # Redirects with ?error=.
     assert _authorize_error(browser, **base)["error"] == ["invalid_request"]
     assert _authorize_error(browser, **base, response_type="id_token")["error"] == ["invalid_request"]
     denied = _authorize_error(browser, **base, response_type="token")
     assert denied["error"] == ["unauthorized_client"] and denied["state"] == ["s"]
-    assert _authorize_error(browser, **base, response_type="code", scope="phone")["error"] == [
-        "invalid_scope"
-    ]
-    assert _authorize_error(browser, **base, response_type="code", scope="email")["error"] == [
-        "invalid_scope"
-    ]
+    # A scope the client may not have, or email without openid: invalid_request, described invalid_scope.
+    for scope in ("phone", "email", "openid unknown/scope"):
+        refused = _authorize_error(browser, **base, response_type="code", scope=scope)
+        assert refused == {"error": ["invalid_request"], "error_description": ["invalid_scope"], "state": ["s"]}
     _, challenge = pkce_pair()
     assert _authorize_error(browser, **base, response_type="code", code_challenge=challenge)["error"] == [
         "invalid_request"
@@ -282,11 +286,11 @@ def test_userinfo_and_revoke_errors(emulator: Emulator, idp: Any) -> None:
         emulator.endpoint_url,
         {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
     ).json()
-    # scope openid only: sub and username.
+    # scope openid alone: every attribute the client may read, and username.
     info = requests.post(
         f"{url}/userInfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
     )
-    assert set(info.json()) == {"sub", "username"}
+    assert set(info.json()) == {"sub", "username", "email", "email_verified", "name"}
     no_token = requests.post(f"{url}/revoke", data={"client_id": client_id}, timeout=10)
     assert no_token.status_code == 400 and no_token.json() == {"error": "invalid_request"}
     access = requests.post(

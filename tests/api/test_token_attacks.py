@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from tests.api.support import (
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 ATTACKER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OPENID_TRIGGER = "arn:aws:lambda:us-east-1:123456789012:function:add-openid"
 
 
 @dataclass
@@ -216,18 +217,41 @@ def _userinfo(emulator: Emulator, token: str) -> int:
     return send(emulator, "GET", "/oauth2/userInfo", headers={"Authorization": f"Bearer {token}"}).status
 
 
+@pytest.fixture
+def openid_tokens(emulator: Emulator, idp: Any, victim: Victim) -> Iterator[dict[str, str]]:
+    """The victim's tokens with the openid scope, without which /oauth2/userInfo refuses any token: a
+    PreTokenGeneration V2_0 trigger adds it to an API sign-in's access token (developer guide, "The user
+    attributes endpoint": the scopes are the request's or those the trigger adds)."""
+
+    def add_openid(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        override = {"accessTokenGeneration": {"scopesToAdd": ["openid"]}}
+        event["response"] = {"claimsAndScopeOverrideDetails": override}
+        return event
+
+    emulator.triggers.register(OPENID_TRIGGER, add_openid)
+    config = {"LambdaVersion": "V2_0", "LambdaArn": OPENID_TRIGGER}
+    idp.update_user_pool(UserPoolId=victim.pool_id, LambdaConfig={"PreTokenGenerationConfig": config})
+    try:
+        yield password_sign_in(idp, victim.client_id, "alice")["AuthenticationResult"]
+    finally:
+        emulator.triggers.unregister(OPENID_TRIGGER)
+
+
 @pytest.mark.parametrize("forgery", sorted(FORGERIES))
-def test_userinfo_refuses_forged_tokens(emulator, victim, forgery):
-    assert _userinfo(emulator, victim.tokens["AccessToken"]) == 200
-    assert _userinfo(emulator, FORGERIES[forgery](emulator, victim, victim.tokens["AccessToken"])) == 401
+def test_userinfo_refuses_forged_tokens(emulator, victim, openid_tokens, forgery):
+    assert _userinfo(emulator, openid_tokens["AccessToken"]) == 200
+    assert _userinfo(emulator, FORGERIES[forgery](emulator, victim, openid_tokens["AccessToken"])) == 401
 
 
-def test_userinfo_refuses_id_expired_and_revoked_tokens(emulator, idp, victim):
-    assert _userinfo(emulator, victim.tokens["IdToken"]) == 401
-    idp.global_sign_out(AccessToken=victim.other_tokens["AccessToken"])
-    assert _userinfo(emulator, victim.other_tokens["AccessToken"]) == 401
+def test_userinfo_refuses_id_expired_revoked_and_scopeless_tokens(emulator, idp, victim, openid_tokens):
+    assert _userinfo(emulator, openid_tokens["IdToken"]) == 401
+    assert _userinfo(emulator, victim.tokens["AccessToken"]) == 401  # no openid scope
     emulator.clock.advance(3601)
-    assert _userinfo(emulator, victim.tokens["AccessToken"]) == 401
+    assert _userinfo(emulator, openid_tokens["AccessToken"]) == 401
+    fresh = password_sign_in(idp, victim.client_id, "alice")["AuthenticationResult"]
+    assert _userinfo(emulator, fresh["AccessToken"]) == 200
+    idp.global_sign_out(AccessToken=fresh["AccessToken"])
+    assert _userinfo(emulator, fresh["AccessToken"]) == 401
 
 
 @pytest.fixture

@@ -245,7 +245,18 @@ def test_authlib_fetches_a_client_credentials_token_and_verifies_it(emu, pool):
     assert token["token_type"] == "Bearer"
 
 
-def test_userinfo_at_the_prefix_domain(pool):
+def test_userinfo_at_the_prefix_domain(emu, pool):
+    # userInfo takes only access tokens with the openid scope: a PreTokenGeneration V2_0 trigger adds it
+    # to this API sign-in's token (InitiateAuth's tokens carry aws.cognito.signin.user.admin alone).
+    def add_openid(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        override = {"accessTokenGeneration": {"scopesToAdd": ["openid"]}}
+        event["response"] = {"claimsAndScopeOverrideDetails": override}
+        return event
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:add-openid"
+    emu.triggers.register(arn, add_openid)
+    config = {"LambdaVersion": "V2_0", "LambdaArn": arn}
+    idp().update_user_pool(UserPoolId=pool["pool_id"], LambdaConfig={"PreTokenGenerationConfig": config})
     tokens = sign_in(pool)
     response = requests.get(
         f"https://{PREFIX}.auth.{REGION}.amazoncognito.com/oauth2/userInfo",

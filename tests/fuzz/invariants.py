@@ -16,14 +16,12 @@ def _pool_indexes(pool: UserPool) -> dict[str, Any]:
         "by_sub": dict(index.by_sub),
         "by_alias": dict(index.by_alias),
         # An attribute whose last value went may keep an empty entry: that is no disagreement.
-        "exact": {
-            name: {value: set(keys) for value, keys in values.items()}
-            for name, values in index.exact.items()
-            if values
+        "values": {
+            name: {value: {held} if isinstance(held, str) else set(held) for value, held in values.keys.items()}
+            for name, values in index.values.items()
+            if values.keys
         },
-        "ordered": {
-            name: pairs for name, ordered in index.ordered.items() if (pairs := ordered.sorted_pairs())
-        },
+        "ordered": {name: values for name, found in index.values.items() if (values := found.sorted_values())},
         "by_username": index.in_username_order(),
         "by_identity": dict(index.by_identity),
     }

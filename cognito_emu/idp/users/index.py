@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +93,31 @@ def searchable_values(user: User) -> dict[str, str]:
     return values
 
 
+# What ListUsers filters on, in the order a user's folded values are kept (``UserIndex.indexed``).
+INDEXED_NAMES = (*SEARCHABLE_ATTRIBUTES, "username", "cognito:user_status", "status")
+# Values every user shares one of: kept interned, not as a string per user.
+_SHARED_VALUE_NAMES = frozenset({"cognito:user_status", "status"})
+
+
+def _fold(name: str, value: str) -> str:
+    """``value`` casefolded for the index; the same object when folding changes nothing (most emails,
+    subs and usernames), so the index holds no second copy of it."""
+    folded = value.casefold()
+    if folded == value:
+        return value
+    return sys.intern(folded) if name in _SHARED_VALUE_NAMES else folded
+
+
+def _folded_values(user: User) -> tuple[str | None, ...]:
+    attributes = user.attributes
+    return (
+        *(_fold(name, attributes[name]) if name in attributes else None for name in SEARCHABLE_ATTRIBUTES),
+        _fold("username", user.username),
+        _fold("cognito:user_status", user.status.value),
+        "enabled" if user.enabled else "disabled",
+    )
+
+
 @dataclass(slots=True)
 class _Ordered:
     """(value, user key) pairs kept sorted: bulk loads stay linear, single changes stay cheap.
@@ -132,14 +158,79 @@ class _Ordered:
         if position < len(self.pairs) and self.pairs[position] == pair:
             del self.pairs[position]
 
+
+@dataclass(slots=True)
+class _Values:
+    """One attribute's folded values, each with the user keys that hold it, and the distinct values in order.
+
+    A value one user holds maps to that user's key; only a value several hold gets a set. Most values
+    (sub, email, username) are one user's, and a set per user cost about 200 bytes. The distinct values
+    are kept sorted for prefix searches as ``_Ordered`` keeps its pairs: appended when in order, else
+    placed at the next read.
+    """
+
+    keys: dict[str, str | set[str]] = field(default_factory=dict)
+    ordered: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+    def add(self, value: str, key: str) -> None:
+        held = self.keys.get(value)
+        if held is None:
+            self.keys[value] = key
+            if not self.pending and (not self.ordered or value > self.ordered[-1]):
+                self.ordered.append(value)
+            else:
+                self.pending.append(value)
+        elif isinstance(held, str):
+            if held != key:
+                self.keys[value] = {held, key}
+        else:
+            held.add(key)
+
+    def discard(self, value: str, key: str) -> None:
+        held = self.keys.get(value)
+        if isinstance(held, set):
+            held.discard(key)
+            if len(held) == 1:
+                self.keys[value] = next(iter(held))
+            return
+        if held != key:
+            return
+        del self.keys[value]
+        ordered = self.sorted_values()
+        del ordered[bisect.bisect_left(ordered, value)]
+
+    def sorted_values(self) -> list[str]:
+        """The distinct values in order (the index's own list: do not change it)."""
+        pending = self.pending
+        if pending:
+            if len(pending) * 16 < len(self.ordered):
+                for value in pending:
+                    bisect.insort(self.ordered, value)
+            else:
+                self.ordered.extend(pending)
+                self.ordered.sort()
+            self.pending = []
+        return self.ordered
+
+    def holders(self, value: str) -> set[str]:
+        held = self.keys.get(value)
+        if held is None:
+            return set()
+        return {held} if isinstance(held, str) else set(held)
+
     def starting_with(self, prefix: str) -> set[str]:
-        self._settle()
+        ordered = self.sorted_values()
         found: set[str] = set()
-        for position in range(bisect.bisect_left(self.pairs, (prefix, "")), len(self.pairs)):
-            value, key = self.pairs[position]
+        for position in range(bisect.bisect_left(ordered, prefix), len(ordered)):
+            value = ordered[position]
             if not value.startswith(prefix):
                 break
-            found.add(key)
+            held = self.keys[value]
+            if isinstance(held, str):
+                found.add(held)
+            else:
+                found |= held
         return found
 
 
@@ -150,11 +241,11 @@ class UserIndex:
     by_sub: dict[str, str] = field(default_factory=dict)
     # (alias attribute, folded value) -> user key
     by_alias: dict[tuple[str, str], str] = field(default_factory=dict)
-    # attribute -> folded value -> user keys
-    exact: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-    ordered: dict[str, _Ordered] = field(default_factory=dict)
-    # what each user is indexed under, so removal needs no recomputation
-    indexed: dict[str, dict[str, str]] = field(default_factory=dict)
+    # attribute -> its folded values and who holds them (exact and prefix filters)
+    values: dict[str, _Values] = field(default_factory=dict)
+    # what each user is indexed under (folded, in INDEXED_NAMES' order), so removal needs no recomputation
+    indexed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # the sign-in aliases of each user that has any
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # (username as stored, user key) in ListUsers' order, so an unfiltered page never sorts the pool
     by_username: _Ordered = field(default_factory=_Ordered)
@@ -166,30 +257,32 @@ class UserIndex:
         """Index ``user``; ``aliases`` are the (attribute, value) pairs it may sign in with."""
         self.by_sub[user.sub] = key
         self.by_username.add((user.username, key))
-        values = {name: value.casefold() for name, value in searchable_values(user).items()}
-        self.indexed[key] = values
-        for name, folded in values.items():
-            self.exact.setdefault(name, {}).setdefault(folded, set()).add(key)
-            self.ordered.setdefault(name, _Ordered()).add((folded, key))
-        self.aliases[key] = [(attribute, value.casefold()) for attribute, value in aliases]
-        for alias in self.aliases[key]:
-            self.by_alias[alias] = key
-        found = identity_keys(user)
-        if found:
-            self.identities[key] = found
-        for identity in found:
+        folded = _folded_values(user)
+        self.indexed[key] = folded
+        values = self.values
+        for name, value in zip(INDEXED_NAMES, folded, strict=True):
+            if value is not None:
+                found = values.get(name)
+                if found is None:
+                    found = values[name] = _Values()
+                found.add(value, key)
+        if aliases:
+            own = self.aliases[key] = [(attribute, _fold(attribute, value)) for attribute, value in aliases]
+            for alias in own:
+                self.by_alias[alias] = key
+        found_identities = identity_keys(user)
+        if found_identities:
+            self.identities[key] = found_identities
+        for identity in found_identities:
             self.by_identity[identity] = key
 
     def remove(self, key: str, user: User) -> None:
         if self.by_sub.get(user.sub) == key:
             del self.by_sub[user.sub]
         self.by_username.discard((user.username, key))
-        for name, folded in self.indexed.pop(key, {}).items():
-            keys = self.exact[name][folded]
-            keys.discard(key)
-            if not keys:
-                del self.exact[name][folded]
-            self.ordered[name].discard((folded, key))
+        for name, value in zip(INDEXED_NAMES, self.indexed.pop(key, ()), strict=False):
+            if value is not None:
+                self.values[name].discard(value, key)
         for alias in self.aliases.pop(key, []):
             if self.by_alias.get(alias) == key:
                 del self.by_alias[alias]
@@ -198,11 +291,12 @@ class UserIndex:
                 del self.by_identity[identity]
 
     def find_exact(self, attribute: str, value: str) -> set[str]:
-        return set(self.exact.get(attribute, {}).get(value.casefold(), ()))
+        values = self.values.get(attribute)
+        return values.holders(value.casefold()) if values else set()
 
     def find_prefix(self, attribute: str, prefix: str) -> set[str]:
-        ordered = self.ordered.get(attribute)
-        return ordered.starting_with(prefix.casefold()) if ordered else set()
+        values = self.values.get(attribute)
+        return values.starting_with(prefix.casefold()) if values else set()
 
     def in_username_order(self) -> list[tuple[str, str]]:
         """(username, user key) of every user, sorted by username (the index's own list: read only)."""

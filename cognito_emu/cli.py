@@ -77,13 +77,6 @@ def _parser() -> argparse.ArgumentParser:
         help="make ids, codes and secrets reproducible [COGNITO_EMU_DETERMINISTIC]",
     )
     serve.add_argument(
-        "--bcrypt-rounds",
-        type=int,
-        metavar="N",
-        help="bcrypt work factor of stored password hashes, 4 to 31 [COGNITO_EMU_BCRYPT_ROUNDS] "
-        "(default 4: an emulator's passwords are test data; each step doubles the cost)",
-    )
-    serve.add_argument(
         "--smtp",
         metavar="HOST:PORT",
         help="also send every email (codes, invitations) to this SMTP server, e.g. a local Mailpit "
@@ -199,7 +192,6 @@ def serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             issuer_base=args.issuer_base,
             deterministic=args.deterministic,
-            bcrypt_rounds=args.bcrypt_rounds,
             seed=args.seed,
             data_dir=args.data_dir,
             smtp=args.smtp,

@@ -19,8 +19,6 @@ class Config:
     # None: tokens are issued by "<the base URL the client called>/<poolId>"; a URL: "<issuer_base>/<poolId>";
     # "aws": AWS's own "https://cognito-idp.<the pool's region>.amazonaws.com/<poolId>".
     issuer_base: str | None = None
-    # bcrypt work factor; low by default because an emulator's passwords are test data.
-    bcrypt_rounds: int = 4
     deterministic: int | None = None
     # A seed file (YAML or JSON) applied at start and after every full reset (cognito_emu.seed).
     seed: str | None = None
@@ -68,7 +66,7 @@ def _coerce(name: str, raw: str) -> object:
             return float(raw)
         except ValueError:
             raise ValueError(f"COGNITO_EMU_TRIGGER_TIMEOUT must be a number, got {raw!r}") from None
-    if name in ("port", "bcrypt_rounds", "deterministic"):
+    if name in ("port", "deterministic"):
         try:
             return int(raw)
         except ValueError:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import bcrypt
 import boto3
 import pytest
 from botocore.config import Config as BotoConfig
@@ -18,6 +22,7 @@ from pycognito.aws_srp import AWSSRP
 from cognito_emu import cli
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
+from cognito_emu.idp.factors import srp
 from cognito_emu.seed import SeedError
 
 SEEDS = Path(__file__).parent / "seeds"
@@ -123,6 +128,63 @@ def test_json_seed_with_username_attributes_and_fixed_sub() -> None:
         (spa,) = idp.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
         result = password_sign_in(idp, spa["ClientId"], "dave@example.com", "Dave-Passw0rd!")
         assert result["AuthenticationResult"]["IdToken"]
+
+
+def test_an_export_with_bcrypt_hashes_from_before_still_signs_in() -> None:
+    # passwordHash as exports wrote it while a bcrypt hash was kept beside the SRP verifier.
+    pool_id, username, password = "us-east-1_Legacy01", "olduser", "Old-Passw0rd!"
+    salt = srp.canonical_salt(os.urandom(16))
+    prehashed = base64.b64encode(hashlib.sha256(password.encode()).digest())
+    legacy_hash = bcrypt.hashpw(prehashed, bcrypt.gensalt(4)).decode()
+    document = {
+        "userPools": [
+            {
+                "PoolName": "legacy",
+                "Id": pool_id,
+                "Policies": {"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}},
+                "clients": [
+                    {
+                        "ClientName": "c",
+                        "ClientId": "legacyclient1",
+                        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"],
+                    }
+                ],
+                "users": [
+                    {
+                        "Username": username,
+                        "passwordHash": {
+                            "bcrypt": legacy_hash,
+                            "srpSalt": salt,
+                            "srpVerifier": srp.make_verifier("Legacy01", username, password, salt),
+                            "history": [legacy_hash],
+                        },
+                    }
+                ],
+            }
+        ]
+    }
+    with Emulator(Config(port=0)) as emu:
+        emu.load_seed(document)
+        idp = client(emu)
+        tokens = password_sign_in(idp, "legacyclient1", username, password)["AuthenticationResult"]
+        srp_client = AWSSRP(username, password, pool_id, "legacyclient1", client=idp)
+        assert srp_client.authenticate_user()["AuthenticationResult"]["AccessToken"]
+        exported = emu.export_seed()["userPools"][0]["users"][0]["passwordHash"]
+        assert exported["bcrypt"] == legacy_hash
+        with pytest.raises(idp.exceptions.PasswordHistoryPolicyViolationException):
+            idp.change_password(
+                AccessToken=tokens["AccessToken"], PreviousPassword=password, ProposedPassword=password
+            )
+        idp.change_password(
+            AccessToken=tokens["AccessToken"], PreviousPassword=password, ProposedPassword="New-Passw0rd!"
+        )
+        exported = emu.export_seed()["userPools"][0]["users"][0]["passwordHash"]
+        assert "bcrypt" not in exported and exported["history"] == [legacy_hash]
+        with pytest.raises(idp.exceptions.PasswordHistoryPolicyViolationException):
+            idp.change_password(
+                AccessToken=tokens["AccessToken"], PreviousPassword="New-Passw0rd!", ProposedPassword=password
+            )
+        assert password_sign_in(idp, "legacyclient1", username, "New-Passw0rd!")["AuthenticationResult"]
 
 
 # -- validation ----------------------------------------------------------------------------------

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from cognito_emu.idp.continuity import Restoration, UserDataHistory, UserPoolReplica
 from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class UserStatus(StrEnum):
@@ -334,8 +337,61 @@ class WebAuthnRegistration:
     expires: float
 
 
+class _VacantDict(dict[Any, Any]):
+    """The empty mapping all users share in a rarely-used field until it gets an entry.
+
+    An empty dict costs 64 bytes, and a user has six such fields that most users never fill. Reading it
+    is reading an empty dict; writing into it would write for every user, so it refuses: a writer
+    assigns ``own_dict(field)`` to the field first.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a user's vacant field is shared by every user: assign own_dict(field) before writing")
+
+    __setitem__ = __delitem__ = setdefault = update = popitem = clear = __ior__ = _refuse
+
+
+class _VacantList(list[Any]):
+    """The empty list all users share in a rarely-used field until it gets an item (see _VacantDict)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a user's vacant field is shared by every user: assign own_list(field) before writing")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+_VACANT_DICT: dict[Any, Any] = _VacantDict()
+_VACANT_LIST: list[Any] = _VacantList()
+
+
+def vacant_dict() -> dict[Any, Any]:
+    return _VACANT_DICT
+
+
+def vacant_list() -> list[Any]:
+    return _VACANT_LIST
+
+
+def own_dict(mapping: dict[K, V]) -> dict[K, V]:
+    """``mapping`` itself, or a new empty dict of the user's own in place of the shared vacant one."""
+    return {} if isinstance(mapping, _VacantDict) else mapping
+
+
+def own_list(items: list[V]) -> list[V]:
+    """``items`` itself, or a new empty list of the user's own in place of the shared vacant one."""
+    return [] if isinstance(items, _VacantList) else items
+
+
 @dataclass(slots=True)
 class User:
+    """A user of a pool. The dict and list fields most users never fill start as the shared vacant
+    ones (``own_dict`` / ``own_list`` make a field the user's own before the first write)."""
+
     username: str
     sub: str
     created: float
@@ -344,39 +400,44 @@ class User:
     enabled: bool = True
     # Attribute values as Cognito stores them (strings), "sub" included.
     attributes: dict[str, str] = field(default_factory=dict)
+    # The one secret kept for a password: its SRP salt (canonical hex, sent as SALT) and verifier
+    # g^x mod N (pad_hex's bytes), which check USER_SRP_AUTH and the plain-password flows alike
+    # (idp.factors.passwords). ``password_hash`` is a bcrypt hash from data made before that
+    # (a data dir, an export); it is dropped when the password next changes.
     password_hash: str | None = None
     srp_salt: str | None = None
-    srp_verifier: str | None = None
+    srp_verifier: bytes | None = None
     password_changed: float | None = None
     temporary_password_expires: float | None = None
-    password_history: list[str] = field(default_factory=list)
+    # The passwords before the current one, oldest first (idp.factors.passwords' records).
+    password_history: list[str] = field(default_factory=vacant_list)
     # Keyed by purpose: "signup", "forgot_password", "verify:email", "verify:phone_number".
-    codes: dict[str, PendingCode] = field(default_factory=dict)
+    codes: dict[str, PendingCode] = field(default_factory=vacant_dict)
     # Sign-in lockout (idp.signin.lockout): failed password attempts, the last one, and the lock's end.
     failed_sign_ins: int = 0
     last_failed_sign_in: float | None = None
     locked_until: float | None = None
     # Signed-in sessions by origin_jti (idp.tokens); GlobalSignOut revokes them all.
-    sessions: dict[str, TokenSession] = field(default_factory=dict)
+    sessions: dict[str, TokenSession] = field(default_factory=vacant_dict)
     # Managed-login SSO sessions by their "sso..." SessionId, kept while the pool tracks user sessions.
-    sso_sessions: dict[str, SsoSession] = field(default_factory=dict)
+    sso_sessions: dict[str, SsoSession] = field(default_factory=vacant_dict)
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
-    pending_attributes: dict[str, str] = field(default_factory=dict)
+    pending_attributes: dict[str, str] = field(default_factory=vacant_dict)
     # MFA factors and preference (idp.factors.mfa).
     mfa: UserMfa = field(default_factory=UserMfa)
     # Devices by DeviceKey (idp.factors.devices).
-    devices: dict[str, Device] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=vacant_dict)
     # Passkeys by credential id, and a pending registration (idp.factors.webauthn).
-    webauthn_credentials: dict[str, WebAuthnCredential] = field(default_factory=dict)
+    webauthn_credentials: dict[str, WebAuthnCredential] = field(default_factory=vacant_dict)
     webauthn_registration: WebAuthnRegistration | None = None
     # Threat-protection auth events, oldest first, at most auth_events.MAX_EVENTS (idp.signin.auth_events).
-    auth_events: list[AuthEvent] = field(default_factory=list)
+    auth_events: list[AuthEvent] = field(default_factory=vacant_list)
     # Threat protection (idp.signin.risk): the risk level a test set for the next sign-in, the IP
     # addresses and device fingerprints of earlier successful sign-ins, and the SignIn event of a
     # sign-in waiting for its MFA answer.
     next_sign_in_risk: str | None = None
-    known_ips: list[str] = field(default_factory=list)
-    known_devices: list[str] = field(default_factory=list)
+    known_ips: list[str] = field(default_factory=vacant_list)
+    known_devices: list[str] = field(default_factory=vacant_list)
     pending_sign_in_event: str | None = None
 
 

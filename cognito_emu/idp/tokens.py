@@ -29,7 +29,7 @@ from cognito_emu.errors import (
     UserNotFoundException,
 )
 from cognito_emu.idp import claims, keys, user_sessions
-from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool
+from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool, own_dict
 from cognito_emu.idp.pool import clients
 from cognito_emu.idp.users import directory
 from cognito_emu.triggers import token_generation
@@ -136,6 +136,7 @@ def _start_session(
     user_sessions.track_token_session(
         env, pool, user, session, user_agent=user_agent, ip_address=ip_address, sso_session_id=sso_session_id
     )
+    user.sessions = own_dict(user.sessions)
     user.sessions[session.origin_jti] = session
     env.state.refresh_tokens[token] = (pool.id, directory.user_key(pool, user.username), session.origin_jti)
     return session

@@ -33,7 +33,7 @@ from cognito_emu.errors import (
     OperationNotEnabledException,
     ResourceNotFoundException,
 )
-from cognito_emu.idp.models import SessionRecord, SsoSession, TokenSession, User, UserPool
+from cognito_emu.idp.models import SessionRecord, SsoSession, TokenSession, User, UserPool, own_dict
 from cognito_emu.idp.pool import session_config
 from cognito_emu.pagination import paginate
 
@@ -170,6 +170,7 @@ def start_sso_session(
         return None
     _forget_expired_sso_sessions(env, pool, user)
     record = _record(env, SSO, client_id, user_agent, ip_address)
+    user.sso_sessions = own_dict(user.sso_sessions)
     user.sso_sessions[record.session_id] = SsoSession(record=record, auth_time=auth_time)
     return record.session_id
 

@@ -19,7 +19,7 @@ _DEFAULT_STANDARD = {a.name: a for a in schema.standard_attributes()}
 def export_seed(state: State) -> dict[str, Any]:
     """The seed that recreates ``state``'s configuration and users (call under ``state.lock``).
 
-    Passwords come out as ``passwordHash`` (bcrypt hash, SRP salt and verifier), which sign-in
+    Passwords come out as ``passwordHash`` (SRP salt and verifier, the history), which sign-in
     accepts as it did. Not exported: signed-in sessions and tokens, pending codes, lockouts, identity
     pools' identities and issued credentials, UI customization, risk and log delivery settings.
     """
@@ -167,11 +167,11 @@ def _export_user(pool: UserPool, key: str, user: User) -> dict[str, Any]:
     member_of = [g.name for g in memberships.groups_of(pool, user)]
     if member_of:
         entry["groups"] = sorted(member_of)
-    if user.password_hash and user.srp_salt and user.srp_verifier:
+    if user.srp_salt and user.srp_verifier:
         entry["passwordHash"] = {
-            "bcrypt": user.password_hash,
+            **({"bcrypt": user.password_hash} if user.password_hash else {}),
             "srpSalt": user.srp_salt,
-            "srpVerifier": user.srp_verifier,
+            "srpVerifier": user.srp_verifier.hex(),
             "history": list(user.password_history),
             "changed": user.password_changed,
             **(

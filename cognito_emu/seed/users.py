@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_emu.idp.factors import mfa, passwords
+from cognito_emu.idp.factors import mfa, passwords, srp
 from cognito_emu.idp.models import User, UserPool, UserStatus
 from cognito_emu.idp.users import accounts, directory, memberships
 from cognito_emu.seed.applier import Applier
@@ -132,17 +132,24 @@ def _rekey_user(pool: UserPool, user: User, sub: Any, path: str) -> None:
 
 
 def _password_hash(run: Applier, user: User, value: Any, path: str) -> None:
-    expect(value, dict, path, "a mapping (bcrypt, srpSalt, srpVerifier, ...) from an export")
+    expect(value, dict, path, "a mapping (srpSalt, srpVerifier, ...) from an export")
     only(value, PASSWORD_HASH_KEYS, path)
-    for key in ("bcrypt", "srpSalt", "srpVerifier"):
+    for key in ("srpSalt", "srpVerifier"):
         if not isinstance(value.get(key), str):
             raise SeedError(f"{key} is required and must be a string", join(path, key))
-    if not value["bcrypt"].startswith("$2"):
+    try:
+        verifier = bytes.fromhex(srp.pad_hex(int(value["srpVerifier"], 16)))
+        int(value["srpSalt"], 16)
+    except ValueError:
+        raise SeedError("srpSalt and srpVerifier must be hexadecimal", path) from None
+    # Exports from before the verifier served every password flow also carry a bcrypt hash.
+    legacy = value.get("bcrypt")
+    if legacy is not None and not (isinstance(legacy, str) and legacy.startswith("$2")):
         raise SeedError("not a bcrypt hash", join(path, "bcrypt"))
-    user.password_hash = value["bcrypt"]
+    user.password_hash = legacy
     user.srp_salt = value["srpSalt"]
-    user.srp_verifier = value["srpVerifier"]
-    history = expect(value.get("history") or [value["bcrypt"]], list, join(path, "history"), "a list")
+    user.srp_verifier = verifier
+    history = expect(value.get("history") or [], list, join(path, "history"), "a list")
     user.password_history = [str(h) for h in history]
     user.password_changed = timestamp(value, "changed", path) or run.env.clock.now()
     user.temporary_password_expires = timestamp(value, "temporaryExpires", path)

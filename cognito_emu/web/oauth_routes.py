@@ -4,7 +4,7 @@ Each endpoint is served three ways (``cognito_emu.oauth.routing``): at ``/oauth2
 a pool domain (``<prefix>.auth.<region>.amazoncognito.com`` or a custom domain), at
 ``/_oauth/<domain>/oauth2/...`` on plain localhost, and at ``/oauth2/...`` on plain localhost, where the
 pool comes from the client id or the access token. The state lock is held for the whole request
-(triggers and bcrypt release it, as for the AWS operations).
+(triggers release it, as for the AWS operations).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Users put straight into a pool of the emulator, in its child process before it serves (suite "scale").
 
-Hashing 100,000 passwords would take minutes: each user gets a bcrypt hash, an SRP salt and an SRP
-verifier of real size instead, and is added through ``directory.add_user`` as AdminCreateUser adds
+Setting 100,000 passwords through the API would take minutes: each user gets an SRP salt and verifier
+of real size instead, and is added through ``directory.add_user`` as AdminCreateUser adds
 users, so a pool is filled in seconds. (The seed, which runs every user through the API's checks,
 takes about twice as long.)
 """
@@ -33,7 +33,6 @@ def add_users(emulator: Emulator, pool_id: str, start: int, count: int) -> None:
         now = emulator.clock.now()
         for n in range(start, start + count):
             sub = str(uuid.UUID(bytes=rng(16), version=4))
-            password_hash = "$2b$04$" + rng(40).hex()[:53]  # a bcrypt hash's size
             user = User(
                 username=user_name(n),
                 sub=sub,
@@ -46,11 +45,9 @@ def add_users(emulator: Emulator, pool_id: str, start: int, count: int) -> None:
                     "email_verified": "true",
                     "name": f"User {n}",
                 },
-                password_hash=password_hash,
                 srp_salt=rng(16).hex(),
-                srp_verifier=rng(384).hex(),
+                srp_verifier=rng(384),
                 password_changed=now,
-                password_history=[password_hash],
             )
             directory.add_user(pool, user)
     # The memory read next counts what the users hold, not garbage left from making them.

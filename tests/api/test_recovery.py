@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.pool.client_auth import secret_hash
 from tests.api.support import NEW_PASSWORD, PASSWORD, code_of, make_client_id, make_user, message_of
 
@@ -68,10 +69,9 @@ def test_forgot_password_sends_a_code_and_confirm_sets_the_password(idp, pool, c
         ClientId=client_id, Username="alice", ConfirmationCode=message.code, Password=NEW_PASSWORD
     )
     assert status_of(idp, pool, "alice") == "CONFIRMED"
-    user = emulator.state.find_pool(pool).users["alice"]
-    from cognito_emu.idp.factors.passwords import verify_password
-
-    assert verify_password(user.password_hash, NEW_PASSWORD)
+    user_pool = emulator.state.find_pool(pool)
+    assert passwords.check_password(user_pool, user_pool.users["alice"], NEW_PASSWORD)
+    user = user_pool.users["alice"]
     assert user.temporary_password_expires is None
     # The code is spent.
     with pytest.raises(ClientError) as err:

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 from types import SimpleNamespace
 from typing import Any
 
+import bcrypt
 import pytest
 from pycognito.aws_srp import AWSSRP
 
-from cognito_emu import cli
 from cognito_emu.clock import Clock
 from cognito_emu.config import Config
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
@@ -27,10 +28,10 @@ def make_env(seed: int | None = 7) -> Any:
     return SimpleNamespace(config=Config(), clock=clock, ids=Ids(seed), state=State())
 
 
-def make_pool(policy: dict[str, Any] | None = None) -> UserPool:
+def make_pool(policy: dict[str, Any] | None = None, pool_id: str = "us-east-1_Pool123") -> UserPool:
     settings = {"Policies": {"PasswordPolicy": policy}} if policy is not None else {}
     return UserPool(
-        id="us-east-1_Pool123",
+        id=pool_id,
         name="p",
         account="1",
         region="us-east-1",
@@ -97,24 +98,43 @@ def test_generated_passwords_are_deterministic_with_a_seed() -> None:
     )
 
 
-def test_hash_and_verify() -> None:
-    env = make_env()
+def test_bcrypt_hashes_of_older_data_still_verify() -> None:
     long_password = "Aa1!" + "x" * 250  # beyond bcrypt's 72 bytes: the tail still matters
-    hashed = passwords.hash_password(env, long_password)
-    assert hashed.startswith("$2b$04$")
-    assert passwords.verify_password(hashed, long_password)
-    assert not passwords.verify_password(hashed, long_password[:-1] + "y")
-    assert passwords.verify_password(passwords.hash_password(env, "pässwörd"), "pässwörd")
+    hashed = bcrypt.hashpw(base64.b64encode(hashlib.sha256(long_password.encode()).digest()), bcrypt.gensalt(4))
+    assert passwords.verify_password(hashed.decode(), long_password)
+    assert not passwords.verify_password(hashed.decode(), long_password[:-1] + "y")
     assert not passwords.verify_password(None, "x")
     assert not passwords.verify_password("not a hash", "x")
 
 
-def test_the_work_factor_is_the_bcrypt_rounds_setting() -> None:
-    args = cli._parser().parse_args(["serve", "--bcrypt-rounds", "6"])
+def test_the_verifier_checks_plain_passwords_too() -> None:
     env = make_env()
-    env.config = Config.from_env(bcrypt_rounds=args.bcrypt_rounds)
-    hashed = passwords.hash_password(env, "Passw0rd!")
-    assert hashed.startswith("$2b$06$") and passwords.verify_password(hashed, "Passw0rd!")
+    pool, user = make_pool(), make_user("Alice")
+    long_password = "Aa1!" + "x" * 250
+    passwords.set_password(env, pool, user, long_password, temporary=False)
+    assert passwords.check_password(pool, user, long_password)
+    assert not passwords.check_password(pool, user, long_password[:-1] + "y")
+    passwords.set_password(env, pool, user, "pässwörd", temporary=False)
+    assert passwords.check_password(pool, user, "pässwörd")
+    assert not passwords.check_password(pool, user, long_password)
+    # The verifier binds the pool and the username: the same password elsewhere is another secret.
+    assert not passwords.check_password(make_pool(pool_id="us-east-1_Other"), user, "pässwörd")
+
+
+def test_a_user_of_older_data_keeps_signing_in_and_its_bcrypt_history_counts() -> None:
+    env = make_env()
+    pool, user = make_pool({"MinimumLength": 6, "PasswordHistorySize": 3}), make_user("Alice")
+    passwords.set_password(env, pool, user, "first1", temporary=False)
+    older = bcrypt.hashpw(base64.b64encode(hashlib.sha256(b"older0").digest()), bcrypt.gensalt(4)).decode()
+    current = bcrypt.hashpw(base64.b64encode(hashlib.sha256(b"first1").digest()), bcrypt.gensalt(4)).decode()
+    # As a data dir written before: a bcrypt hash beside the verifier, the history ending with it.
+    user.password_hash, user.password_history = current, [older, current]
+    assert passwords.check_password(pool, user, "first1")
+    assert passwords.in_history(pool, user, "older0", 3)
+    passwords.set_password(env, pool, user, "second2", temporary=False)
+    assert user.password_hash is None
+    assert passwords.in_history(pool, user, "first1", 3) and passwords.in_history(pool, user, "older0", 3)
+    assert not passwords.in_history(pool, user, "older0", 2)
 
 
 def test_set_password_stores_no_plain_password_and_srp_works() -> None:
@@ -122,14 +142,15 @@ def test_set_password_stores_no_plain_password_and_srp_works() -> None:
     pool, user = make_pool(), make_user("Alice")
     passwords.set_password(env, pool, user, "Passw0rd!", temporary=False)
     assert "Passw0rd!" not in repr(user)
-    assert passwords.verify_password(user.password_hash, "Passw0rd!")
+    assert user.password_hash is None and user.srp_verifier is not None
+    assert passwords.check_password(pool, user, "Passw0rd!")
     assert user.password_changed == env.clock.now()
     assert user.temporary_password_expires is None
-    assert len(user.password_history) == 1
+    assert user.password_history == []
 
     client = AWSSRP("Alice", "Passw0rd!", pool.id, "client", client=object())
     auth = client.get_auth_params()
-    challenge = srp.server_challenge(user.srp_verifier, os.urandom(32))
+    challenge = srp.server_challenge(user.srp_verifier.hex(), os.urandom(32))
     block = base64.b64encode(b"block").decode()
     answer = client.process_challenge(
         {"USER_ID_FOR_SRP": "Alice", "SALT": user.srp_salt, "SRP_B": challenge.big_b, "SECRET_BLOCK": block},
@@ -139,7 +160,7 @@ def test_set_password_stores_no_plain_password_and_srp_works() -> None:
         srp.pool_name(pool.id),
         "Alice",
         user.srp_salt,
-        user.srp_verifier,
+        user.srp_verifier.hex(),
         auth["SRP_A"],
         challenge,
         block,
@@ -171,11 +192,11 @@ def test_password_history() -> None:
     for pw in ["first1", "second2", "third3"]:
         passwords.check_new_password(pool, user, pw)
         passwords.set_password(env, pool, user, pw, temporary=False)
-    assert passwords.in_history(user, "third3", 2)
-    assert passwords.in_history(user, "second2", 2)
-    assert not passwords.in_history(user, "first1", 2)
-    assert passwords.in_history(user, "first1", 3)
-    assert not passwords.in_history(user, "third3", 0)
+    assert passwords.in_history(pool, user, "third3", 2)
+    assert passwords.in_history(pool, user, "second2", 2)
+    assert not passwords.in_history(pool, user, "first1", 2)
+    assert passwords.in_history(pool, user, "first1", 3)
+    assert not passwords.in_history(pool, user, "third3", 0)
     with pytest.raises(PasswordHistoryPolicyViolationException):
         passwords.check_new_password(pool, user, "second2")
     passwords.check_new_password(pool, user, "first1")
@@ -188,4 +209,5 @@ def test_history_is_bounded() -> None:
     user = make_user()
     for i in range(30):
         passwords.set_password(env, make_pool(), user, f"Passw0rd!{i}", temporary=False)
-    assert len(user.password_history) == passwords.MAX_HISTORY
+    # The current password and the 23 before it.
+    assert len(user.password_history) == passwords.MAX_HISTORY - 1

@@ -37,7 +37,7 @@ from cognito_emu import pagination
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.idp.factors import srp
-from cognito_emu.idp.models import Device, User, UserPool
+from cognito_emu.idp.models import Device, User, UserPool, own_dict
 
 REMEMBERED = "remembered"
 NOT_REMEMBERED = "not_remembered"
@@ -102,6 +102,7 @@ def new_device(env: Env, pool: UserPool, user: User) -> Device:
     unconfirmed = [key for key, d in user.devices.items() if not d.confirmed]
     for key in unconfirmed[: max(0, len(unconfirmed) + 1 - _MAX_UNCONFIRMED)]:
         del user.devices[key]
+    user.devices = own_dict(user.devices)
     user.devices[device.key] = device
     return device
 

@@ -30,6 +30,7 @@ from typing import Any
 from cognito_emu import totp
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException
+from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool import pool_settings, pools
 from cognito_emu.idp.users.index import is_true
@@ -104,7 +105,7 @@ def configured_first_factors(pool: UserPool, user: User) -> list[str]:
     sign-in policy allows them; WEB_AUTHN with a registered passkey)."""
     allowed = pools.allowed_first_auth_factors(pool)
     configured = []
-    if "PASSWORD" in allowed and user.password_hash:
+    if "PASSWORD" in allowed and passwords.has_password(user):
         configured.append("PASSWORD")
     if "EMAIL_OTP" in allowed and is_true(user.attributes.get("email_verified")):
         configured.append("EMAIL_OTP")

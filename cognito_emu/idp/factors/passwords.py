@@ -1,8 +1,12 @@
-"""Passwords: the pool's policy, temporary passwords, hashing, history, and setting one on a user.
+"""Passwords: the pool's policy, temporary passwords, the one secret kept per password, history.
 
-A user keeps no plain password: a bcrypt hash (for USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
-ChangePassword) and an SRP salt and verifier (for USER_SRP_AUTH). bcrypt only reads 72 bytes and
-Cognito passwords run to 256 characters, so bcrypt is given base64(SHA-256(password)).
+A user keeps no plain password, and one secret per password, as Cognito does: an SRP salt and verifier
+(``v = g^x mod N``, one-way). USER_SRP_AUTH proves the password against it; the plain-password flows
+(USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, ChangePassword, the hosted login) recompute ``x`` from
+the password and the salt and compare ``g^x`` with it in constant time (``srp.verifier_matches``), a
+fraction of a millisecond with GMP. Data made before this (a --data-dir, an export) may carry a bcrypt
+hash and bcrypt entries in the history: those still sign in (by their verifier) and still count as
+history (bcrypt checks them, given base64(SHA-256(password)) as they were made).
 
 Policy rules and wording: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html
 ("Special character from the following set. The space character is also treated as a special
@@ -23,14 +27,16 @@ import bcrypt
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
 from cognito_emu.idp.factors import srp
-from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.models import User, UserPool, own_list
 from cognito_emu.idp.pool.pools import DEFAULT_PASSWORD_POLICY
-from cognito_emu.state.locking import released
 
 SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
 MAX_LENGTH = 256
-# PasswordHistorySize is at most 24; keep that many hashes whatever the pool says today.
+# PasswordHistorySize is at most 24, the current password included: keep 23 earlier ones whatever the
+# pool says today.
 MAX_HISTORY = 24
+# A history record of a password set here: "$srp$<salt hex>$<verifier hex>" (older records are bcrypt's "$2b$...").
+_SRP_RECORD = "$srp$"
 DAY = 86400.0
 
 _PREFIX = "Password did not conform with policy: "
@@ -124,40 +130,21 @@ def _prehash(password: str) -> bytes:
     return base64.b64encode(hashlib.sha256(password.encode()).digest())
 
 
-_BCRYPT_ALPHABET = str.maketrans(
-    string.ascii_uppercase + string.ascii_lowercase + string.digits + "+/",
-    "./" + string.ascii_uppercase + string.ascii_lowercase + string.digits,
-)
+def has_password(user: User) -> bool:
+    return user.srp_verifier is not None or user.password_hash is not None
 
 
-def _bcrypt_salt(env: Env) -> bytes:
-    """A bcrypt salt at ``env.config.bcrypt_rounds`` (clamped to bcrypt's 4..31), drawn from ``env.ids``."""
-    rounds = min(max(int(env.config.bcrypt_rounds), 4), 31)
-    salt_chars = base64.b64encode(env.ids.token_bytes(16)).decode()[:22].translate(_BCRYPT_ALPHABET)
-    return f"$2b${rounds:02d}${salt_chars}".encode()
-
-
-def _hashpw(password: str, salt: bytes) -> str:
-    return bcrypt.hashpw(_prehash(password), salt).decode()
-
-
-def hash_password(env: Env, password: str) -> str:
-    """bcrypt at ``env.config.bcrypt_rounds`` (clamped to bcrypt's 4..31), salt drawn from ``env.ids``."""
-    return _hashpw(password, _bcrypt_salt(env))
-
-
-def check_password(env: Env, user: User, password: str) -> bool:
-    """Whether ``password`` is the user's, checked with the state lock released (bcrypt frees the GIL)."""
-    password_hash = user.password_hash
-    with released(env.state.lock):
-        correct = verify_password(password_hash, password)
-    if user.password_hash != password_hash:
-        # The password changed while the lock was out: judge against the one the user has now.
-        return verify_password(user.password_hash, password)
-    return correct
+def check_password(pool: UserPool, user: User, password: str) -> bool:
+    """Whether ``password`` is the user's: its SRP verifier recomputed (the bcrypt hash of older data only
+    for a user that has no verifier)."""
+    if user.srp_verifier is not None and user.srp_salt is not None:
+        realm = srp.pool_name(pool.id)
+        return srp.verifier_matches(realm, user.username, password, user.srp_salt, user.srp_verifier)
+    return verify_password(user.password_hash, password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """A bcrypt hash of older data against ``password``."""
     if not password_hash:
         return False
     try:
@@ -170,16 +157,32 @@ def history_size(pool: UserPool) -> int:
     return int(pool_policy(pool).get("PasswordHistorySize") or 0)
 
 
-def in_history(user: User, password: str, size: int) -> bool:
+def _record_matches(record: str, realm: str, username: str, password: str) -> bool:
+    if record.startswith(_SRP_RECORD):
+        salt, _, verifier = record.removeprefix(_SRP_RECORD).partition("$")
+        try:
+            return srp.verifier_matches(realm, username, password, salt, bytes.fromhex(verifier))
+        except ValueError:
+            return False
+    return verify_password(record, password)
+
+
+def in_history(pool: UserPool, user: User, password: str, size: int) -> bool:
     """Whether ``password`` is one of the user's ``size`` most recent passwords (the current one included)."""
     if size <= 0:
         return False
-    return any(verify_password(h, password) for h in reversed(user.password_history[-size:]))
+    if check_password(pool, user, password):
+        return True
+    realm = srp.pool_name(pool.id)
+    # Older data's history ends with the current password's bcrypt hash, already judged above.
+    earlier = [record for record in user.password_history if record != user.password_hash]
+    recent = earlier[-(size - 1) :] if size > 1 else []
+    return any(_record_matches(record, realm, user.username, password) for record in recent)
 
 
 def check_password_history(pool: UserPool, user: User, password: str) -> None:
     """Raise PasswordHistoryPolicyViolationException when the pool's PasswordHistorySize forbids ``password``."""
-    if in_history(user, password, history_size(pool)):
+    if in_history(pool, user, password, history_size(pool)):
         raise PasswordHistoryPolicyViolationException(_HISTORY_MESSAGE)
 
 
@@ -193,28 +196,24 @@ def check_new_password(pool: UserPool, user: User | None, password: str) -> None
 def set_password(env: Env, pool: UserPool, user: User, password: str, *, temporary: bool) -> None:
     """Store what sign-in needs to check ``password`` later; the caller has run ``check_new_password``.
 
-    Sets the bcrypt hash, a fresh SRP salt and verifier (for USER_ID_FOR_SRP = ``user.username``,
-    the internal username), ``password_changed``, the history, and, for a temporary password, its
-    expiry from TemporaryPasswordValidityDays. The user's status is the caller's to set.
+    Sets a fresh SRP salt and verifier (for USER_ID_FOR_SRP = ``user.username``, the internal username),
+    moves the password before into the history, sets ``password_changed`` and, for a temporary
+    password, its expiry from TemporaryPasswordValidityDays. The user's status is the caller's to set.
     """
     now = env.clock.now()
-    # Both salts are drawn first, in this order (--deterministic replays them), then the two costly
-    # computations run with the state lock released (see cognito_emu.state). The SRP verifier is a
-    # fraction of a millisecond since g^x is computed with GMP from a fixed-base table, so it runs
-    # here, after bcrypt, rather than on a helper thread (handing it over cost more than it saved).
-    bcrypt_salt = _bcrypt_salt(env)
     salt = srp.new_salt(env)
-    realm, username = srp.pool_name(pool.id), user.username
-    with released(env.state.lock):
-        password_hash = _hashpw(password, bcrypt_salt)
-        verifier = srp.make_verifier(realm, username, password, salt)
-    user.password_hash = password_hash
+    verifier = bytes.fromhex(srp.make_verifier(srp.pool_name(pool.id), user.username, password, salt))
+    if user.password_hash is None and user.srp_verifier is not None and user.srp_salt is not None:
+        user.password_history = own_list(user.password_history)
+        user.password_history.append(f"{_SRP_RECORD}{user.srp_salt}${user.srp_verifier.hex()}")
+    # Older data's history already holds its bcrypt hash; from now on the verifier is the only secret.
+    user.password_hash = None
+    if len(user.password_history) >= MAX_HISTORY:
+        del user.password_history[: -(MAX_HISTORY - 1)]
     user.srp_salt = salt
     user.srp_verifier = verifier
     user.password_changed = now
     user.modified = now
-    user.password_history.append(password_hash)
-    del user.password_history[:-MAX_HISTORY]
     if temporary:
         days = pool_policy(pool)["TemporaryPasswordValidityDays"]
         user.temporary_password_expires = now + float(7 if days is None else days) * DAY

@@ -148,6 +148,14 @@ def make_verifier(realm: str, user: str, password: str, salt_hex: str) -> str:
     return pad_hex(g_pow(_x(realm, user, password, salt_hex)))
 
 
+def verifier_matches(realm: str, user: str, password: str, salt_hex: str, verifier: bytes) -> bool:
+    """Whether ``password`` is the one behind ``verifier`` (``v = g^x mod N`` as bytes): recompute ``x``
+    from the stored salt and compare, in constant time. The verifier is the one secret a user keeps for a
+    password, so the password flows (USER_PASSWORD_AUTH, ChangePassword, ...) check it this way, as SRP
+    does: one-way, and no clear text anywhere."""
+    return hmac.compare_digest(bytes.fromhex(make_verifier(realm, user, password, salt_hex)), verifier)
+
+
 def pool_name(user_pool_id: str) -> str:
     """The part of a user pool id after ``_``, which the clients put into x and the signature."""
     return user_pool_id.split("_", 1)[1]

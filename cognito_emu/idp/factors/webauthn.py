@@ -65,7 +65,14 @@ from cognito_emu.idp.factors.authenticator import (
     pem,
     verify_signature,
 )
-from cognito_emu.idp.models import AppClient, User, UserPool, WebAuthnCredential, WebAuthnRegistration
+from cognito_emu.idp.models import (
+    AppClient,
+    User,
+    UserPool,
+    WebAuthnCredential,
+    WebAuthnRegistration,
+    own_dict,
+)
 from cognito_emu.idp.pool import pools
 
 ALGORITHMS = (ES256, RS256)
@@ -242,6 +249,7 @@ def complete_registration(
         transports=[str(t) for t in transports if isinstance(t, str)],
         aaguid=auth_data.aaguid.hex(),
     )
+    user.webauthn_credentials = own_dict(user.webauthn_credentials)
     user.webauthn_credentials[credential_id] = stored
     user.webauthn_registration = None
     user.modified = env.clock.now()

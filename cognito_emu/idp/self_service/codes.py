@@ -6,7 +6,7 @@ import hmac
 
 from cognito_emu.env import Env
 from cognito_emu.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
-from cognito_emu.idp.models import PendingCode, User
+from cognito_emu.idp.models import PendingCode, User, own_dict
 
 SIGN_UP = "signup"
 FORGOT_PASSWORD = "forgot_password"
@@ -30,6 +30,7 @@ def issue(env: Env, user: User, purpose: str) -> str:
     """A new code for ``purpose``; it replaces any earlier one."""
     code = env.ids.digits(6)
     lifetime = LIFETIMES.get(purpose, VERIFY_LIFETIME)
+    user.codes = own_dict(user.codes)
     user.codes[purpose] = PendingCode(code=code, expires=env.clock.now() + lifetime)
     return code
 

@@ -15,7 +15,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, InvalidPasswordException, NotAuthorizedException
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
-from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.models import AppClient, User, UserPool, own_dict
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
@@ -34,7 +34,7 @@ def change_password(
 ) -> None:
     """ChangePassword; threat protection screens the proposed password (``idp.signin.compromised``). A
     user without a password (passwordless sign-in only) may leave PreviousPassword out (API reference)."""
-    if (user.password_hash or previous) and not passwords.check_password(env, user, previous):
+    if (passwords.has_password(user) or previous) and not passwords.check_password(pool, user, previous):
         auth_events.record(env, pool, user, "PasswordChange", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT_PASSWORD)
     passwords.check_new_password(pool, user, proposed)
@@ -109,6 +109,7 @@ def update_attributes(
     accounts.update_attributes(env, pool, user, direct)
     deliveries: list[CodeDelivery] = []
     for name, value in pending.items():
+        user.pending_attributes = own_dict(user.pending_attributes)
         user.pending_attributes[name] = value
         deliveries.append(_send_code(env, pool, user, name, value, UPDATE_REASON, client, trigger_input))
     for name in attributes.VERIFIED_FLAGS:

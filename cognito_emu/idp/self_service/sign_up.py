@@ -24,7 +24,7 @@ from cognito_emu.errors import (
     UsernameExistsException,
 )
 from cognito_emu.idp.factors import passwords
-from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus
+from cognito_emu.idp.models import AppClient, User, UserPool, UserStatus, own_dict
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages, recovery
 from cognito_emu.idp.self_service.messages import CodeDelivery
@@ -175,6 +175,7 @@ def confirm_sign_up(
         except AliasExistsException:
             # The code proved ownership but the alias is taken: keep the code for a ForceAliasCreation retry.
             if pending is not None:
+                user.codes = own_dict(user.codes)
                 user.codes[codes.SIGN_UP] = pending
             raise
     accounts.set_status(env, pool, user, UserStatus.CONFIRMED)

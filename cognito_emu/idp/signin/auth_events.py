@@ -37,7 +37,7 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
     UserPoolAddOnNotEnabledException,
 )
-from cognito_emu.idp.models import AuthEvent, User, UserPool
+from cognito_emu.idp.models import AuthEvent, User, UserPool, own_list
 
 # Events kept per user, newest; older ones are dropped as new ones arrive.
 MAX_EVENTS = 100
@@ -104,6 +104,7 @@ def record(
         risk_decision=decision,
         compromised_credentials=compromised,
     )
+    user.auth_events = own_list(user.auth_events)
     user.auth_events.append(event)
     del user.auth_events[:-MAX_EVENTS]
     return event

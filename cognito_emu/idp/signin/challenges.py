@@ -56,7 +56,7 @@ def password_verifier(ctx: AuthContext, session: ChallengeSession) -> Step:
         srp.pool_name(ctx.pool.id),
         user.username,
         user.srp_salt,
-        user.srp_verifier,
+        user.srp_verifier.hex(),
         session.srp_a,
         session.srp,
         secret_block,

@@ -47,7 +47,7 @@ def password_sign_in(ctx: AuthContext, name: str, password: str) -> User:
     check_can_sign_in(user)
     check_confirmed(user)
     lockout.check(ctx.env, user)
-    password_checked(ctx, user, passwords.check_password(ctx.env, user, password))
+    password_checked(ctx, user, passwords.check_password(ctx.pool, user, password))
     ctx.compromised = breached.is_breached(password)
     return user
 
@@ -96,7 +96,7 @@ def password_verifier_challenge(
     if user is None or not user.srp_verifier or not user.srp_salt:
         salt, verifier, user_id = srp.new_salt(ctx.env), srp.new_salt(ctx.env), name
     else:
-        salt, verifier, user_id = user.srp_salt, user.srp_verifier, user.username
+        salt, verifier, user_id = user.srp_salt, user.srp_verifier.hex(), user.username
     session.srp = srp.server_challenge(verifier, ctx.env.ids.token_bytes(32))
     session.srp_a = a_hex
     return Challenge(

@@ -43,7 +43,7 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
 )
 from cognito_emu.idp.factors import mfa
-from cognito_emu.idp.models import AuthEvent, User, UserPool, UserStatus
+from cognito_emu.idp.models import AuthEvent, User, UserPool, UserStatus, own_list
 from cognito_emu.idp.pool import pool_settings
 from cognito_emu.idp.signin import auth_events, compromised, lockout
 from cognito_emu.idp.signin.context import RESET_REQUIRED, AuthContext, RiskVerdict
@@ -208,8 +208,8 @@ def signed_in(ctx: AuthContext, user: User) -> None:
         pending.challenges.append({"ChallengeName": "Mfa", "ChallengeResponse": "Success"})
     else:
         record(ctx, user, "Pass", ctx.risk)
-    _remember(user.known_ips, ctx.ip_address)
-    _remember(user.known_devices, ctx.device)
+    user.known_ips = _remember(user.known_ips, ctx.ip_address)
+    user.known_devices = _remember(user.known_devices, ctx.device)
 
 
 def challenged(ctx: AuthContext, user: User) -> None:
@@ -218,13 +218,15 @@ def challenged(ctx: AuthContext, user: User) -> None:
     user.pending_sign_in_event = event.event_id if event is not None else None
 
 
-def _remember(known: list[str], value: str | None) -> None:
+def _remember(known: list[str], value: str | None) -> list[str]:
     if value is None:
-        return
+        return known
+    known = own_list(known)
     if value in known:
         known.remove(value)
     known.append(value)
     del known[:-MAX_KNOWN]
+    return known
 
 
 def _notify(ctx: AuthContext, user: User, takeover: dict[str, Any], template: str) -> None:

@@ -30,7 +30,7 @@ UserNotFoundException. The order of AvailableChallenges is the emulator's.
 from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotConfirmedException
-from cognito_emu.idp.factors import mfa, srp, webauthn
+from cognito_emu.idp.factors import mfa, passwords, srp, webauthn
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
 from cognito_emu.idp.pool import client_auth, pools
 from cognito_emu.idp.self_service import messages
@@ -92,7 +92,7 @@ def user_can_use(ctx: AuthContext, user: User, factor: str) -> bool:
     if factor in PASSWORDLESS and not _passwordless_possible(ctx, user):
         return False
     if factor == PASSWORD:
-        return bool(user.password_hash)
+        return passwords.has_password(user)
     if factor == PASSWORD_SRP:
         return bool(user.srp_verifier and user.srp_salt)
     if factor == EMAIL_OTP:

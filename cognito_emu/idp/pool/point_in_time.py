@@ -280,7 +280,7 @@ def _profile(user: User) -> tuple[Any, ...]:
         user.enabled,
         user.attributes,
         user.pending_attributes,
-        user.password_hash,
+        user.srp_verifier,
         user.temporary_password_expires,
     )
 

@@ -236,3 +236,18 @@ def test_a_passwordless_user_sets_a_password_without_a_previous_one(emulator, id
         AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
     )
     assert result["AuthenticationResult"]["AccessToken"]
+
+
+def test_a_user_with_a_password_must_give_the_previous_one(emulator, idp, pool_id):
+    """Only a user without a password may leave PreviousPassword out: anyone else is refused."""
+    client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    make_user(idp, pool_id)
+    token = minted_tokens(emulator, pool_id, client_id, "alice")["AccessToken"]
+    refused = error_of(idp.change_password, AccessToken=token, ProposedPassword="N3w-Passw0rd!")
+    assert refused[0] == "NotAuthorizedException"
+    result = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+    )
+    assert result["AuthenticationResult"]["AccessToken"]

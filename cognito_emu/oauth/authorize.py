@@ -19,6 +19,7 @@ the emulator's stand-in for that IdP (``cognito_emu.oauth.federation``) instead 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from cognito_emu.idp.models import AppClient, User, UserPool
 from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorization_codes, hosted_sessions, pkce, scopes
 from cognito_emu.oauth.errors import ErrorPageRedirect, RedirectError
+from cognito_emu.oauth.models import HostedSession
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect, with_fragment, with_query
 from cognito_emu.triggers import token_generation
 
@@ -48,7 +50,11 @@ PARAMETERS = (
     "identity_provider",
     "idp_identifier",
     "lang",
+    "max_age",
 )
+# max_age: "A non-negative integer" of seconds (login endpoint, step-up parameters); more digits than
+# any real age are refused before int() (Python refuses very long digit strings).
+_MAX_AGE = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(slots=True)
@@ -64,6 +70,8 @@ class AuthorizeRequest:
     code_challenge_method: str | None
     # The third-party IdP the request names (identity_provider / idp_identifier); None for COGNITO.
     identity_provider: str | None = None
+    # Seconds since the user last authenticated past which the hosted-login cookie no longer signs in.
+    max_age: int | None = None
 
     def query(self) -> str:
         """The request's parameters as a query string, for the login page's URL."""
@@ -81,6 +89,7 @@ class AuthorizeRequest:
                         ("code_challenge", self.code_challenge),
                         ("code_challenge_method", self.code_challenge_method),
                         ("identity_provider", self.identity_provider),
+                        ("max_age", None if self.max_age is None else str(self.max_age)),
                     )
                     if value is not None
                 },
@@ -132,6 +141,9 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         raise fail("invalid_request", "code_challenge and code_challenge_method go together")
     if method is not None and method not in pkce.METHODS:
         raise fail("invalid_request", "code_challenge_method must be S256")
+    max_age = args.get("max_age")
+    if max_age is not None and not _MAX_AGE.fullmatch(max_age):
+        raise fail("invalid_request", "max_age must be a non-negative integer")
     try:
         granted = scopes.granted(pool, client, args.get("scope"))
     except scopes.ScopeError:
@@ -147,6 +159,7 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         code_challenge=challenge,
         code_challenge_method=method,
         identity_provider=provider.name if provider is not None else None,
+        max_age=None if max_age is None else int(max_age),
     )
 
 
@@ -156,13 +169,26 @@ def authorize(env: Env, request: OAuthRequest) -> Reply:
         # The emulator's stand-in for the third-party IdP (cognito_emu.oauth.federation).
         shortcut = {federated.ASSERTION_PARAMETER: request.args.get(federated.ASSERTION_PARAMETER)}
         return redirect(with_query(f"{request.route_base}/federation?{authz.query()}", shortcut))
-    signed_in = hosted_sessions.signed_in_user(
-        env, authz.pool, request.cookies.get(SESSION_COOKIE), authz.client.client_id
-    )
+    signed_in = session_sign_in(env, request, authz)
     if signed_in is not None:
         user, session = signed_in
         return redirect(complete(env, request, authz, user, session.auth_time, session.sso_session_id))
     return redirect(f"{request.route_base}/login?{authz.query()}")
+
+
+def session_sign_in(
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest
+) -> tuple[User, HostedSession] | None:
+    """The sign-in the hosted-login cookie stands for, unless more than the request's ``max_age`` seconds
+    have passed since it: then "the user must authenticate again from scratch" (developer guide, login
+    endpoint, step-up authentication request: "If the current time minus auth_time is greater than
+    max_age")."""
+    signed_in = hosted_sessions.signed_in_user(
+        env, authz.pool, request.cookies.get(SESSION_COOKIE), authz.client.client_id
+    )
+    if signed_in is None or authz.max_age is None:
+        return signed_in
+    return None if env.clock.now() - signed_in[1].auth_time > authz.max_age else signed_in
 
 
 def complete(

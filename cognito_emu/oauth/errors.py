@@ -1,4 +1,4 @@
-"""The three ways an OAuth endpoint fails (RFC 6749 section 4.1.2.1 / 5.2, as Cognito answers them)."""
+"""The ways an OAuth endpoint fails (RFC 6749 section 4.1.2.1 / 5.2, as Cognito answers them)."""
 
 from __future__ import annotations
 

@@ -208,9 +208,7 @@ def context(
 
 def show(env: Env, request: OAuthRequest) -> Reply:
     authz = authorize.check(env, request)
-    signed_in = hosted_sessions.signed_in_user(
-        env, authz.pool, request.cookies.get(SESSION_COOKIE), authz.client.client_id
-    )
+    signed_in = authorize.session_sign_in(env, request, authz)
     if signed_in is not None:
         user, session = signed_in
         return redirect(authorize.complete(env, request, authz, user, session.auth_time, session.sso_session_id))

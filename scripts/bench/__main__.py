@@ -26,6 +26,10 @@ startup Spawn to first answered call (median of ``--startup-runs``, 5) for ``cog
         moto's server and the minimal app, with each child's CPU time until then.
 mock    The same 50-test file under pytest in a subprocess, with mock_cognito and with moto's
         mock_aws: each test enters the mock, creates a pool, client and user, signs in, calls GetUser.
+peers   With ``--peers moto,cognito-local,ministack``: those emulators beside cognito-emu in one
+        interleaved run, each installed on first use into ~/.cache/cognito-emu/peers (or skipped,
+        saying why); start-up, and the ops cases with req/s, percentiles, the server's CPU per
+        request and the ratio to moto (``peers``).
 scale   ListUsers latency on 10,000 and 100,000 users (10,000 only with --quick; ``--scale-users``
         to choose), and the server's memory per 10,000 users (VmRSS of the server process). The
         bench's emulator child makes the pool and fills it before it serves, through the emulator's
@@ -45,7 +49,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from scripts.bench import layers, mock, ops, scale, srp, startup
+from scripts.bench import layers, mock, ops, peers, scale, srp, startup
 from scripts.bench.report import Table, print_table
 
 SUITES: dict[str, Callable[[argparse.Namespace], list[Table]]] = {
@@ -55,6 +59,8 @@ SUITES: dict[str, Callable[[argparse.Namespace], list[Table]]] = {
     "ops": ops.run,
     "srp": srp.run,
     "scale": scale.run,
+    # Only with --peers: it installs other emulators on first use.
+    "peers": peers.run,
 }
 
 
@@ -75,7 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--suites", default=",".join(SUITES), help=f"any of {', '.join(SUITES)} (default all)"
+        "--suites",
+        default=None,
+        help=f"any of {', '.join(SUITES)} (default: all but peers; only peers with --peers)",
+    )
+    parser.add_argument(
+        "--peers",
+        default="",
+        help=f"run the peers suite against these (any of {', '.join(peers.PEERS)}), installed on first use",
     )
     parser.add_argument(
         "--quick", action="store_true", help="a smoke run: few requests, 10,000 users at most"
@@ -107,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         args.startup_runs = min(args.startup_runs, 2)
         args.repeat = 1
 
+    if args.suites is None:
+        args.suites = "peers" if args.peers else ",".join(name for name in SUITES if name != "peers")
     suites = [suite.strip() for suite in args.suites.split(",") if suite.strip()]
+    if "peers" in suites and not args.peers:
+        parser.error("the peers suite needs --peers (e.g. --peers moto,cognito-local,ministack)")
     unknown = set(suites) - set(SUITES)
     if unknown:
         parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")

@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         help="make ids, codes and secrets reproducible [COGNITO_EMU_DETERMINISTIC]",
     )
     serve.add_argument(
+        "--signing-key",
+        metavar="PEM_FILE",
+        help="an RSA private key (PEM) that signs the tokens of every user pool, for suites that pin a key "
+        "[COGNITO_EMU_SIGNING_KEY: the file, or the PEM itself] (default: two fresh keys per pool, as in "
+        "Cognito; a seed's signingKey still wins)",
+    )
+    serve.add_argument(
         "--smtp",
         metavar="HOST:PORT",
         help="also send every email (codes, invitations) to this SMTP server, e.g. a local Mailpit "
@@ -192,6 +199,7 @@ def serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             issuer_base=args.issuer_base,
             deterministic=args.deterministic,
+            signing_key=args.signing_key,
             seed=args.seed,
             data_dir=args.data_dir,
             smtp=args.smtp,

@@ -19,6 +19,10 @@ class Config:
     # None: tokens are issued by "<the base URL the client called>/<poolId>"; a URL: "<issuer_base>/<poolId>";
     # "aws": AWS's own "https://cognito-idp.<the pool's region>.amazonaws.com/<poolId>".
     issuer_base: str | None = None
+    # A PEM private key, or the path of a file holding one, that signs the ID and access tokens of every
+    # user pool (for suites that pin a key); a seed's per-pool signingKey / accessSigningKey still win.
+    # None: each pool gets two keys of its own, as in Cognito.
+    signing_key: str | None = None
     deterministic: int | None = None
     # A seed file (YAML or JSON) applied at start and after every full reset (cognito_emu.seed).
     seed: str | None = None

@@ -51,6 +51,8 @@ class Emulator:
             outbox=self.outbox,
             triggers=self.triggers,
         )
+        if self.config.signing_key:
+            self.env.signing_key = keys.read_signing_key(self.config.signing_key)
         # Requests for other AWS services (IAM, SNS, S3, ...): moto in this process, or a clear error.
         self.other_services = OtherServices(self.config.other_services)
         if self.config.throttle == "aws":

@@ -34,5 +34,7 @@ class Env:
     faults: Faults = field(default_factory=Faults)
     # Monthly active users and M2M requests per pool, as Cognito bills them (cognito_emu.usage).
     usage: UsageLog = field(default_factory=UsageLog)
+    # --signing-key: the PEM that signs every new pool's tokens (idp.keys.read_signing_key); None: keys per pool.
+    signing_key: str | None = None
     # --throttle aws: Cognito's request-rate quotas (cognito_emu.throttle); None never throttles.
     throttle: Throttle | None = None

@@ -124,6 +124,7 @@ def test_serve_help_lists_every_option_with_its_variable():
         ("--log-level", "COGNITO_EMU_LOG_LEVEL"),
         ("--server", "COGNITO_EMU_SERVER"),
         ("--other-services", "COGNITO_EMU_OTHER_SERVICES"),
+        ("--signing-key", "COGNITO_EMU_SIGNING_KEY"),
     ]:
         assert option in result.stdout
         assert variable in result.stdout

@@ -33,6 +33,7 @@ import queue
 import threading
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -124,6 +125,29 @@ def check_private_key_pem(pem: str) -> None:
         raise ValueError("a user pool signing key must be RSA")
 
 
+def read_signing_key(setting: str) -> str:
+    """The PEM of the ``signing_key`` setting: the key itself, or the file it names; checked once here.
+
+    ValueError says what is wrong (no such file, not an RSA private key)."""
+    pem = setting
+    if "PRIVATE KEY-----" not in setting:
+        try:
+            pem = Path(setting).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"signing key: cannot read {setting}: {exc}") from None
+    try:
+        check_private_key_pem(pem)
+    except ValueError as exc:
+        raise ValueError(f"signing key: {exc}") from None
+    return pem
+
+
+def use_signing_key(pool: UserPool, pem: str) -> None:
+    """Sign the pool's ID and access tokens with one given key (its JWKS then lists that key once)."""
+    pool.signing_key_pem = pem
+    pool.access_signing_key_pem = pem
+
+
 def ensure_signing_key(pool: UserPool) -> str:
     """The PEM of the pool's ID-token key (also the SAML signing certificate's), made now if none yet."""
     if pool.signing_key_pem is None:
@@ -194,8 +218,10 @@ def _jwk(pem: str) -> dict[str, str]:
 
 
 def jwks(pool: UserPool) -> dict[str, list[dict[str, str]]]:
-    """The document served at ``/<poolId>/.well-known/jwks.json``: the ID-token key, then the access-token key."""
-    return {"keys": [_jwk(ensure_signing_key(pool)), _jwk(ensure_access_key(pool))]}
+    """The document served at ``/<poolId>/.well-known/jwks.json``: the ID-token key, then the access-token
+    key (once when one key signs both: a pinned ``signing_key``)."""
+    pems = dict.fromkeys((ensure_signing_key(pool), ensure_access_key(pool)))
+    return {"keys": [_jwk(pem) for pem in pems]}
 
 
 def sign(pool: UserPool, claims: dict[str, Any]) -> str:

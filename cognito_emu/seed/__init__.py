@@ -4,6 +4,9 @@ A seed is YAML or JSON (by file extension)::
 
     region: us-east-1              # optional; default: the emulator's region
     account: "123456789012"        # optional; default: the emulator's account
+    signingKey: |                  # optional; a PEM private key that signs every pool's tokens of this seed
+      -----BEGIN PRIVATE KEY-----
+      ...
     userPools:
       - PoolName: app              # CreateUserPool's members, as the API takes them
         Id: us-east-1_Example1     # optional fixed id
@@ -15,6 +18,8 @@ A seed is YAML or JSON (by file extension)::
         resourceServers: [{Identifier: api, Name: API, Scopes: [...]}]   # CreateResourceServer's
         identityProviders: [...]   # CreateIdentityProvider's members
         domain: my-app             # a prefix, or CreateUserPoolDomain's members, or a list of either
+        signingKey: ...            # optional PEM keys of this pool: ID tokens (and the SAML certificate),
+        accessSigningKey: ...      #   access tokens
         users:
           - Username: alice
             attributes: {email: alice@example.com, email_verified: "true"}   # or [{Name, Value}]

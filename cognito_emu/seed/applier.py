@@ -6,9 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_emu.env import Env
+from cognito_emu.idp import keys
 from cognito_emu.seed.checks import SeedError, expect, join
 from cognito_emu.state import Store
 from cognito_emu.triggers import invokers
+
+
+def pinned_key(entry: dict[str, Any], name: str, path: str) -> str | None:
+    """A seed's pinned key (``signingKey``: ID tokens, or both at the top level; ``accessSigningKey``:
+    access tokens), checked; None when not given."""
+    if entry.get(name) is None:
+        return None
+    key_path = join(path, name)
+    pem = expect(entry[name], str, key_path, "a PEM private key")
+    if "PRIVATE KEY" not in pem:
+        raise SeedError("expected a PEM private key (-----BEGIN PRIVATE KEY-----)", key_path)
+    try:
+        keys.check_private_key_pem(pem)
+    except ValueError as exc:
+        raise SeedError(str(exc), key_path) from None
+    return pem
 
 
 class Applier:
@@ -28,6 +45,8 @@ class Applier:
         self.account = str(
             expect(document.get("account", env.config.account), (str, int), "account", "a string")
         )
+        # A top-level signingKey signs the ID and access tokens of every pool of this seed.
+        self.signing_key = pinned_key(document, "signingKey", "")
 
     def triggers(self, entry: dict[str, Any], path: str) -> None:
         mappings = entry.get("triggers")

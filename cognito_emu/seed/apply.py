@@ -15,7 +15,7 @@ from cognito_emu.state import Store
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address
 
-TOP_KEYS = ("region", "account", "userPools", "identityPools", "triggers")
+TOP_KEYS = ("region", "account", "signingKey", "userPools", "identityPools", "triggers")
 
 
 def apply_seed(env: Env, document: dict[str, Any], source: str = "<seed>") -> dict[str, int]:

@@ -11,7 +11,7 @@ from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pool import clients, domains, identity_providers, pool_settings, pools, resource_servers
 from cognito_emu.idp.users import groups
 from cognito_emu.protocol.model import IDP
-from cognito_emu.seed.applier import Applier
+from cognito_emu.seed.applier import Applier, pinned_key
 from cognito_emu.seed.checks import SeedError, at, entries, expect, join, members, stamp
 from cognito_emu.seed.users import apply_user
 from cognito_emu.state import Store
@@ -40,21 +40,6 @@ _POOL_ID = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
 
 
-def _signing_key(entry: dict[str, Any], name: str, path: str) -> str | None:
-    """A seed's pinned key (``signingKey`` for ID tokens, ``accessSigningKey`` for access tokens), checked."""
-    if entry.get(name) is None:
-        return None
-    key_path = join(path, name)
-    pem = expect(entry[name], str, key_path, "a PEM private key")
-    if "PRIVATE KEY" not in pem:
-        raise SeedError("expected a PEM private key (-----BEGIN PRIVATE KEY-----)", key_path)
-    try:
-        keys.check_private_key_pem(pem)
-    except ValueError as exc:
-        raise SeedError(str(exc), key_path) from None
-    return pem
-
-
 def apply_user_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
     run.triggers(entry, path)
     params = members(entry, IDP, "CreateUserPool", path, POOL_KEYS)
@@ -68,8 +53,15 @@ def apply_user_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
         pool = pools.create_user_pool(run.env, store, params)
     if entry.get("Id") is not None:
         _rekey_pool(run, pool, entry["Id"], join(path, "Id"))
-    pool.signing_key_pem = _signing_key(entry, "signingKey", path)
-    pool.access_signing_key_pem = _signing_key(entry, "accessSigningKey", path)
+    # The seed's own key for all its pools, then this pool's own keys, each where given.
+    if run.signing_key is not None:
+        keys.use_signing_key(pool, run.signing_key)
+    id_key = pinned_key(entry, "signingKey", path)
+    if id_key is not None:
+        pool.signing_key_pem = id_key
+    access_key = pinned_key(entry, "accessSigningKey", path)
+    if access_key is not None:
+        pool.access_signing_key_pem = access_key
     run.pool_names[pool.name] = pool.id
     run.counts["userPools"] += 1
     if mfa is not None:

@@ -69,8 +69,11 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     if settings["MfaConfiguration"] != "OFF":
         pool.mfa_config["SmsMfaConfiguration"] = sms_mfa_configuration(pool)
     env.state.add_pool(pool)
-    # The pool's signing keys are made on its first token; have fresh ones ready by then.
-    keys.RESERVE.fill()
+    if env.signing_key is not None:
+        keys.use_signing_key(pool, env.signing_key)
+    else:
+        # The pool's signing keys are made on its first token; have fresh ones ready by then.
+        keys.RESERVE.fill()
     return pool
 
 

@@ -6,7 +6,11 @@ cognito-local (the Node.js emulator, default port 9229 like this one) keeps its 
 (``{"Clients": {id: DescribeUserPoolClient's members}}``) and one ``<poolId>.json`` per user pool
 (``{"Options": the pool, "Users": {username: user}, "Groups": {name: group with "members"}}``).
 Pools, clients, groups and users keep their ids, subs and (clear-text) passwords, so an application
-configured for cognito-local keeps working. What the seed cannot carry is listed in the notes.
+configured for cognito-local keeps working. MFA comes along: a pool's ``MfaConfiguration`` and
+``SoftwareTokenMfaConfiguration`` (what its SetUserPoolMfaConfig stored) become the seed's ``mfaConfig``,
+a user's verified TOTP secret, ``UserMFASettingList`` / legacy ``MFAOptions`` and ``PreferredMfaSetting``
+the user's ``mfa``. cognito-local has no user pool domains (no CreateUserPoolDomain), so there are none
+to carry. What the seed cannot carry is listed in the notes.
 """
 
 from __future__ import annotations
@@ -116,8 +120,12 @@ def _pool(
         "LastModifiedDate",
         "EstimatedNumberOfUsers",
         "SchemaAttributes",
+        "SoftwareTokenMfaConfiguration",
     }
     entry.update(_members("CreateUserPool", options, what, notes, skip))
+    software_token = options.get("SoftwareTokenMfaConfiguration")
+    if isinstance(software_token, dict) and entry.get("MfaConfiguration", "OFF") != "OFF":
+        entry["mfaConfig"] = {"SoftwareTokenMfaConfiguration": {"Enabled": bool(software_token.get("Enabled"))}}
     # Standard attributes are every pool's; only custom ones are declared (without their prefix).
     custom = [
         {**attribute, "Name": attribute["Name"].removeprefix("custom:")}
@@ -180,6 +188,38 @@ def _client(client: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     return entry
 
 
+# What cognito-local keeps of a user's MFA (its AssociateSoftwareToken, VerifySoftwareToken,
+# SetUserMFAPreference and the legacy SetUserSettings); MFACode is a pending code, not carried.
+_MFA_KEYS = {"SoftwareTokenMfaConfiguration", "UserMFASettingList", "PreferredMfaSetting", "MFAOptions", "MFACode"}
+
+
+def _user_mfa(user: dict[str, Any], attributes: dict[str, str], notes: list[str]) -> dict[str, Any]:
+    """The seed's ``mfa`` of a cognito-local user: a verified TOTP secret, the factors turned on, the preferred one."""
+    what = f"user {user['Username']}"
+    mfa: dict[str, Any] = {}
+    software_token = user.get("SoftwareTokenMfaConfiguration") or {}
+    if software_token.get("Secret") and software_token.get("Verified"):
+        mfa["totpSecret"] = software_token["Secret"]
+        if software_token.get("FriendlyDeviceName"):
+            mfa["totpDeviceName"] = software_token["FriendlyDeviceName"]
+    elif software_token.get("Secret"):
+        notes.append(f"{what}: a TOTP secret that was never verified is not carried over")
+    factors = set(user.get("UserMFASettingList") or [])
+    if any(option.get("DeliveryMedium") == "SMS" for option in user.get("MFAOptions") or []):
+        factors.add("SMS_MFA")
+    if "SOFTWARE_TOKEN_MFA" in factors and "totpSecret" in mfa:
+        mfa["softwareToken"] = True
+    if "SMS_MFA" in factors:
+        if "phone_number" in attributes:
+            mfa["sms"] = True
+        else:
+            notes.append(f"{what}: SMS MFA without a phone_number is not carried over")
+    preferred = user.get("PreferredMfaSetting")
+    if preferred and mfa.get({"SMS_MFA": "sms", "SOFTWARE_TOKEN_MFA": "softwareToken"}.get(preferred, "")):
+        mfa["preferred"] = preferred
+    return mfa
+
+
 def _user(
     user: dict[str, Any], groups: list[str], username_attributes: list[str], notes: list[str]
 ) -> dict[str, Any]:
@@ -204,6 +244,9 @@ def _user(
         entry["enabled"] = False
     if groups:
         entry["groups"] = groups
+    mfa = _user_mfa(user, attributes, notes)
+    if mfa:
+        entry["mfa"] = mfa
     for key, source in (("created", "UserCreateDate"), ("modified", "UserLastModifiedDate")):
         stamp = _epoch(user.get(source))
         if stamp is not None:
@@ -220,6 +263,7 @@ def _user(
             "UserLastModifiedDate",
         }
         - {"RefreshTokens", "ConfirmationCode"}
+        - _MFA_KEYS
     )
     if left:
         notes.append(f"user {user['Username']}: not carried over: {', '.join(left)}")

@@ -3,7 +3,8 @@
 Prices of Amazon Cognito user pools in US East (N. Virginia) as published on
 https://aws.amazon.com/cognito/pricing/ for the feature plans (Lite, Essentials, Plus) that replaced the
 old MAU pricing on 2024-11-22, looked up on PRICES_AS_OF. The free tier (10,000 MAUs a month for Lite and
-Essentials) is per account, shared by all its pools; a pool's figure here applies it to that pool alone.
+Essentials) is "per month per account", shared by all its pools: an account's figure applies it once to
+all its pools' MAUs, a pool's figure to that pool alone (what it would cost as the account's only pool).
 Other regions, SAML/OIDC-federated MAUs (50 free, then priced apart), SMS and email are not counted.
 """
 

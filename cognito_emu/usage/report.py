@@ -18,9 +18,10 @@ def valid_month(text: str) -> bool:
 
 def report(env: Env, month: str | None = None) -> dict[str, Any]:
     """Every user pool's monthly active users, M2M requests and cost per feature plan in ``month``
-    (``YYYY-MM``, default: the emulator clock's month). Call with the state lock held."""
+    (``YYYY-MM``, default: the emulator clock's month), and each account's, whose bill has one free tier
+    for all its pools. Call with the state lock held."""
     month = month or month_of(env.clock.now())
-    pools = []
+    pools: list[dict[str, Any]] = []
     for store in env.state.stores.values():
         for pool in store.user_pools.values():
             used = env.usage.month(pool.id, month)
@@ -49,10 +50,35 @@ def report(env: Env, month: str | None = None) -> dict[str, Any]:
     return {
         "month": month,
         "userPools": pools,
+        "accounts": _accounts(pools),
         "prices": {
             "asOf": pricing.PRICES_AS_OF,
             "source": pricing.PRICES_SOURCE,
-            "note": "Free tier applied per pool as if it were the account's only one; federated (SAML/OIDC) "
-            "MAUs, SMS and email are not counted.",
+            "note": "The free tier (10,000 MAUs a month on Lite and Essentials) is per account: an account's "
+            "cost applies it once to all its pools (as if all were on the plan), a pool's cost to that pool "
+            "alone. Federated (SAML/OIDC) MAUs, SMS and email are not counted.",
         },
     }
+
+
+def _accounts(pools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per account: its pools' MAUs and M2M requests summed, priced with one free tier (users of different
+    pools are different users, as Cognito counts them; app client ids are unique across pools)."""
+    totals: dict[str, dict[str, Any]] = {}
+    for pool in pools:
+        total = totals.setdefault(
+            pool["account"], {"account": pool["account"], "userPools": 0, "monthlyActiveUsers": 0, "m2m": {}}
+        )
+        total["userPools"] += 1
+        total["monthlyActiveUsers"] += pool["monthlyActiveUsers"]
+        total["m2m"].update(pool["m2m"]["requestsByAppClient"])
+    return [
+        {
+            "account": total["account"],
+            "userPools": total["userPools"],
+            "monthlyActiveUsers": total["monthlyActiveUsers"],
+            "m2m": {"tokenRequests": sum(total["m2m"].values()), "appClients": len(total["m2m"])},
+            "costUSD": pricing.costs(total["monthlyActiveUsers"], total["m2m"]),
+        }
+        for total in sorted(totals.values(), key=lambda t: t["account"])
+    ]

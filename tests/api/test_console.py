@@ -157,6 +157,28 @@ def test_token_decoder_verifies_against_the_pool_keys(
     assert "but expired at" in shown
 
 
+def test_token_decoder_verifies_identity_pool_openid_tokens(emulator: Emulator, identity: Any) -> None:
+    pool_id = identity.create_identity_pool(IdentityPoolName="ids", AllowUnauthenticatedIdentities=True)[
+        "IdentityPoolId"
+    ]
+    identity_id = identity.get_id(IdentityPoolId=pool_id)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=identity_id)["Token"]
+    shown = text(post_form(emulator, "/_emu/ui/tokens", token=token).body.decode())
+    assert f"Valid: an OpenID token of identity pool {pool_id} for identity {identity_id}, not expired." in shown
+    assert '"amr": [ "unauthenticated" ]' in shown or '"unauthenticated"' in shown
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[:-4]}AAAA"
+    shown = text(post_form(emulator, "/_emu/ui/tokens", token=forged).body.decode())
+    assert f"Not valid for identity pool {pool_id}: bad signature." in shown
+    # GetOpenIdToken's tokens last 10 minutes.
+    emulator.clock.advance(601)
+    shown = text(post_form(emulator, "/_emu/ui/tokens", token=token).body.decode())
+    assert f"Signed for identity pool {pool_id}, but expired at" in shown
+    identity.delete_identity_pool(IdentityPoolId=pool_id)
+    shown = text(post_form(emulator, "/_emu/ui/tokens", token=token).body.decode())
+    assert f"Not for an identity pool of this emulator (audience {pool_id})." in shown
+
+
 @pytest.mark.parametrize(
     ("token", "expected"),
     [("not a token", "Not a JWT"), (SCRIPT, "Not a JWT"), ("x" * 20_000, "longer than")],
@@ -172,6 +194,7 @@ def test_usage_page(emulator: Emulator, pool_id: str, populated: dict[str, str])
     shown = text(page(emulator, "/_emu/ui/usage"))
     assert "Monthly active users" in shown and "Prices as of" in shown
     assert "Essentials USD" in shown
+    assert "Per account, with one free tier for all its pools" in shown
     assert "month must be YYYY-MM" in text(page(emulator, "/_emu/ui/usage?month=soon", 400))
 
 

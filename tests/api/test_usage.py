@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from cognito_emu.emulator import Emulator
+from cognito_emu.usage.log import Activity
 from cognito_emu.usage.pricing import FEATURE_PLANS, costs
 from tests.api.support import (
     PASSWORD,
@@ -131,6 +132,27 @@ def test_a_full_reset_forgets_usage(emulator: Emulator, idp: Any, pool_id: str) 
     make_user(idp, pool_id, "alice")
     send(emulator, "POST", "/_emu/reset")
     assert usage(emulator)["userPools"] == []
+
+
+def test_the_free_tier_is_counted_once_per_account(emulator: Emulator, idp: Any) -> None:
+    """The pricing page: Lite and Essentials have a free tier of 10,000 MAUs "per month per account". Two
+    pools of 6,000 and 5,000 MAUs are each free alone; the account pays for 1,000."""
+    pools = [idp.create_user_pool(PoolName=name)["UserPool"]["Id"] for name in ("one", "two")]
+    now = emulator.clock.now()
+    for pool_id, count in zip(pools, (6_000, 5_000), strict=True):
+        for index in range(count):
+            emulator.env.usage.record_user(pool_id, f"{pool_id}-{index}", Activity.SIGN_IN, now)
+    emulator.env.usage.record_m2m(pools[0], "m2mclient", now)
+    document = usage(emulator)
+    # Each pool alone is within the free tier (the first pays for its M2M client only).
+    assert [pool_usage(emulator, pool_id)["costUSD"]["ESSENTIALS"] for pool_id in pools] == [6.0, 0.0]
+    (account,) = document["accounts"]
+    assert account["account"] == "123456789012"
+    assert (account["userPools"], account["monthlyActiveUsers"]) == (2, 11_000)
+    assert account["m2m"] == {"tokenRequests": 1, "appClients": 1}
+    assert account["costUSD"] == costs(11_000, {"m2mclient": 1})
+    assert account["costUSD"]["ESSENTIALS"] == round(1_000 * 0.015 + 6 + 2.25 / 1000, 2)
+    assert "per account" in document["prices"]["note"]
 
 
 @pytest.mark.parametrize("month", ["2026-13", "december", "2026-1"])

@@ -24,11 +24,13 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
+from cognito_emu import totp
 from cognito_emu.emulator import Emulator
 from tests.api.support import claims
 from tests.clients.node_harness import NodeRunner, require_node
 
 PASSWORD = "Alice-Passw0rd1"
+CAROL = "carol@example.com"
 
 
 def _free_port() -> int:
@@ -163,6 +165,59 @@ def test_a_cognito_local_folder_converts_and_loads(cognito_local: tuple[str, Pat
         )["AuthenticationResult"]
         id_claims = claims(tokens["IdToken"])
         assert id_claims["custom:tenant"] == "acme" and id_claims["cognito:groups"] == ["admins"]
+
+
+def test_mfa_settings_come_along(cognito_local: tuple[str, Path], tmp_path: Path) -> None:
+    """A pool with TOTP MFA and a user who set it up in cognito-local: the same factor, secret and
+    preference after the import, so the user signs in with the authenticator app they already have."""
+    endpoint, data = cognito_local
+    local = _client(endpoint)
+    pool_id = local.create_user_pool(PoolName="mfa")["UserPool"]["Id"]
+    local.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    client_id = local.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    # cognito-local's pools sign in with an email unless told otherwise.
+    local.admin_create_user(
+        UserPoolId=pool_id, Username=CAROL, TemporaryPassword="Temp-Passw0rd1", MessageAction="SUPPRESS"
+    )
+    local.admin_set_user_password(UserPoolId=pool_id, Username=CAROL, Password=PASSWORD, Permanent=True)
+    access_token = local.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": CAROL, "PASSWORD": PASSWORD}
+    )["AuthenticationResult"]["AccessToken"]
+    secret = local.associate_software_token(AccessToken=access_token)["SecretCode"]
+    verified = local.verify_software_token(
+        AccessToken=access_token, UserCode=totp.code(secret, time.time()), FriendlyDeviceName="phone"
+    )
+    assert verified["Status"] == "SUCCESS"
+    local.set_user_mfa_preference(
+        AccessToken=access_token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    seed = tmp_path / "seed.yaml"
+    converted = _convert(str(data), "-o", str(seed))
+    assert converted.returncode == 0, converted.stderr
+
+    with Emulator(seed=str(seed)) as emu:
+        idp = emu.client("cognito-idp")
+        config = idp.get_user_pool_mfa_config(UserPoolId=pool_id)
+        assert config["MfaConfiguration"] == "OPTIONAL"
+        assert config["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+        carol = idp.admin_get_user(UserPoolId=pool_id, Username=CAROL)
+        assert carol["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+        assert carol["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+        challenge = idp.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": CAROL, "PASSWORD": PASSWORD}
+        )
+        assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+        answered = idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": CAROL, "SOFTWARE_TOKEN_MFA_CODE": emu.totp_code(secret)},
+        )
+        assert "AccessToken" in answered["AuthenticationResult"]
 
 
 def _convert(*args: str) -> subprocess.CompletedProcess[str]:

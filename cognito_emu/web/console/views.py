@@ -16,6 +16,8 @@ from werkzeug.wrappers import Request, Response
 
 from cognito_emu import __version__
 from cognito_emu.env import Env
+from cognito_emu.identity import index as identity_index
+from cognito_emu.identity import openid
 from cognito_emu.idp.keys import ExpiredToken, InvalidToken, kid, unverified_claims, verify
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool.pools import mfa_configuration
@@ -23,6 +25,7 @@ from cognito_emu.idp.users.directory import find_user, user_key
 from cognito_emu.templating import Markup, render
 from cognito_emu.usage.report import report, valid_month
 from cognito_emu.web.console.parts import (
+    Cell,
     code_block,
     definitions,
     heading,
@@ -369,26 +372,49 @@ def _decoded(env: Env, token: str) -> Markup:
         claims = unverified_claims(token)
     except InvalidToken:
         return paragraph("Not a JWT: it does not decode.", "bad")
-    pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
-    pool = env.state.find_pool(pool_id)
-    if pool is None:
-        verdict = paragraph(
-            f"Not signed by a user pool of this emulator (issuer {claims.get('iss')}).", "bad"
-        )
+    if claims.get("iss") == openid.ISSUER:
+        verdict = _identity_verdict(env, token, claims)
     else:
-        try:
-            verify(pool, token, now=env.clock.now())
-            verdict = paragraph(f"Valid: signed by {pool.id} with key {kid(pool)}, not expired.", "ok")
-        except ExpiredToken:
-            verdict = paragraph(f"Signed by {pool.id}, but expired at {when(claims.get('exp'))}.", "bad")
-        except InvalidToken as error:
-            verdict = paragraph(f"Not valid for {pool.id}: {error.reason}.", "bad")
+        verdict = _user_pool_verdict(env, token, claims)
     times = [
         (name, when(claims[name]))
         for name in ("auth_time", "iat", "exp")
         if isinstance(claims.get(name), int)
     ]
     return Markup(verdict + definitions(times) + code_block(claims))
+
+
+def _user_pool_verdict(env: Env, token: str, claims: dict[str, Any]) -> Markup:
+    """An ID or access token: verified with the key of the user pool its issuer names."""
+    pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+    pool = env.state.find_pool(pool_id)
+    if pool is None:
+        return paragraph(f"Not signed by a user pool of this emulator (issuer {claims.get('iss')}).", "bad")
+    try:
+        verify(pool, token, now=env.clock.now())
+    except ExpiredToken:
+        return paragraph(f"Signed by {pool.id}, but expired at {when(claims.get('exp'))}.", "bad")
+    except InvalidToken as error:
+        return paragraph(f"Not valid for {pool.id}: {error.reason}.", "bad")
+    return paragraph(f"Valid: signed by {pool.id} with key {kid(pool)}, not expired.", "ok")
+
+
+def _identity_verdict(env: Env, token: str, claims: dict[str, Any]) -> Markup:
+    """An OpenID token of the identity service (GetOpenIdToken...): verified with the key of the identity
+    pool's account and region, its audience being the identity pool."""
+    pool = identity_index.find_pool(env.state, str(claims.get("aud", "")))
+    if pool is None:
+        return paragraph(f"Not for an identity pool of this emulator (audience {claims.get('aud')}).", "bad")
+    try:
+        verified = openid.verify(env, pool, token)
+    except openid.InvalidOpenIdToken as error:
+        return paragraph(f"Not valid for identity pool {pool.id}: {error}.", "bad")
+    if env.clock.now() > verified["exp"]:
+        return paragraph(f"Signed for identity pool {pool.id}, but expired at {when(verified['exp'])}.", "bad")
+    return paragraph(
+        f"Valid: an OpenID token of identity pool {pool.id} for identity {verified.get('sub')}, not expired.",
+        "ok",
+    )
 
 
 def usage(env: Env, request: Request) -> Response:
@@ -406,16 +432,30 @@ def usage(env: Env, request: Request) -> Response:
             "token requests are counted apart."
         )
         + _usage_table(document["userPools"])
+        + paragraph("Per account, with one free tier for all its pools, as Cognito bills it:")
+        + _account_usage_table(document["accounts"])
         + paragraph(f"Prices as of {prices['asOf']}: {prices['source']}. {prices['note']}")
         + Markup(f"<p>{link('/_emu/usage?month=' + document['month'], 'As JSON')}</p>\n")
     )
     return _page(env, "Usage and cost", content)
 
 
+# The columns a pool's row and an account's row end with: M2M, then the cost under each feature plan.
+_M2M_AND_COST = ["M2M requests", "M2M clients", "Lite USD", "Essentials USD", "Plus USD"]
+
+
+def _m2m_and_cost(entry: dict[str, Any]) -> tuple[Cell, ...]:
+    cost = entry["costUSD"]
+    return (
+        entry["m2m"]["tokenRequests"],
+        entry["m2m"]["appClients"],
+        *(f"{cost[plan]:.2f}" for plan in ("LITE", "ESSENTIALS", "PLUS")),
+    )
+
+
 def _usage_table(entries: list[dict[str, Any]]) -> Markup:
     return table(
-        ["Pool", "Plan", "MAU", "Sign-in", "Sign-up", "Refresh", "Other", "M2M requests", "M2M clients"]
-        + ["Lite USD", "Essentials USD", "Plus USD"],
+        ["Pool", "Plan", "MAU", "Sign-in", "Sign-up", "Refresh", "Other", *_M2M_AND_COST],
         [
             (
                 link(path("pools", e["userPoolId"]), e["name"]),
@@ -425,14 +465,18 @@ def _usage_table(entries: list[dict[str, Any]]) -> Markup:
                 e["activity"]["signUp"],
                 e["activity"]["refresh"],
                 e["activity"]["other"],
-                e["m2m"]["tokenRequests"],
-                e["m2m"]["appClients"],
-                f"{e['costUSD']['LITE']:.2f}",
-                f"{e['costUSD']['ESSENTIALS']:.2f}",
-                f"{e['costUSD']['PLUS']:.2f}",
+                *_m2m_and_cost(e),
             )
             for e in entries
         ],
+        "No user pools.",
+    )
+
+
+def _account_usage_table(entries: list[dict[str, Any]]) -> Markup:
+    return table(
+        ["Account", "Pools", "MAU", *_M2M_AND_COST],
+        [(e["account"], e["userPools"], e["monthlyActiveUsers"], *_m2m_and_cost(e)) for e in entries],
         "No user pools.",
     )
 

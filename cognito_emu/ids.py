@@ -22,8 +22,9 @@ class Ids:
         self._lock = threading.Lock()
         self.seed = seed
         self._random: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
-        # Request ids have a stream of their own: a control-API call or a health check made on one of two
-        # deterministic emulators must not shift the ids, codes and secrets of the calls after it.
+        # Request ids and form (CSRF) tokens have a stream of their own: a control-API call, a health check or
+        # a page view made on one of two deterministic emulators must not shift the ids, codes and secrets
+        # of the calls after it.
         self._requests: random.Random = (
             random.Random(f"{seed}:requests") if seed is not None else random.SystemRandom()
         )
@@ -60,6 +61,11 @@ class Ids:
         with self._lock:
             raw = self._requests.getrandbits(128).to_bytes(16, "big")
         return str(uuid.UUID(bytes=raw, version=4))
+
+    def form_token(self) -> str:
+        """A browser session's CSRF token (``cognito_emu.csrf``): 32 random bytes in hex."""
+        with self._lock:
+            return self._requests.getrandbits(256).to_bytes(32, "big").hex()
 
     def user_pool_id(self, region: str) -> str:
         return f"{region}_{self._choose(_ALNUM, 9)}"

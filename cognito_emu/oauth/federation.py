@@ -35,7 +35,7 @@ from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorize, login
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError, RedirectError
-from cognito_emu.oauth.pages import fragment, page
+from cognito_emu.oauth.pages import form_fragment, page
 from cognito_emu.oauth.wire import OAuthRequest, Reply
 
 NOT_JSON = "The attributes must be a JSON object."
@@ -59,7 +59,8 @@ def form(
     attributes: str = "",
 ) -> Reply:
     mapping = ", ".join(f"{idp} -> {pool}" for pool, idp in sorted(provider.attribute_mapping.items()))
-    content = fragment(
+    content = form_fragment(
+        request,
         "federation.html",
         action=f"{request.route_base}/federation?{authz.query()}",
         provider=provider.name,

@@ -43,7 +43,7 @@ from cognito_emu.idp.signin.result import Challenge, ChallengeName
 from cognito_emu.idp.users import directory
 from cognito_emu.oauth import authorize, form_fields, hosted_sessions
 from cognito_emu.oauth.authorize import AuthorizeRequest
-from cognito_emu.oauth.pages import Markup, fragment, page
+from cognito_emu.oauth.pages import Markup, form_fragment, fragment, page
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
 from cognito_emu.triggers import authentication as authentication_triggers
 from cognito_emu.usage import observe
@@ -79,7 +79,8 @@ def login_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", 
         if pools.admin_create_user_only(authz.pool)
         else fragment("sign_up_link.html", href=f"{request.route_base}/signup?{query}")
     )
-    content = fragment(
+    content = form_fragment(
+        request,
         "login.html",
         action=_action(request, authz),
         error=error,
@@ -96,7 +97,8 @@ def new_password_form(
 ) -> Reply:
     missing = required_attributes_missing(authz.pool, user)
     fields = "".join(form_fields.attribute_field(authz.pool, name) for name in missing)
-    content = fragment(
+    content = form_fragment(
+        request,
         "new_password.html",
         action=_action(request, authz),
         error=error,
@@ -122,7 +124,8 @@ def mfa_code_form(
         )
     else:
         description = "Enter the code from your authenticator app to complete authentication."
-    content = fragment(
+    content = form_fragment(
+        request,
         "mfa_code.html",
         action=_action(request, authz),
         heading="Multi-factor authentication",
@@ -148,7 +151,8 @@ def mfa_select_form(
         )
         for index, factor in enumerate(factors)
     )
-    content = fragment(
+    content = form_fragment(
+        request,
         "mfa_select.html",
         action=_action(request, authz),
         error=error,
@@ -169,7 +173,8 @@ def mfa_setup_form(
 ) -> Reply:
     """MFA_SETUP: the new TOTP secret (AssociateSoftwareToken's, kept by the session) and a code of it."""
     secret = session.mfa_secret or ""
-    content = fragment(
+    content = form_fragment(
+        request,
         "mfa_setup.html",
         action=_action(request, authz),
         error=error,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from cognito_emu import csrf
 from cognito_emu.env import Env
 from cognito_emu.oauth.wire import OAuthRequest, Reply
 from cognito_emu.templating import Markup, render
 
-__all__ = ["Markup", "error_page", "fragment", "page", "shown_error"]
+__all__ = ["Markup", "error_page", "form_fragment", "fragment", "page", "shown_error"]
 
 # The longest error code the /error page repeats: Cognito's are short words; anything longer is not one.
 _ERROR_CHARS = 100
@@ -15,6 +16,12 @@ _ERROR_CHARS = 100
 def fragment(template: str, /, **values: str) -> str:
     """A template of ``oauth/templates`` filled with escaped ``values``; pass safe HTML as ``Markup``."""
     return str(render("cognito_emu.oauth", template, **values))
+
+
+def form_fragment(request: OAuthRequest, template: str, /, **values: str) -> str:
+    """A template holding a form that posts: ``fragment`` with the browser session's CSRF token as
+    ``$csrf`` (the form's hidden ``_csrf`` field); the routes refuse a form posted without it."""
+    return fragment(template, csrf=request.csrf.value(), **values)
 
 
 def page(title: str, content: str, status: int = 200, cookies: dict[str, str | None] | None = None) -> Reply:
@@ -30,3 +37,7 @@ def shown_error(env: Env, request: OAuthRequest) -> Reply:
     """``GET /error``: where an authorize request with no trustworthy redirect_uri ends
     (``oauth.errors.ErrorPageRedirect``); 400, as Cognito answers it."""
     return error_page(request.args.get("error", "")[:_ERROR_CHARS] or "invalid_request")
+
+
+def csrf_refused() -> Reply:
+    return error_page(csrf.REFUSED, csrf.REFUSED_STATUS)

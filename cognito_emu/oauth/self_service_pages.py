@@ -30,7 +30,7 @@ from cognito_emu.idp.users import index
 from cognito_emu.oauth import authorize, form_fields, login
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError
-from cognito_emu.oauth.pages import Markup, fragment, page
+from cognito_emu.oauth.pages import Markup, form_fragment, fragment, page
 from cognito_emu.oauth.wire import OAuthRequest, Reply, redirect
 from cognito_emu.usage import observe
 from cognito_emu.usage.log import Activity
@@ -89,7 +89,8 @@ def _signup_form(
         form_fields.attribute_field(pool, name, typed.get(ATTRIBUTE_PREFIX + name, ""))
         for name in _signup_attributes(pool)
     )
-    content = fragment(
+    content = form_fragment(
+        request,
         "signup.html",
         action=_url(request, authz, "/signup"),
         error=error,
@@ -163,7 +164,8 @@ def _confirm_form(request: OAuthRequest, authz: AuthorizeRequest, username: str,
         description = f"We have sent a code by {medium} to {where}. Enter it below to confirm your account."
     else:
         description = "Enter the code we sent you to confirm your account."
-    content = fragment(
+    content = form_fragment(
+        request,
         "confirm.html",
         action=_url(request, authz, "/confirm"),
         description=description,
@@ -224,7 +226,8 @@ def confirm_user(env: Env, request: OAuthRequest) -> Reply:
 
 
 def _forgot_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
-    content = fragment(
+    content = form_fragment(
+        request,
         "forgot_password.html",
         action=_url(request, authz, "/forgotPassword"),
         error=error,
@@ -252,7 +255,8 @@ def forgot_submit(env: Env, request: OAuthRequest) -> Reply:
 
 
 def _reset_form(request: OAuthRequest, authz: AuthorizeRequest, username: str, error: str = "") -> Reply:
-    content = fragment(
+    content = form_fragment(
+        request,
         "confirm_forgot_password.html",
         action=_url(request, authz, "/confirmForgotPassword"),
         description="We have sent a password reset code to you. Enter it below to reset your password.",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from cognito_emu.csrf import FormToken
 from cognito_emu.idp.models import UserPool
 
 # The hosted-login session cookie (Cognito names its own "cognito").
@@ -31,6 +32,8 @@ class OAuthRequest:
     # The pool of the domain the request came through; None when neither Host nor path named one (the
     # endpoints then find the pool through the client id or the token).
     pool: UserPool | None
+    # The browser session's CSRF token: every form a page shows carries it (pages.form_fragment).
+    csrf: FormToken
     user_agent: str = ""
     # The client's IP address (X-Forwarded-For), for threat protection.
     source_ip: str | None = None

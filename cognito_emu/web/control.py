@@ -20,7 +20,7 @@ from cognito_emu.idp.signin import risk
 from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
 from cognito_emu.state.store import Address, Store
-from cognito_emu.web import fault_routes, outbox_routes
+from cognito_emu.web import console, fault_routes, outbox_routes
 from cognito_emu.web.other_services import OtherServices
 
 RULES = [
@@ -85,9 +85,13 @@ class ControlApi(outbox_routes.OutboxRoutes, fault_routes.FaultRoutes):
         return json_response({"reset": True, "account": account})
 
     def console_reset(self, request: Request) -> Response:
-        """The console's reset button: the same full reset, then back to the console's overview."""
+        """The console's reset button: the same full reset, then back to the console's overview; refused
+        without the browser session's CSRF token, as every console form is."""
+        return console.guarded(self._reset_from_console)(self.env, request)
+
+    def _reset_from_console(self, env: Env, request: Request) -> Response:
         self._reset(None)
-        return redirect("/_emu/ui", 303)
+        return redirect(console.views.ROOT, 303)
 
     def moto_reset_auth(self, request: Request) -> Response:
         previous = self.moto_no_auth_count

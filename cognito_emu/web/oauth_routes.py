@@ -5,6 +5,11 @@ a pool domain (``<prefix>.auth.<region>.amazoncognito.com`` or a custom domain),
 ``/_oauth/<domain>/oauth2/...`` on plain localhost, and at ``/oauth2/...`` on plain localhost, where the
 pool comes from the client id or the access token. The state lock is held for the whole request
 (triggers release it, as for the AWS operations).
+
+Every form post of the hosted pages (a POST route that answers pages, not JSON) is refused with a 403 page
+unless it carries the browser session's CSRF token (``cognito_emu.csrf``), checked here before the page's
+own code runs, so a new hosted page is guarded by being routed here; its form carries the token through
+``pages.form_fragment``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Callable
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from cognito_emu import csrf
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
 from cognito_emu.idp import tokens
@@ -30,7 +36,7 @@ from cognito_emu.oauth import (
     userinfo,
 )
 from cognito_emu.oauth.errors import ErrorPageRedirect, OAuthError, PageError, RedirectError
-from cognito_emu.oauth.pages import error_page, shown_error
+from cognito_emu.oauth.pages import csrf_refused, error_page, shown_error
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply, redirect, with_query
 from cognito_emu.usage import observe
 from cognito_emu.web.aws_endpoint import base_url, forwarded_for
@@ -76,6 +82,7 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
         base_url=base,
         route_base=_route_base(request, domain),
         pool=pool,
+        csrf=csrf.FormToken(request.cookies.get(csrf.COOKIE), env.ids.form_token),
         user_agent=request.headers.get("User-Agent", ""),
         source_ip=forwarded_for(request.environ),
     )
@@ -100,14 +107,25 @@ def _response(reply: Reply, request: Request, domain: str | None) -> Response:
     return response
 
 
-def _serve(endpoint: Endpoint, *, json_errors: bool) -> Callable[..., Response]:
+def _serve(endpoint: Endpoint, *, json_errors: bool, forms: bool = False) -> Callable[..., Response]:
+    """The view of an endpoint; ``forms``: it takes the hosted pages' form posts (CSRF-checked)."""
+
     def view(env: Env, request: Request, domain: str | None = None) -> Response:
         if len(request.query_string) > MAX_QUERY_BYTES:
-            log.info("%s %s: a query string of %d bytes", request.method, request.path, len(request.query_string))
+            log.info(
+                "%s %s: a query string of %d bytes", request.method, request.path, len(request.query_string)
+            )
             return _response(error_page(QUERY_TOO_LONG, 414), request, domain)
+        is_form_post = forms and request.method == "POST"
+        oauth_request: OAuthRequest | None = None
         with env.state.lock:
             try:
-                reply = endpoint(env, _request(env, request, domain))
+                oauth_request = _request(env, request, domain)
+                if is_form_post and not oauth_request.csrf.accepts(oauth_request.form.get(csrf.FIELD)):
+                    log.info("%s %s: refused, no matching CSRF token", request.method, request.path)
+                    reply = csrf_refused()
+                else:
+                    reply = endpoint(env, oauth_request)
             except OAuthError as error:
                 log.info("%s %s: %s", request.method, request.path, error)
                 reply = json_reply({"error": error.error}, error.status)
@@ -129,6 +147,8 @@ def _serve(endpoint: Endpoint, *, json_errors: bool) -> Callable[..., Response]:
                     reply = json_reply({"error": "invalid_request", "error_description": error.message}, 400)
                 else:
                     reply = error_page(error.message, 400)
+        if oauth_request is not None and oauth_request.csrf.minted is not None:
+            reply.cookies.setdefault(csrf.COOKIE, oauth_request.csrf.minted)
         return _response(reply, request, domain)
 
     return view
@@ -145,20 +165,24 @@ _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
     ("/error", ["GET"], _serve(shown_error, json_errors=False)),
     ("/login", ["GET"], _serve(login.show, json_errors=False)),
-    ("/login", ["POST"], _serve(login.submit, json_errors=False)),
+    ("/login", ["POST"], _serve(login.submit, json_errors=False, forms=True)),
     ("/federation", ["GET"], _serve(federation.show, json_errors=False)),
-    ("/federation", ["POST"], _serve(federation.submit, json_errors=False)),
+    ("/federation", ["POST"], _serve(federation.submit, json_errors=False, forms=True)),
     ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),
     ("/signup", ["GET"], _serve(self_service_pages.signup_show, json_errors=False)),
-    ("/signup", ["POST"], _serve(self_service_pages.signup_submit, json_errors=False)),
+    ("/signup", ["POST"], _serve(self_service_pages.signup_submit, json_errors=False, forms=True)),
     ("/confirm", ["GET"], _serve(self_service_pages.confirm_show, json_errors=False)),
-    ("/confirm", ["POST"], _serve(self_service_pages.confirm_submit, json_errors=False)),
+    ("/confirm", ["POST"], _serve(self_service_pages.confirm_submit, json_errors=False, forms=True)),
     ("/resendcode", ["GET"], _serve(self_service_pages.resend_code, json_errors=False)),
     ("/confirmUser", ["GET"], _serve(self_service_pages.confirm_user, json_errors=False)),
     ("/forgotPassword", ["GET"], _serve(self_service_pages.forgot_show, json_errors=False)),
-    ("/forgotPassword", ["POST"], _serve(self_service_pages.forgot_submit, json_errors=False)),
+    ("/forgotPassword", ["POST"], _serve(self_service_pages.forgot_submit, json_errors=False, forms=True)),
     ("/confirmForgotPassword", ["GET"], _serve(self_service_pages.reset_show, json_errors=False)),
-    ("/confirmForgotPassword", ["POST"], _serve(self_service_pages.reset_submit, json_errors=False)),
+    (
+        "/confirmForgotPassword",
+        ["POST"],
+        _serve(self_service_pages.reset_submit, json_errors=False, forms=True),
+    ),
     ("/oauth2/token", ["POST"], _serve(_counted_token, json_errors=True)),
     ("/oauth2/userInfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),
     ("/oauth2/userinfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),

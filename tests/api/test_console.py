@@ -8,7 +8,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from werkzeug.datastructures import Headers
 
+from cognito_emu import csrf
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
 from cognito_emu.testing.wsgi_client import call_wsgi
@@ -35,14 +37,31 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
-def post_form(emulator: Emulator, path: str, **fields: str) -> Any:
-    return send(
-        emulator,
-        "POST",
-        path,
-        urlencode(fields).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded"},
-    )
+def form_token(emulator: Emulator) -> str:
+    """A new browser session's CSRF token: the XSRF-TOKEN cookie the overview sets, the one its forms carry."""
+    answer = send(emulator, "GET", "/_emu/ui")
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/_emu/ui" in cookie
+    token = cookie.split(";")[0].removeprefix(f"{csrf.COOKIE}=")
+    assert f'name="{csrf.FIELD}" value="{token}"' in answer.body.decode()
+    return token
+
+
+def post_form(
+    emulator: Emulator, path: str, *, cookie: str | None = "", field: str | None = "", **fields: str
+) -> Any:
+    """A form posted as the console's own page posts it: the session's token as cookie and field (a new
+    session's unless ``cookie``/``field`` say otherwise; None leaves one out)."""
+    if cookie == "" or field == "":
+        token = form_token(emulator)
+        cookie = token if cookie == "" else cookie
+        field = token if field == "" else field
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie is not None:
+        headers["Cookie"] = f"{csrf.COOKIE}={cookie}"
+    if field is not None:
+        fields = {csrf.FIELD: field, **fields}
+    return send(emulator, "POST", path, urlencode(fields).encode(), headers)
 
 
 @pytest.fixture
@@ -229,12 +248,58 @@ def test_reset_button_resets_the_emulator_it_was_sent_to(emulator: Emulator, poo
     other = Emulator(Config())
     other.load_seed({"userPools": [{"PoolName": "kept", "Id": "us-east-1_Kept"}]})
     try:
-        answer = call_wsgi(other.app, "POST", "http://localhost/_emu/ui/reset", {}, b"")
+        overview = call_wsgi(other.app, "GET", "http://localhost/_emu/ui", {}, b"")
+        cookie = Headers(overview.headers)["Set-Cookie"]
+        token = cookie.split(";")[0].removeprefix(f"{csrf.COOKIE}=")
+        answer = call_wsgi(
+            other.app,
+            "POST",
+            "http://localhost/_emu/ui/reset",
+            {"Cookie": f"{csrf.COOKIE}={token}", "Content-Type": "application/x-www-form-urlencoded"},
+            urlencode({csrf.FIELD: token}).encode(),
+        )
         assert answer.status == 303
         assert other.state.find_pool("us-east-1_Kept") is None
     finally:
         other.close()
     assert "No user pools yet." not in text(page(emulator, "/_emu/ui"))
+
+
+FORGED = [
+    pytest.param({"cookie": None, "field": None}, id="cross-site post without the token"),
+    pytest.param({"field": None}, id="cookie without the field"),
+    pytest.param({"cookie": None}, id="field without the cookie"),
+    pytest.param({"field": "0" * 64}, id="a guessed token"),
+    pytest.param({"field": "\u00fc" * 64}, id="a non-ascii token"),
+]
+
+
+@pytest.mark.parametrize("forged", FORGED)
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/_emu/ui/reset", {}),
+        ("/_emu/ui/clock", {"action": "advance", "advance": "7200"}),
+        ("/_emu/ui/tokens", {"token": "x"}),
+    ],
+)
+def test_console_posts_without_the_session_token_are_refused(
+    emulator: Emulator, pool_id: str, path: str, fields: dict[str, str], forged: dict[str, Any]
+) -> None:
+    before = emulator.clock.now()
+    answer = post_form(emulator, path, **forged, **fields)
+    assert answer.status == 403
+    assert "CSRF token" in text(answer.body.decode())
+    assert emulator.clock.now() - before < 7200
+    assert pool_id in text(page(emulator, "/_emu/ui"))
+
+
+def test_a_token_of_another_browser_session_is_refused(emulator: Emulator, pool_id: str) -> None:
+    mine, theirs = form_token(emulator), form_token(emulator)
+    assert mine != theirs
+    assert post_form(emulator, "/_emu/ui/reset", cookie=mine, field=theirs).status == 403
+    assert pool_id in text(page(emulator, "/_emu/ui"))
+    assert back_to_overview(post_form(emulator, "/_emu/ui/reset", cookie=mine, field=mine))
 
 
 def test_stylesheet_comes_from_the_package(emulator: Emulator) -> None:

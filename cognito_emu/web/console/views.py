@@ -15,6 +15,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from cognito_emu import __version__
+from cognito_emu.csrf import FormToken
 from cognito_emu.env import Env
 from cognito_emu.identity import index as identity_index
 from cognito_emu.identity import openid
@@ -38,6 +39,9 @@ from cognito_emu.web.console.parts import (
 )
 
 PACKAGE = "cognito_emu.web.console"
+ROOT = "/_emu/ui"
+# Where the console's routes (console.rules) leave the request's CSRF token (cognito_emu.csrf.FormToken).
+FORM_TOKEN = "cognito_emu.console.form_token"
 # The most a token field may hold: longer input is refused, not decoded.
 MAX_TOKEN_CHARS = 16_384
 STATIC_TYPES = {".css": "text/css; charset=utf-8"}
@@ -57,8 +61,14 @@ def _page(env: Env, title: str, content: str, status: int = 200) -> Response:
     return response
 
 
-def _error(env: Env, message: str, status: int = 404) -> Response:
+def error(env: Env, message: str, status: int = 404) -> Response:
     return _page(env, "Not found" if status == 404 else "Error", paragraph(message, "bad"), status)
+
+
+def _csrf(request: Request) -> str:
+    """The value of the hidden ``_csrf`` field of a form on the page."""
+    token: FormToken = request.environ[FORM_TOKEN]
+    return token.value()
 
 
 def _secrets(request: Request) -> bool:
@@ -102,7 +112,7 @@ def overview(env: Env, request: Request) -> Response:
         rows,
         "No user pools yet.",
     )
-    return _page(env, "User pools", content + render(PACKAGE, "controls.html"))
+    return _page(env, "User pools", content + render(PACKAGE, "controls.html", csrf=_csrf(request)))
 
 
 def pool_page(env: Env, request: Request, pool_id: str) -> Response:
@@ -110,7 +120,7 @@ def pool_page(env: Env, request: Request, pool_id: str) -> Response:
     with env.state.lock:
         pool = env.state.find_pool(pool_id)
         if pool is None:
-            return _error(env, f"No user pool {pool_id} exists.")
+            return error(env, f"No user pool {pool_id} exists.")
         settings = definitions(
             [
                 ("Id", pool.id),
@@ -197,10 +207,10 @@ def user_page(env: Env, request: Request, pool_id: str) -> Response:
     with env.state.lock:
         pool = env.state.find_pool(pool_id)
         if pool is None:
-            return _error(env, f"No user pool {pool_id} exists.")
+            return error(env, f"No user pool {pool_id} exists.")
         user = find_user(pool, username)
         if user is None:
-            return _error(env, f"No user {username} exists in {pool_id}.")
+            return error(env, f"No user {username} exists in {pool_id}.")
         summary = definitions(
             [
                 ("Username", user.username),
@@ -363,7 +373,9 @@ def tokens(env: Env, request: Request) -> Response:
     elif token:
         with env.state.lock:
             result = _decoded(env, token)
-    content = render(PACKAGE, "token.html", token=token[:MAX_TOKEN_CHARS], result=result)
+    content = render(
+        PACKAGE, "token.html", token=token[:MAX_TOKEN_CHARS], result=result, csrf=_csrf(request)
+    )
     return _page(env, "Token decoder", content)
 
 
@@ -420,7 +432,7 @@ def _identity_verdict(env: Env, token: str, claims: dict[str, Any]) -> Markup:
 def usage(env: Env, request: Request) -> Response:
     month = request.args.get("month") or None
     if month is not None and not valid_month(month):
-        return _error(env, "month must be YYYY-MM.", 400)
+        return error(env, "month must be YYYY-MM.", 400)
     with env.state.lock:
         document = report(env, month)
     prices = document["prices"]
@@ -501,8 +513,8 @@ def clock(env: Env, request: Request) -> Response:
         try:
             seconds = float(request.form.get("advance", ""))
         except ValueError:
-            return _error(env, "The clock moves by a number of seconds.", 400)
+            return error(env, "The clock moves by a number of seconds.", 400)
         if not 0 <= seconds <= 10 * 365 * 86400:
-            return _error(env, "The clock moves forward by 0 to 10 years' worth of seconds.", 400)
+            return error(env, "The clock moves forward by 0 to 10 years' worth of seconds.", 400)
         env.clock.advance(seconds)
     return redirect("/_emu/ui", 303)

@@ -165,7 +165,9 @@ def test_a_token_of_another_browser_session_is_refused(emulator: Emulator, idp: 
     form = Form(page.text)
     assert form.action
     fields = {**form.fields, csrf.FIELD: stolen_field, "username": "alice", "password": PASSWORD}
-    refused = victim.session.post(urljoin(page.url, form.action), data=fields, allow_redirects=False, timeout=10)
+    refused = victim.session.post(
+        urljoin(page.url, form.action), data=fields, allow_redirects=False, timeout=10
+    )
     assert refused.status_code == 403
     assert victim.session.cookies.get(SESSION_COOKIE) is None
 

@@ -373,9 +373,7 @@ def tokens(env: Env, request: Request) -> Response:
     elif token:
         with env.state.lock:
             result = _decoded(env, token)
-    content = render(
-        PACKAGE, "token.html", token=token[:MAX_TOKEN_CHARS], result=result, csrf=_csrf(request)
-    )
+    content = render(PACKAGE, "token.html", token=token[:MAX_TOKEN_CHARS], result=result, csrf=_csrf(request))
     return _page(env, "Token decoder", content)
 
 

@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
+from cognito_emu.idp.factors import srp
 from cognito_emu.state.persistence import DB_FILE, PersistenceError
 
 REGION = "us-east-1"
@@ -419,3 +420,36 @@ def test_replicas_and_a_point_in_time_recovery_survive_a_restart(running, data_d
         ("us-east-1", "PRIMARY"),
         ("eu-west-1", "SECONDARY"),
     ]
+
+
+@pytest.mark.parametrize("meanwhile", ["a read", "a write"])
+def test_changes_made_after_stepping_out_of_the_lock_are_written(
+    running: list[Emulator], data_dir: Path, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    """Issue 13's stale user rows: SignUp stores the new user, computes its password verifier with the state
+    lock released while another request commits, then sets the verifier on the user it holds; that
+    change must still reach the database."""
+    emulator = restart(running, data_dir)
+    idp, other = client(emulator), client(emulator)
+    pool_id = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
+    made: list[str] = []
+    original = srp.make_verifier
+
+    def another_request_meanwhile(realm: str, username: str, password: str, salt: str) -> str:
+        if username == "frank" and not made:  # the lock is out: another request runs on a server thread
+            made.append(username)
+            if meanwhile == "a read":
+                other.admin_get_user(UserPoolId=pool_id, Username="erin")
+            else:
+                other.create_group(UserPoolId=pool_id, GroupName="g")
+        return original(realm, username, password, salt)
+
+    monkeypatch.setattr(srp, "make_verifier", another_request_meanwhile)
+    idp.sign_up(ClientId=client_id, Username="frank", Password=PASSWORD)
+    assert made == ["frank"]
+    persistence = emulator.env.persistence
+    assert persistence is not None
+    with emulator.state.lock:
+        persistence.check()

@@ -44,7 +44,7 @@ from cognito_emu.state.database import DB_FILE, SCHEMA_VERSION, Batch, Persisten
 from cognito_emu.state.families import DERIVED, FAMILIES, PARENT, ROOTS, SEP, Family, key_path, row_key
 from cognito_emu.state.rows import digest, restore, row_data
 from cognito_emu.state.store import State
-from cognito_emu.state.tracking import ALL, TrackedDict
+from cognito_emu.state.tracking import ALL, Touches, TrackedDict
 from cognito_emu.state.verify import check as verify_state
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class Persistence:
         self.data_dir = data_dir
         self.path = os.path.join(data_dir, DB_FILE)
         self.verify = verify
-        self._touched: list[tuple[TrackedDict, Any]] = []
+        self._touched = Touches()
         # (family name, parent path key) -> {row key -> digest of what the database holds}
         self._digests: dict[tuple[str, str], dict[str, bytes]] = {}
         self._meta: dict[str, str] = {}
@@ -159,9 +159,10 @@ class Persistence:
         """Commit what the last operation changed. Call under ``state.lock``, before answering."""
         state = self.state
         assert state is not None, "load_into() first"
-        touched = self._touched[:]
-        self._touched.clear()
+        mine, others = self._touched.take()
         # A read re-encodes nothing it found; a key it added or removed (a lazily made Store) is written.
+        # What other operations touched (while theirs stepped out of the lock) is written in full: they may
+        # have changed it, and the database must hold it before this answer leaves.
         read_only = operation is not None and (
             operation.startswith(READ_ONLY_PREFIXES) or operation in READ_ONLY
         )
@@ -173,13 +174,16 @@ class Persistence:
             if not self._mine(getattr(state, root.attr), root, ()):
                 self._sync_all(batch, root, (), state)
         # Group the touches by collection: one resolve per collection, one visit per key.
-        groups: dict[int, tuple[TrackedDict, set[Any]]] = {}
-        for collection, key in touched:
-            group = groups.get(id(collection))
-            if group is None:
-                group = groups[id(collection)] = (collection, set())
-            group[1].add(key)
-        for collection, keys in groups.values():
+        groups: dict[int, tuple[TrackedDict, set[Any], set[Any]]] = {}
+        for touches, theirs in ((mine, False), (others, True)):
+            for collection, key in touches:
+                group = groups.get(id(collection))
+                if group is None:
+                    group = groups[id(collection)] = (collection, set(), set())
+                group[1].add(key)
+                if theirs:
+                    group[2].add(key)
+        for collection, keys, other_keys in groups.values():
             family, prefix = collection._family, collection._prefix
             parent = self._resolve(prefix, family)
             if parent is None:
@@ -190,14 +194,14 @@ class Persistence:
                 self._sync_all(batch, family, prefix, parent)
                 continue
             known = self._known(family, row_key(prefix))
-            if read_only and len(live) == len(known):
+            if read_only and not other_keys and len(live) == len(known):
                 continue  # a read that neither added nor removed anything here
             for key in keys:
                 entity = dict.get(live, key)
                 path = prefix + family.parts(key)
                 if entity is None:
                     self._delete(batch, family, path)
-                elif not (read_only and row_key(path) in known):
+                elif not (read_only and key not in other_keys and row_key(path) in known):
                     self._write(batch, family, path, entity)
         self._write_meta(batch)
         if batch:

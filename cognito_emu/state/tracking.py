@@ -7,10 +7,19 @@ through such a lookup (rule 5: state has an address), so the touched keys are a 
 changed. ``clear`` / ``update`` / ``popitem`` mark the whole collection (``ALL``). Iterating
 ``values()`` / ``items()`` is not a lookup; where domain code mutates while iterating (groups, in
 ``remove_user``) the family is declared ``track_iteration`` and an iteration marks it whole.
+
+Touches are kept twice (``Touches``): in one list of everything touched since the last flush, whichever
+thread flushes it, and per thread, for the operation running on it. An operation steps out of the state
+lock for bcrypt and for trigger handlers (``cognito_emu.state``); another request's flush meanwhile
+writes what this one touched so far, but this one may go on changing an entity it looked up before
+(a failed-attempt counter, a new user's password hash) through the reference it holds. Its own flush
+therefore revisits every key it touched, not only those still pending, or that change stays in memory
+only (the stale rows of issue 13's soak under ``--data-dir``).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +27,44 @@ from cognito_emu.state.families import Family
 
 # The key a touch carries when the whole collection may have changed.
 ALL = object()
+
+
+Touch = tuple["TrackedDict", Any]
+
+
+class Touches:
+    """What was touched: since the last flush by any thread, and by the operation of each thread."""
+
+    __slots__ = ("_pending", "_own")
+
+    def __init__(self) -> None:
+        # (collection, key, thread ident)
+        self._pending: list[tuple[TrackedDict, Any, int]] = []
+        self._own = threading.local()
+
+    def _mine(self) -> list[Touch]:
+        try:
+            mine: list[Touch] = self._own.touches
+        except AttributeError:
+            mine = self._own.touches = []
+        return mine
+
+    def append(self, touch: Touch) -> None:
+        self._pending.append((touch[0], touch[1], threading.get_ident()))
+        self._mine().append(touch)
+
+    def take(self) -> tuple[list[Touch], list[Touch]]:
+        """(this thread's touches since its last take, other threads' touches not yet taken); both are
+        forgotten. Call under the state lock, once per operation, when it ends."""
+        me = threading.get_ident()
+        mine = self._mine()
+        self._own.touches = []
+        others = [(collection, key) for collection, key, ident in self._pending if ident != me]
+        self._pending = []
+        return mine, others
+
+    def clear(self) -> None:
+        self.take()
 
 
 class TrackedDict(dict[Any, Any]):
@@ -31,7 +78,7 @@ class TrackedDict(dict[Any, Any]):
         self,
         data: dict[Any, Any],
         owner: object,
-        touched: list[tuple[TrackedDict, Any]],
+        touched: Touches,
         family: Family,
         prefix: tuple[str, ...],
     ):

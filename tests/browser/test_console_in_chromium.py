@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -103,3 +104,63 @@ def test_moving_the_clock_from_the_console(emulator: Emulator, page: Page, tmp_p
     expect(page.get_by_role("heading", name="User pools")).to_be_visible()
     assert emulator.clock.now() - before >= 86400
     _photographed(page, tmp_path, "clock")
+
+
+HOSTILE = "\"'><script>alert(1)</script><img/src=x/onerror=alert(2)>"
+
+
+def test_hostile_values_fire_no_dialog_on_any_page(
+    emulator: Emulator, idp: Any, page: Page, pool: dict[str, str]
+) -> None:
+    """tests/oauth/test_page_escaping.py checks the markup over HTTP; here Chromium runs the pages."""
+    idp.admin_create_user(
+        UserPoolId=pool["pool_id"],
+        Username=HOSTILE,
+        DesiredDeliveryMediums=["EMAIL"],
+        UserAttributes=[{"Name": "email", "Value": "eve@example.com"}, {"Name": "name", "Value": HOSTILE}],
+    )
+    idp.create_group(UserPoolId=pool["pool_id"], GroupName=HOSTILE, Description=HOSTILE)
+    idp.admin_add_user_to_group(UserPoolId=pool["pool_id"], Username=HOSTILE, GroupName=HOSTILE)
+    idp.create_user_pool_domain(UserPoolId=pool["pool_id"], Domain="hostile")
+    idp.update_user_pool_client(
+        UserPoolId=pool["pool_id"],
+        ClientId=pool["client_id"],
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid"],
+        CallbackURLs=["http://localhost:3000/callback"],
+        SupportedIdentityProviders=["COGNITO"],
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    base = emulator.endpoint_url.rstrip("/")
+    authorize = (
+        f"response_type=code&client_id={pool['client_id']}&redirect_uri=http://localhost:3000/callback"
+    )
+    for path in [
+        f"/_emu/ui/pools/{pool['pool_id']}",
+        f"/_emu/ui/pools/{pool['pool_id']}/user?username={quote(HOSTILE)}&secrets=1",
+        "/_emu/ui/outbox?secrets=1",
+        f"/_oauth/hostile/confirm?{authorize}&username={quote(HOSTILE)}",
+        f"/_oauth/hostile/confirmForgotPassword?{authorize}&username={quote(HOSTILE)}",
+    ]:
+        answer = page.goto(base + path)
+        assert answer is not None and answer.status == 200, path
+        assert page.locator("script, img").count() == 0, path
+    assert dialogs == []
+
+
+def test_a_cross_site_form_cannot_reset_the_emulator(
+    emulator: Emulator, page: Page, pool: dict[str, str]
+) -> None:
+    """An attacker's page posts the console's reset form from another origin while the console is open."""
+    base = emulator.endpoint_url.rstrip("/")
+    page.goto(f"{base}/_emu/ui")
+    page.set_content(f'<form method="post" action="{base}/_emu/ui/reset"><button>win</button></form>')
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="win").click()
+    response = navigation.value
+    assert response is not None and response.status == 403
+    assert "CSRF token" in page.inner_text("body")
+    page.goto(f"{base}/_emu/ui")
+    assert pool["pool_id"] in page.inner_text("body")

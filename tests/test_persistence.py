@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
-from cognito_emu.idp.factors import srp
+from cognito_emu.idp.users import directory
 from cognito_emu.state.persistence import DB_FILE, PersistenceError
 
 REGION = "us-east-1"
@@ -424,32 +425,39 @@ def test_replicas_and_a_point_in_time_recovery_survive_a_restart(running, data_d
 
 @pytest.mark.parametrize("meanwhile", ["a read", "a write"])
 def test_changes_made_after_stepping_out_of_the_lock_are_written(
-    running: list[Emulator], data_dir: Path, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+    running: list[Emulator], data_dir: Path, meanwhile: str
 ) -> None:
-    """Issue 13's stale user rows: SignUp stores the new user, computes its password verifier with the state
-    lock released while another request commits, then sets the verifier on the user it holds; that
-    change must still reach the database."""
+    """Issue 13's stale user rows: an operation looks a user up, steps out of the state lock (as while a
+    trigger runs) while another request commits, then changes the user through the reference it holds;
+    that change must still reach the database when the operation commits."""
     emulator = restart(running, data_dir)
-    idp, other = client(emulator), client(emulator)
+    idp = client(emulator)
     pool_id = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"]["ClientId"]
     idp.admin_create_user(UserPoolId=pool_id, Username="erin", MessageAction="SUPPRESS")
-    made: list[str] = []
-    original = srp.make_verifier
-
-    def another_request_meanwhile(realm: str, username: str, password: str, salt: str) -> str:
-        if username == "frank" and not made:  # the lock is out: another request runs on a server thread
-            made.append(username)
-            if meanwhile == "a read":
-                other.admin_get_user(UserPoolId=pool_id, Username="erin")
-            else:
-                other.create_group(UserPoolId=pool_id, GroupName="g")
-        return original(realm, username, password, salt)
-
-    monkeypatch.setattr(srp, "make_verifier", another_request_meanwhile)
-    idp.sign_up(ClientId=client_id, Username="frank", Password=PASSWORD)
-    assert made == ["frank"]
+    pool = emulator.state.find_pool(pool_id)
     persistence = emulator.env.persistence
-    assert persistence is not None
+    assert pool is not None and persistence is not None
+    looked_up, committed = threading.Event(), threading.Event()
+
+    def operation() -> None:
+        with emulator.state.lock:
+            user = pool.users[directory.user_key(pool, "erin")]
+        looked_up.set()
+        assert committed.wait(60)
+        with emulator.state.lock:
+            user.enabled = False
+            persistence.flush("AdminDisableUser")
+
+    worker = threading.Thread(target=operation)
+    worker.start()
+    assert looked_up.wait(60)
+    if meanwhile == "a read":
+        idp.admin_get_user(UserPoolId=pool_id, Username="erin")
+    else:
+        idp.create_group(UserPoolId=pool_id, GroupName="g")
+    committed.set()
+    worker.join(60)
     with emulator.state.lock:
         persistence.check()
+    assert restart(running, data_dir).state.find_pool(pool_id) is not None
+    assert client(running[-1]).admin_get_user(UserPoolId=pool_id, Username="erin")["Enabled"] is False

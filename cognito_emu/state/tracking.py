@@ -10,9 +10,9 @@ changed. ``clear`` / ``update`` / ``popitem`` mark the whole collection (``ALL``
 
 Touches are kept twice (``Touches``): in one list of everything touched since the last flush, whichever
 thread flushes it, and per thread, for the operation running on it. An operation steps out of the state
-lock for bcrypt and for trigger handlers (``cognito_emu.state``); another request's flush meanwhile
-writes what this one touched so far, but this one may go on changing an entity it looked up before
-(a failed-attempt counter, a new user's password hash) through the reference it holds. Its own flush
+lock while a trigger handler runs (``cognito_emu.state``); another request's flush meanwhile writes what
+this one touched so far, but this one may go on changing an entity it looked up before through the
+reference it holds. Its own flush
 therefore revisits every key it touched, not only those still pending, or that change stays in memory
 only (the stale rows of issue 13's soak under ``--data-dir``).
 """

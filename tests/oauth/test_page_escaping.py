@@ -166,8 +166,13 @@ def test_hosted_error_pages_show_the_bad_parameter_as_text(
     emulator: Emulator, hostile: dict[str, str]
 ) -> None:
     browser = Browser(emulator.endpoint_url)
-    page = browser.get(
-        browser.oauth_url("/oauth2/authorize"), response_type="code", client_id=HOSTILE, redirect_uri=CALLBACK
+    page = browser.follow(
+        browser.get(
+            browser.oauth_url("/oauth2/authorize"),
+            response_type="code",
+            client_id=HOSTILE,
+            redirect_uri=CALLBACK,
+        )
     )
     assert page.status_code >= 400
     markup = Markup(page.text)

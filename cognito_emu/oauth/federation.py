@@ -35,6 +35,7 @@ from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorize, login
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError, RedirectError
+from cognito_emu.oauth.page_style import DEFAULT
 from cognito_emu.oauth.pages import form_fragment, page
 from cognito_emu.oauth.wire import OAuthRequest, Reply
 
@@ -71,7 +72,7 @@ def form(
         mapping=mapping or "none",
         error=error,
     )
-    return page(f"Sign in with {provider.name} (simulated by cognito-emu)", content)
+    return page(DEFAULT, f"Sign in with {provider.name} (simulated by cognito-emu)", content)
 
 
 def _parse(raw: str) -> dict[str, Any] | None:

@@ -20,6 +20,10 @@ AuthSessionValidity) and answers are judged by ``signin.mfa_answers.check_answer
 again with Cognito's message and five wrong codes or an expired session send the browser back to the
 sign-in form. The hosted login never names a device, so remembered devices (DEVICE_SRP_AUTH) play no
 part here.
+
+On a managed login domain an app client with ALLOW_USER_AUTH signs in choice-based: the form asks for the
+username alone and ``oauth.choice_sign_in`` (which serves ``POST /login``) takes the steps from there, handing
+a password back to ``password_step``.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConf
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import mfa, passwords, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
-from cognito_emu.idp.pool import pools
+from cognito_emu.idp.pool import clients, pools
 from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import risk, sessions
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
@@ -41,7 +45,7 @@ from cognito_emu.idp.signin.new_password import ATTRIBUTE_PREFIX, set_new_passwo
 from cognito_emu.idp.signin.password import password_sign_in
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
 from cognito_emu.idp.users import directory
-from cognito_emu.oauth import authorize, form_fields, hosted_sessions
+from cognito_emu.oauth import authorize, form_fields, hosted_sessions, page_style
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.pages import Markup, form_fragment, fragment, page
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
@@ -52,6 +56,8 @@ from cognito_emu.usage.log import Activity
 PASSWORDS_DIFFER = "Passwords do not match."
 MISSING_CREDENTIALS = "Please enter your username and password."
 MISSING_CODE = "Please enter the code."
+MISSING_USERNAME = "Please enter your username."
+MISSING_PASSWORD = "Please enter your password."
 _SIGN_IN_LIMITS = {
     "username": ("Username", form_fields.USERNAME_MAX),
     "password": ("Password", form_fields.PASSWORD_MAX),
@@ -66,13 +72,23 @@ _FACTOR_LABELS = {
 _DELIVERY = {mfa.SMS_MFA: ("phone_number", "SMS"), mfa.EMAIL_OTP: ("email", "email")}
 
 
-def _action(request: OAuthRequest, authz: AuthorizeRequest) -> str:
+def action(request: OAuthRequest, authz: AuthorizeRequest) -> str:
     return f"{request.route_base}/login?{authz.query()}"
 
 
+def choice_based(request: OAuthRequest, authz: AuthorizeRequest) -> bool:
+    """Whether the sign-in asks for the username first and then lets the user choose how to sign in: an app
+    client with ALLOW_USER_AUTH on a managed login domain (developer guide, "Configure authentication methods
+    for managed login"; the classic hosted UI has passwords only)."""
+    return page_style.managed_login_version(authz.pool, request.domain) == page_style.MANAGED_LOGIN and (
+        clients.auth_flow_allowed(authz.client, "USER_AUTH")
+    )
+
+
 def login_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
-    """The sign-in form, with the links to the password reset and (unless only administrators create
-    users) to the sign-up page, carrying the authorize parameters as Cognito's links do."""
+    """The sign-in form (the username alone when the sign-in is choice-based), with the links to the
+    password reset and (unless only administrators create users) to the sign-up page, carrying the
+    authorize parameters as Cognito's links do."""
     query = authz.query()
     sign_up = (
         ""
@@ -81,15 +97,15 @@ def login_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", 
     )
     content = form_fragment(
         request,
-        "login.html",
-        action=_action(request, authz),
+        "login_username.html" if choice_based(request, authz) else "login.html",
+        action=action(request, authz),
         error=error,
         username=username,
         forgot_password=f"{request.route_base}/forgotPassword?{query}",
         sign_up=Markup(sign_up),
         **form_fields.LIMITS,
     )
-    return page("Signin", content)
+    return page(page_style.of(request, authz), "Signin", content)
 
 
 def new_password_form(
@@ -100,14 +116,14 @@ def new_password_form(
     content = form_fragment(
         request,
         "new_password.html",
-        action=_action(request, authz),
+        action=action(request, authz),
         error=error,
         session=session_id,
         username=user.username,
         attributes=Markup(fields),
         **form_fields.LIMITS,
     )
-    return page("Change password", content)
+    return page(page_style.of(request, authz), "Change password", content)
 
 
 def mfa_code_form(
@@ -127,14 +143,14 @@ def mfa_code_form(
     content = form_fragment(
         request,
         "mfa_code.html",
-        action=_action(request, authz),
+        action=action(request, authz),
         heading="Multi-factor authentication",
         description=description,
         error=error,
         session=session.session_id,
         **form_fields.LIMITS,
     )
-    return page("MFA", content)
+    return page(page_style.of(request, authz), "MFA", content)
 
 
 def mfa_select_form(
@@ -154,12 +170,12 @@ def mfa_select_form(
     content = form_fragment(
         request,
         "mfa_select.html",
-        action=_action(request, authz),
+        action=action(request, authz),
         error=error,
         session=session.session_id,
         choices=Markup(choices),
     )
-    return page("MFA", content)
+    return page(page_style.of(request, authz), "MFA", content)
 
 
 def otpauth_uri(issuer: str, account: str, secret: str) -> str:
@@ -176,14 +192,14 @@ def mfa_setup_form(
     content = form_fragment(
         request,
         "mfa_setup.html",
-        action=_action(request, authz),
+        action=action(request, authz),
         error=error,
         session=session.session_id,
         secret=secret,
         uri=otpauth_uri(authz.pool.name, session.signed_in_as or user.username, secret),
         **form_fields.LIMITS,
     )
-    return page("MFA setup", content)
+    return page(page_style.of(request, authz), "MFA setup", content)
 
 
 def _step_form(
@@ -211,8 +227,15 @@ def context(
     )
 
 
-def show(env: Env, request: OAuthRequest) -> Reply:
+def checked(env: Env, request: OAuthRequest) -> AuthorizeRequest:
+    """The authorize parameters a hosted page carries, checked, for a client whose pages have a look."""
     authz = authorize.check(env, request)
+    page_style.of(request, authz)
+    return authz
+
+
+def show(env: Env, request: OAuthRequest) -> Reply:
+    authz = checked(env, request)
     signed_in = authorize.session_sign_in(env, request, authz)
     if signed_in is not None:
         user, session = signed_in
@@ -221,7 +244,7 @@ def show(env: Env, request: OAuthRequest) -> Reply:
 
 
 def submit(env: Env, request: OAuthRequest) -> Reply:
-    authz = authorize.check(env, request)
+    authz = checked(env, request)
     if request.form.get("session"):
         return _answer_step(env, request, authz)
     username = request.form.get("username", "").strip()
@@ -231,21 +254,36 @@ def submit(env: Env, request: OAuthRequest) -> Reply:
         return login_form(request, authz, too_long)
     if not username or not password:
         return login_form(request, authz, MISSING_CREDENTIALS, username)
-    ctx = context(env, request, authz, {"USERNAME": username})
     try:
-        user = password_sign_in(ctx, username, password)
-        if user.status == UserStatus.UNCONFIRMED:
-            raise UserNotConfirmedException(USER_NOT_CONFIRMED)
-        if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
-            if passwords.temporary_password_expired(env, user):
-                raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
-            session = sessions.open_session(
-                env, authz.client, user.username, ChallengeName.NEW_PASSWORD_REQUIRED, signed_in_as=username
-            )
-            return new_password_form(request, authz, session.session_id, user)
-        return _after_password(env, request, authz, ctx, user)
+        return password_step(env, request, authz, username, password)
     except CognitoError as error:
         return login_form(request, authz, error.message, username)
+
+
+def password_step(
+    env: Env,
+    request: OAuthRequest,
+    authz: AuthorizeRequest,
+    username: str,
+    password: str,
+    previous: ChallengeSession | None = None,
+) -> Reply:
+    """A password checked as the API checks it, then what follows it: the new-password form, an MFA form,
+    or signed in. ``previous`` is the choice-based sign-in's PASSWORD challenge, when it asked."""
+    ctx = context(env, request, authz, {"USERNAME": username})
+    user = password_sign_in(ctx, username, password)
+    if user.status == UserStatus.UNCONFIRMED:
+        raise UserNotConfirmedException(USER_NOT_CONFIRMED)
+    if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
+        if passwords.temporary_password_expired(env, user):
+            raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
+        if previous is not None:
+            sessions.finish(previous)
+        session = sessions.open_session(
+            env, authz.client, user.username, ChallengeName.NEW_PASSWORD_REQUIRED, signed_in_as=username
+        )
+        return new_password_form(request, authz, session.session_id, user)
+    return _after_password(env, request, authz, ctx, user, previous)
 
 
 def _after_password(

@@ -1,9 +1,11 @@
-"""The hosted pages: plain HTML from ``templates/`` filled by ``cognito_emu.templating`` (values escaped)."""
+"""The hosted pages: plain HTML from ``templates/`` filled by ``cognito_emu.templating`` (values escaped), in the
+look ``page_style`` gives them."""
 
 from __future__ import annotations
 
 from cognito_emu import csrf
 from cognito_emu.env import Env
+from cognito_emu.oauth.page_style import DEFAULT, PageStyle
 from cognito_emu.oauth.wire import OAuthRequest, Reply
 from cognito_emu.templating import Markup, render
 
@@ -24,13 +26,24 @@ def form_fragment(request: OAuthRequest, template: str, /, **values: str) -> str
     return fragment(template, csrf=request.csrf.value(), **values)
 
 
-def page(title: str, content: str, status: int = 200, cookies: dict[str, str | None] | None = None) -> Reply:
-    body = fragment("page.html", title=title, content=Markup(content))
+def page(
+    style: PageStyle, title: str, content: str, status: int = 200, cookies: dict[str, str | None] | None = None
+) -> Reply:
+    body = fragment(
+        "page.html",
+        title=title,
+        content=Markup(content),
+        version=str(style.version),
+        # page_style makes CSS that cannot leave its <style> element; HTML escaping would break its quotes.
+        css=Markup(style.css),
+        favicon=Markup(fragment("favicon.html", href=style.favicon) if style.favicon else ""),
+        logo=Markup(fragment("logo.html", src=style.logo) if style.logo else ""),
+    )
     return Reply(status=status, body=body, cookies=cookies or {}, headers={"Cache-Control": "no-store"})
 
 
-def error_page(message: str, status: int = 400) -> Reply:
-    return page("Error", fragment("error.html", message=message), status)
+def error_page(message: str, status: int = 400, style: PageStyle = DEFAULT) -> Reply:
+    return page(style, "Error", fragment("error.html", message=message), status)
 
 
 def shown_error(env: Env, request: OAuthRequest) -> Reply:

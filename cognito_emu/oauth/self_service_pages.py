@@ -27,7 +27,7 @@ from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import messages, recovery, sign_up
 from cognito_emu.idp.users import index
-from cognito_emu.oauth import authorize, form_fields, login
+from cognito_emu.oauth import authorize, form_fields, login, page_style
 from cognito_emu.oauth.authorize import AuthorizeRequest
 from cognito_emu.oauth.errors import PageError
 from cognito_emu.oauth.pages import Markup, form_fragment, fragment, page
@@ -101,11 +101,11 @@ def _signup_form(
         sign_in=_url(request, authz, "/login"),
         **form_fields.LIMITS,
     )
-    return page("Signup", content)
+    return page(page_style.of(request, authz), "Signup", content)
 
 
 def _checked(env: Env, request: OAuthRequest) -> AuthorizeRequest:
-    authz = authorize.check(env, request)
+    authz = login.checked(env, request)
     if pools.admin_create_user_only(authz.pool):
         raise PageError("invalid_request", SIGN_UP_DISABLED)
     return authz
@@ -174,7 +174,7 @@ def _confirm_form(request: OAuthRequest, authz: AuthorizeRequest, username: str,
         resend=_url(request, authz, "/resendcode", username),
         **form_fields.LIMITS,
     )
-    return page("Confirm", content)
+    return page(page_style.of(request, authz), "Confirm", content)
 
 
 def confirm_show(env: Env, request: OAuthRequest) -> Reply:
@@ -212,6 +212,7 @@ def confirm_user(env: Env, request: OAuthRequest) -> Reply:
     """The link of a CONFIRM_WITH_LINK message."""
     args = request.args
     pool, client = authorize.client_of(env, request, args.get("client_id"))
+    page_style.style_of(pool, client, request.domain)
     try:
         user = sign_up.confirm_sign_up(
             env, pool, client, args.get("user_name", ""), args.get("confirmation_code", ""), force_alias=False
@@ -222,7 +223,7 @@ def confirm_user(env: Env, request: OAuthRequest) -> Reply:
     confirmed = fragment(
         "message.html", heading="Account confirmed", message="Your registration has been confirmed!"
     )
-    return page("Confirmed", confirmed)
+    return page(page_style.style_of(pool, client, request.domain), "Confirmed", confirmed)
 
 
 def _forgot_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = "", username: str = "") -> Reply:
@@ -234,15 +235,15 @@ def _forgot_form(request: OAuthRequest, authz: AuthorizeRequest, error: str = ""
         username=username,
         **form_fields.LIMITS,
     )
-    return page("Forgot password", content)
+    return page(page_style.of(request, authz), "Forgot password", content)
 
 
 def forgot_show(env: Env, request: OAuthRequest) -> Reply:
-    return _forgot_form(request, authorize.check(env, request))
+    return _forgot_form(request, login.checked(env, request))
 
 
 def forgot_submit(env: Env, request: OAuthRequest) -> Reply:
-    authz = authorize.check(env, request)
+    authz = login.checked(env, request)
     username = request.form.get("username", "").strip()
     too_long = form_fields.too_long(request.form, _USERNAME_LIMIT)
     if too_long is not None:
@@ -265,15 +266,15 @@ def _reset_form(request: OAuthRequest, authz: AuthorizeRequest, username: str, e
         hints=_hints(authz.pool),
         **form_fields.LIMITS,
     )
-    return page("Reset password", content)
+    return page(page_style.of(request, authz), "Reset password", content)
 
 
 def reset_show(env: Env, request: OAuthRequest) -> Reply:
-    return _reset_form(request, authorize.check(env, request), request.args.get("username", ""))
+    return _reset_form(request, login.checked(env, request), request.args.get("username", ""))
 
 
 def reset_submit(env: Env, request: OAuthRequest) -> Reply:
-    authz = authorize.check(env, request)
+    authz = login.checked(env, request)
     form = request.form
     username = form.get("username", "")
     new_password = form.get("new_password", "")

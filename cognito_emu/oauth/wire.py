@@ -37,6 +37,8 @@ class OAuthRequest:
     user_agent: str = ""
     # The client's IP address (X-Forwarded-For), for threat protection.
     source_ip: str | None = None
+    # The domain the request came through (by Host or path prefix); None on plain localhost /oauth2/...
+    domain: str | None = None
 
 
 @dataclass(slots=True)

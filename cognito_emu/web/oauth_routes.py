@@ -26,6 +26,7 @@ from cognito_emu.errors import CognitoError
 from cognito_emu.idp import tokens
 from cognito_emu.oauth import (
     authorize,
+    choice_sign_in,
     federation,
     login,
     logout,
@@ -61,13 +62,15 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
     state = env.state
     base = base_url(request.environ).rstrip("/")
     host = request.host or ""
+    # The domain the request came through: the path's, else the Host's.
+    through = domain
     if domain is not None:
         pool = routing.pool_of_domain(state, domain)
         if pool is None:
             raise PageError("invalid_request", f"No user pool has the domain {domain}.", 404)
     else:
-        host_domain = routing.domain_of_host(state, host)
-        pool = routing.pool_of_domain(state, host_domain) if host_domain else None
+        through = routing.domain_of_host(state, host)
+        pool = routing.pool_of_domain(state, through) if through else None
         if pool is not None:
             # A client at the domain's own Host talks to Cognito's hosts: its tokens name Cognito's issuer,
             # https://cognito-idp.<region>.amazonaws.com/<poolId>, as Cognito's do whatever the domain.
@@ -85,6 +88,7 @@ def _request(env: Env, request: Request, domain: str | None) -> OAuthRequest:
         csrf=csrf.FormToken(request.cookies.get(csrf.COOKIE), env.ids.form_token),
         user_agent=request.headers.get("User-Agent", ""),
         source_ip=forwarded_for(request.environ),
+        domain=through,
     )
 
 
@@ -165,7 +169,7 @@ _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
     ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
     ("/error", ["GET"], _serve(shown_error, json_errors=False)),
     ("/login", ["GET"], _serve(login.show, json_errors=False)),
-    ("/login", ["POST"], _serve(login.submit, json_errors=False, forms=True)),
+    ("/login", ["POST"], _serve(choice_sign_in.submit, json_errors=False, forms=True)),
     ("/federation", ["GET"], _serve(federation.show, json_errors=False)),
     ("/federation", ["POST"], _serve(federation.submit, json_errors=False, forms=True)),
     ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),

@@ -14,10 +14,19 @@ DOMAIN = "browser-login"
 PASSWORD = "Correct-horse-1"
 
 
-def hosted_app(emulator: Emulator, idp: Any, test_app: AppServer, **pool_settings: Any) -> tuple[str, str]:
-    """A pool with a domain, an app client for the test app, and the test app pointed at both."""
+def hosted_app(
+    emulator: Emulator,
+    idp: Any,
+    test_app: AppServer,
+    *,
+    managed_login_version: int = 1,
+    client_settings: dict[str, Any] | None = None,
+    **pool_settings: Any,
+) -> tuple[str, str]:
+    """A pool with a domain (the classic hosted UI unless ``managed_login_version`` is 2), an app client for
+    the test app (with more ``client_settings`` when given), and the test app pointed at both."""
     pool_id = idp.create_user_pool(PoolName="browser", **pool_settings)["UserPool"]["Id"]
-    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=DOMAIN)
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=DOMAIN, ManagedLoginVersion=managed_login_version)
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="spa",
@@ -27,6 +36,7 @@ def hosted_app(emulator: Emulator, idp: Any, test_app: AppServer, **pool_setting
         CallbackURLs=[test_app.url("/callback")],
         LogoutURLs=[test_app.url("/signed-out")],
         SupportedIdentityProviders=["COGNITO"],
+        **(client_settings or {}),
     )["UserPoolClient"]["ClientId"]
     test_app.configure(
         {

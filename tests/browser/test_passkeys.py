@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from browser_support import AppServer
+from browser_support import AppServer, virtual_authenticator
 from playwright.sync_api import BrowserContext, Page, expect
 
 from cognito_emu.emulator import Emulator
@@ -35,32 +35,12 @@ def _passkey_pool(idp: Any, user_verification: str = "required") -> tuple[str, s
     return pool_id, client_id
 
 
-def _virtual_authenticator(browser_context: BrowserContext, page: Page) -> tuple[Any, str]:
-    """A platform authenticator with user verification, through the page's DevTools session."""
-    devtools = browser_context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    added = devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    return devtools, added["authenticatorId"]
-
-
 def test_register_a_passkey_then_sign_in_with_it(
     emulator: Emulator, idp: Any, browser_context: BrowserContext, page: Page, test_app: AppServer
 ) -> None:
     _, client_id = _passkey_pool(idp)
     test_app.configure({"endpoint": emulator.endpoint_url, "clientId": client_id})
-    devtools, authenticator = _virtual_authenticator(browser_context, page)
+    devtools, authenticator = virtual_authenticator(browser_context, page)
     page.goto(test_app.url("/passkeys.html"))
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)

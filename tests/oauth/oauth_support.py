@@ -99,7 +99,7 @@ class Form(HTMLParser):
             self.action = values.get("action")
         elif tag == "input" and "name" in values:
             self.fields[values["name"]] = values.get("value", "")
-        elif tag == "p" and values.get("class") == "error":
+        elif tag == "p" and "error" in values.get("class", "").split():
             self._in_error = True
 
     def handle_endtag(self, tag: str) -> None:

@@ -153,8 +153,12 @@ def test_hosted_sign_up_and_sign_in_count_as_monthly_active_users(emulator: Emul
     query = login.url.split("?", 1)[1]
     other = Browser(emulator.endpoint_url)
     signup = other.get(other.oauth_url(f"/signup?{query}"))
-    confirm = other.submit(signup, username="frank", password=PASSWORD, **{"userAttributes.email": "f@example.com"})
-    assert "access_token" in callback_params(other.submit(confirm, code=emulator.outbox.last_code("frank") or ""))
+    confirm = other.submit(
+        signup, username="frank", password=PASSWORD, **{"userAttributes.email": "f@example.com"}
+    )
+    assert "access_token" in callback_params(
+        other.submit(confirm, code=emulator.outbox.last_code("frank") or "")
+    )
     month = emulator.env.usage.month(pool_id, month_of(emulator.clock.now()))
     subs = {name: _sub(idp, pool_id, name) for name in ("erin", "frank")}
     assert {sub: sorted(kinds) for sub, kinds in month.users.items()} == {

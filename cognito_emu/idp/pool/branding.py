@@ -37,7 +37,7 @@ CLIENT = "ClientId"
 def create(env: Env, store: Store, params: dict[str, Any]) -> dict[str, Any]:
     pool = pools.get_user_pool(store, params["UserPoolId"])
     client = get_client(pool, params["ClientId"])
-    if _find_by_client(pool, client.client_id) is not None:
+    if style_of_client(pool, client.client_id) is not None:
         raise ManagedLoginBrandingExistsException(
             f"A managed login branding style already exists for app client {client.client_id}."
         )
@@ -81,7 +81,7 @@ def describe(store: Store, pool_id: str, branding_id: str, merged: bool) -> dict
 def describe_by_client(store: Store, pool_id: str, client_id: str, merged: bool) -> dict[str, Any]:
     pool = pools.get_user_pool(store, pool_id)
     get_client(pool, client_id)
-    style = _find_by_client(pool, client_id)
+    style = style_of_client(pool, client_id)
     if style is None:
         raise ResourceNotFoundException(f"App client {client_id} has no managed login branding style.")
     return _shown(style, merged)
@@ -110,7 +110,8 @@ def _get(pool: UserPool, branding_id: str) -> dict[str, Any]:
     return style
 
 
-def _find_by_client(pool: UserPool, client_id: str) -> dict[str, Any] | None:
+def style_of_client(pool: UserPool, client_id: str) -> dict[str, Any] | None:
+    """The style of app client ``client_id``, if it has one (the managed login pages show it)."""
     return next((s for s in pool.managed_login_brandings.values() if s[CLIENT] == client_id), None)
 
 

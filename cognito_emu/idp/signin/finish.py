@@ -53,11 +53,16 @@ def judged_challenge(ctx: AuthContext, user: User, previous: ChallengeSession | 
 
 def passwordless(ctx: AuthContext, user: User) -> Step:
     """A first factor other than a password (a passkey, an SMS or email one-time code) was proven:
-    threat protection judges the sign-in as it judges a password's, with no MFA step to add (Cognito's
-    passwordless sign-in and MFA exclude each other), then tokens."""
+    ``judge_passwordless``, then tokens."""
+    judge_passwordless(ctx, user)
+    return authenticated(ctx, user)
+
+
+def judge_passwordless(ctx: AuthContext, user: User) -> None:
+    """Threat protection judges a passwordless sign-in as it judges a password's, with no MFA step to add
+    (Cognito's passwordless sign-in and MFA exclude each other); shared with the managed login pages."""
     user.pending_sign_in_event = None
     ctx.risk = risk.judge(ctx, user, mfa_step=False)
-    return authenticated(ctx, user)
 
 
 def authenticated(

@@ -38,8 +38,14 @@ def sign_in_challenge(ctx: AuthContext, user: User, previous: ChallengeSession |
 
 
 def answer(ctx: AuthContext, session: ChallengeSession, user: User) -> Step:
-    """RespondToAuthChallenge WEB_AUTHN: CREDENTIAL (AuthenticationResponseJSON) -> tokens. A wrong
-    credential ends the session (its challenge was signed or not; there is nothing to retry)."""
+    """RespondToAuthChallenge WEB_AUTHN: CREDENTIAL (AuthenticationResponseJSON) -> tokens."""
+    check_answer(ctx, session, user)
+    return passwordless(ctx, user)
+
+
+def check_answer(ctx: AuthContext, session: ChallengeSession, user: User) -> None:
+    """Judge the CREDENTIAL answering the session's WEB_AUTHN challenge (shared with the managed login
+    pages). A wrong credential ends the session (its challenge was signed or not; there is nothing to retry)."""
     credential = ctx.required("CREDENTIAL")
     challenge = session.private_parameters.get(_SESSION_CHALLENGE)
     check_can_sign_in(user)
@@ -47,4 +53,3 @@ def answer(ctx: AuthContext, session: ChallengeSession, user: User) -> Step:
     if not isinstance(challenge, str):
         raise NotAuthorizedException(sessions.INVALID)
     webauthn.verify_assertion(ctx.env, ctx.pool, user, credential, challenge)
-    return passwordless(ctx, user)

@@ -1,0 +1,163 @@
+"""Choice-based sign-in on the managed login pages, typed in Chromium: an app client with ALLOW_USER_AUTH on a
+managed login domain asks for the username, then offers the first factors the pool's sign-in policy allows
+(a code by email or SMS from the outbox, a passkey from Chromium's virtual authenticator, the password)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from browser_support import AppServer, virtual_authenticator
+from hosted_app import DOMAIN, PASSWORD, hosted_app
+from playwright.sync_api import BrowserContext, Page, expect
+
+from cognito_emu.emulator import Emulator
+
+SMS = {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns", "ExternalId": "ext"}}
+CLIENT = {
+    "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    # An unknown user is offered the pool's factors, every one of which then fails.
+    "PreventUserExistenceErrors": "ENABLED",
+}
+
+
+def _choice_app(emulator: Emulator, idp: Any, test_app: AppServer, factors: list[str]) -> tuple[str, str]:
+    pool_id, client_id = hosted_app(
+        emulator,
+        idp,
+        test_app,
+        managed_login_version=2,
+        client_settings=CLIENT,
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}},
+        **SMS,
+    )
+    idp.create_managed_login_branding(UserPoolId=pool_id, ClientId=client_id, UseCognitoProvidedValues=True)
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="kim",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "kim@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "phone_number", "Value": "+15555550123"},
+            {"Name": "phone_number_verified", "Value": "true"},
+        ],
+    )
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="kim", Password=PASSWORD, Permanent=True)
+    return pool_id, client_id
+
+
+def _username_step(page: Page, test_app: AppServer, username: str = "kim") -> None:
+    page.goto(test_app.url("/"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Next")).to_be_visible()
+    assert page.get_by_label("Password").count() == 0
+    page.get_by_label("Username").fill(username)
+    page.keyboard.press("Enter")
+
+
+def _press(page: Page, name: str) -> None:
+    """Tab to the button called ``name`` and press Enter, as a person with a keyboard does."""
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"{name!r} cannot be reached with the Tab key")
+
+
+def test_a_code_by_email_or_sms_from_the_outbox(
+    emulator: Emulator, idp: Any, page: Page, test_app: AppServer
+) -> None:
+    _choice_app(emulator, idp, test_app, ["PASSWORD", "EMAIL_OTP", "SMS_OTP"])
+    _username_step(page, test_app)
+    expect(page.get_by_role("heading")).to_have_text("Choose how to sign in")
+    expect(page.locator("form button")).to_have_text(["Email message", "Text message (SMS)", "Password"])
+    _press(page, "Email message")
+    expect(page.get_by_role("heading")).to_have_text("Sign in with a code")
+    expect(page.locator("#mfaDescription")).to_contain_text("by email to k***@e***")
+    page.get_by_label("Code").fill("000000")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("Invalid code or auth state for the user.")
+    assert emulator.outbox.messages(username="kim")[-1].channel == "EMAIL"
+    page.get_by_label("Code").fill(emulator.outbox.last_code("kim") or "")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Signed in as kim")
+
+    page.context.clear_cookies()
+    _username_step(page, test_app)
+    _press(page, "Text message (SMS)")
+    expect(page.locator("#mfaDescription")).to_contain_text("by SMS to")
+    assert emulator.outbox.messages(username="kim")[-1].channel == "SMS"
+    page.get_by_label("Code").fill(emulator.outbox.last_code("kim") or "")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Signed in as kim")
+
+
+def test_the_password_factor_and_an_unknown_user(
+    emulator: Emulator, idp: Any, page: Page, test_app: AppServer
+) -> None:
+    _choice_app(emulator, idp, test_app, ["PASSWORD", "EMAIL_OTP"])
+    typed = "<script>alert(1)</script>"
+    _username_step(page, test_app, typed)
+    expect(page.get_by_role("heading")).to_have_text("Choose how to sign in")
+    expect(page.locator("#chooseDescription")).to_have_text(f"Signing in as {typed}")
+    assert page.locator("script").count() == 0
+    _press(page, "Password")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("Incorrect username or password.")
+
+    _username_step(page, test_app)
+    _press(page, "Password")
+    page.get_by_label("Password").fill("wrong-Password-1")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("Incorrect username or password.")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Signed in as kim")
+
+
+def test_the_classic_hosted_ui_asks_for_a_password(
+    emulator: Emulator, idp: Any, page: Page, test_app: AppServer
+) -> None:
+    hosted_app(
+        emulator,
+        idp,
+        test_app,
+        client_settings=CLIENT,
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+    )
+    page.goto(test_app.url("/"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Password")).to_be_visible()
+
+
+def test_sign_in_with_a_passkey(
+    emulator: Emulator, idp: Any, browser_context: BrowserContext, page: Page, test_app: AppServer
+) -> None:
+    pool_id, client_id = _choice_app(emulator, idp, test_app, ["PASSWORD", "WEB_AUTHN"])
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OFF",
+        WebAuthnConfiguration={"RelyingPartyId": "localhost", "UserVerification": "required"},
+    )
+    devtools, authenticator = virtual_authenticator(browser_context, page)
+    settings = dict(test_app.settings)
+    test_app.configure({"endpoint": emulator.endpoint_url, "clientId": client_id})
+    page.goto(test_app.url("/passkeys.html"))
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Register a passkey").click()
+    expect(page.get_by_role("status")).to_have_text("Passkey registered")
+
+    # The managed login pages on http://localhost:<port>, an origin the relying party localhost accepts.
+    port = emulator.endpoint_url.rstrip("/").rsplit(":", 1)[1]
+    test_app.configure({**settings, "authority": f"http://localhost:{port}/_oauth/{DOMAIN}"})
+    _username_step(page, test_app)
+    expect(page.locator("form button")).to_have_text(["Passkey", "Password"])
+    _press(page, "Passkey")
+    expect(page.get_by_role("heading")).to_have_text("Sign in with a passkey")
+    _press(page, "Sign in with passkey")
+    expect(page.get_by_role("status")).to_have_text("Signed in as kim")
+    held = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+    assert held[0]["signCount"] >= 1

@@ -67,3 +67,12 @@ def type_credentials(page: Page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.keyboard.press("Enter")
+
+
+def tab_to(page: Page, name: str) -> None:
+    """Move the keyboard focus to the link or button called ``name``, as a person with a keyboard does."""
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with the Tab key")

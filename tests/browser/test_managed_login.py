@@ -9,21 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from browser_support import AppServer
-from hosted_app import DOMAIN, PASSWORD, hosted_app, make_user, type_credentials
+from hosted_app import DOMAIN, PASSWORD, hosted_app, make_user, tab_to, type_credentials
 from playwright.sync_api import Page, expect
 
 from cognito_emu.emulator import Emulator
 
 EMAIL_SCHEMA = [{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}]
-
-
-def _tab_to(page: Page, name: str) -> None:
-    """Move the keyboard focus to the link or button called ``name``, as a person with a keyboard does."""
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
-            return
-    raise AssertionError(f"{name!r} cannot be reached with the Tab key")
 
 
 def _open_sign_in(page: Page, test_app: AppServer) -> None:
@@ -37,7 +28,7 @@ def test_sign_up_confirm_with_a_new_code_and_signed_in(
 ) -> None:
     pool_id, _ = hosted_app(emulator, idp, test_app, AutoVerifiedAttributes=["email"], Schema=EMAIL_SCHEMA)
     _open_sign_in(page, test_app)
-    _tab_to(page, "Sign up")
+    tab_to(page, "Sign up")
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading")).to_have_text("Sign up with a new account")
@@ -88,7 +79,7 @@ def test_forgot_password_then_sign_in_with_the_new_one(
     pool_id, _ = hosted_app(emulator, idp, test_app)
     make_user(idp, pool_id, "hank")
     _open_sign_in(page, test_app)
-    _tab_to(page, "Forgot your password?")
+    tab_to(page, "Forgot your password?")
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading")).to_have_text("Forgot your password?")

@@ -225,6 +225,12 @@ class UnexpectedLambdaException(CognitoError):
     pass
 
 
+def lambda_timeout_message(trigger: str) -> str:
+    """UnexpectedLambdaException's text when a trigger's function does not answer in time (a real timeout
+    or one a test asked for through the faults)."""
+    return f"{trigger} invocation failed due to error Socket timeout while invoking Lambda function."
+
+
 class UnsupportedIdentityProviderException(CognitoError):
     pass
 

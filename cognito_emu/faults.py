@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_emu import errors as aws_errors
-from cognito_emu.errors import CognitoError, InvalidParameterException, UnexpectedLambdaException
+from cognito_emu.errors import (
+    CognitoError,
+    InvalidParameterException,
+    UnexpectedLambdaException,
+    lambda_timeout_message,
+)
 from cognito_emu.protocol.model import services
-from cognito_emu.triggers.runner import SOCKET_TIMEOUT
 
 TRIGGER_TIMEOUT = "TriggerTimeout"
 # What Cognito says with these codes when it says something general.
@@ -116,7 +120,7 @@ class Faults:
             raise InvalidParameterException("A fault needs an error or a positive delay.")
         if message is None:
             if error == TRIGGER_TIMEOUT:
-                message = f"{trigger} invocation failed due to error {SOCKET_TIMEOUT}."
+                message = lambda_timeout_message(trigger)
             else:
                 message = _MESSAGES.get(error or "", f"Fault injected by the emulator: {error}.")
         with self.lock:

@@ -28,6 +28,7 @@ from cognito_emu.errors import (
     InvalidLambdaResponseException,
     UnexpectedLambdaException,
     UserLambdaValidationException,
+    lambda_timeout_message,
 )
 from cognito_emu.state.locking import released
 from cognito_emu.triggers import invokers
@@ -41,7 +42,6 @@ log = logging.getLogger("cognito_emu.triggers")
 
 # LambdaConfig members whose ARN is the LambdaArn of a nested structure.
 _NESTED = ("PreTokenGenerationConfig", "CustomEmailSender", "CustomSMSSender")
-SOCKET_TIMEOUT = "Socket timeout while invoking Lambda function"
 
 
 class TriggerTimeout(UnexpectedLambdaException):
@@ -124,7 +124,7 @@ def invoke(env: Env, pool: UserPool, trigger: str, event: dict[str, Any]) -> dic
         raise InvalidLambdaResponseException(str(exc)) from None
     except invokers.HandlerTimeout as exc:
         record("timeout", str(exc), name)
-        raise TriggerTimeout(f"{trigger} invocation failed due to error {SOCKET_TIMEOUT}.") from None
+        raise TriggerTimeout(lambda_timeout_message(trigger)) from None
     except invokers.HandlerCrash as exc:
         record("crash", str(exc), name)
         raise UnexpectedLambdaException(f"{trigger} invocation failed due to error {exc}.") from None

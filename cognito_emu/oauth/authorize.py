@@ -37,21 +37,6 @@ from cognito_emu.triggers import token_generation
 FLOWS = {"code": "code", "token": "implicit"}
 COGNITO = "COGNITO"
 INVALID_SCOPE = "invalid_scope"
-# The parameters an authorize request carries on to the login page (and the login form posts back).
-PARAMETERS = (
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-    "identity_provider",
-    "idp_identifier",
-    "lang",
-    "max_age",
-)
 # max_age: "A non-negative integer" of seconds (login endpoint, step-up parameters); more digits than
 # any real age are refused before int() (Python refuses very long digit strings).
 _MAX_AGE = re.compile(r"[0-9]{1,18}")

@@ -13,6 +13,7 @@ from tests.api.support import (
     NEW_PASSWORD,
     PASSWORD,
     TEMPORARY_PASSWORD,
+    answer_new_password,
     claims,
     error_of,
     make_user,
@@ -359,23 +360,13 @@ def test_new_password_required(idp, pool_id, client):
     assert json.loads(parameters["requiredAttributes"]) == []
     assert json.loads(parameters["userAttributes"]) == {"email": "alice@example.com"}
     assert len(answer["Session"]) >= 20
-    result = idp.respond_to_auth_challenge(
-        ClientId=client["ClientId"],
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=answer["Session"],
-        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-    )
+    result = answer_new_password(idp, client["ClientId"], answer, "alice", NEW_PASSWORD)
     assert result["AuthenticationResult"]["AccessToken"]
     user = idp.admin_get_user(UserPoolId=pool_id, Username="alice")
     assert user["UserStatus"] == "CONFIRMED"
     assert "AuthenticationResult" in password_sign_in(idp, client["ClientId"], password=NEW_PASSWORD)
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=client["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=answer["Session"],
-            ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-        )
+        answer_new_password(idp, client["ClientId"], answer, "alice", NEW_PASSWORD)
     assert error_of(excinfo) == (
         "NotAuthorizedException",
         "Invalid session for the user, session can only be used once.",
@@ -418,12 +409,7 @@ def test_new_password_must_follow_policy(idp, pool_id, client):
     make_user(idp, pool_id, password=None)
     answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=client["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=answer["Session"],
-            ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": "short"},
-        )
+        answer_new_password(idp, client["ClientId"], answer, "alice", "short")
     assert error_of(excinfo) == (
         "InvalidPasswordException",
         "Password did not conform with policy: Password not long enough",
@@ -437,12 +423,7 @@ def test_new_password_must_follow_policy(idp, pool_id, client):
         )
     assert error_of(excinfo) == ("InvalidParameterException", "Missing required parameter NEW_PASSWORD")
     # The session survives a refused password.
-    result = idp.respond_to_auth_challenge(
-        ClientId=client["ClientId"],
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=answer["Session"],
-        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-    )
+    result = answer_new_password(idp, client["ClientId"], answer, "alice", NEW_PASSWORD)
     assert "AuthenticationResult" in result
 
 
@@ -464,12 +445,7 @@ def test_new_password_with_secret(idp, pool_id):
         idp, secret["ClientId"], password=TEMPORARY_PASSWORD, SECRET_HASH=secret_hash(secret, "alice")
     )
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=secret["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=answer["Session"],
-            ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-        )
+        answer_new_password(idp, secret["ClientId"], answer, "alice", NEW_PASSWORD)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
     result = idp.respond_to_auth_challenge(
         ClientId=secret["ClientId"],
@@ -492,12 +468,7 @@ def test_session_expires(idp, pool_id, client, emulator):
     answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     emulator.clock.advance(3 * 60 + 1)
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=client["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=answer["Session"],
-            ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-        )
+        answer_new_password(idp, client["ClientId"], answer, "alice", NEW_PASSWORD)
     assert error_of(excinfo) == (
         "NotAuthorizedException",
         "Invalid session for the user, session is expired.",
@@ -509,12 +480,7 @@ def test_session_validity_follows_the_client(idp, pool_id, emulator):
     make_user(idp, pool_id, password=None)
     answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     emulator.clock.advance(9 * 60)
-    result = idp.respond_to_auth_challenge(
-        ClientId=client["ClientId"],
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=answer["Session"],
-        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-    )
+    result = answer_new_password(idp, client["ClientId"], answer, "alice", NEW_PASSWORD)
     assert "AuthenticationResult" in result
 
 
@@ -531,12 +497,7 @@ def test_unknown_session_and_wrong_client(idp, pool_id, client):
     answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     other = make_client(idp, pool_id)
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=other["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=answer["Session"],
-            ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW_PASSWORD},
-        )
+        answer_new_password(idp, other["ClientId"], answer, "alice", NEW_PASSWORD)
     assert error_of(excinfo) == ("NotAuthorizedException", "Invalid session for the user.")
 
 
@@ -545,12 +506,7 @@ def test_session_of_another_user(idp, pool_id, client):
     make_user(idp, pool_id, "bob")
     answer = password_sign_in(idp, client["ClientId"], password=TEMPORARY_PASSWORD)
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=client["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=answer["Session"],
-            ChallengeResponses={"USERNAME": "bob", "NEW_PASSWORD": NEW_PASSWORD},
-        )
+        answer_new_password(idp, client["ClientId"], answer, "bob", NEW_PASSWORD)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
 
 

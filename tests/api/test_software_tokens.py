@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
-from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, error_of, make_user
+from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, answer_new_password, error_of, make_user
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
 
@@ -356,12 +356,7 @@ def test_new_password_then_mfa_setup(emulator, idp):
     pool_id, client_id = make_pool(idp, mode="ON")
     make_user(idp, pool_id, password=None)
     challenge = sign_in(idp, client_id, password=TEMPORARY_PASSWORD)
-    setup = idp.respond_to_auth_challenge(
-        ClientId=client_id,
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": "N3wPassw0rd!"},
-    )
+    setup = answer_new_password(idp, client_id, challenge, "alice", "N3wPassw0rd!")
     assert setup["ChallengeName"] == "MFA_SETUP"
     associated = idp.associate_software_token(Session=setup["Session"])
     verified = idp.verify_software_token(

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, long_to_hex
 
-from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, error_of, make_user
+from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, answer_new_password, error_of, make_user
 
 FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
 
@@ -171,12 +171,7 @@ def test_wrong_challenge_name(idp, pool_id, client):
     make_user(idp, pool_id)
     challenge = Exchange(idp, pool_id, client["ClientId"], "alice").start()
     with pytest.raises(ClientError) as excinfo:
-        idp.respond_to_auth_challenge(
-            ClientId=client["ClientId"],
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=challenge["Session"],
-            ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": "N3wPassw0rd!"},
-        )
+        answer_new_password(idp, client["ClientId"], challenge, "alice", "N3wPassw0rd!")
     assert error_of(excinfo)[0] == "InvalidParameterException"
 
 
@@ -184,7 +179,10 @@ def test_unknown_user(idp, pool_id):
     # Hidden with PreventUserExistenceErrors ENABLED: a decoy challenge whose answer fails like a wrong
     # password.
     prevented = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="prevented", ExplicitAuthFlows=FLOWS, PreventUserExistenceErrors="ENABLED"
+        UserPoolId=pool_id,
+        ClientName="prevented",
+        ExplicitAuthFlows=FLOWS,
+        PreventUserExistenceErrors="ENABLED",
     )["UserPoolClient"]
     exchange = Exchange(idp, pool_id, prevented["ClientId"], "nobody")
     challenge = exchange.start()
@@ -226,12 +224,7 @@ def test_new_password_required_after_srp(idp, pool_id, client):
     answer = exchange.respond(exchange.answer(challenge), session=challenge["Session"])
     assert answer["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     assert answer["Session"] != challenge["Session"]
-    result = idp.respond_to_auth_challenge(
-        ClientId=client["ClientId"],
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=answer["Session"],
-        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": "N3wPassw0rd!"},
-    )
+    result = answer_new_password(idp, client["ClientId"], answer, "alice", "N3wPassw0rd!")
     assert "AuthenticationResult" in result
 
 

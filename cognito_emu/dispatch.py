@@ -11,7 +11,7 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import UnsupportedOperationException
-from cognito_emu.idp.continuity import UserPoolReplica
+from cognito_emu.idp.continuity import UserPoolReplica, served_by
 from cognito_emu.protocol.model import service
 from cognito_emu.protocol.sigv4 import Caller
 from cognito_emu.state import Store
@@ -102,4 +102,5 @@ def dispatch(call: Call, params: dict[str, Any]) -> dict[str, Any] | None:
     admit = admissions().get(call.service)
     if admit is not None:
         admit(call, params)
-    return function(call, params)
+    with served_by(call.replica):
+        return function(call, params)

@@ -51,14 +51,15 @@ def build_email(message: Message, sender: str) -> EmailMessage:
 
 
 def pool_sender(state: State, default: str) -> Callable[[Message], str]:
-    """The From address of a message: the pool's EmailConfiguration.From when it has one, else ``default``.
+    """The From address of a message: the EmailConfiguration.From of the pool (of the serving replica's
+    Region) when it has one, else ``default``.
 
     Called while the sending API call holds the state lock, so reading the pool is safe.
     """
 
     def sender(message: Message) -> str:
         pool = state.find_pool(message.user_pool_id)
-        configured = (pool.settings.get("EmailConfiguration") or {}).get("From") if pool is not None else None
+        configured = (pool.regional("EmailConfiguration") or {}).get("From") if pool is not None else None
         return str(configured or default)
 
     return sender

@@ -4,6 +4,9 @@ the history of user data they restore from (``idp.pool.point_in_time``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -30,6 +33,25 @@ class UserPoolReplica:
     # copied from the primary at creation and changed by UpdateUserPool in the replica's Region.
     settings: dict[str, Any] = field(default_factory=dict)
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
+
+
+# The secondary replica serving the operation being handled (None: the primary). Triggers and messages
+# are deep below the operation and see only the pool, so they read its Regional settings through
+# ``UserPool.regional``, which consults this; the dispatcher sets it around each operation.
+_serving_replica: ContextVar[UserPoolReplica | None] = ContextVar("serving_replica", default=None)
+
+
+@contextmanager
+def served_by(replica: UserPoolReplica | None) -> Iterator[None]:
+    token = _serving_replica.set(replica)
+    try:
+        yield
+    finally:
+        _serving_replica.reset(token)
+
+
+def current_replica() -> UserPoolReplica | None:
+    return _serving_replica.get()
 
 
 class RestoreStatus(StrEnum):

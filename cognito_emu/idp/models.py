@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NoReturn, TypeVar
 
-from cognito_emu.idp.continuity import Restoration, UserDataHistory, UserPoolReplica
+from cognito_emu.idp.continuity import Restoration, UserDataHistory, UserPoolReplica, current_replica
 from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
 
 K = TypeVar("K")
@@ -534,9 +534,25 @@ class UserPool:
     def arn(self) -> str:
         return f"arn:aws:cognito-idp:{self.region}:{self.account}:userpool/{self.id}"
 
+    def serving_replica(self) -> UserPoolReplica | None:
+        """This pool's secondary replica serving the operation being handled, None when the primary does."""
+        replica = current_replica()
+        return replica if replica is not None and self.replicas.get(replica.region) is replica else None
+
+    @property
+    def serving_region(self) -> str:
+        replica = self.serving_replica()
+        return self.region if replica is None else replica.region
+
+    def regional(self, name: str) -> Any:
+        """A Regional setting (``idp.pool.replicas.REGIONAL_SETTINGS``) as the Region serving the
+        operation has it: the serving secondary replica's own, else the primary's."""
+        replica = self.serving_replica()
+        return (self.settings if replica is None else replica.settings).get(name)
+
     def lambda_config(self) -> dict[str, Any]:
-        """The pool's LambdaConfig (trigger ARNs, KMSKeyID, ...), as a copy."""
-        return dict(self.settings.get("LambdaConfig", {}))
+        """The LambdaConfig (trigger ARNs, KMSKeyID, ...) of the Region serving the operation, as a copy."""
+        return dict(self.regional("LambdaConfig") or {})
 
     def rebuild_index(self) -> None:
         """Derive ``index`` from ``users`` again (after a load or an import replaced them)."""

@@ -62,7 +62,7 @@ def base_event(
     return {
         "version": "1",
         "triggerSource": trigger_source,
-        "region": pool.region,
+        "region": pool.serving_region,
         "userPoolId": pool.id,
         "userName": username,
         "callerContext": {

@@ -3,6 +3,7 @@ replica answering in its own Region with the primary's users and settings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -239,6 +240,47 @@ def test_regional_settings_and_tags_are_the_replicas_own(idp, replicable, second
         code_of(secondary.list_tags_for_resource, ResourceArn=arn(replicable, "us-east-1"))
         == "ResourceNotFoundException"
     )
+
+
+PRIMARY_TRIGGER = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:primary-post-authentication"
+SECONDARY_TRIGGER = f"arn:aws:lambda:{SECONDARY}:{ACCOUNT}:function:secondary-pre-authentication"
+
+
+@pytest.fixture
+def regional_triggers(emulator: Any) -> Iterator[list[tuple[str, str, str]]]:
+    """(function ARN, trigger source, event Region) of each trigger invocation."""
+    seen: list[tuple[str, str, str]] = []
+
+    def recording(arn: str) -> Any:
+        def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            seen.append((arn, event["triggerSource"], event["region"]))
+            return event
+
+        return handler
+
+    for arn in (PRIMARY_TRIGGER, SECONDARY_TRIGGER):
+        emulator.triggers.register(arn, recording(arn))
+    yield seen
+    for arn in (PRIMARY_TRIGGER, SECONDARY_TRIGGER):
+        emulator.triggers.unregister(arn)
+
+
+def test_a_sign_in_runs_the_triggers_of_the_region_serving_it(idp, replicable, secondary, regional_triggers):
+    idp.update_user_pool(
+        UserPoolId=replicable,
+        LambdaConfig={"PostAuthentication": PRIMARY_TRIGGER},
+        KeyConfiguration=MULTI_REGION_KEY,
+    )
+    replicate(idp, replicable)
+    secondary.update_user_pool(UserPoolId=replicable, LambdaConfig={"PreAuthentication": SECONDARY_TRIGGER})
+    secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+    client_id = password_client(idp, replicable)
+    make_user(idp, replicable)
+    assert "AuthenticationResult" in password_sign_in(secondary, client_id)
+    assert regional_triggers == [(SECONDARY_TRIGGER, "PreAuthentication_Authentication", SECONDARY)]
+    regional_triggers.clear()
+    assert "AuthenticationResult" in password_sign_in(idp, client_id)
+    assert regional_triggers == [(PRIMARY_TRIGGER, "PostAuthentication_Authentication", "us-east-1")]
 
 
 def test_log_export_is_the_replicas_own(idp, replicable, secondary):

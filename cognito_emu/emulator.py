@@ -115,8 +115,6 @@ class Emulator:
             self.other_services.reset()
         with self.state.lock:
             self.state.reset(account)
-            # Usage goes with the pools it was counted for.
-            self.env.usage.keep_only(self.state.pool_index)
             if account is None:
                 self.outbox.clear()
                 # Trigger mappings are wiring and stay; the invocation log goes with the state.

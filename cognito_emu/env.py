@@ -13,7 +13,6 @@ from cognito_emu.ids import Ids
 from cognito_emu.state import State
 from cognito_emu.throttle import Throttle
 from cognito_emu.triggers.registry import TriggerRegistry
-from cognito_emu.usage.log import UsageLog
 
 if TYPE_CHECKING:
     from cognito_emu.state.persistence import Persistence
@@ -32,8 +31,6 @@ class Env:
     triggers: TriggerRegistry = field(default_factory=TriggerRegistry)
     # Failures and delays a test asked for (cognito_emu.faults; /_emu/faults, Emulator.faults).
     faults: Faults = field(default_factory=Faults)
-    # Monthly active users and M2M requests per pool, as Cognito bills them (cognito_emu.usage).
-    usage: UsageLog = field(default_factory=UsageLog)
     # --signing-key: the PEM that signs every new pool's tokens (idp.keys.read_signing_key); None: keys per pool.
     signing_key: str | None = None
     # --throttle aws: Cognito's request-rate quotas (cognito_emu.throttle); None never throttles.

@@ -461,3 +461,69 @@ def test_changes_made_after_stepping_out_of_the_lock_are_written(
         persistence.check()
     assert restart(running, data_dir).state.find_pool(pool_id) is not None
     assert client(running[-1]).admin_get_user(UserPoolId=pool_id, Username="erin")["Enabled"] is False
+
+
+def _usage(emulator: Emulator, pool_id: str) -> dict[str, Any]:
+    document = requests.get(f"{emulator.endpoint_url}/_emu/usage", timeout=10).json()
+    (entry,) = [entry for entry in document["userPools"] if entry["userPoolId"] == pool_id]
+    return entry
+
+
+def test_the_months_usage_survives_a_restart_one_row_per_active_user(running, data_dir):
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    pool_id = idp.create_user_pool(PoolName="billed")["UserPool"]["Id"]
+    app = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]
+    idp.create_resource_server(
+        UserPoolId=pool_id, Identifier="api", Name="api", Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}]
+    )
+    m2m = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="m2m",
+        GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_CLIENT_TOKEN_AUTH"],
+        AllowedOAuthScopes=["api/read"],
+    )["UserPoolClient"]
+    for name in ("alice", "bob"):
+        idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=PASSWORD, Permanent=True)
+    tokens = admin_sign_in(idp, pool_id, app["ClientId"], "alice")
+    # GetUser only reads the directory, yet its activity is usage and must be written too.
+    idp.get_user(AccessToken=tokens["AccessToken"])
+    for _ in range(2):
+        idp.get_client_token(ClientId=m2m["ClientId"], Secret=m2m["ClientSecret"])
+    before = _usage(emulator, pool_id)
+    assert before["monthlyActiveUsers"] == 2
+    assert before["activity"] == {"signIn": 1, "signUp": 0, "refresh": 0, "other": 2}
+    assert before["m2m"]["requestsByAppClient"] == {m2m["ClientId"]: 2}
+
+    emulator = restart(running, data_dir)
+    assert _usage(emulator, pool_id) == before
+    # Another sign-in adds that user's row; the month's row holds only the M2M counts.
+    admin_sign_in(client(emulator), pool_id, app["ClientId"], "bob")
+    rows = sqlite3.connect(data_dir / DB_FILE).execute(
+        "SELECT family, data FROM rows WHERE family IN ('usage_month', 'active_user')"
+    )
+    families = sorted(family for family, _ in rows)
+    assert families == ["active_user", "active_user", "usage_month"]
+    emulator = restart(running, data_dir)
+    after = _usage(emulator, pool_id)
+    assert (after["monthlyActiveUsers"], after["activity"]["signIn"]) == (2, 2)
+    assert after["m2m"]["tokenRequests"] == 2
+
+
+def test_a_data_dir_from_before_usage_was_kept_loads_with_none(running, data_dir):
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    pool_id = idp.create_user_pool(PoolName="old")["UserPool"]["Id"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="carol", MessageAction="SUPPRESS")
+    running.pop().close()
+    # The pool's row never holds its usage (rows of their own), so an old data dir lacks only those rows.
+    with sqlite3.connect(data_dir / DB_FILE) as db:
+        db.execute("DELETE FROM rows WHERE family IN ('usage_month', 'active_user')")
+    emulator = restart(running, data_dir)
+    assert _usage(emulator, pool_id)["monthlyActiveUsers"] == 0
+    client(emulator).admin_get_user(UserPoolId=pool_id, Username="carol")
+    assert _usage(emulator, pool_id)["monthlyActiveUsers"] == 1

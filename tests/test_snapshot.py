@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -129,3 +130,37 @@ def test_restore_of_an_empty_snapshot_forgets_everything(emu: Emulator, setup: d
     assert idp.list_user_pools(MaxResults=10)["UserPools"] == []
     with pytest.raises(idp.exceptions.ResourceNotFoundException):
         sign_in(idp, setup["client"], "amy", "Amy-Passw0rd!")
+
+
+
+def _usage(emu: Emulator, pool_id: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{emu.endpoint_url}/_emu/usage") as answer:
+        document = json.load(answer)
+    (entry,) = [entry for entry in document["userPools"] if entry["userPoolId"] == pool_id]
+    return entry
+
+
+def test_restore_gives_back_the_usage_of_the_snapshot(emu: Emulator, setup: dict[str, str]) -> None:
+    idp = idp_client(emu)
+    pool_id = setup["pool"]
+    at_snapshot = _usage(emu, pool_id)
+    assert (at_snapshot["monthlyActiveUsers"], at_snapshot["activity"]["signIn"]) == (1, 0)
+    snapshot = json.loads(json.dumps(emu.snapshot()))
+
+    sign_in(idp, setup["client"], "amy", "Amy-Passw0rd!")
+    idp.admin_create_user(UserPoolId=pool_id, Username="ben", MessageAction="SUPPRESS")
+    assert _usage(emu, pool_id)["monthlyActiveUsers"] == 2
+
+    emu.restore(snapshot)
+    assert _usage(emu, pool_id) == at_snapshot
+
+
+def test_a_snapshot_from_before_usage_was_saved_restores_with_none(emu: Emulator, setup: dict[str, str]) -> None:
+    snapshot = json.loads(json.dumps(emu.snapshot()))
+    for store in snapshot["stores"]:
+        for pool in store["user_pools"].values():
+            del pool["usage"]
+    emu.restore(snapshot)
+    assert _usage(emu, setup["pool"])["monthlyActiveUsers"] == 0
+    assert sign_in(idp_client(emu), setup["client"], "amy", "Amy-Passw0rd!")["AuthenticationResult"]
+    assert _usage(emu, setup["pool"])["monthlyActiveUsers"] == 1

@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 from cognito_emu.idp.continuity import Restoration, UserDataHistory, UserPoolReplica, current_replica
 from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
+from cognito_emu.usage.log import PoolMonth
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -496,6 +497,8 @@ class UserPool:
     # CIMD policies by CIMDPolicyId (idp.pool.cimd_policies).
     cimd_policies: dict[str, CIMDPolicy] = field(default_factory=dict)
     identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
+    # Calendar month (YYYY-MM) -> its monthly active users and M2M requests (cognito_emu.usage.log).
+    usage: dict[str, PoolMonth] = field(default_factory=dict)
     domain: str | None = None
     custom_domain: str | None = None
     # Both of the above by name, with their settings.

@@ -413,7 +413,7 @@ def signed_in(
         env, authz.pool, user, client_id=authz.client.client_id, trigger_input=trigger_input(ctx)
     )
     risk.signed_in(ctx, user)
-    observe.hosted_page(env, authz.pool.id, user.sub, Activity.SIGN_IN)
+    observe.hosted_page(env, authz.pool, user.sub, Activity.SIGN_IN)
     now = env.clock.now()
     session = hosted_sessions.start_session(
         env,

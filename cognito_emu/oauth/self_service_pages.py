@@ -143,7 +143,7 @@ def signup_submit(env: Env, request: OAuthRequest) -> Reply:
         result = sign_up.sign_up(env, authz.pool, authz.client, username, form.get("password", ""), given)
     except CognitoError as error:
         return _signup_form(request, authz, error.message, form)
-    observe.hosted_page(env, authz.pool.id, result.user.sub, Activity.SIGN_UP)
+    observe.hosted_page(env, authz.pool, result.user.sub, Activity.SIGN_UP)
     if result.delivery is None:
         # Confirmed by a PreSignUp trigger, or no channel to confirm through: signed in at once.
         return _sign_in(env, request, authz, result.user)
@@ -194,7 +194,7 @@ def confirm_submit(env: Env, request: OAuthRequest) -> Reply:
         user = sign_up.confirm_sign_up(env, authz.pool, authz.client, username, code, force_alias=False)
     except CognitoError as error:
         return _confirm_form(request, authz, username, error.message)
-    observe.hosted_page(env, authz.pool.id, user.sub, Activity.SIGN_UP)
+    observe.hosted_page(env, authz.pool, user.sub, Activity.SIGN_UP)
     return _sign_in(env, request, authz, user)
 
 
@@ -219,7 +219,7 @@ def confirm_user(env: Env, request: OAuthRequest) -> Reply:
         )
     except CognitoError as error:
         raise PageError("invalid_request", error.message) from None
-    observe.hosted_page(env, pool.id, user.sub, Activity.SIGN_UP)
+    observe.hosted_page(env, pool, user.sub, Activity.SIGN_UP)
     confirmed = fragment(
         "message.html", heading="Account confirmed", message="Your registration has been confirmed!"
     )
@@ -290,5 +290,5 @@ def reset_submit(env: Env, request: OAuthRequest) -> Reply:
         user = recovery.confirm_forgot_password(env, authz.pool, authz.client, username, code, new_password)
     except CognitoError as error:
         return _reset_form(request, authz, username, error.message)
-    observe.hosted_page(env, authz.pool.id, user.sub, Activity.OTHER)
+    observe.hosted_page(env, authz.pool, user.sub, Activity.OTHER)
     return redirect(_url(request, authz, "/login"))

@@ -3,9 +3,11 @@
 ::
 
     store          State.stores[Address]          Store without user_pools / identity_pools
-    user_pool      Store.user_pools[id]           UserPool without users / groups
+    user_pool      Store.user_pools[id]           UserPool without users / groups / usage
     user           UserPool.users[key]            User (password hash, SRP verifier, codes, sessions, ...)
     group          UserPool.groups[name]          Group with its members
+    usage_month    UserPool.usage[YYYY-MM]        PoolMonth without users: its M2M requests per app client
+    active_user    PoolMonth.users[sub]           ActiveUser: what the user did that month
     identity_pool  Store.identity_pools[id]       IdentityPool without identities / credentials
     identity       IdentityPool.identities[id]
     credentials    IdentityPool.credentials[key]
@@ -27,6 +29,7 @@ from cognito_emu.identity.models import Identity, IdentityPool, IssuedCredential
 from cognito_emu.idp.models import ChallengeSession, Group, User, UserPool
 from cognito_emu.oauth.models import AuthorizationCode, HostedSession
 from cognito_emu.state.store import Address, Store
+from cognito_emu.usage.log import ActiveUser, PoolMonth
 
 SEP = "\x1f"
 DERIVED = frozenset(
@@ -60,6 +63,8 @@ class Family:
     # Parts of the path one key takes (an Address key is (account, region)).
     arity: int = 1
     track_iteration: bool = False
+    # Written even after an operation that only reads (READ_ONLY): usage counts reads (GetUser, AdminGetUser).
+    counted_by_reads: bool = False
 
     def parts(self, key: Any) -> tuple[str, ...]:
         return tuple(key) if self.arity > 1 else (key,)
@@ -78,7 +83,9 @@ class Family:
 
 USER = Family("user", User, "users")
 GROUP = Family("group", Group, "groups", track_iteration=True)
-USER_POOL = Family("user_pool", UserPool, "user_pools", (USER, GROUP))
+ACTIVE_USER = Family("active_user", ActiveUser, "users", counted_by_reads=True)
+USAGE_MONTH = Family("usage_month", PoolMonth, "usage", (ACTIVE_USER,), counted_by_reads=True)
+USER_POOL = Family("user_pool", UserPool, "user_pools", (USER, GROUP, USAGE_MONTH))
 IDENTITY = Family("identity", Identity, "identities")
 CREDENTIALS = Family("credentials", IssuedCredentials, "credentials")
 IDENTITY_POOL = Family("identity_pool", IdentityPool, "identity_pools", (IDENTITY, CREDENTIALS))

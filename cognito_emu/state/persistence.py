@@ -194,14 +194,15 @@ class Persistence:
                 self._sync_all(batch, family, prefix, parent)
                 continue
             known = self._known(family, row_key(prefix))
-            if read_only and not other_keys and len(live) == len(known):
+            skip_found = read_only and not family.counted_by_reads
+            if skip_found and not other_keys and len(live) == len(known):
                 continue  # a read that neither added nor removed anything here
             for key in keys:
                 entity = dict.get(live, key)
                 path = prefix + family.parts(key)
                 if entity is None:
                     self._delete(batch, family, path)
-                elif not (read_only and key not in other_keys and row_key(path) in known):
+                elif not (skip_found and key not in other_keys and row_key(path) in known):
                     self._write(batch, family, path, entity)
         self._write_meta(batch)
         if batch:

@@ -11,7 +11,9 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.idp.keys import InvalidToken, unverified_claims
+from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.users.directory import find_user
+from cognito_emu.usage import log
 from cognito_emu.usage.log import Activity
 
 REFRESH_FLOWS = frozenset({"REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"})
@@ -56,11 +58,11 @@ def _token_user(env: Env, token: Any, activity: Activity) -> None:
         claims = unverified_claims(token)
     except InvalidToken:
         return
-    pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+    pool = env.state.find_pool(str(claims.get("iss", "")).rsplit("/", 1)[-1])
     sub = claims.get("sub")
-    if env.state.find_pool(pool_id) is None or not isinstance(sub, str):
+    if pool is None or not isinstance(sub, str):
         return
-    env.usage.record_user(pool_id, sub, activity, env.clock.now())
+    log.record_user(pool.usage, sub, activity, env.clock.now())
 
 
 def _named_user(env: Env, pool_id: Any, username: Any, activity: Activity) -> None:
@@ -69,7 +71,7 @@ def _named_user(env: Env, pool_id: Any, username: Any, activity: Activity) -> No
         return
     user = find_user(pool, username)
     if user is not None:
-        env.usage.record_user(pool.id, user.sub, activity, env.clock.now())
+        log.record_user(pool.usage, user.sub, activity, env.clock.now())
 
 
 def operation(env: Env, name: str, params: dict[str, Any], result: dict[str, Any] | None) -> None:
@@ -83,7 +85,7 @@ def operation(env: Env, name: str, params: dict[str, Any], result: dict[str, Any
         pool = env.state.find_pool_by_client(params.get("ClientId", ""))
         sub = result.get("UserSub")
         if pool is not None and isinstance(sub, str):
-            env.usage.record_user(pool.id, sub, Activity.SIGN_UP, env.clock.now())
+            log.record_user(pool.usage, sub, Activity.SIGN_UP, env.clock.now())
     elif name in ADMIN_USER_OPERATIONS:
         _named_user(env, params.get("UserPoolId"), params.get("Username"), Activity.OTHER)
     elif name in ACCESS_TOKEN_OPERATIONS:
@@ -92,7 +94,7 @@ def operation(env: Env, name: str, params: dict[str, Any], result: dict[str, Any
         # The API's client-credentials grant: M2M, like the token endpoint's.
         pool = env.state.find_pool_by_client(params.get("ClientId", ""))
         if pool is not None:
-            env.usage.record_m2m(pool.id, params["ClientId"], env.clock.now())
+            log.record_m2m(pool.usage, params["ClientId"], env.clock.now())
     elif name in CLIENT_USER_OPERATIONS:
         pool = env.state.find_pool_by_client(params.get("ClientId", ""))
         if pool is not None:
@@ -109,15 +111,15 @@ def token_endpoint(env: Env, grant_type: str | None, status: int, body: str) -> 
     except (ValueError, KeyError, TypeError, InvalidToken):
         return
     if grant_type == "client_credentials":
-        pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+        pool = env.state.find_pool(str(claims.get("iss", "")).rsplit("/", 1)[-1])
         client_id = claims.get("client_id")
-        if env.state.find_pool(pool_id) is not None and isinstance(client_id, str):
-            env.usage.record_m2m(pool_id, client_id, env.clock.now())
+        if pool is not None and isinstance(client_id, str):
+            log.record_m2m(pool.usage, client_id, env.clock.now())
         return
     _token_user(env, answer["access_token"], GRANT_ACTIVITY.get(grant_type or "", Activity.OTHER))
 
 
-def hosted_page(env: Env, pool_id: str, sub: str, activity: Activity) -> None:
+def hosted_page(env: Env, pool: UserPool, sub: str, activity: Activity) -> None:
     """Count what a user did through the hosted pages (a sign-in, a sign-up, a password reset): they call
     the domain directly, so no answered operation reaches ``operation``."""
-    env.usage.record_user(pool_id, sub, activity, env.clock.now())
+    log.record_user(pool.usage, sub, activity, env.clock.now())

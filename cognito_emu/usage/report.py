@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from cognito_emu.env import Env
-from cognito_emu.usage import pricing
+from cognito_emu.usage import log, pricing
 from cognito_emu.usage.log import Activity, month_of
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -24,7 +24,7 @@ def report(env: Env, month: str | None = None) -> dict[str, Any]:
     pools: list[dict[str, Any]] = []
     for store in env.state.stores.values():
         for pool in store.user_pools.values():
-            used = env.usage.month(pool.id, month)
+            used = log.month(pool.usage, month)
             maus = len(used.users)
             pools.append(
                 {
@@ -36,7 +36,7 @@ def report(env: Env, month: str | None = None) -> dict[str, Any]:
                     "monthlyActiveUsers": maus,
                     # How many of them had each kind of activity (a user may have several).
                     "activity": {
-                        kind.value: sum(1 for kinds in used.users.values() if kind in kinds)
+                        kind.value: sum(1 for user in used.users.values() if kind in user.activity)
                         for kind in Activity
                     },
                     "m2m": {

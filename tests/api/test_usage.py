@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from cognito_emu.emulator import Emulator
+from cognito_emu.usage import log
 from cognito_emu.usage.log import Activity
 from cognito_emu.usage.pricing import FEATURE_PLANS, costs
 from tests.api.support import (
@@ -139,10 +140,14 @@ def test_the_free_tier_is_counted_once_per_account(emulator: Emulator, idp: Any)
     pools of 6,000 and 5,000 MAUs are each free alone; the account pays for 1,000."""
     pools = [idp.create_user_pool(PoolName=name)["UserPool"]["Id"] for name in ("one", "two")]
     now = emulator.clock.now()
-    for pool_id, count in zip(pools, (6_000, 5_000), strict=True):
-        for index in range(count):
-            emulator.env.usage.record_user(pool_id, f"{pool_id}-{index}", Activity.SIGN_IN, now)
-    emulator.env.usage.record_m2m(pools[0], "m2mclient", now)
+    with emulator.state.lock:
+        for pool_id, count in zip(pools, (6_000, 5_000), strict=True):
+            pool = emulator.state.find_pool(pool_id)
+            assert pool is not None
+            for index in range(count):
+                log.record_user(pool.usage, f"{pool_id}-{index}", Activity.SIGN_IN, now)
+            if pool_id == pools[0]:
+                log.record_m2m(pool.usage, "m2mclient", now)
     document = usage(emulator)
     # Each pool alone is within the free tier (the first pays for its M2M client only).
     assert [pool_usage(emulator, pool_id)["costUSD"]["ESSENTIALS"] for pool_id in pools] == [6.0, 0.0]

@@ -87,7 +87,7 @@ def deliver(
             body=f"delivered by {trigger} {arn}",
             reason=reason,
             code=None if invitation else code,
-            temporary_password=code if invitation else None,
+            temporary_password=(code or None) if invitation else None,
         )
     )
     return True

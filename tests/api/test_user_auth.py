@@ -375,3 +375,43 @@ def test_unconfirmed_user_gets_no_code(idp, emulator):
         start(idp, client_id, "carol", PREFERRED_CHALLENGE="EMAIL_OTP")
     assert error_of(excinfo) == ("UserNotConfirmedException", "User is not confirmed.")
     assert len(emulator.outbox.messages(reason="Authentication")) == sent
+
+
+def test_admin_create_user_without_a_password_where_codes_sign_in(idp, emulator):
+    """AdminCreateUser's reference: without TemporaryPassword Cognito "generates one for you unless you
+    have passwordless options active", and only a user with a password waits in FORCE_CHANGE_PASSWORD.
+    The user is CONFIRMED, signs in with a one-time code and has no password to sign in with; the
+    invitation goes out without one; RESEND (for users on a temporary password) is refused."""
+    pool_id, client_id = make_pool(
+        idp, ["PASSWORD", "EMAIL_OTP"], flows=["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH"]
+    )
+    attributes = [{"Name": "email", "Value": EMAIL}, {"Name": "email_verified", "Value": "true"}]
+    user = idp.admin_create_user(
+        UserPoolId=pool_id, Username="alice", UserAttributes=attributes, DesiredDeliveryMediums=["EMAIL"]
+    )["User"]
+    assert user["UserStatus"] == "CONFIRMED"
+    invitation = emulator.outbox.last("alice", reason="AdminCreateUser")
+    assert invitation.temporary_password is None
+    assert "{####}" not in invitation.body
+    challenge = start(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
+    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
+    assert result["AuthenticationResult"]["AccessToken"]
+    refused = error_of(
+        idp.initiate_auth,
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+    )
+    assert refused[0] == "NotAuthorizedException"
+    resend = error_of(idp.admin_create_user, UserPoolId=pool_id, Username="alice", MessageAction="RESEND")
+    assert resend[0] == "UnsupportedUserStateException"
+
+
+def test_admin_create_user_generates_a_password_where_only_passwords_and_passkeys_sign_in(idp):
+    """A passkey is no first sign-in: a pool allowing PASSWORD and WEB_AUTHN still generates a temporary
+    password, and SignUp there needs a password."""
+    pool_id, client_id = make_pool(idp, ["PASSWORD", "WEB_AUTHN"])
+    user = idp.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")["User"]
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    code, _ = error_of(idp.sign_up, ClientId=client_id, Username="bob")
+    assert code == "InvalidParameterException"

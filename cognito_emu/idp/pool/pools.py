@@ -215,6 +215,14 @@ def allowed_first_auth_factors(pool: UserPool) -> list[str]:
     return list(policy.get("AllowedFirstAuthFactors", ["PASSWORD"]))
 
 
+def passwordless_sign_in(pool: UserPool) -> bool:
+    """Whether users may have no password: the sign-in policy allows an email or SMS one-time code as a
+    first factor (SignUp's Password and AdminCreateUser's TemporaryPassword references: "when your user
+    pool supports passwordless sign-in with email or SMS OTPs"). A passkey alone is no way in for a user
+    who has never signed in."""
+    return bool({"EMAIL_OTP", "SMS_OTP"} & set(allowed_first_auth_factors(pool)))
+
+
 def auto_verified_attributes(pool: UserPool) -> list[str]:
     return list(pool.settings.get("AutoVerifiedAttributes", []))
 

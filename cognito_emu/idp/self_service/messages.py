@@ -166,11 +166,14 @@ def send_invitation(
     pool: UserPool,
     user: User,
     attribute: str,
-    temporary_password: str,
+    temporary_password: str | None,
     *,
     trigger_input: TriggerInput = NO_INPUT,
 ) -> None:
-    if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", temporary_password):
+    """The invitation; a user created without a password (passwordless sign-in) gets it with an empty
+    {####} (templates for such users may leave the placeholder out) and a custom sender gets an empty code."""
+    secret = temporary_password or ""
+    if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", secret):
         return
     template = (pool.settings.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
     if attribute == "email":
@@ -189,7 +192,7 @@ def send_invitation(
         attribute,
         "AdminCreateUser",
         subject,
-        _fill(body, temporary_password, user.username),
+        _fill(body, secret, user.username),
         temporary_password=temporary_password,
     )
 

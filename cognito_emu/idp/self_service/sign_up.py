@@ -39,8 +39,8 @@ USERNAME_EXISTS = "User already exists"
 ALREADY_CONFIRMED = "User is already confirmed."
 ALIAS_TAKEN = "An account with the {attribute} already exists."
 NO_AUTO_VERIFICATION = "Auto verification not turned on."
-# Not an AWS wording (none is documented): SignUp without a password where only passwords sign in.
-PASSWORD_REQUIRED = "A password is required: this user pool allows only password sign-in."
+# Not an AWS wording (none is documented): SignUp without a password where no one-time code signs in.
+PASSWORD_REQUIRED = "A password is required: this user pool allows no passwordless sign-in."
 
 
 @dataclass(slots=True)
@@ -87,7 +87,7 @@ def sign_up(
         raise NotAuthorizedException(SIGN_UP_NOT_PERMITTED)
     attributes.check_client_may_write(pool, client, given)
     if password is None:
-        if set(pools.allowed_first_auth_factors(pool)) <= {"PASSWORD"}:
+        if not pools.passwordless_sign_in(pool):
             raise InvalidParameterException(PASSWORD_REQUIRED)
     else:
         passwords.check_password_policy(passwords.pool_policy(pool), password)

@@ -14,6 +14,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
+from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
 from cognito_emu.idp.users import attributes, directory
@@ -134,7 +135,7 @@ def send_invitation(
     env: Env,
     pool: UserPool,
     user: User,
-    temporary_password: str,
+    temporary_password: str | None,
     mediums: list[str],
     trigger_input: TriggerInput = NO_INPUT,
 ) -> None:
@@ -158,6 +159,11 @@ def admin_create_user(
 ) -> User:
     mediums = mediums or ["SMS"]
     policy = passwords.pool_policy(pool)
+    # A new user without a TemporaryPassword in a pool with passwordless sign-in gets no password, so
+    # nothing to change: CONFIRMED (AdminCreateUser's reference: Cognito "generates one for you unless
+    # you have passwordless options active", and "if the user has a password, they will be in the
+    # FORCE_CHANGE_PASSWORD state"). A RESEND is for a user who has one: it gets a new one.
+    passwordless = message_action != "RESEND" and temporary_password is None and pools.passwordless_sign_in(pool)
     if message_action == "RESEND":
         user = directory.get_user(pool, username)
         if user.status != UserStatus.FORCE_CHANGE_PASSWORD:
@@ -185,12 +191,13 @@ def admin_create_user(
             pool,
             username,
             {**given, **sign_up_triggers.verified_flags(outcome, given)},
-            status=UserStatus.FORCE_CHANGE_PASSWORD,
+            status=UserStatus.CONFIRMED if passwordless else UserStatus.FORCE_CHANGE_PASSWORD,
             exists_message="User account already exists",
             force_alias=force_alias,
         )
-    password = temporary_password or passwords.generate_temporary_password(env, policy)
-    passwords.set_password(env, pool, user, password, temporary=True)
+    password = None if passwordless else temporary_password or passwords.generate_temporary_password(env, policy)
+    if password is not None:
+        passwords.set_password(env, pool, user, password, temporary=True)
     if message_action != "RESEND":
         # A new user's UserLastModifiedDate is its UserCreateDate: creating it is one change.
         user.modified = user.created

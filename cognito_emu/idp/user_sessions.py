@@ -144,12 +144,19 @@ def touch_token_session(
     if session.tracking is None:
         return
     now = env.clock.now()
-    session.tracking.last_active = now
-    session.tracking.device_type = device_type(user_agent)
-    session.tracking.ip_address = ip_address or session.tracking.ip_address
+    _touch(session.tracking, now, user_agent, ip_address)
     sso = user.sso_sessions.get(session.tracking.origin_session_id or "")
     if sso is not None:
         sso.record.last_active = now
+
+
+def _touch(record: SessionRecord, now: float, user_agent: str, ip_address: str | None) -> None:
+    """Activity on a session: SessionDescriptionType's LastActiveDate, and DeviceType and LastIPAddress,
+    which Cognito "overwrites" with the most recent activity's (the address is kept when the request
+    names none)."""
+    record.last_active = now
+    record.device_type = device_type(user_agent)
+    record.ip_address = ip_address or record.ip_address
 
 
 # -- SSO sessions ------------------------------------------------------------------------------
@@ -184,10 +191,20 @@ def _forget_expired_sso_sessions(env: Env, pool: UserPool, user: User) -> None:
         del user.sso_sessions[sso_id]
 
 
-def reusable_sso_session(env: Env, pool: UserPool, user: User, sso_session_id: str, client_id: str) -> bool:
+def reusable_sso_session(
+    env: Env,
+    pool: UserPool,
+    user: User,
+    sso_session_id: str,
+    client_id: str,
+    *,
+    user_agent: str,
+    ip_address: str | None,
+) -> bool:
     """Whether a cookie's SSO session still stands (not revoked, not expired) and ``client_id`` may
     silently sign the user in with it: within the client's SSOSession MaxValidityMinutes of the user's
-    last fresh authentication (0: never). Reusing it is activity: LastActiveDate moves."""
+    last fresh authentication (0: never). Reusing it is activity by the browser that holds the cookie:
+    LastActiveDate, DeviceType and LastIPAddress follow it."""
     sso = user.sso_sessions.get(sso_session_id)
     if sso is None or not _sso_alive(env, pool, sso):
         return False
@@ -195,7 +212,7 @@ def reusable_sso_session(env: Env, pool: UserPool, user: User, sso_session_id: s
     reuse = session_config.sso_reuse_seconds(pool, client_id)
     if reuse == 0 or now - sso.auth_time > reuse:
         return False
-    sso.record.last_active = now
+    _touch(sso.record, now, user_agent, ip_address)
     return True
 
 

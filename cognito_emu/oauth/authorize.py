@@ -169,7 +169,12 @@ def session_sign_in(
     endpoint, step-up authentication request: "If the current time minus auth_time is greater than
     max_age")."""
     signed_in = hosted_sessions.signed_in_user(
-        env, authz.pool, request.cookies.get(SESSION_COOKIE), authz.client.client_id
+        env,
+        authz.pool,
+        request.cookies.get(SESSION_COOKIE),
+        authz.client.client_id,
+        user_agent=request.user_agent,
+        ip_address=request.source_ip,
     )
     if signed_in is None or authz.max_age is None:
         return signed_in

@@ -62,10 +62,16 @@ def start_session(
 
 
 def signed_in_user(
-    env: Env, pool: UserPool, session_id: str | None, client_id: str
+    env: Env,
+    pool: UserPool,
+    session_id: str | None,
+    client_id: str,
+    *,
+    user_agent: str,
+    ip_address: str | None,
 ) -> tuple[User, HostedSession] | None:
-    """The enabled user a live session cookie of this pool stands for, when ``client_id`` may reuse it;
-    else None."""
+    """The enabled user a live session cookie of this pool stands for, when ``client_id`` may reuse it
+    (from the browser of ``user_agent`` at ``ip_address``); else None."""
     session = env.state.hosted_sessions.get(session_id or "")
     if session is None or session.pool_id != pool.id or env.clock.now() > session.expires:
         return None
@@ -73,7 +79,7 @@ def signed_in_user(
     if user is None or not user.enabled:
         return None
     if session.sso_session_id is not None and not user_sessions.reusable_sso_session(
-        env, pool, user, session.sso_session_id, client_id
+        env, pool, user, session.sso_session_id, client_id, user_agent=user_agent, ip_address=ip_address
     ):
         return None
     return user, session

@@ -180,3 +180,19 @@ def test_sessions_record_the_callers_ip_address(emulator: Emulator, idp: Any) ->
     assert [s["LastIPAddress"] for s in sessions["SSO"]] == ["198.51.100.61"]
     assert [s["LastIPAddress"] for s in sessions["TOKEN"]] == ["203.0.113.5"]
     assert sessions["SSO"][0]["LastLocation"] == {"Country": "unknown"}
+
+
+def test_reusing_the_sso_session_records_the_browsers_address(emulator: Emulator, idp: Any) -> None:
+    """Signing in to another client through the cookie is activity on the SSO session: its LastIPAddress
+    and DeviceType become the browser's at that moment (SessionDescriptionType: "the most recent activity
+    on the session")."""
+    pool_id, first, second = _setup(idp)
+    browser = Browser(emulator.endpoint_url)
+    browser.session.headers["X-Forwarded-For"] = "198.51.100.61"
+    browser.sign_in(first)
+    browser.session.headers["X-Forwarded-For"] = "203.0.113.9"
+    browser.session.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+    assert browser.authorize(second).status_code == 302
+    [sso] = _sessions(idp, pool_id)["SSO"]
+    assert sso["LastIPAddress"] == "203.0.113.9"
+    assert sso["DeviceType"] == "Firefox, Linux"

@@ -527,3 +527,26 @@ def test_a_data_dir_from_before_usage_was_kept_loads_with_none(running, data_dir
     assert _usage(emulator, pool_id)["monthlyActiveUsers"] == 0
     client(emulator).admin_get_user(UserPoolId=pool_id, Username="carol")
     assert _usage(emulator, pool_id)["monthlyActiveUsers"] == 1
+
+
+def test_point_in_time_history_survives_a_restart_one_row_per_capture(running, data_dir):
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    pool_id = idp.create_user_pool(PoolName="recoverable")["UserPool"]["Id"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    emulator.clock.advance(60)
+    recovery_point = emulator.clock.now() - 30
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    captures = sqlite3.connect(data_dir / DB_FILE).execute("SELECT key FROM rows WHERE family = 'capture'")
+    assert len(captures.fetchall()) == 2
+
+    emulator = restart(running, data_dir)
+    emulator.clock.advance(20 * 60)
+    idp = client(emulator)
+    restore_id = idp.initiate_point_in_time_recovery(UserPoolId=pool_id, RestoreTimestamp=recovery_point)[
+        "Restoration"
+    ]["RestoreId"]
+    emulator = restart(running, data_dir)
+    idp = client(emulator)
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    assert [user["Username"] for user in idp.list_users(UserPoolId=pool_id)["Users"]] == ["alice"]

@@ -89,18 +89,10 @@ class Restoration:
 
 @dataclass(slots=True)
 class Capture:
-    """The pool's users and groups (pickled) as they were from ``valid_from`` until the write at
-    ``valid_until``."""
+    """The pool's users and groups as they were from ``valid_from`` until the write at ``valid_until``,
+    pickled (``idp.pool.point_in_time`` reads it back through a restricted unpickler: a
+    capture travels in data dirs, snapshots and state imports)."""
 
     valid_from: float
     valid_until: float
     data: bytes
-
-
-@dataclass(slots=True)
-class UserDataHistory:
-    """Captures of a pool's user data, oldest first (``idp.pool.point_in_time``); kept in memory only."""
-
-    captures: list[Capture] = field(default_factory=list)
-    # When a user-data write last reached the pool (None: none since the emulator started).
-    last_write: float | None = None

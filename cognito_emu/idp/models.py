@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NoReturn, TypeVar
 
-from cognito_emu.idp.continuity import Restoration, UserDataHistory, UserPoolReplica, current_replica
+from cognito_emu.idp.continuity import Capture, Restoration, UserPoolReplica, current_replica
 from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
 from cognito_emu.usage.log import PoolMonth
 
@@ -526,8 +526,11 @@ class UserPool:
     restorations: dict[str, Restoration] = field(default_factory=dict)
     # Derived from ``users``; rebuilt on load, never exported.
     index: UserIndex = field(default_factory=UserIndex, metadata={"transient": True})
-    # What point-in-time recovery restores from; in memory only, so it starts empty after a load.
-    history: UserDataHistory = field(default_factory=UserDataHistory, metadata={"transient": True})
+    # What point-in-time recovery restores from (idp.pool.point_in_time): captures of the user data by a
+    # sequence number, oldest first, and when a user-data write last reached the pool (None: the pool
+    # came from data that kept no history, so nothing is known of its past).
+    captures: dict[str, Capture] = field(default_factory=dict)
+    user_data_written: float | None = None
     # PKCS#8 PEMs of the pool's RSA keys, made on first need by idp.keys: ID tokens (and the SAML
     # signing certificate) are signed with the first, access tokens with the second.
     signing_key_pem: str | None = None

@@ -3,9 +3,10 @@
 ::
 
     store          State.stores[Address]          Store without user_pools / identity_pools
-    user_pool      Store.user_pools[id]           UserPool without users / groups / usage
+    user_pool      Store.user_pools[id]           UserPool without users / groups / captures / usage
     user           UserPool.users[key]            User (password hash, SRP verifier, codes, sessions, ...)
     group          UserPool.groups[name]          Group with its members
+    capture        UserPool.captures[seq]         Capture: the pool's users and groups at a past moment
     usage_month    UserPool.usage[YYYY-MM]        PoolMonth without users: its M2M requests per app client
     active_user    PoolMonth.users[sub]           ActiveUser: what the user did that month
     identity_pool  Store.identity_pools[id]       IdentityPool without identities / credentials
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognito_emu.identity.models import Identity, IdentityPool, IssuedCredentials
+from cognito_emu.idp.continuity import Capture
 from cognito_emu.idp.models import ChallengeSession, Group, User, UserPool
 from cognito_emu.oauth.models import AuthorizationCode, HostedSession
 from cognito_emu.state.store import Address, Store
@@ -85,7 +87,8 @@ USER = Family("user", User, "users")
 GROUP = Family("group", Group, "groups", track_iteration=True)
 ACTIVE_USER = Family("active_user", ActiveUser, "users", counted_by_reads=True)
 USAGE_MONTH = Family("usage_month", PoolMonth, "usage", (ACTIVE_USER,), counted_by_reads=True)
-USER_POOL = Family("user_pool", UserPool, "user_pools", (USER, GROUP, USAGE_MONTH))
+CAPTURE = Family("capture", Capture, "captures")
+USER_POOL = Family("user_pool", UserPool, "user_pools", (USER, GROUP, CAPTURE, USAGE_MONTH))
 IDENTITY = Family("identity", Identity, "identities")
 CREDENTIALS = Family("credentials", IssuedCredentials, "credentials")
 IDENTITY_POOL = Family("identity_pool", IdentityPool, "identity_pools", (IDENTITY, CREDENTIALS))

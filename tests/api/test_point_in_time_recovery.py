@@ -3,6 +3,9 @@ restoring a pool's users and groups from the emulator's own history, on the emul
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ from tests.api.support import (
     make_client_id,
     make_user,
     password_sign_in,
+    send,
 )
 
 MINUTE = 60.0
@@ -362,23 +366,81 @@ def test_a_burst_of_writes_costs_one_copy_of_the_pool(emulator, idp, pool_id):
     emulator.clock.freeze()
     for index in range(20):
         idp.admin_create_user(UserPoolId=pool_id, Username=f"user{index}", MessageAction="SUPPRESS")
-    history = emulator.state.find_pool(pool_id).history
-    assert len(history.captures) == 1
+    captures = emulator.state.find_pool(pool_id).captures
+    assert len(captures) == 1
     # After a quiet minute, the next write keeps the state before it.
     emulator.clock.advance(point_in_time.QUIET_SECONDS)
     idp.admin_delete_user(UserPoolId=pool_id, Username="user0")
-    assert len(history.captures) == 2
+    assert len(captures) == 2
     # However long the pool is written to, the history stays bounded.
     for index in range(40):
         emulator.clock.advance(point_in_time.QUIET_SECONDS)
         idp.create_group(UserPoolId=pool_id, GroupName=f"g{index}")
-    assert len(history.captures) == point_in_time.MAX_CAPTURES
+    assert len(captures) == point_in_time.MAX_CAPTURES
 
 
-def test_a_restored_snapshot_starts_a_new_history(emulator, idp, pool_id):
+def deleted_after_a_minute(emulator: Any, idp: Any, pool_id: str) -> float:
+    """alice is made, then deleted a minute later; a recovery point between the two, once old enough."""
     make_user(idp, pool_id, "alice")
+    emulator.clock.advance(MINUTE)
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    moment = float(emulator.clock.now() - MINUTE / 2)
     emulator.clock.advance(20 * MINUTE)
-    emulator.restore(emulator.snapshot())
-    code, message = error_of(initiate, idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    return moment
+
+
+def recover(idp: Any, pool_id: str, moment: float) -> dict[str, tuple[int, int, int]]:
+    """Recover ``pool_id`` to ``moment``; the preview it applied."""
+    restore_id = initiate(idp, pool_id, moment)["RestoreId"]
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    return preview_of(described)
+
+
+def test_a_restored_snapshot_keeps_the_history(emulator, idp, pool_id):
+    moment = deleted_after_a_minute(emulator, idp, pool_id)
+    emulator.restore(json.loads(json.dumps(emulator.snapshot())))
+    assert recover(idp, pool_id, moment)["Users"] == (1, 0, 0)
+    assert usernames(idp, pool_id) == ["alice"]
+
+
+def test_a_state_export_carries_the_history(emulator, idp, pool_id):
+    moment = deleted_after_a_minute(emulator, idp, pool_id)
+    exported = send(emulator, "GET", "/_emu/state").body
+    # PUT /_emu/state is not a write of its own: the pools come back with the history they had.
+    assert send(emulator, "PUT", "/_emu/state", exported).status == 200
+    assert recover(idp, pool_id, moment)["Users"] == (1, 0, 0)
+    assert usernames(idp, pool_id) == ["alice"]
+
+
+class _Call:
+    """Pickles as a call of a function: what a hostile capture would hold."""
+
+    def __reduce__(self) -> Any:
+        return (os.getpid, ())
+
+
+def test_a_capture_that_would_call_a_function_is_refused(emulator, idp, pool_id):
+    moment = deleted_after_a_minute(emulator, idp, pool_id)
+    document = json.loads(send(emulator, "GET", "/_emu/state").body)
+    hostile = pickle.dumps(({"alice": _Call()}, {}))
+    for store in document["stores"]:
+        for pool in store["user_pools"].values():
+            for capture in pool["captures"].values():
+                capture["data"] = hostile.hex()
+    assert send(emulator, "PUT", "/_emu/state", json.dumps(document).encode()).status == 200
+    code, message = error_of(initiate, idp, pool_id, moment)
     assert code == "InvalidParameterException"
-    assert "kept no history" in message
+    assert "history of this user pool is damaged" in message
+    assert "posix.getpid" in message
+
+
+def test_a_seeded_pool_recovers_to_its_seeded_users(emulator, idp):
+    emulator.load_seed({"userPools": [{"PoolName": "seeded-history", "users": [{"Username": "alice"}]}]})
+    (pool,) = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == "seeded-history"]
+    seeded_at = emulator.clock.now()
+    emulator.clock.advance(MINUTE)
+    idp.admin_delete_user(UserPoolId=pool["Id"], Username="alice")
+    emulator.clock.advance(20 * MINUTE)
+    assert recover(idp, pool["Id"], seeded_at + MINUTE / 2)["Users"] == (1, 0, 0)
+    assert usernames(idp, pool["Id"]) == ["alice"]

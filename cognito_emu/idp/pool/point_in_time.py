@@ -4,18 +4,31 @@ settings and passkeys; groups and memberships) as it was at an earlier moment of
 
 History: before a write reaches a pool, ``before_write`` pickles the pool's users and groups when the
 write follows a minute without writes, or when the newest capture is ten minutes old; otherwise a write
-costs a few comparisons. (A capture costs about 50 microseconds per user, so a capture per write would
+costs a few comparisons. (A capture costs about 10 microseconds per user, so a capture per write would
 make every write to a big pool slow.) A capture holds the state from the write before it until the
 write it was taken for, and a recovery restores the newest capture that began at or before the
 recovery point: exactly the state at that point when the writes around it were a minute or more
 apart, else a state at most ten minutes older. The captures of the plan's retention window are kept,
-at most ``MAX_CAPTURES`` and ``MAX_CAPTURE_BYTES`` per pool, in memory only.
+at most ``MAX_CAPTURES`` and ``MAX_CAPTURE_BYTES`` per pool, as part of the pool's state: a row each in
+``--data-dir``, and in snapshots and GET/PUT /_emu/state, so a restart or a restore keeps the pool's
+past; a reset or a deleted pool takes it away.
+
+What counts as a write: every user-data operation (``idp.pool.operation_kinds``) and the sign-ins that
+can change a user. A seed creates its pools with their users at the moment it is applied, so the
+history of a seeded pool begins with the seeded users (Cognito's own history begins with a pool's
+creation; the seed's users are that pool's first state). PUT /_emu/state and a snapshot restore are
+not writes: they replace the pools together with the history they carry.
 """
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
+import io
 import pickle
+import sys
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from cognito_emu.env import Env
@@ -73,20 +86,29 @@ def before_write(env: Env, pool: UserPool, user_data: bool, challenge: Any) -> N
             f"User pool {pool.id} takes no user data changes while point-in-time recovery "
             f"{running.restore_id} is {status_at(running, now)}."
         )
-    history = pool.history
-    captures = history.captures
+    captures = pool.captures
+    last_write = pool.user_data_written
+    newest = max(dict.keys(captures), default=None)
     if pool.settings.get("UserPoolTier", "ESSENTIALS") not in RETENTION:
-        captures.clear()
+        if captures:
+            captures.clear()
     elif (
-        not captures
-        or history.last_write is None
-        or now - history.last_write >= QUIET_SECONDS
-        or now - captures[-1].valid_until >= CAPTURE_INTERVAL
+        newest is None
+        or last_write is None
+        or now - last_write >= QUIET_SECONDS
+        or now - dict.__getitem__(captures, newest).valid_until >= CAPTURE_INTERVAL
     ):
-        since = history.last_write if history.last_write is not None else now
-        captures.append(Capture(since, now, pickle.dumps(_user_data(pool), pickle.HIGHEST_PROTOCOL)))
+        since = last_write if last_write is not None else now
+        sequence = int(newest) + 1 if newest is not None else 1
+        data = pickle.dumps(_user_data(pool), pickle.HIGHEST_PROTOCOL)
+        captures[f"{sequence:010d}"] = Capture(since, now, data)
         _prune(captures, now)
-    history.last_write = now
+    pool.user_data_written = now
+
+
+def _ordered(captures: dict[str, Capture]) -> list[tuple[str, Capture]]:
+    # Keys are zero-padded sequence numbers; a data dir may hand the rows back in any order.
+    return sorted(dict.items(captures))
 
 
 def _user_data(pool: UserPool) -> UserData:
@@ -94,32 +116,56 @@ def _user_data(pool: UserPool) -> UserData:
     return dict(dict.items(pool.users)), dict(dict.items(pool.groups))
 
 
-def _prune(captures: list[Capture], now: float) -> None:
+def _prune(captures: dict[str, Capture], now: float) -> None:
     """Drop the oldest captures past the bounds, and those no recovery point in the window needs."""
     oldest_needed = now - RETENTION["PLUS"]
-    size = sum(len(capture.data) for capture in captures)
-    while len(captures) > 1 and (
-        len(captures) > MAX_CAPTURES or size > MAX_CAPTURE_BYTES or captures[1].valid_from <= oldest_needed
+    ordered = _ordered(captures)
+    size = sum(len(capture.data) for _, capture in ordered)
+    while len(ordered) > 1 and (
+        len(ordered) > MAX_CAPTURES or size > MAX_CAPTURE_BYTES or ordered[1][1].valid_from <= oldest_needed
     ):
-        size -= len(captures.pop(0).data)
+        key, capture = ordered.pop(0)
+        size -= len(capture.data)
+        del captures[key]
+
+
+class _CaptureUnpickler(pickle.Unpickler):
+    """Reads a capture back making only the entity classes a capture holds (dataclasses, enums and
+    containers of the emulator's loaded modules, and sets): a capture arrives with PUT /_emu/state and
+    snapshots, and unpickling must never call anything else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = getattr(sys.modules.get(module), name, None) if module.startswith("cognito_emu.") else None
+        if module == "builtins" and name in ("set", "frozenset"):
+            found = getattr(builtins, name)
+        elif not (
+            isinstance(found, type)
+            and (dataclasses.is_dataclass(found) or issubclass(found, (Enum, dict, list)))
+        ):
+            raise pickle.UnpicklingError(f"a capture of user data holds no {module}.{name}")
+        return found
+
+
+def _read(capture: Capture) -> UserData:
+    try:
+        data: UserData = _CaptureUnpickler(io.BytesIO(capture.data)).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+        raise InvalidParameterException(f"The history of this user pool is damaged: {exc}") from None
+    return data
 
 
 def _state_at(pool: UserPool, moment: float) -> UserData | None:
     """The pool's users and groups at ``moment``; None when the emulator kept nothing that old."""
-    history = pool.history
-    if history.last_write is None:
-        # Loaded from the data dir or a snapshot, not written since: nothing is known of its past.
+    if pool.user_data_written is None:
+        # Loaded from data that kept no history, not written since: nothing is known of its past.
         return None
-    if moment >= history.last_write:
+    if moment >= pool.user_data_written:
         return _user_data(pool)
     chosen = None
-    for capture in history.captures:
+    for _, capture in _ordered(pool.captures):
         if capture.valid_from <= moment:
             chosen = capture
-    if chosen is None:
-        return None
-    data: UserData = pickle.loads(chosen.data)
-    return data
+    return None if chosen is None else _read(chosen)
 
 
 # -- recoveries ----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from typing import Any
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.idp import keys
-from cognito_emu.idp.continuity import UserDataHistory
 from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.pool import schema
 from cognito_emu.pagination import paginate
@@ -63,7 +62,7 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
         schema=schema.build_schema(params.get("Schema")),
         tags=dict(params.get("UserPoolTags") or {}),
         # Point-in-time recovery's history of the pool begins empty, at its creation.
-        history=UserDataHistory(last_write=now),
+        user_data_written=now,
     )
     check_mfa(pool.settings, pool.mfa_config)
     if settings["MfaConfiguration"] != "OFF":

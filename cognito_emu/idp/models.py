@@ -164,6 +164,9 @@ class TokenSession:
     refresh_tokens: dict[str, float | None] = field(default_factory=dict)
     # The access token's scope at sign-in; refreshes keep it (OAuth grants ask for their own scopes).
     scope: str | None = None
+    # The acr and amr claims of a sign-in that asked for an authentication level; refreshes keep them.
+    acr: str | None = None
+    amr: list[str] | None = None
     # Its session record when the pool tracked user sessions as it began (idp.user_sessions): the
     # "tkn..." SessionId, the SSO session it came through ("sso..."), and its activity.
     tracking: SessionRecord | None = None
@@ -243,6 +246,10 @@ class ChallengeSession:
     first_factor: bool = False
     # The DEVICE_KEY the sign-in named: later answers may leave it out.
     device_key: str | None = None
+    # Step-up (idp.signin.step_up): the authentication level the sign-in aims for (1-4; None: no target
+    # was asked for) and the amr methods it has proven so far.
+    target_level: int | None = None
+    methods: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

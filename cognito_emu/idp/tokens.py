@@ -170,6 +170,8 @@ def authentication_result(
     ip_address: str | None = None,
     sso_session_id: str | None = None,
     oauth_endpoint: bool = False,
+    acr: str | None = None,
+    amr: list[str] | None = None,
 ) -> IssuedTokens:
     """The tokens of a sign-in, or for a refresh when ``refresh_token`` is given.
 
@@ -183,6 +185,9 @@ def authentication_result(
     Tokens for the OAuth endpoints (``oauth_endpoint``: the authorization code and implicit grants, a
     refresh at /oauth2/token) are as Cognito's hosted login issues them: the access token carries
     ``"version": 2`` and the ID token ``at_hash``.
+    The sign-in's ``amr`` methods are kept on its session (a later step-up credits them); a sign-in that
+    asked for an authentication level (``acr``) puts both claims in its tokens and every refresh of them
+    (developer guide, "ACR and AMR token claims"), where PreTokenGeneration cannot change them.
     """
     now = env.clock.now()
     session: TokenSession | None = None
@@ -204,6 +209,7 @@ def authentication_result(
             ip_address=ip_address,
             sso_session_id=sso_session_id,
         )
+        session.acr, session.amr = acr, amr
     validity = clients.token_validity_seconds(client)
     issued = int(now)
     auth = int(session.auth_time)
@@ -251,6 +257,9 @@ def authentication_result(
         trigger_source=trigger_source,
         client_metadata=client_metadata,
     )
+    if session.acr is not None:
+        for token_claims in (access, id_claims):
+            token_claims["acr"], token_claims["amr"] = session.acr, list(session.amr or [])
     access_token = keys.sign(pool, access)
     if oauth_endpoint:
         id_claims["at_hash"] = claims.at_hash(access_token)

@@ -11,7 +11,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.idp import keys
 from cognito_emu.idp.models import UserPool
-from cognito_emu.idp.pool import schema
+from cognito_emu.idp.pool import acr_levels, schema
 from cognito_emu.pagination import paginate
 from cognito_emu.state import Store
 
@@ -51,6 +51,7 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     settings = _settings(params)
     settings.update({key: params[key] for key in _FIXED_AT_CREATION if key in params})
     settings.setdefault("UserPoolTier", "ESSENTIALS")
+    _acr_configuration(settings)
     pool = UserPool(
         id=env.ids.user_pool_id(store.region),
         name=params["PoolName"],
@@ -83,6 +84,7 @@ def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     settings = _settings(params)
     settings.update({key: pool.settings[key] for key in _FIXED_AT_CREATION if key in pool.settings})
     settings.setdefault("UserPoolTier", pool.settings.get("UserPoolTier", "ESSENTIALS"))
+    _acr_configuration(settings)
     check_mfa(settings, pool.mfa_config)
     pool.settings = settings
     if "SmsMfaConfiguration" in pool.mfa_config or settings["MfaConfiguration"] != "OFF":
@@ -96,6 +98,11 @@ def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
         pool.tags = dict(params["UserPoolTags"])
     pool.modified = env.clock.now()
     return pool
+
+
+def _acr_configuration(settings: dict[str, Any]) -> None:
+    if "AcrConfiguration" in settings:
+        settings["AcrConfiguration"] = acr_levels.effective(settings["AcrConfiguration"], settings["UserPoolTier"])
 
 
 def _settings(params: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from cognito_emu.idp.signin import (
     mfa_answers,
     new_password,
     sessions,
+    step_up,
     user_auth,
 )
 from cognito_emu.idp.signin.context import (
@@ -121,4 +122,5 @@ def respond(ctx: AuthContext, challenge_name: str, session_id: str | None) -> St
             f"Invalid challenge name: expected {session.challenge}, got {challenge_name}."
         )
     device_challenge.recall(ctx, session)
-    return device_challenge.carry(ctx, answer(ctx, session))
+    step_up.recall(ctx, session)
+    return device_challenge.carry(ctx, step_up.carry(ctx, answer(ctx, session)))

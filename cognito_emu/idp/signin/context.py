@@ -77,6 +77,10 @@ class AuthContext:
     risk: RiskVerdict | None = None
     # A CUSTOM_AUTH sign-in: threat protection acts on it as AdvancedSecurityAdditionalFlows says.
     custom_auth: bool = False
+    # Step-up (idp.signin.step_up): the authentication level asked for (None: none) and the amr methods
+    # the sign-in has proven, carried from challenge to challenge on its sessions.
+    target_level: int | None = None
+    methods: list[str] = field(default_factory=list)
 
     def trigger_metadata(self) -> dict[str, str] | None:
         """The ClientMetadata the sign-in's later triggers get: the answer's, none for InitiateAuth."""

@@ -13,7 +13,7 @@ from cognito_emu.errors import NotAuthorizedException, UserNotConfirmedException
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
-from cognito_emu.idp.signin import device_challenge, risk, sessions
+from cognito_emu.idp.signin import device_challenge, risk, sessions, step_up
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
 from cognito_emu.idp.signin.mfa_challenge import challenge_after_password, start_factor
 from cognito_emu.idp.signin.result import Authenticated, Challenge, ChallengeName, Step
@@ -22,6 +22,7 @@ from cognito_emu.triggers import authentication as authentication_triggers
 
 def after_password(ctx: AuthContext, user: User, previous: ChallengeSession | None = None) -> Step:
     """The user proved its password: a confirmed user gets tokens, others a challenge or an error."""
+    step_up.proved(ctx, step_up.PASSWORD)
     if user.status == UserStatus.UNCONFIRMED:
         raise UserNotConfirmedException(USER_NOT_CONFIRMED)
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
@@ -42,7 +43,12 @@ def judged_challenge(ctx: AuthContext, user: User, previous: ChallengeSession | 
     # A new sign-in: whatever an earlier one left waiting for an MFA answer is abandoned.
     user.pending_sign_in_event = None
     ctx.risk = risk.judge(ctx, user)
-    challenge = challenge_after_password(ctx, user, previous)
+    # A step-up target asks for the factor that reaches it, whichever MFA the pool would have chosen.
+    missing = step_up.missing_factor(ctx, user)
+    if missing is not None:
+        challenge: Challenge | None = start_factor(ctx, user, previous, missing)
+    else:
+        challenge = challenge_after_password(ctx, user, previous)
     if challenge is None and ctx.risk is not None and ctx.risk.mfa is not None:
         # ENFORCED adaptive authentication asks for a code even where the pool's MFA would not.
         challenge = start_factor(ctx, user, previous, ctx.risk.mfa)
@@ -89,6 +95,7 @@ def authenticated(
     new_device = None
     if device_key is None:
         device_key, new_device = device_challenge.for_tokens(ctx, user, refreshing=refresh_token is not None)
+    acr, amr = step_up.token_claims(ctx)
     issued = tokens.authentication_result(
         ctx.env,
         ctx.pool,
@@ -102,6 +109,8 @@ def authenticated(
         device_key=device_key,
         user_agent=ctx.user_agent,
         ip_address=ctx.ip_address,
+        acr=acr,
+        amr=amr,
     )
     return Authenticated(issued, new_device)
 

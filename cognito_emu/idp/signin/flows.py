@@ -17,7 +17,7 @@ from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import User
 from cognito_emu.idp.pool import client_auth, clients
-from cognito_emu.idp.signin import custom_auth, device_challenge, sessions, user_auth
+from cognito_emu.idp.signin import custom_auth, device_challenge, sessions, step_up, user_auth
 from cognito_emu.idp.signin.context import (
     AuthContext,
     flow_user,
@@ -133,4 +133,4 @@ def initiate_auth(ctx: AuthContext, auth_flow: str) -> Step:
         raise InvalidParameterException(
             _NOT_ENABLED.get(auth_flow, f"{auth_flow} flow not enabled for this client")
         )
-    return device_challenge.carry(ctx, flow(ctx))
+    return device_challenge.carry(ctx, step_up.carry(ctx, flow(ctx)))

@@ -18,7 +18,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp.factors import mfa, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin import sessions, step_up
 from cognito_emu.idp.signin.context import AuthContext
 from cognito_emu.idp.signin.finish import authenticated
 from cognito_emu.idp.signin.mfa_challenge import start_factor
@@ -76,6 +76,7 @@ def check_answer(ctx: AuthContext, session: ChallengeSession, user: User) -> Cha
     if session.challenge == ChallengeName.SELECT_MFA_TYPE:
         return _select_answer(ctx, session, user)
     CHECKS[session.challenge](ctx, session, user)
+    step_up.proved(ctx, step_up.MFA_METHODS[session.challenge])
     sessions.finish(session)
     return None
 

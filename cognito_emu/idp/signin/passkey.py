@@ -10,7 +10,7 @@ import json
 from cognito_emu.errors import NotAuthorizedException
 from cognito_emu.idp.factors import webauthn
 from cognito_emu.idp.models import ChallengeSession, User
-from cognito_emu.idp.signin import sessions
+from cognito_emu.idp.signin import sessions, step_up
 from cognito_emu.idp.signin.context import AuthContext, check_can_sign_in, pre_authentication
 from cognito_emu.idp.signin.finish import passwordless
 from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
@@ -52,4 +52,5 @@ def check_answer(ctx: AuthContext, session: ChallengeSession, user: User) -> Non
     sessions.finish(session)
     if not isinstance(challenge, str):
         raise NotAuthorizedException(sessions.INVALID)
-    webauthn.verify_assertion(ctx.env, ctx.pool, user, credential, challenge)
+    used = webauthn.verify_assertion(ctx.env, ctx.pool, user, credential, challenge)
+    step_up.proved(ctx, step_up.passkey_method(used))

@@ -30,11 +30,12 @@ UserNotFoundException. The order of AvailableChallenges is the emulator's.
 from __future__ import annotations
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException, UserNotConfirmedException
+from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import mfa, passwords, srp, webauthn
 from cognito_emu.idp.models import ChallengeSession, User, UserStatus
 from cognito_emu.idp.pool import client_auth, pools
 from cognito_emu.idp.self_service import messages
-from cognito_emu.idp.signin import passkey, sessions
+from cognito_emu.idp.signin import passkey, sessions, step_up
 from cognito_emu.idp.signin.context import (
     INCORRECT,
     USER_NOT_CONFIRMED,
@@ -45,6 +46,7 @@ from cognito_emu.idp.signin.context import (
     unknown_user,
 )
 from cognito_emu.idp.signin.finish import after_password, authenticated, passwordless
+from cognito_emu.idp.signin.mfa_challenge import start_factor
 from cognito_emu.idp.signin.password import password_sign_in, password_verifier_challenge, srp_session_user
 from cognito_emu.idp.signin.result import Challenge, ChallengeName, Step
 from cognito_emu.idp.users.index import is_true
@@ -106,10 +108,13 @@ def user_can_use(ctx: AuthContext, user: User, factor: str) -> bool:
 
 
 def available_challenges(ctx: AuthContext, user: User | None) -> list[str]:
-    """The factors SELECT_CHALLENGE offers ``user`` (None: a decoy for an unknown user)."""
+    """The factors SELECT_CHALLENGE offers ``user`` (None: a decoy for an unknown user); with a step-up
+    target, only those that lead to it."""
     offered: list[str] = []
     for factor in FACTORS:
         if not pool_allows(ctx, factor):
+            continue
+        if user is not None and ctx.target_level is not None and not _leads_to(ctx, user, factor, ctx.target_level):
             continue
         if user is None:
             if factor != WEB_AUTHN and (factor not in PASSWORDLESS or _passwordless_possible(ctx, None)):
@@ -117,6 +122,54 @@ def available_challenges(ctx: AuthContext, user: User | None) -> list[str]:
         elif user_can_use(ctx, user, factor):
             offered.append(factor)
     return offered
+
+
+# -- step-up (idp.signin.step_up) ----------------------------------------------------------------------
+
+
+def _leads_to(ctx: AuthContext, user: User, factor: str, target: int) -> bool:
+    """Whether signing in with first factor ``factor`` can reach level ``target``: a password by itself
+    (level 1) or with the MFA factor the level needs, a one-time code for level 2, a passkey for level 3."""
+    if factor in (PASSWORD, PASSWORD_SRP):
+        return target == 1 or step_up.step_up_factor(ctx.pool, user, target) is not None
+    if factor == WEB_AUTHN:
+        return target == 3
+    return target == 2
+
+
+def _reachable(ctx: AuthContext, user: User, target: int) -> bool:
+    return any(pool_allows(ctx, f) and user_can_use(ctx, user, f) and _leads_to(ctx, user, f, target) for f in FACTORS)
+
+
+def _aim(ctx: AuthContext, name: str, user: User | None, targets: list[int]) -> Step | None:
+    """Set the sign-in's target: the first level asked for that the user has the factors for (an error
+    when none). With a fresh ACCESS_TOKEN of the same user whose methods a single MFA factor lifts to the
+    target, that factor's challenge at once (the step-up); otherwise None, and the user signs in from
+    scratch toward the target. Error texts are the emulator's (the guide says only "returns an error")."""
+    if user is None:
+        ctx.target_level = targets[0]
+        return None
+    ctx.target_level = next((target for target in targets if _reachable(ctx, user, target)), None)
+    if ctx.target_level is None:
+        raise InvalidParameterException("The user has no authentication factors for the requested TARGET_ACR_VALUES.")
+    access_token = ctx.params.get("ACCESS_TOKEN")
+    if not access_token:
+        return None
+    principal = tokens.authenticate(ctx.env, access_token)
+    if principal.pool is not ctx.pool or principal.user is not user:
+        raise NotAuthorizedException("The ACCESS_TOKEN was not issued to this USERNAME.")
+    max_age = step_up.max_age(ctx)
+    if max_age is not None and ctx.env.clock.now() - principal.session.auth_time > max_age:
+        return None
+    credited = [method for method in principal.session.amr or [] if method in step_up.FACTOR_METHODS]
+    if step_up.level(credited) >= ctx.target_level:
+        raise InvalidParameterException("The ACCESS_TOKEN already meets the requested authentication level.")
+    factor = step_up.step_up_factor(ctx.pool, user, ctx.target_level)
+    if step_up.PASSWORD not in credited or factor is None:
+        return None
+    ctx.methods = credited
+    user = pre_authentication(ctx, name, user)
+    return start_factor(ctx, user, None, factor)
 
 
 def _check_factor_name(factor: str) -> None:
@@ -143,6 +196,11 @@ def start(ctx: AuthContext) -> Step:
         if not pool_allows(ctx, preferred):
             raise _not_allowed(preferred)
     user = flow_user(ctx, name)
+    targets = step_up.requested_levels(ctx)
+    if targets is not None:
+        stepped = _aim(ctx, name, user, targets)
+        if stepped is not None:
+            return stepped
     offered = available_challenges(ctx, user)
     if preferred and (preferred in offered or preferred in (PASSWORD, PASSWORD_SRP) and user is None):
         return _start_factor(ctx, name, user, None, preferred)
@@ -276,5 +334,7 @@ def answer_otp(ctx: AuthContext, session: ChallengeSession, user: User | None) -
     sessions.check_code(session, code)
     sessions.finish(session)
     if session.first_factor:
+        step_up.proved(ctx, step_up.FIRST_FACTOR_METHODS[session.challenge])
         return passwordless(ctx, user)
+    step_up.proved(ctx, step_up.MFA_METHODS[session.challenge])
     return authenticated(ctx, user)

@@ -37,6 +37,7 @@ from cognito_emu.errors import NotAuthorizedException
 from cognito_emu.identity import openid
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp import keys
+from cognito_emu.idp.users import directory
 
 SOCIAL_PROVIDERS = frozenset(
     {
@@ -154,8 +155,8 @@ def _user_pool_login(
 
 
 def _revoked(user_pool: Any, claims: dict[str, Any]) -> bool:
-    key = user_pool.index.by_sub.get(claims.get("sub"))
-    user = user_pool.users.get(key) if key is not None else None
+    sub = claims.get("sub")
+    user = directory.user_by_sub(user_pool, sub) if isinstance(sub, str) else None
     if user is None or not user.enabled:
         return True
     session = user.sessions.get(claims.get("origin_jti", "")) if hasattr(user, "sessions") else None

@@ -120,7 +120,7 @@ def _rekey_user(pool: UserPool, user: User, sub: Any, path: str) -> None:
     expect(sub, str, path, "a string")
     if not sub or len(sub) > 128:
         raise SeedError("a sub is 1 to 128 characters", path)
-    if sub != user.sub and pool.index.by_sub.get(sub) is not None:
+    if sub != user.sub and directory.user_by_sub(pool, sub) is not None:
         raise SeedError(f"another user of the pool already has the sub {sub}", path)
     username_is_sub = user.username == user.sub
     directory.remove_user(pool, user)

@@ -248,3 +248,32 @@ def test_a_new_user_was_last_modified_when_created(idp, pool_id, client_id):
     idp.sign_up(ClientId=client_id, Username="kim", Password=PASSWORD)
     signed_up = idp.admin_get_user(UserPoolId=pool_id, Username="kim")
     assert signed_up["UserCreateDate"] == signed_up["UserLastModifiedDate"]
+
+
+def test_list_users_by_status_sub_and_case_folded_names(idp):
+    """Status filters are answered by a scan (the index keeps no set of every user's key for them), a
+    user is found by its sub, and a case-insensitive pool pages its mixed-case usernames in order."""
+    pool_id = idp.create_user_pool(PoolName="folded", UsernameConfiguration={"CaseSensitive": False})["UserPool"][
+        "Id"
+    ]
+    for name in ("Carol", "alice", "Bob", "dave"):
+        idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True)
+    idp.admin_disable_user(UserPoolId=pool_id, Username="DAVE")
+
+    def listed(**kwargs):
+        return [user["Username"] for user in idp.list_users(UserPoolId=pool_id, **kwargs)["Users"]]
+
+    assert listed(Filter='status = "Disabled"') == ["dave"]
+    assert listed(Filter='status = "Enabled"') == ["Bob", "Carol", "alice"]
+    assert listed(Filter='cognito:user_status = "confirmed"') == ["Bob"]
+    assert listed(Filter='cognito:user_status ^= "FORCE"') == ["Carol", "alice", "dave"]
+    first = idp.list_users(UserPoolId=pool_id, Limit=2)
+    assert [user["Username"] for user in first["Users"]] == ["Bob", "Carol"]
+    assert listed(Limit=2, PaginationToken=first["PaginationToken"]) == ["alice", "dave"]
+    sub = attrs(idp.admin_get_user(UserPoolId=pool_id, Username="carol")["UserAttributes"])["sub"]
+    assert idp.admin_get_user(UserPoolId=pool_id, Username=sub)["Username"] == "Carol"
+    assert listed(Filter=f'sub = "{sub}"') == ["Carol"]
+    idp.admin_delete_user(UserPoolId=pool_id, Username="carol")
+    assert listed() == ["Bob", "alice", "dave"]
+    assert listed(Filter='status = "Enabled"') == ["Bob", "alice"]

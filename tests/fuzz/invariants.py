@@ -13,7 +13,6 @@ from cognito_emu.state.store import State
 def _pool_indexes(pool: UserPool) -> dict[str, Any]:
     index = pool.index
     return {
-        "by_sub": dict(index.by_sub),
         "by_alias": dict(index.by_alias),
         # An attribute whose last value went may keep an empty entry: that is no disagreement.
         "values": {

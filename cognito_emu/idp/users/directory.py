@@ -28,8 +28,15 @@ def find_user(pool: UserPool, name: str) -> User | None:
         key = pool.index.alias_owner(attribute, name)
         if key is not None:
             return pool.users.get(key)
-    key = pool.index.by_sub.get(name)
-    return pool.users.get(key) if key is not None else None
+    return user_by_sub(pool, name)
+
+
+def user_by_sub(pool: UserPool, sub: str) -> User | None:
+    for key in pool.index.sub_holders(sub):
+        user = pool.users.get(key)
+        if user is not None and user.sub == sub:
+            return user
+    return None
 
 
 def get_user(pool: UserPool, name: str) -> User:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,7 @@ def identity_keys(user: User) -> list[tuple[str, str]]:
 
 def searchable_values(user: User) -> dict[str, str]:
     values = {name: user.attributes[name] for name in SEARCHABLE_ATTRIBUTES if name in user.attributes}
+    values["sub"] = user.sub
     values["username"] = user.username
     values["cognito:user_status"] = user.status.value
     values["status"] = "Enabled" if user.enabled else "Disabled"
@@ -108,10 +110,17 @@ def _fold(name: str, value: str) -> str:
     return sys.intern(folded) if name in _SHARED_VALUE_NAMES else folded
 
 
+def _searchable(user: User, name: str) -> str | None:
+    # The sub is the user's own (what lookups by sub find), not its copy among the attributes.
+    return user.sub if name == "sub" else user.attributes.get(name)
+
+
 def _folded_values(user: User) -> tuple[str | None, ...]:
-    attributes = user.attributes
     return (
-        *(_fold(name, attributes[name]) if name in attributes else None for name in SEARCHABLE_ATTRIBUTES),
+        *(
+            None if (value := _searchable(user, name)) is None else _fold(name, value)
+            for name in SEARCHABLE_ATTRIBUTES
+        ),
         _fold("username", user.username),
         _fold("cognito:user_status", user.status.value),
         "enabled" if user.enabled else "disabled",
@@ -120,43 +129,39 @@ def _folded_values(user: User) -> tuple[str | None, ...]:
 
 @dataclass(slots=True)
 class _Ordered:
-    """(value, user key) pairs kept sorted: bulk loads stay linear, single changes stay cheap.
+    """Strings kept sorted: bulk loads stay linear, single changes stay cheap.
 
     Additions that keep the order are appended; others wait in ``pending`` until the next read,
     which inserts a few of them by bisection or, after a bulk load, sorts once.
     """
 
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-    pending: list[tuple[str, str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
-    def add(self, pair: tuple[str, str]) -> None:
-        if not self.pending and (not self.pairs or pair > self.pairs[-1]):
-            self.pairs.append(pair)
+    def add(self, item: str) -> None:
+        if not self.pending and (not self.items or item > self.items[-1]):
+            self.items.append(item)
         else:
-            self.pending.append(pair)
+            self.pending.append(item)
 
-    def _settle(self) -> None:
+    def sorted_items(self) -> list[str]:
+        """Every item in order (the index's own list: do not change it)."""
         pending = self.pending
-        if not pending:
-            return
-        if len(pending) * 16 < len(self.pairs):
-            for pair in pending:
-                bisect.insort(self.pairs, pair)
-        else:
-            self.pairs.extend(pending)
-            self.pairs.sort()
-        self.pending = []
+        if pending:
+            if len(pending) * 16 < len(self.items):
+                for item in pending:
+                    bisect.insort(self.items, item)
+            else:
+                self.items.extend(pending)
+                self.items.sort()
+            self.pending = []
+        return self.items
 
-    def sorted_pairs(self) -> list[tuple[str, str]]:
-        """Every pair in order (the index's own list: do not change it)."""
-        self._settle()
-        return self.pairs
-
-    def discard(self, pair: tuple[str, str]) -> None:
-        self._settle()
-        position = bisect.bisect_left(self.pairs, pair)
-        if position < len(self.pairs) and self.pairs[position] == pair:
-            del self.pairs[position]
+    def discard(self, item: str) -> None:
+        items = self.sorted_items()
+        position = bisect.bisect_left(items, item)
+        if position < len(items) and items[position] == item:
+            del items[position]
 
 
 @dataclass(slots=True)
@@ -165,22 +170,17 @@ class _Values:
 
     A value one user holds maps to that user's key; only a value several hold gets a set. Most values
     (sub, email, username) are one user's, and a set per user cost about 200 bytes. The distinct values
-    are kept sorted for prefix searches as ``_Ordered`` keeps its pairs: appended when in order, else
-    placed at the next read.
+    are kept sorted for prefix searches (``_Ordered``).
     """
 
     keys: dict[str, str | set[str]] = field(default_factory=dict)
-    ordered: list[str] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
+    ordered: _Ordered = field(default_factory=_Ordered)
 
     def add(self, value: str, key: str) -> None:
         held = self.keys.get(value)
         if held is None:
             self.keys[value] = key
-            if not self.pending and (not self.ordered or value > self.ordered[-1]):
-                self.ordered.append(value)
-            else:
-                self.pending.append(value)
+            self.ordered.add(value)
         elif isinstance(held, str):
             if held != key:
                 self.keys[value] = {held, key}
@@ -197,21 +197,11 @@ class _Values:
         if held != key:
             return
         del self.keys[value]
-        ordered = self.sorted_values()
-        del ordered[bisect.bisect_left(ordered, value)]
+        self.ordered.discard(value)
 
     def sorted_values(self) -> list[str]:
         """The distinct values in order (the index's own list: do not change it)."""
-        pending = self.pending
-        if pending:
-            if len(pending) * 16 < len(self.ordered):
-                for value in pending:
-                    bisect.insort(self.ordered, value)
-            else:
-                self.ordered.extend(pending)
-                self.ordered.sort()
-            self.pending = []
-        return self.ordered
+        return self.ordered.sorted_items()
 
     def holders(self, value: str) -> set[str]:
         held = self.keys.get(value)
@@ -238,16 +228,17 @@ class _Values:
 class UserIndex:
     """Keys are the pool's user keys (the internal username, folded when the pool ignores case)."""
 
-    by_sub: dict[str, str] = field(default_factory=dict)
     # (alias attribute, folded value) -> user key
     by_alias: dict[tuple[str, str], str] = field(default_factory=dict)
-    # attribute -> its folded values and who holds them (exact and prefix filters)
+    # attribute -> its folded values and who holds them (exact and prefix filters; lookups by sub).
+    # The values every user shares one of (_SHARED_VALUE_NAMES) are not kept here: a set of every
+    # user's key cost about 100 bytes a user, and a filter on them matches most of the pool anyway.
     values: dict[str, _Values] = field(default_factory=dict)
     # what each user is indexed under (folded, in INDEXED_NAMES' order), so removal needs no recomputation
     indexed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     # the sign-in aliases of each user that has any
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # (username as stored, user key) in ListUsers' order, so an unfiltered page never sorts the pool
+    # usernames as stored, in ListUsers' order, so an unfiltered page never sorts the pool
     by_username: _Ordered = field(default_factory=_Ordered)
     # (providerName, userId) of an external identity -> the user it signs in as (idp.users.federated)
     by_identity: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -255,13 +246,12 @@ class UserIndex:
 
     def add(self, key: str, user: User, aliases: list[tuple[str, str]]) -> None:
         """Index ``user``; ``aliases`` are the (attribute, value) pairs it may sign in with."""
-        self.by_sub[user.sub] = key
-        self.by_username.add((user.username, key))
+        self.by_username.add(user.username)
         folded = _folded_values(user)
         self.indexed[key] = folded
         values = self.values
         for name, value in zip(INDEXED_NAMES, folded, strict=True):
-            if value is not None:
+            if value is not None and name not in _SHARED_VALUE_NAMES:
                 found = values.get(name)
                 if found is None:
                     found = values[name] = _Values()
@@ -277,11 +267,9 @@ class UserIndex:
             self.by_identity[identity] = key
 
     def remove(self, key: str, user: User) -> None:
-        if self.by_sub.get(user.sub) == key:
-            del self.by_sub[user.sub]
-        self.by_username.discard((user.username, key))
+        self.by_username.discard(user.username)
         for name, value in zip(INDEXED_NAMES, self.indexed.pop(key, ()), strict=False):
-            if value is not None:
+            if value is not None and name not in _SHARED_VALUE_NAMES:
                 self.values[name].discard(value, key)
         for alias in self.aliases.pop(key, []):
             if self.by_alias.get(alias) == key:
@@ -291,16 +279,34 @@ class UserIndex:
                 del self.by_identity[identity]
 
     def find_exact(self, attribute: str, value: str) -> set[str]:
+        needle = value.casefold()
+        if attribute in _SHARED_VALUE_NAMES:
+            return self._scan(attribute, needle.__eq__)
         values = self.values.get(attribute)
-        return values.holders(value.casefold()) if values else set()
+        return values.holders(needle) if values else set()
 
     def find_prefix(self, attribute: str, prefix: str) -> set[str]:
+        needle = prefix.casefold()
+        if attribute in _SHARED_VALUE_NAMES:
+            return self._scan(attribute, lambda value: value.startswith(needle))
         values = self.values.get(attribute)
-        return values.starting_with(prefix.casefold()) if values else set()
+        return values.starting_with(needle) if values else set()
 
-    def in_username_order(self) -> list[tuple[str, str]]:
-        """(username, user key) of every user, sorted by username (the index's own list: read only)."""
-        return self.by_username.sorted_pairs()
+    def _scan(self, attribute: str, matches: Callable[[str], bool]) -> set[str]:
+        position = INDEXED_NAMES.index(attribute)
+        return {
+            key
+            for key, folded in self.indexed.items()
+            if (value := folded[position]) is not None and matches(value)
+        }
+
+    def sub_holders(self, sub: str) -> set[str]:
+        """The keys of the users whose sub folds to ``sub``'s fold (one, but for subs a seed set in odd case)."""
+        return self.find_exact("sub", sub)
+
+    def in_username_order(self) -> list[str]:
+        """Every username as stored, sorted (the index's own list: read only)."""
+        return self.by_username.sorted_items()
 
     def alias_owner(self, attribute: str, value: str) -> str | None:
         return self.by_alias.get((attribute, value.casefold()))

@@ -9,11 +9,6 @@ from cognito_emu.idp.users.filters import parse_filter
 from cognito_emu.idp.users.index import searchable_values
 from cognito_emu.pagination import paginate
 
-
-def _first(pair: tuple[str, str]) -> str:
-    return pair[0]
-
-
 # AWS's wording, whichever names are unknown.
 REQUESTED_ATTRIBUTES_UNKNOWN = "One or more requested attributes do not exist."
 
@@ -31,9 +26,9 @@ def list_users(
             raise InvalidParameterException(REQUESTED_ATTRIBUTES_UNKNOWN)
     condition = parse_filter(filter_text or "", case_sensitive_usernames=directory.case_sensitive(pool))
     if condition is None:
-        # The index keeps (username, key) sorted: page through it instead of sorting every user.
-        pairs, next_token = paginate(pool.index.in_username_order(), key=_first, limit=limit, token=token)
-        return [pool.users[key] for _, key in pairs], next_token
+        # The index keeps the usernames sorted: page through them instead of sorting every user.
+        names, next_token = paginate(pool.index.in_username_order(), key=str, limit=limit, token=token)
+        return [pool.users[directory.user_key(pool, name)] for name in names], next_token
     # The index folds case; the condition then decides exactly on the few candidates.
     lookup = pool.index.find_prefix if condition.is_prefix else pool.index.find_exact
     keys = [

@@ -35,6 +35,8 @@ def issue_code(
     code_challenge: str | None,
     code_challenge_method: str | None,
     sso_session_id: str | None = None,
+    acr: str | None = None,
+    amr: list[str] | None = None,
 ) -> str:
     _prune(env)
     code = env.ids.uuid()
@@ -52,6 +54,8 @@ def issue_code(
         code_challenge=code_challenge,
         code_challenge_method=code_challenge_method,
         sso_session_id=sso_session_id,
+        acr=acr,
+        amr=amr,
     )
     return code
 

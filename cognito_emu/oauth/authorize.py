@@ -26,6 +26,8 @@ from urllib.parse import urlencode
 from cognito_emu.env import Env
 from cognito_emu.idp import tokens
 from cognito_emu.idp.models import AppClient, User, UserPool
+from cognito_emu.idp.pool import acr_levels
+from cognito_emu.idp.signin import step_up
 from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorization_codes, hosted_sessions, pkce, scopes
 from cognito_emu.oauth.errors import ErrorPageRedirect, RedirectError
@@ -57,6 +59,10 @@ class AuthorizeRequest:
     identity_provider: str | None = None
     # Seconds since the user last authenticated past which the hosted-login cookie no longer signs in.
     max_age: int | None = None
+    # acr_values as given, and the pool's levels it names in order (None: no step-up asked for, or a
+    # LITE pool, where managed login "silently ignores acr_values").
+    acr_values: str | None = None
+    acr_levels: list[int] | None = None
 
     def query(self) -> str:
         """The request's parameters as a query string, for the login page's URL."""
@@ -75,6 +81,7 @@ class AuthorizeRequest:
                         ("code_challenge_method", self.code_challenge_method),
                         ("identity_provider", self.identity_provider),
                         ("max_age", None if self.max_age is None else str(self.max_age)),
+                        ("acr_values", self.acr_values),
                     )
                     if value is not None
                 },
@@ -105,13 +112,17 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
     def fail(error: str, description: str) -> RedirectError:
         return RedirectError(redirect_uri, error, state, description)
 
+    def documented(error: str, reason: str) -> RedirectError:
+        # The guide's negative responses: "?error=invalid_request", "?error=unauthorized_client", no description.
+        return RedirectError(redirect_uri, error, state, reason=reason)
+
     response_type = args.get("response_type")
     if response_type not in FLOWS:
-        raise fail("invalid_request", "response_type must be code or token")
+        raise documented("invalid_request", "response_type must be code or token")
     if not client.settings.get("AllowedOAuthFlowsUserPoolClient") or FLOWS[response_type] not in (
         client.settings.get("AllowedOAuthFlows") or []
     ):
-        raise fail("unauthorized_client", f"the client may not use response_type {response_type}")
+        raise documented("unauthorized_client", f"the client may not use response_type {response_type}")
     supported = client.settings.get("SupportedIdentityProviders") or []
     try:
         provider = federated.requested_provider(
@@ -123,9 +134,9 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         raise fail("invalid_request", "Login option is not available. Please try another one")
     challenge, method = args.get("code_challenge"), args.get("code_challenge_method")
     if (challenge is None) != (method is None):
-        raise fail("invalid_request", "code_challenge and code_challenge_method go together")
+        raise documented("invalid_request", "code_challenge and code_challenge_method go together")
     if method is not None and method not in pkce.METHODS:
-        raise fail("invalid_request", "code_challenge_method must be S256")
+        raise documented("invalid_request", "code_challenge_method must be S256")
     max_age = args.get("max_age")
     if max_age is not None and not _MAX_AGE.fullmatch(max_age):
         raise fail("invalid_request", "max_age must be a non-negative integer")
@@ -133,6 +144,14 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         granted = scopes.granted(pool, client, args.get("scope"))
     except scopes.ScopeError:
         raise fail("invalid_request", INVALID_SCOPE) from None
+    acr_values = args.get("acr_values") or None
+    acr_requested = None
+    if acr_values is not None and pool.settings.get("UserPoolTier") != "LITE":
+        named = [acr_levels.level_named(pool, name) for name in acr_values.split()]
+        acr_requested = [found for found in named if found is not None]
+        if not acr_requested:
+            # TARGET_ACR_VALUES' "returns an error" when none is valid; OIDC's error for a bad parameter.
+            raise fail("invalid_request", "acr_values names no authentication level of this user pool")
     return AuthorizeRequest(
         pool=pool,
         client=client,
@@ -145,6 +164,8 @@ def check(env: Env, request: OAuthRequest) -> AuthorizeRequest:
         code_challenge_method=method,
         identity_provider=provider.name if provider is not None else None,
         max_age=None if max_age is None else int(max_age),
+        acr_values=acr_values,
+        acr_levels=acr_requested,
     )
 
 
@@ -156,8 +177,7 @@ def authorize(env: Env, request: OAuthRequest) -> Reply:
         return redirect(with_query(f"{request.route_base}/federation?{authz.query()}", shortcut))
     signed_in = session_sign_in(env, request, authz)
     if signed_in is not None:
-        user, session = signed_in
-        return redirect(complete(env, request, authz, user, session.auth_time, session.sso_session_id))
+        return redirect(complete_from_cookie(env, request, authz, *signed_in))
     return redirect(f"{request.route_base}/login?{authz.query()}")
 
 
@@ -176,9 +196,32 @@ def session_sign_in(
         user_agent=request.user_agent,
         ip_address=request.source_ip,
     )
-    if signed_in is None or authz.max_age is None:
-        return signed_in
-    return None if env.clock.now() - signed_in[1].auth_time > authz.max_age else signed_in
+    if signed_in is None:
+        return None
+    if authz.max_age is not None and env.clock.now() - signed_in[1].auth_time > authz.max_age:
+        return None
+    # acr_values: the cookie's sign-in stands only when its methods reach the first level asked for.
+    if authz.acr_levels is not None and step_up.level(signed_in[1].methods) < authz.acr_levels[0]:
+        return None
+    return signed_in
+
+
+def complete_from_cookie(
+    env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, session: HostedSession
+) -> str:
+    """``complete`` for the sign-in the cookie stands for (its methods as amr; an acr when asked for)."""
+    reached = step_up.level(session.methods)
+    acr = acr_levels.names(authz.pool)[reached] if authz.acr_levels is not None and reached else None
+    return complete(
+        env,
+        request,
+        authz,
+        user,
+        session.auth_time,
+        session.sso_session_id,
+        acr=acr,
+        amr=step_up.amr(session.methods),
+    )
 
 
 def complete(
@@ -188,6 +231,9 @@ def complete(
     user: User,
     auth_time: float,
     sso_session_id: str | None,
+    *,
+    acr: str | None = None,
+    amr: list[str] | None = None,
 ) -> str:
     """Where the browser goes once ``user`` is signed in: the redirect_uri with a code, or with tokens
     in the fragment for the implicit grant (an ID token only with the openid scope, never a refresh token).
@@ -206,6 +252,8 @@ def complete(
             code_challenge=authz.code_challenge,
             code_challenge_method=authz.code_challenge_method,
             sso_session_id=sso_session_id,
+            acr=acr,
+            amr=amr,
         )
         return with_query(authz.redirect_uri, {"code": code, "state": authz.state})
     issued = tokens.authentication_result(
@@ -222,6 +270,8 @@ def complete(
         ip_address=request.source_ip,
         sso_session_id=sso_session_id,
         oauth_endpoint=True,
+        acr=acr,
+        amr=amr,
     )
     return with_fragment(
         authz.redirect_uri,

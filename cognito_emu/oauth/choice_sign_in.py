@@ -24,8 +24,8 @@ from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError, NotAuthorizedException
 from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.self_service import messages
-from cognito_emu.idp.signin import passkey, sessions, user_auth
-from cognito_emu.idp.signin.context import INCORRECT
+from cognito_emu.idp.signin import passkey, sessions, step_up, user_auth
+from cognito_emu.idp.signin.context import INCORRECT, user_for_sign_in
 from cognito_emu.idp.signin.finish import judge_passwordless
 from cognito_emu.idp.signin.result import Challenge
 from cognito_emu.idp.users import directory
@@ -90,8 +90,9 @@ def _start(env: Env, request: OAuthRequest, authz: AuthorizeRequest) -> Reply:
     if too_long is not None or not username:
         return login.login_form(request, authz, too_long or login.MISSING_USERNAME)
     ctx = login.context(env, request, authz, {"USERNAME": username})
+    login.aim(ctx, authz, user_for_sign_in(authz.pool, username))
     try:
-        step = user_auth.start(ctx)
+        step = step_up.carry(ctx, user_auth.start(ctx))
         assert isinstance(step, Challenge)
         session = sessions.get_session(env, step.session)
         offered = [factor for factor in FACTOR_LABELS if factor in (step.available or ())]
@@ -128,8 +129,8 @@ def _choose(
     """The SELECT_CHALLENGE answer ``factor``: the API opens its challenge, the page shows its form."""
     name = session.signed_in_as or ""
     user = _session_user(authz, session)
-    ctx = login.context(env, request, authz, {"USERNAME": name, "ANSWER": factor})
-    step = user_auth.answer(ctx, session, user)
+    ctx = login.context(env, request, authz, {"USERNAME": name, "ANSWER": factor}, session)
+    step = step_up.carry(ctx, user_auth.answer(ctx, session, user))
     assert isinstance(step, Challenge)
     following = sessions.get_session(env, step.session)
     return _step_form(request, authz, following, user, step)
@@ -203,7 +204,9 @@ def _answer(
         if user is None:
             # A decoy session (an unknown user): nothing it asks for can be right.
             raise sessions.wrong_code(session)
-        ctx = login.context(env, request, authz, {"USERNAME": name, "CREDENTIAL": form.get("credential", "")})
+        ctx = login.context(
+            env, request, authz, {"USERNAME": name, "CREDENTIAL": form.get("credential", "")}, session
+        )
         if session.challenge == user_auth.WEB_AUTHN:
             passkey.check_answer(ctx, session, user)
         else:
@@ -213,6 +216,7 @@ def _answer(
                 return _step_form(request, authz, session, user, error=problem)
             sessions.check_code(session, code)
             sessions.finish(session)
+            step_up.proved(ctx, step_up.FIRST_FACTOR_METHODS[session.challenge])
         judge_passwordless(ctx, user)
     except CognitoError as error:
         if session.used or session.challenge in (user_auth.SELECT_CHALLENGE, user_auth.WEB_AUTHN):

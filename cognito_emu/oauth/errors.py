@@ -17,10 +17,19 @@ class OAuthError(Exception):
 
 
 class RedirectError(Exception):
-    """An authorize-request error sent back to the client's (already checked) redirect_uri."""
+    """An authorize-request error sent back to the client's (already checked) redirect_uri, with an
+    ``error_description`` only where Cognito sends one; ``reason`` is logged, never sent."""
 
-    def __init__(self, redirect_uri: str, error: str, state: str | None, description: str | None = None):
-        super().__init__(f"{error}: {description}" if description else error)
+    def __init__(
+        self,
+        redirect_uri: str,
+        error: str,
+        state: str | None,
+        description: str | None = None,
+        *,
+        reason: str = "",
+    ):
+        super().__init__(f"{error}: {description or reason}" if description or reason else error)
         self.redirect_uri = redirect_uri
         self.error = error
         self.state = state

@@ -36,6 +36,7 @@ def start_session(
     client_id: str,
     user_agent: str,
     ip_address: str | None,
+    methods: list[str],
 ) -> HostedSession:
     _prune(env)
     sso_session_id = user_sessions.start_sso_session(
@@ -56,6 +57,7 @@ def start_session(
         auth_time=auth_time,
         expires=env.clock.now() + lifetime,
         sso_session_id=sso_session_id,
+        methods=list(methods),
     )
     env.state.hosted_sessions[session.session_id] = session
     return session

@@ -37,7 +37,7 @@ from cognito_emu.idp.factors import mfa, passwords, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
 from cognito_emu.idp.pool import clients, pools
 from cognito_emu.idp.self_service import messages
-from cognito_emu.idp.signin import risk, sessions
+from cognito_emu.idp.signin import risk, sessions, step_up, user_auth
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
 from cognito_emu.idp.signin.finish import judged_challenge, required_attributes_missing
 from cognito_emu.idp.signin.mfa_answers import check_answer
@@ -47,6 +47,7 @@ from cognito_emu.idp.signin.result import Challenge, ChallengeName
 from cognito_emu.idp.users import directory
 from cognito_emu.oauth import authorize, form_fields, hosted_sessions, page_style
 from cognito_emu.oauth.authorize import AuthorizeRequest
+from cognito_emu.oauth.errors import RedirectError
 from cognito_emu.oauth.pages import Markup, form_fragment, fragment, page
 from cognito_emu.oauth.wire import SESSION_COOKIE, OAuthRequest, Reply, redirect
 from cognito_emu.triggers import authentication as authentication_triggers
@@ -213,9 +214,15 @@ def _step_form(
 
 
 def context(
-    env: Env, request: OAuthRequest, authz: AuthorizeRequest, params: dict[str, str]
+    env: Env,
+    request: OAuthRequest,
+    authz: AuthorizeRequest,
+    params: dict[str, str],
+    session: ChallengeSession | None = None,
 ) -> AuthContext:
-    return AuthContext(
+    """A page's sign-in call; one that answers ``session`` goes on with the step-up target and the
+    methods proven so far that the session carries (idp.signin.step_up)."""
+    ctx = AuthContext(
         env=env,
         pool=authz.pool,
         client=authz.client,
@@ -225,6 +232,25 @@ def context(
         params=params,
         ip_address=request.source_ip,
     )
+    if session is not None:
+        step_up.recall(ctx, session)
+    return ctx
+
+
+def aim(ctx: AuthContext, authz: AuthorizeRequest, user: User | None) -> None:
+    """acr_values: the sign-in aims for the first level asked for that the user has the factors for. With
+    none, the browser goes back to the app with OpenID Connect's ``unmet_authentication_requirements``
+    (the guide documents that Cognito "returns an error", not which)."""
+    if authz.acr_levels is None or user is None:
+        return
+    ctx.target_level = user_auth.reachable_target(ctx, user, authz.acr_levels)
+    if ctx.target_level is None:
+        raise RedirectError(
+            authz.redirect_uri,
+            "unmet_authentication_requirements",
+            authz.state,
+            "the user has no authentication factors for the requested acr_values",
+        )
 
 
 def checked(env: Env, request: OAuthRequest) -> AuthorizeRequest:
@@ -238,8 +264,7 @@ def show(env: Env, request: OAuthRequest) -> Reply:
     authz = checked(env, request)
     signed_in = authorize.session_sign_in(env, request, authz)
     if signed_in is not None:
-        user, session = signed_in
-        return redirect(authorize.complete(env, request, authz, user, session.auth_time, session.sso_session_id))
+        return redirect(authorize.complete_from_cookie(env, request, authz, *signed_in))
     return login_form(request, authz)
 
 
@@ -270,8 +295,11 @@ def password_step(
 ) -> Reply:
     """A password checked as the API checks it, then what follows it: the new-password form, an MFA form,
     or signed in. ``previous`` is the choice-based sign-in's PASSWORD challenge, when it asked."""
-    ctx = context(env, request, authz, {"USERNAME": username})
+    ctx = context(env, request, authz, {"USERNAME": username}, previous)
     user = password_sign_in(ctx, username, password)
+    step_up.proved(ctx, step_up.PASSWORD)
+    if previous is None:
+        aim(ctx, authz, user)
     if user.status == UserStatus.UNCONFIRMED:
         raise UserNotConfirmedException(USER_NOT_CONFIRMED)
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
@@ -282,6 +310,7 @@ def password_step(
         session = sessions.open_session(
             env, authz.client, user.username, ChallengeName.NEW_PASSWORD_REQUIRED, signed_in_as=username
         )
+        step_up.remember(ctx, session)
         return new_password_form(request, authz, session.session_id, user)
     return _after_password(env, request, authz, ctx, user, previous)
 
@@ -301,6 +330,7 @@ def _after_password(
         if previous is not None:
             sessions.finish(previous)
         return signed_in(env, request, authz, ctx, user)
+    step_up.carry(ctx, challenge)
     return _challenge_form(env, request, authz, user, challenge)
 
 
@@ -344,7 +374,7 @@ def _answer_mfa(
     """Judge an MFA form with the API's code paths; a wrong answer shows the form again, a session used up
     (five wrong codes) or expired goes back to the sign-in form."""
     form = request.form
-    ctx = context(env, request, authz, {"USERNAME": session.signed_in_as or user.username})
+    ctx = context(env, request, authz, {"USERNAME": session.signed_in_as or user.username}, session)
     # An answer: the SignIn event waiting for it passes once the user is in (``risk.signed_in``).
     ctx.responding = True
     if session.challenge == mfa.SELECT_MFA_TYPE:
@@ -367,6 +397,7 @@ def _answer_mfa(
             return login_form(request, authz, error.message, session.signed_in_as or "")
         return _step_form(request, authz, session, user, error.message)
     if following is not None:
+        step_up.carry(ctx, following)
         return _challenge_form(env, request, authz, user, following)
     return signed_in(env, request, authz, ctx, user)
 
@@ -394,7 +425,7 @@ def _answer_new_password(
         return new_password_form(request, authz, session.session_id, user, too_long)
     params = {"NEW_PASSWORD": new_password}
     params.update({k: v for k, v in form.items() if k.startswith(ATTRIBUTE_PREFIX) and v})
-    ctx = context(env, request, authz, params)
+    ctx = context(env, request, authz, params, session)
     try:
         set_new_password(ctx, user)
     except CognitoError as error:
@@ -423,6 +454,8 @@ def signed_in(
         client_id=authz.client.client_id,
         user_agent=request.user_agent,
         ip_address=request.source_ip,
+        methods=ctx.methods,
     )
-    location = authorize.complete(env, request, authz, user, now, session.sso_session_id)
+    acr, amr = step_up.token_claims(ctx)
+    location = authorize.complete(env, request, authz, user, now, session.sso_session_id, acr=acr, amr=amr)
     return redirect(location, cookies={SESSION_COOKIE: session.session_id})

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
@@ -24,6 +24,9 @@ class AuthorizationCode:
     code_challenge_method: str | None = None
     # The SSO session (idp.user_sessions) the code came through, when the pool tracks user sessions.
     sso_session_id: str | None = None
+    # The acr and amr claims of a sign-in that asked for an authentication level (idp.signin.step_up).
+    acr: str | None = None
+    amr: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -38,3 +41,5 @@ class HostedSession:
     expires: float
     # Its SSO session record on the user (idp.user_sessions) when the pool tracks user sessions.
     sso_session_id: str | None = None
+    # The amr methods the sign-in proved (idp.signin.step_up): an acr_values request checks them.
+    methods: list[str] = field(default_factory=list)

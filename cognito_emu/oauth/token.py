@@ -98,6 +98,8 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
         ip_address=request.source_ip,
         oauth_endpoint=True,
         sso_session_id=grant.sso_session_id,
+        acr=grant.acr,
+        amr=grant.amr,
     )
     return _tokens_body(issued, scopes.OPENID in grant.scopes)
 

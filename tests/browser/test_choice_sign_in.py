@@ -4,6 +4,7 @@ managed login domain asks for the username, then offers the first factors the po
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from browser_support import AppServer, virtual_authenticator
@@ -109,6 +110,36 @@ def test_the_password_factor_and_an_unknown_user(
     page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("Signed in as kim")
+
+
+def test_acr_values_offers_only_what_reaches_the_level(
+    emulator: Emulator, idp: Any, page: Page, test_app: AppServer
+) -> None:
+    pool_id, client_id = _choice_app(emulator, idp, test_app, ["PASSWORD", "EMAIL_OTP", "SMS_OTP"])
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OPTIONAL",
+        EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in code"},
+    )
+    authority = f"{emulator.endpoint_url.rstrip('/')}/_oauth/{DOMAIN}"
+    test_app.configure(
+        {"authority": authority, "clientId": client_id, "scope": "openid email", "acrValues": "urn:cognito:loa:3"}
+    )
+    page.goto(test_app.url("/"))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Username").fill("kim")
+    page.keyboard.press("Enter")
+    # A one-time code alone reaches level 2 only: the password (then an email code) is all that is offered,
+    # and one factor goes ahead at once.
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Code")).to_be_visible()
+    page.get_by_label("Code").fill(emulator.outbox.last_code("kim") or "")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("Signed in as kim")
+    claims = json.loads(page.locator("#result").inner_text())
+    assert claims["id"]["acr"] == "urn:cognito:loa:3"
+    assert claims["id"]["amr"] == ["pwd", "email_otp", "mfa"]
 
 
 def test_the_classic_hosted_ui_asks_for_a_password(

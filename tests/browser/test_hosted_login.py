@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from browser_support import AppServer
-from hosted_app import PASSWORD, hosted_app, make_user, type_credentials
+from hosted_app import DOMAIN, PASSWORD, hosted_app, make_user, type_credentials
 from playwright.sync_api import Page, expect
 
 from cognito_emu.emulator import Emulator
@@ -113,3 +113,47 @@ def test_what_a_person_types_is_shown_as_text(
     expect(page.get_by_label("Username")).to_have_value(typed)
     assert page.locator("script, img").count() == 0
     assert dialogs == []
+
+
+def test_acr_values_steps_a_signed_in_user_up_to_the_authenticator_app(
+    emulator: Emulator, idp: Any, page: Page, test_app: AppServer
+) -> None:
+    pool_id, client_id = hosted_app(
+        emulator, idp, test_app, client_settings={"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}
+    )
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    make_user(idp, pool_id, "alice")
+    token = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+    )["AuthenticationResult"]["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
+    idp.verify_software_token(AccessToken=token, UserCode=emulator.totp_code(secret))
+    idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": False})
+    emulator.clock.advance(30)
+
+    # A password alone signs alice in; her tokens carry no acr.
+    page.goto(test_app.url("/"))
+    page.get_by_role("button", name="Sign in").click()
+    type_credentials(page, "alice", PASSWORD)
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Signed in as alice")
+    assert "acr" not in json.loads(page.locator("#result").inner_text())["id"]
+
+    # The app asks for level 4: the cookie's password sign-in is not enough, the form and the code follow.
+    authority = f"{emulator.endpoint_url.rstrip('/')}/_oauth/{DOMAIN}"
+    test_app.configure(
+        {"authority": authority, "clientId": client_id, "scope": "openid email", "acrValues": "urn:cognito:loa:4"}
+    )
+    page.goto(test_app.url("/"))
+    page.get_by_role("button", name="Sign in").click()
+    type_credentials(page, "alice", PASSWORD)
+    expect(page.get_by_role("heading")).to_have_text("Multi-factor authentication")
+    page.get_by_label("Code").fill(emulator.totp_code(secret))
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Signed in as alice")
+    claims = json.loads(page.locator("#result").inner_text())
+    for token_claims in (claims["id"], claims["access"]):
+        assert token_claims["acr"] == "urn:cognito:loa:4"
+        assert token_claims["amr"] == ["pwd", "otp", "mfa"]

@@ -196,9 +196,15 @@ def test_session_cookie_skips_the_form_and_logout_clears_it(emulator: Emulator, 
     assert out.status_code == 302 and out.headers["Location"] == SIGNED_OUT
     page = browser.authorize(client_id, scope="openid")
     assert page.status_code == 200 and "username" in Form(page.text).fields
-    # An unregistered logout_uri is an error page.
+    # An unregistered logout_uri goes to the domain's error page, as an unregistered redirect_uri does;
+    # so does a logout naming neither logout_uri nor authorize parameters.
+    error_page = browser.oauth_url("/error")
     bad = browser.get(browser.oauth_url("/logout"), client_id=client_id, logout_uri="http://localhost/evil")
-    assert bad.status_code == 400
+    assert bad.status_code == 302
+    assert bad.headers["Location"] == f"{error_page}?error=redirect_mismatch&client_id={client_id}"
+    assert browser.follow(bad).status_code == 400
+    bare = browser.get(browser.oauth_url("/logout"), client_id=client_id)
+    assert bare.headers["Location"] == f"{error_page}?error=Required+parameters+missing&client_id={client_id}"
     # Logout with authorize parameters: back to the login page.
     relogin = browser.get(
         browser.oauth_url("/logout"), client_id=client_id, response_type="code", redirect_uri=CALLBACK

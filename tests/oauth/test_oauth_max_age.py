@@ -1,7 +1,6 @@
 """max_age on the authorize and login endpoints (developer guide, login endpoint, "Step-up authentication
 request"): when more than max_age seconds have passed since the user's auth_time, the hosted-login
-cookie no longer signs in and the user authenticates again. acr_values is ignored, as managed login
-does on a feature plan without step-up authentication."""
+cookie no longer signs in and the user authenticates again (acr_values: test_oauth_step_up.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +41,7 @@ def test_max_age_decides_whether_the_cookie_still_signs_in(emulator: Emulator, i
         emulator, pool_id, client_id, callback_params(browser.sign_in(client_id, scope="openid"))["code"]
     )
     emulator.clock.advance(100)
-    # Within max_age (and with acr_values, ignored): the cookie signs in at once, with the first auth_time.
+    # Within max_age (and a level the password reached): the cookie signs in at once, with the first auth_time.
     for path in ("/oauth2/authorize", "/login"):
         again = browser.get(
             browser.oauth_url(path),
@@ -51,7 +50,7 @@ def test_max_age_decides_whether_the_cookie_still_signs_in(emulator: Emulator, i
             redirect_uri=CALLBACK,
             scope="openid",
             max_age="300",
-            acr_values="urn:cognito:loa:4",
+            acr_values="urn:cognito:loa:1",
         )
         assert _auth_time(emulator, pool_id, client_id, callback_params(again)["code"]) == first
     # Past max_age: the sign-in form again, carrying max_age, and a fresh auth_time after it.

@@ -142,9 +142,13 @@ def carry(ctx: AuthContext, step: Step) -> Step:
     if isinstance(step, Challenge):
         session = ctx.env.state.sessions.get(step.session)
         if session is not None:
-            session.target_level = ctx.target_level
-            session.methods = list(ctx.methods)
+            remember(ctx, session)
     return step
+
+
+def remember(ctx: AuthContext, session: ChallengeSession) -> None:
+    session.target_level = ctx.target_level
+    session.methods = list(ctx.methods)
 
 
 def recall(ctx: AuthContext, session: ChallengeSession) -> None:

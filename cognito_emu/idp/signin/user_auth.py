@@ -137,8 +137,18 @@ def _leads_to(ctx: AuthContext, user: User, factor: str, target: int) -> bool:
     return target == 2
 
 
-def _reachable(ctx: AuthContext, user: User, target: int) -> bool:
-    return any(pool_allows(ctx, f) and user_can_use(ctx, user, f) and _leads_to(ctx, user, f, target) for f in FACTORS)
+def reachable_target(ctx: AuthContext, user: User, targets: list[int]) -> int | None:
+    """The first of ``targets`` some first factor of the user's leads to (None: none does)."""
+    return next(
+        (
+            target
+            for target in targets
+            if any(
+                pool_allows(ctx, f) and user_can_use(ctx, user, f) and _leads_to(ctx, user, f, target) for f in FACTORS
+            )
+        ),
+        None,
+    )
 
 
 def _aim(ctx: AuthContext, name: str, user: User | None, targets: list[int]) -> Step | None:
@@ -149,7 +159,7 @@ def _aim(ctx: AuthContext, name: str, user: User | None, targets: list[int]) -> 
     if user is None:
         ctx.target_level = targets[0]
         return None
-    ctx.target_level = next((target for target in targets if _reachable(ctx, user, target)), None)
+    ctx.target_level = reachable_target(ctx, user, targets)
     if ctx.target_level is None:
         raise InvalidParameterException("The user has no authentication factors for the requested TARGET_ACR_VALUES.")
     access_token = ctx.params.get("ACCESS_TOKEN")

@@ -1,6 +1,6 @@
 // A single-page app that signs in through the hosted login with the authorization code grant and PKCE
 // (RFC 7636), exchanges the code at /oauth2/token with fetch (a cross-origin call: CORS), and signs out
-// through /logout. window.APP_CONFIG: { authority, clientId, scope }.
+// through /logout. window.APP_CONFIG: { authority, clientId, scope, acrValues (optional) }.
 "use strict";
 
 const config = window.APP_CONFIG;
@@ -37,6 +37,9 @@ async function signIn() {
     code_challenge: challenge,
     code_challenge_method: "S256",
   });
+  if (config.acrValues) {
+    query.set("acr_values", config.acrValues);
+  }
   location.assign(`${config.authority}/oauth2/authorize?${query}`);
 }
 

@@ -22,11 +22,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cognito_emu import jws
 from cognito_emu.env import Env
 from cognito_emu.identity.models import IdentityPool
+from cognito_emu.idp.key_reserve import load_private_key
 from cognito_emu.idp.keys import ALGORITHM, new_private_key_pem
 
 if TYPE_CHECKING:
@@ -45,18 +45,9 @@ class InvalidOpenIdToken(Exception):
 
 
 @lru_cache(maxsize=64)
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    # The emulator made this key itself: no need for OpenSSL's slow consistency check (see idp.keys).
-    key = serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("the identity service key must be RSA")
-    return key
-
-
-@lru_cache(maxsize=64)
 def _kid(pem: str) -> str:
     spki = (
-        _private_key(pem)
+        load_private_key(pem)
         .public_key()
         .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
@@ -72,7 +63,7 @@ def _ensure_key(store: Store) -> str:
 
 def sign(env: Env, pool: IdentityPool, claims: dict[str, Any]) -> str:
     pem = _ensure_key(env.state.store(pool.account, pool.region))
-    return jws.sign(_private_key(pem), _kid(pem), claims)
+    return jws.sign(load_private_key(pem), _kid(pem), claims)
 
 
 def issue(
@@ -106,7 +97,7 @@ def verify(env: Env, pool: IdentityPool, token: str) -> dict[str, Any]:
     try:
         if jws.header(token).get("kid") != _kid(pem):
             raise InvalidOpenIdToken("unknown key")
-        claims = jws.verify(_private_key(pem).public_key(), token)
+        claims = jws.verify(load_private_key(pem).public_key(), token)
     except (jws.MalformedToken, jws.BadSignature) as exc:
         raise InvalidOpenIdToken(str(exc)) from exc
     if claims.get("iss") != ISSUER or not isinstance(claims.get("exp"), (int, float)):
@@ -121,7 +112,7 @@ def jwks(state: State) -> dict[str, list[dict[str, str]]]:
         pem = store.identity_signing_key_pem
         if pem is None:
             continue
-        numbers = _private_key(pem).public_key().public_numbers()
+        numbers = load_private_key(pem).public_key().public_numbers()
         keys.append(
             {
                 "kty": "RSA",

@@ -7,17 +7,12 @@ kept on the pool as PKCS#8 PEM strings (``signing_key_pem`` for ID tokens and th
 certificate, ``access_signing_key_pem`` for access tokens), so state export/import carries them and
 tokens stay valid across a reload. Which key signs a token follows its ``token_use`` claim.
 
-A pool's keys are made on first need (its first token, JWKS or certificate), never at CreateUserPool.
-Making an RSA-2048 key costs 40-75 ms of CPU, so a process-wide reserve of fresh keys is filled by a
-background thread (OpenSSL releases the GIL while it searches for primes): a pool takes keys from it
-and the reserve makes more. Each key goes to one pool only; a forked child empties the reserve it
-inherited. The reserve holds no emulator state (reset has nothing to clear there).
-
-Loading a PEM with OpenSSL's full RSA consistency check costs more than making the key; the keys
-the emulator keeps are its own (made here, or checked once when a seed supplies them:
-``check_private_key_pem``), so they are loaded without it, and cached by PEM text (immutable data;
-the cache holds no state of its own). Operations run under the state lock, so the lazy creation
-cannot race (see ``cognito_emu.state``).
+A pool's keys are made on first need (its first token, JWKS or certificate), never at CreateUserPool,
+and come from ``cognito_emu.idp.key_reserve`` (a store of keys on disk, then keys made in the
+background), which also loads them: the keys the emulator keeps are its own (made there, or checked
+once here when a seed supplies them: ``check_private_key_pem``), so they are loaded without OpenSSL's
+slow consistency check, and cached by PEM text. Operations run under the state lock, so the lazy
+creation cannot race (see ``cognito_emu.state``).
 
 The key pairs come from the operating system's generator, not ``ids``: an RSA key cannot be drawn
 from the seeded generator with ``cryptography``, so ``--deterministic`` does not fix them.
@@ -28,9 +23,6 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import os
-import queue
-import threading
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -40,13 +32,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cognito_emu import jws
+from cognito_emu.idp import key_reserve
 from cognito_emu.idp.models import UserPool
 
 ALGORITHM = jws.ALGORITHM
-KEY_SIZE = 2048
 CERTIFICATE_YEARS = 10
-# Fresh keys kept ready: two per pool, so a few pools can get theirs without waiting.
-RESERVE_SIZE = 6
 
 
 class InvalidToken(Exception):
@@ -61,56 +51,9 @@ class ExpiredToken(InvalidToken):
     pass
 
 
-def _generate_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-class KeyReserve:
-    """Fresh private keys (PEM) made ahead by a daemon thread; ``take`` makes one at once when empty."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._ready: queue.Queue[str] = queue.Queue(maxsize=size)
-        self._lock = threading.Lock()
-        self._filler: threading.Thread | None = None
-
-    def fill(self) -> None:
-        """Start making keys in the background (once per process); cheap to call again."""
-        with self._lock:
-            if self._filler is None or not self._filler.is_alive():
-                self._filler = threading.Thread(target=self._run, name="cognito-emu-keys", daemon=True)
-                self._filler.start()
-
-    def _run(self) -> None:
-        ready = self._ready
-        while True:
-            ready.put(_generate_pem())
-
-    def take(self) -> str:
-        self.fill()
-        try:
-            return self._ready.get_nowait()
-        except queue.Empty:
-            return _generate_pem()
-
-    def forget(self) -> None:
-        """In a forked child: the keys made for the parent must not sign for another process too."""
-        self._ready = queue.Queue(maxsize=self._size)
-        self._lock = threading.Lock()
-        self._filler = None
-
-
-RESERVE = KeyReserve(RESERVE_SIZE)
-if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
-    os.register_at_fork(after_in_child=RESERVE.forget)
-
-
 def new_private_key_pem() -> str:
-    """A fresh RSA-2048 private key as PKCS#8 PEM, from the reserve."""
-    return RESERVE.take()
+    """A new RSA-2048 private key as PKCS#8 PEM, from the key store or the reserve."""
+    return key_reserve.new_private_key_pem()
 
 
 def check_private_key_pem(pem: str) -> None:
@@ -167,18 +110,9 @@ def _pem_for(pool: UserPool, claims: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=512)
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    # Skipping the check is safe for the keys kept on a pool: see the module's docstring.
-    key = serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("a user pool signing key must be RSA")
-    return key
-
-
-@lru_cache(maxsize=512)
 def _kid(pem: str) -> str:
     spki = (
-        _private_key(pem)
+        key_reserve.load_private_key(pem)
         .public_key()
         .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
@@ -187,7 +121,7 @@ def _kid(pem: str) -> str:
 
 
 def private_key(pool: UserPool) -> rsa.RSAPrivateKey:
-    return _private_key(ensure_signing_key(pool))
+    return key_reserve.load_private_key(ensure_signing_key(pool))
 
 
 def public_key(pool: UserPool) -> rsa.RSAPublicKey:
@@ -206,7 +140,7 @@ def access_kid(pool: UserPool) -> str:
 
 
 def _jwk(pem: str) -> dict[str, str]:
-    numbers = _private_key(pem).public_key().public_numbers()
+    numbers = key_reserve.load_private_key(pem).public_key().public_numbers()
     return {
         "alg": ALGORITHM,
         "e": jws.b64url_uint(numbers.e),
@@ -227,7 +161,7 @@ def jwks(pool: UserPool) -> dict[str, list[dict[str, str]]]:
 def sign(pool: UserPool, claims: dict[str, Any]) -> str:
     """An RS256 JWT of ``claims``, signed with the pool's key for its ``token_use``."""
     pem = _pem_for(pool, claims)
-    return jws.sign(_private_key(pem), _kid(pem), claims)
+    return jws.sign(key_reserve.load_private_key(pem), _kid(pem), claims)
 
 
 # Decoding a token is a pure function of its text (and, verified, of the key): the results are
@@ -244,7 +178,7 @@ _unverified = lru_cache(maxsize=_DECODED_CACHE_SIZE)(jws.claims)
 @lru_cache(maxsize=_DECODED_CACHE_SIZE)
 def _verified(pem: str, token: str | bytes) -> dict[str, Any]:
     """The payload of ``token`` if the public half of ``pem`` verifies its RS256 signature (no time checks)."""
-    return jws.verify(_private_key(pem).public_key(), token)
+    return jws.verify(key_reserve.load_private_key(pem).public_key(), token)
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
@@ -314,7 +248,7 @@ def _certificate(pem: str, pool_id: str, region: str, created: float) -> str:
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
-    key = _private_key(pem)
+    key = key_reserve.load_private_key(pem)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, pool_id),

@@ -23,6 +23,8 @@ from typing import Any
 
 import botocore
 
+from cognito_emu.cache_dir import cache_dir
+
 IDP = "cognito-idp"
 IDENTITY = "cognito-identity"
 SERVICES = (IDP, IDENTITY)
@@ -91,8 +93,7 @@ def _compact(service_name: str) -> dict[str, Any]:
 
 
 def cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cognito-emu" / f"botocore-{botocore.__version__}-models-{FORMAT}.json"
+    return cache_dir() / f"botocore-{botocore.__version__}-models-{FORMAT}.json"
 
 
 def _load_compact() -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
-from cognito_emu.idp import keys
+from cognito_emu.idp import key_reserve, keys
 from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.pool import acr_levels, schema
 from cognito_emu.pagination import paginate
@@ -73,7 +73,7 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
         keys.use_signing_key(pool, env.signing_key)
     else:
         # The pool's signing keys are made on its first token; have fresh ones ready by then.
-        keys.RESERVE.fill()
+        key_reserve.RESERVE.fill()
     return pool
 
 

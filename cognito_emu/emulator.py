@@ -15,6 +15,7 @@ from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.env import Env
 from cognito_emu.errors import ResourceNotFoundException
 from cognito_emu.idp import keys
+from cognito_emu.idp.pool import point_in_time
 from cognito_emu.idp.signin import risk
 from cognito_emu.ids import Ids
 from cognito_emu.oauth import routing
@@ -192,6 +193,13 @@ class Emulator:
         None clears it): AUDIT records it, ENFORCED applies the pool's risk configuration."""
         with self.state.lock:
             risk.set_next_sign_in_risk(self.env, user_pool_id, username, level)
+            self.persist()
+
+    def fail_next_point_in_time_recovery(self, user_pool_id: str, status: str | None) -> None:
+        """The pool's next point-in-time recovery fails with ``status``: PREVIEW_GENERATION_FAILED at its
+        Initiate, TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE or AWS_ABORTED at its Start (None clears it)."""
+        with self.state.lock:
+            point_in_time.fail_next(self.env, user_pool_id, status)
             self.persist()
 
     def totp_code(self, secret: str, at: float | None = None) -> str:

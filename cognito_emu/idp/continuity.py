@@ -62,6 +62,8 @@ class RestoreStatus(StrEnum):
     PREVIEW_EXPIRED = "PREVIEW_EXPIRED"
     RESTORING = "RESTORING"
     RESTORE_COMPLETED = "RESTORE_COMPLETED"
+    TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE = "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE"
+    AWS_ABORTED = "AWS_ABORTED"
 
 
 @dataclass(slots=True)
@@ -85,6 +87,14 @@ class Restoration:
     status: RestoreStatus
     preview: list[PreviewCount] = field(default_factory=list)
     completed: float | None = None
+
+
+@dataclass(slots=True)
+class PlanPeriod:
+    """The feature plan (UserPoolTier) a pool was on from ``since`` until the next period began."""
+
+    since: float
+    tier: str
 
 
 @dataclass(slots=True)

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NoReturn, TypeVar
 
-from cognito_emu.idp.continuity import Capture, Restoration, UserPoolReplica, current_replica
+from cognito_emu.idp.continuity import (
+    Capture,
+    PlanPeriod,
+    Restoration,
+    RestoreStatus,
+    UserPoolReplica,
+    current_replica,
+)
 from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
 from cognito_emu.usage.log import PoolMonth
 
@@ -538,6 +545,12 @@ class UserPool:
     # came from data that kept no history, so nothing is known of its past).
     captures: dict[str, Capture] = field(default_factory=dict)
     user_data_written: float | None = None
+    # The feature plans the pool has been on, oldest first (empty for data from before they were kept:
+    # then the current plan counts as the pool's plan since its creation).
+    plans: list[PlanPeriod] = field(default_factory=list)
+    # The failure a test asked for at the next InitiatePointInTimeRecovery (PREVIEW_GENERATION_FAILED) or
+    # StartPointInTimeRecovery (TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE, AWS_ABORTED).
+    next_recovery_failure: RestoreStatus | None = None
     # PKCS#8 PEMs of the pool's RSA keys, made on first need by idp.keys: ID tokens (and the SAML
     # signing certificate) are signed with the first, access tokens with the second.
     signing_key_pem: str | None = None

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 from cognito_emu import __version__
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
+from cognito_emu.idp.pool import point_in_time
 from cognito_emu.idp.signin import risk
 from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
@@ -32,6 +33,7 @@ RULES = [
     Rule("/_emu/state", methods=["PUT"], endpoint="state_put"),
     Rule("/_emu/seed", methods=["POST"], endpoint="seed_post"),
     Rule("/_emu/risk", methods=["POST"], endpoint="risk_post"),
+    Rule("/_emu/point-in-time-recovery-failure", methods=["POST"], endpoint="recovery_failure_post"),
     Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
     Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
     *outbox_routes.RULES,
@@ -170,6 +172,21 @@ class ControlApi(outbox_routes.OutboxRoutes, fault_routes.FaultRoutes):
             status = 404 if error.code in ("ResourceNotFoundException", "UserNotFoundException") else 400
             return json_response({"error": error.code, "message": error.message}, status=status)
         return json_response({"userPoolId": pool_id, "username": username, "nextSignInRisk": level})
+
+    def recovery_failure_post(self, request: Request) -> Response:
+        """``{"userPoolId", "status": "AWS_ABORTED"}``: how the pool's next point-in-time recovery fails
+        (``"status": null`` clears it)."""
+        body = _json_body(request)
+        pool_id = body.get("userPoolId")
+        if not isinstance(pool_id, str):
+            raise BadRequest("'userPoolId' is a required string.")
+        try:
+            with self.env.state.lock:
+                status = point_in_time.fail_next(self.env, pool_id, body.get("status"))
+        except CognitoError as error:
+            code = 404 if error.code == "ResourceNotFoundException" else 400
+            return json_response({"error": error.code, "message": error.message}, status=code)
+        return json_response({"userPoolId": pool_id, "nextRecoveryFailure": status})
 
     def state_put(self, request: Request) -> Response:
         body = _json_body(request)

@@ -218,6 +218,107 @@ def test_plus_recovers_two_weeks_and_lite_none(emulator, idp):
     assert "Essentials and Plus" in message
 
 
+def set_tier(idp: Any, pool_id: str, tier: str) -> None:
+    idp.update_user_pool(UserPoolId=pool_id, UserPoolTier=tier)
+
+
+def test_the_pool_must_have_been_on_the_needed_plan_since_the_recovery_point(emulator, idp):
+    pool_id = idp.create_user_pool(PoolName="upgraded")["UserPool"]["Id"]
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(3 * DAY)
+    set_tier(idp, pool_id, "PLUS")
+    emulator.clock.advance(DAY / 2)
+    # Plus now, but on Essentials two days ago: Essentials recovers one day back, not two.
+    code, message = error_of(initiate, idp, pool_id, emulator.clock.now() - 2 * DAY)
+    assert code == "InvalidParameterException"
+    assert "was on the ESSENTIALS feature plan after the recovery point" in message
+    assert "needs the PLUS feature plan" in message
+    # Twenty hours back both plans recover.
+    recovery = initiate(idp, pool_id, emulator.clock.now() - 20 * 3600)
+    idp.cancel_point_in_time_recovery(UserPoolId=pool_id, RestoreId=recovery["RestoreId"])
+
+
+def test_a_lite_spell_after_the_recovery_point_refuses_it(emulator, idp):
+    pool_id = idp.create_user_pool(PoolName="downgraded", UserPoolTier="PLUS")["UserPool"]["Id"]
+    make_user(idp, pool_id, "alice")
+    emulator.clock.advance(DAY)
+    before = emulator.clock.now()
+    set_tier(idp, pool_id, "LITE")
+    emulator.clock.advance(DAY)
+    set_tier(idp, pool_id, "PLUS")
+    emulator.clock.advance(DAY)
+    code, message = error_of(initiate, idp, pool_id, before - MINUTE)
+    assert code == "InvalidParameterException"
+    assert "was on the LITE feature plan after the recovery point" in message
+
+
+def fail_next(emulator: Any, pool_id: str, status: str | None) -> Any:
+    body = json.dumps({"userPoolId": pool_id, "status": status}).encode()
+    return send(emulator, "POST", "/_emu/point-in-time-recovery-failure", body)
+
+
+def test_a_preview_that_fails_to_generate_changes_nothing(emulator, idp, pool_id):
+    moment = recoverable_moment(emulator, idp, pool_id)
+    answer = fail_next(emulator, pool_id, "PREVIEW_GENERATION_FAILED")
+    assert json.loads(answer.body)["nextRecoveryFailure"] == "PREVIEW_GENERATION_FAILED"
+    failed = initiate(idp, pool_id, moment)
+    assert failed["RestoreStatus"] == "PREVIEW_GENERATING"
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=failed["RestoreId"])
+    assert described["Restoration"]["RestoreStatus"] == "PREVIEW_GENERATION_FAILED"
+    assert "RestorePreview" not in described["Restoration"]
+    # Writes go on, the failed recovery can be neither started nor cancelled, and a new one may begin.
+    idp.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
+    for operation in (idp.start_point_in_time_recovery, idp.cancel_point_in_time_recovery):
+        assert code_of(operation, UserPoolId=pool_id, RestoreId=failed["RestoreId"]) == (
+            "InvalidParameterException"
+        )
+    again = initiate(idp, pool_id, moment)["RestoreId"]
+    listed = idp.list_point_in_time_recoveries(UserPoolId=pool_id)["Restorations"]
+    assert [(r["RestoreId"], r["RestoreStatus"]) for r in listed] == [
+        (again, "PREVIEW_GENERATED"),
+        (failed["RestoreId"], "PREVIEW_GENERATION_FAILED"),
+    ]
+
+
+@pytest.mark.parametrize("failure", ["TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE", "AWS_ABORTED"])
+def test_a_recovery_that_fails_once_started_keeps_writes_paused(emulator, idp, pool_id, failure):
+    moment = recoverable_moment(emulator, idp, pool_id)
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    emulator.clock.advance(20 * MINUTE)
+    emulator.fail_next_point_in_time_recovery(pool_id, failure)
+    restore_id = initiate(idp, pool_id, moment)["RestoreId"]
+    started = idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert started["RestoreStatus"] == "RESTORING"
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert described["RestoreStatus"] == failure
+    assert preview_of(described)["Users"] == (1, 0, 0)
+    # Nothing was restored, nothing can be written, and the recovery can be neither cancelled nor retried.
+    assert usernames(idp, pool_id) == []
+    code, message = error_of(idp.admin_create_user, UserPoolId=pool_id, Username="bob")
+    assert code == "OperationNotEnabledException"
+    assert failure in message
+    for operation in (idp.start_point_in_time_recovery, idp.cancel_point_in_time_recovery):
+        assert code_of(operation, UserPoolId=pool_id, RestoreId=restore_id) == "InvalidParameterException"
+    assert code_of(initiate, idp, pool_id, moment) == "ConcurrentModificationException"
+    emulator.clock.advance(2 * DAY)
+    assert code_of(idp.admin_create_user, UserPoolId=pool_id, Username="bob") == "OperationNotEnabledException"
+
+
+def test_asking_for_a_failure_that_is_not_one(emulator, idp, pool_id):
+    answer = fail_next(emulator, pool_id, "RESTORE_COMPLETED")
+    assert answer.status == 400
+    assert json.loads(answer.body)["error"] == "InvalidParameterException"
+    assert fail_next(emulator, "us-east-1_missing", "AWS_ABORTED").status == 404
+    # Cleared, the next recovery succeeds.
+    fail_next(emulator, pool_id, "AWS_ABORTED")
+    assert json.loads(fail_next(emulator, pool_id, None).body)["nextRecoveryFailure"] is None
+    moment = recoverable_moment(emulator, idp, pool_id)
+    restore_id = initiate(idp, pool_id, moment)["RestoreId"]
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    assert described["Restoration"]["RestoreStatus"] == "RESTORE_COMPLETED"
+
+
 def test_one_active_recovery_and_the_daily_limits(emulator, idp, pool_id):
     moment = recoverable_moment(emulator, idp, pool_id)
     first = initiate(idp, pool_id, moment)["RestoreId"]

@@ -41,7 +41,7 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
 )
 from cognito_emu.idp import tokens
-from cognito_emu.idp.continuity import Capture, PreviewCount, Restoration, RestoreStatus
+from cognito_emu.idp.continuity import Capture, PlanPeriod, PreviewCount, Restoration, RestoreStatus
 from cognito_emu.idp.models import Group, ImportJobStatus, User, UserMfa, UserPool
 from cognito_emu.idp.pool.operation_kinds import WRITING_CHALLENGES
 from cognito_emu.pagination import paginate
@@ -65,8 +65,22 @@ POOL_PREVIEWS_PER_30_DAYS = 10
 ACCOUNT_ACTIVE = 5
 ACCOUNT_PREVIEWS_PER_DAY = 10
 
+# Recoveries that pause the pool's user-data writes. The two failures of a started recovery keep them
+# paused until AWS Support resolves the case (API reference, RestorationType): in the emulator, until the
+# pool is deleted or the emulator reset.
 _ACTIVE = frozenset(
-    {RestoreStatus.PREVIEW_GENERATING, RestoreStatus.PREVIEW_GENERATED, RestoreStatus.RESTORING}
+    {
+        RestoreStatus.PREVIEW_GENERATING,
+        RestoreStatus.PREVIEW_GENERATED,
+        RestoreStatus.RESTORING,
+        RestoreStatus.TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE,
+        RestoreStatus.AWS_ABORTED,
+    }
+)
+# The failures a test can ask for (``fail_next``), and the step each one befalls.
+PREVIEW_FAILURES = frozenset({RestoreStatus.PREVIEW_GENERATION_FAILED})
+RESTORE_FAILURES = frozenset(
+    {RestoreStatus.TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE, RestoreStatus.AWS_ABORTED}
 )
 _IMPORTING = frozenset({ImportJobStatus.PENDING, ImportJobStatus.IN_PROGRESS, ImportJobStatus.STOPPING})
 ENTITIES = ("Users", "Groups", "User MFAs", "Passkeys")
@@ -209,6 +223,7 @@ def initiate(env: Env, pool: UserPool, moment: float) -> Restoration:
             f"The recovery point must be within the last {days} day{'s' if days > 1 else ''} "
             f"with the {pool.settings.get('UserPoolTier', 'ESSENTIALS')} feature plan."
         )
+    _check_plans(pool, moment, now)
     _check_limits(env.state, pool, now)
     then = _state_at(pool, moment)
     if then is None:
@@ -222,8 +237,46 @@ def initiate(env: Env, pool: UserPool, moment: float) -> Restoration:
         status=RestoreStatus.PREVIEW_GENERATED,
         preview=preview(then, _user_data(pool)),
     )
+    if pool.next_recovery_failure in PREVIEW_FAILURES:
+        # No preview, and writes go on: the status says the pool's data did not change.
+        restoration.status, restoration.preview = pool.next_recovery_failure, []
+        pool.next_recovery_failure = None
     pool.restorations[restoration.restore_id] = restoration
     return restoration
+
+
+def _check_plans(pool: UserPool, moment: float, now: float) -> None:
+    """The pool must have been on a plan that recovers this far back from the recovery point until now
+    (API reference: "to recover to a point in time 14 days ago, your user pool must have been on the
+    Plus feature plan for the past 14 days")."""
+    periods = pool.plans or [PlanPeriod(pool.created, pool.settings.get("UserPoolTier", "ESSENTIALS"))]
+    age = now - moment
+    for index, period in enumerate(periods):
+        ends = periods[index + 1].since if index + 1 < len(periods) else None
+        if ends is not None and ends <= moment:
+            continue
+        if RETENTION.get(period.tier, 0.0) < age:
+            needed = "PLUS" if age > RETENTION["ESSENTIALS"] else "ESSENTIALS or PLUS"
+            raise InvalidParameterException(
+                f"User pool {pool.id} was on the {period.tier} feature plan after the recovery point; "
+                f"recovering to it needs the {needed} feature plan from the recovery point until now."
+            )
+
+
+def fail_next(env: Env, pool_id: str, status: str | None) -> RestoreStatus | None:
+    """The next recovery of the pool fails with ``status`` (None: no failure): PREVIEW_GENERATION_FAILED
+    at its InitiatePointInTimeRecovery, TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE or AWS_ABORTED at its
+    StartPointInTimeRecovery. Failures are AWS's own doing, so only a test can ask for one."""
+    pool = env.state.find_pool(pool_id)
+    if pool is None:
+        raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+    failures = PREVIEW_FAILURES | RESTORE_FAILURES
+    if status is not None and status not in failures:
+        raise InvalidParameterException(
+            f"A point-in-time recovery fails with one of {', '.join(sorted(failures))}, not {status!r}."
+        )
+    pool.next_recovery_failure = None if status is None else RestoreStatus(status)
+    return pool.next_recovery_failure
 
 
 def _check_limits(state: State, pool: UserPool, now: float) -> None:
@@ -289,6 +342,11 @@ def start(env: Env, pool: UserPool, restore_id: str) -> Restoration:
         raise InvalidParameterException(
             f"The emulator no longer keeps the history of user pool {pool.id} back to the recovery point."
         )
+    if pool.next_recovery_failure in RESTORE_FAILURES:
+        # Stopped before it changed anything; the pool's writes stay paused.
+        restoration.status = pool.next_recovery_failure
+        pool.next_recovery_failure = None
+        return restoration
     _apply(env, pool, then, restoration.restore_timestamp)
     restoration.status = RestoreStatus.RESTORE_COMPLETED
     restoration.completed = now

@@ -10,6 +10,7 @@ from typing import Any
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
 from cognito_emu.idp import key_reserve, keys
+from cognito_emu.idp.continuity import PlanPeriod
 from cognito_emu.idp.models import UserPool
 from cognito_emu.idp.pool import acr_levels, schema
 from cognito_emu.pagination import paginate
@@ -64,6 +65,7 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
         tags=dict(params.get("UserPoolTags") or {}),
         # Point-in-time recovery's history of the pool begins empty, at its creation.
         user_data_written=now,
+        plans=[PlanPeriod(now, settings["UserPoolTier"])],
     )
     check_mfa(pool.settings, pool.mfa_config)
     if settings["MfaConfiguration"] != "OFF":
@@ -86,6 +88,13 @@ def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     settings.setdefault("UserPoolTier", pool.settings.get("UserPoolTier", "ESSENTIALS"))
     _acr_configuration(settings)
     check_mfa(settings, pool.mfa_config)
+    now = env.clock.now()
+    tier = pool.settings.get("UserPoolTier", "ESSENTIALS")
+    if settings["UserPoolTier"] != tier:
+        if not pool.plans:
+            # Data from before plans were kept: the plan until now is the only one known.
+            pool.plans.append(PlanPeriod(pool.created, tier))
+        pool.plans.append(PlanPeriod(now, settings["UserPoolTier"]))
     pool.settings = settings
     if "SmsMfaConfiguration" in pool.mfa_config or settings["MfaConfiguration"] != "OFF":
         if "SmsConfiguration" in settings:
@@ -96,7 +105,7 @@ def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
         pool.name = params["PoolName"]
     if "UserPoolTags" in params:
         pool.tags = dict(params["UserPoolTags"])
-    pool.modified = env.clock.now()
+    pool.modified = now
     return pool
 
 

@@ -17,6 +17,13 @@ branding for that version (developer guide, "Apply branding to managed login pag
   scheme's ColorMode or DYNAMIC. What the style leaves out, and a style of UseCognitoProvidedValues, has the
   emulator's stand-in for Cognito's default look (``COGNITO_LIGHT``, ``COGNITO_DARK``): Cognito does not
   publish its own. Colours are Cognito's eight hex digits (RRGGBBAA); a value of another shape is ignored.
+  The page header and footer are drawn when ``categories.global.pageHeader`` / ``pageFooter`` are
+  ``enabled``: ``components.pageHeader`` / ``pageFooter`` give their ``background.color`` and
+  ``borderColor`` per mode, their logo (PAGE_HEADER_LOGO / PAGE_FOOTER_LOGO, unless ``logo.enabled`` is
+  false) at ``logo.location`` (START, CENTER, END) and, when ``backgroundImage.enabled``, their background
+  image (PAGE_HEADER_BACKGROUND / PAGE_FOOTER_BACKGROUND). The guide does not publish the Settings schema;
+  these member names are those of the styles Cognito returns (DescribeManagedLoginBranding with
+  ReturnMergedResources), as projects that deploy them show.
 
 Nothing a style holds reaches the page unchecked: colours and radii are validated, images become data: URLs
 of base64 text, and CSS cannot close its ``<style>`` element.
@@ -113,6 +120,16 @@ COGNITO_DARK = {
     ("input:focus", "border-color"): "539fe5ff",
 }
 _COGNITO_RADIUS = 8
+# Where a page header's or footer's logo may sit (logo.location).
+_LOGO_LOCATIONS = ("START", "CENTER", "END")
+
+
+@dataclass(frozen=True, slots=True)
+class PageBar:
+    """The page header or footer of a managed login style: its logo (a data: URL, or "") and where it sits."""
+
+    logo: str = ""
+    location: str = "START"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +140,9 @@ class PageStyle:
     css: str = ""
     logo: str = ""
     favicon: str = ""
+    # Managed login's page header and footer, when the style turns them on.
+    header: PageBar | None = None
+    footer: PageBar | None = None
 
 
 DEFAULT = PageStyle()
@@ -185,7 +205,51 @@ def managed_login_style(style: dict[str, Any]) -> PageStyle:
     if _member(settings, ("components", "form", "logo", "enabled")) is False:
         logo = ""
     favicon = _asset(assets, "FAVICON_SVG", mode) or _asset(assets, "FAVICON_ICO", mode)
-    return PageStyle(version=MANAGED_LOGIN, css=css, logo=logo, favicon=favicon)
+    bars: dict[str, PageBar | None] = {}
+    for name in ("pageHeader", "pageFooter"):
+        bar, bar_css = _page_bar(settings, assets, name, scheme)
+        bars[name] = bar
+        css += bar_css
+    return PageStyle(
+        version=MANAGED_LOGIN,
+        css=css,
+        logo=logo,
+        favicon=favicon,
+        header=bars["pageHeader"],
+        footer=bars["pageFooter"],
+    )
+
+
+def _page_bar(
+    settings: dict[str, Any], assets: list[dict[str, Any]], name: str, scheme: str
+) -> tuple[PageBar | None, str]:
+    """The page header or footer (``name``) and its CSS, or None when the style does not turn it on."""
+    if _member(settings, ("categories", "global", name, "enabled")) is not True:
+        return None, ""
+    component = ("components", name)
+    selector = "header.page-header" if name == "pageHeader" else "footer.page-footer"
+    category = "PAGE_HEADER" if name == "pageHeader" else "PAGE_FOOTER"
+    modes = {"DARK": ("darkMode",), "DYNAMIC": ("lightMode", "darkMode")}.get(scheme, ("lightMode",))
+    css = ""
+    for mode_key in modes:
+        decls = []
+        background = _member(settings, (*component, mode_key, "background", "color"))
+        if isinstance(background, str) and _COLOUR.fullmatch(background):
+            decls.append(f"background-color: #{background.lower()};")
+        border = _member(settings, (*component, mode_key, "borderColor"))
+        if isinstance(border, str) and _COLOUR.fullmatch(border):
+            decls.append(f"border-color: #{border.lower()};")
+        rule = f"{selector} {{ {' '.join(decls)} }}\n" if decls else ""
+        if mode_key == "darkMode" and scheme == "DYNAMIC" and rule:
+            rule = f"@media (prefers-color-scheme: dark) {{\n{rule}}}\n"
+        css += rule
+    mode = "DARK" if scheme == "DARK" else "LIGHT"
+    image = _asset(assets, f"{category}_BACKGROUND", mode)
+    if image and _member(settings, (*component, "backgroundImage", "enabled")) is True:
+        css += f'{selector} {{ background-image: url("{image}"); background-size: cover; }}\n'
+    logo = "" if _member(settings, (*component, "logo", "enabled")) is False else _asset(assets, f"{category}_LOGO", mode)
+    location = str(_member(settings, (*component, "logo", "location")) or "START").upper()
+    return PageBar(logo=logo, location=location if location in _LOGO_LOCATIONS else "START"), css
 
 
 def _member(document: Any, path: tuple[str, ...]) -> Any:
@@ -212,10 +276,14 @@ def _radius_rules(settings: dict[str, Any]) -> str:
     rules = []
     for group, component, selector in _RADII:
         value = _member(settings, (group, component, "borderRadius"))
+        # Cognito's own styles carry these as numbers with a fraction (28.0).
         radius = (
-            value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100 else None
+            value
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
+            else None
         )
-        rules.append(f"{selector} {{ border-radius: {_COGNITO_RADIUS if radius is None else radius}px; }}\n")
+        shown = _COGNITO_RADIUS if radius is None else f"{radius:g}"
+        rules.append(f"{selector} {{ border-radius: {shown}px; }}\n")
     return "".join(rules)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cognito_emu import csrf
 from cognito_emu.env import Env
-from cognito_emu.oauth.page_style import DEFAULT, PageStyle
+from cognito_emu.oauth.page_style import DEFAULT, PageBar, PageStyle
 from cognito_emu.oauth.wire import OAuthRequest, Reply
 from cognito_emu.templating import Markup, render
 
@@ -38,8 +38,17 @@ def page(
         css=Markup(style.css),
         favicon=Markup(fragment("favicon.html", href=style.favicon) if style.favicon else ""),
         logo=Markup(fragment("logo.html", src=style.logo) if style.logo else ""),
+        header=Markup(_bar("page_header.html", style.header)),
+        footer=Markup(_bar("page_footer.html", style.footer)),
     )
     return Reply(status=status, body=body, cookies=cookies or {}, headers={"Cache-Control": "no-store"})
+
+
+def _bar(template: str, bar: PageBar | None) -> str:
+    if bar is None:
+        return ""
+    logo = fragment("bar_logo.html", src=bar.logo) if bar.logo else ""
+    return fragment(template, location=bar.location, logo=Markup(logo))
 
 
 def error_page(message: str, status: int = 400, style: PageStyle = DEFAULT) -> Reply:

@@ -41,13 +41,24 @@ def _computed(page: Page, selector: str, prop: str) -> str:
     return str(page.evaluate(f"() => getComputedStyle(document.querySelector('{selector}'))['{prop}']"))
 
 
-def _logo_loaded(page: Page) -> bool:
+def _logo_loaded(page: Page, selector: str = ".logo-customizable") -> bool:
     return bool(
         page.evaluate(
-            "() => { const img = document.querySelector('.logo-customizable');"
+            f"() => {{ const img = document.querySelector('{selector}');"
             " return !!img && img.complete && img.naturalWidth > 0; }"
         )
     )
+
+
+def _styled_app(
+    emulator: Emulator, idp: Any, test_app: AppServer, settings: dict[str, Any], assets: list[dict[str, Any]]
+) -> tuple[str, str]:
+    """A managed login app whose client has a style of ``settings`` and ``assets``: (pool id, style id)."""
+    pool_id, client_id = hosted_app(emulator, idp, test_app, managed_login_version=2)
+    style = idp.create_managed_login_branding(
+        UserPoolId=pool_id, ClientId=client_id, Settings=settings, Assets=assets
+    )["ManagedLoginBranding"]
+    return pool_id, style["ManagedLoginBrandingId"]
 
 
 def test_classic_hosted_ui_shows_the_css_and_logo(
@@ -104,11 +115,11 @@ def test_managed_login_without_a_style_does_not_work(
 def test_managed_login_shows_the_branding_style(
     emulator: Emulator, idp: Any, page: Page, test_app: AppServer, tmp_path: Path
 ) -> None:
-    pool_id, client_id = hosted_app(emulator, idp, test_app, managed_login_version=2)
-    style = idp.create_managed_login_branding(
-        UserPoolId=pool_id,
-        ClientId=client_id,
-        Settings={
+    pool_id, style_id = _styled_app(
+        emulator,
+        idp,
+        test_app,
+        {
             "components": {
                 "primaryButton": {
                     "lightMode": {"defaults": {"backgroundColor": "c80000ff", "textColor": "ffffffff"}}
@@ -122,10 +133,8 @@ def test_managed_login_shows_the_branding_style(
             },
             "categories": {"global": {"colorSchemeMode": "LIGHT"}},
         },
-        Assets=[
-            {"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": _png(0, 0, 255)}
-        ],
-    )["ManagedLoginBranding"]
+        [{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": _png(0, 0, 255)}],
+    )
     _open_sign_in(page, test_app)
     expect(page.get_by_label("Username")).to_be_visible()
     assert page.locator("body").get_attribute("data-managed-login-version") == "2"
@@ -140,7 +149,7 @@ def test_managed_login_shows_the_branding_style(
 
     idp.update_managed_login_branding(
         UserPoolId=pool_id,
-        ManagedLoginBrandingId=style["ManagedLoginBrandingId"],
+        ManagedLoginBrandingId=style_id,
         Settings={
             "categories": {"global": {"colorSchemeMode": "DARK"}},
             "components": {"primaryButton": {"darkMode": {"defaults": {"backgroundColor": "ffa500ff"}}}},
@@ -154,7 +163,7 @@ def test_managed_login_shows_the_branding_style(
 
     idp.update_managed_login_branding(
         UserPoolId=pool_id,
-        ManagedLoginBrandingId=style["ManagedLoginBrandingId"],
+        ManagedLoginBrandingId=style_id,
         UseCognitoProvidedValues=True,
     )
     page.reload()
@@ -174,3 +183,58 @@ def test_set_ui_customization_has_no_effect_on_managed_login(
     _open_sign_in(page, test_app)
     expect(page.get_by_label("Username")).to_be_visible()
     assert _computed(page, "button", "color") == "rgb(255, 255, 255)"
+
+
+def test_managed_login_draws_the_page_header_and_footer(
+    emulator: Emulator, idp: Any, page: Page, test_app: AppServer, tmp_path: Path
+) -> None:
+    pool_id, style_id = _styled_app(
+        emulator,
+        idp,
+        test_app,
+        {
+            "categories": {
+                "global": {"colorSchemeMode": "LIGHT", "pageHeader": {"enabled": True}, "pageFooter": {"enabled": True}}
+            },
+            "components": {
+                "pageHeader": {
+                    "logo": {"enabled": True, "location": "CENTER"},
+                    "lightMode": {"background": {"color": "c80000ff"}, "borderColor": "000096ff"},
+                },
+                "pageFooter": {
+                    "logo": {"enabled": True, "location": "END"},
+                    "lightMode": {"background": {"color": "006400ff"}},
+                },
+                "form": {"borderRadius": 16.0},
+            },
+        },
+        [
+            {"Category": "PAGE_HEADER_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": _png(0, 0, 255)},
+            {"Category": "PAGE_FOOTER_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": _png(255, 0, 0)},
+        ],
+    )
+    _open_sign_in(page, test_app)
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert _computed(page, "header.page-header", "backgroundColor") == "rgb(200, 0, 0)"
+    assert _computed(page, "header.page-header", "borderBottomColor") == "rgb(0, 0, 150)"
+    assert _computed(page, "header.page-header", "textAlign") == "center"
+    assert _computed(page, "footer.page-footer", "backgroundColor") == "rgb(0, 100, 0)"
+    assert _computed(page, "footer.page-footer", "textAlign") == "right"
+    assert _logo_loaded(page, "header.page-header img") and _logo_loaded(page, "footer.page-footer img")
+    # Cognito's styles carry radii as numbers with a fraction.
+    assert _computed(page, "main", "borderTopLeftRadius") == "16px"
+    # The header holds nothing to tab through: the first Tab reaches the username field.
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "username"
+    page.screenshot(path=tmp_path / "header-footer.png")
+
+    idp.update_managed_login_branding(
+        UserPoolId=pool_id,
+        ManagedLoginBrandingId=style_id,
+        Settings={"categories": {"global": {"pageHeader": {"enabled": False}}}},
+    )
+    page.reload()
+    expect(page.get_by_label("Username")).to_be_visible()
+    # Settings merge: the header is off, the footer stays.
+    assert page.locator("header.page-header").count() == 0 and page.locator("footer.page-footer").count() == 1

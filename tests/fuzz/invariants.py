@@ -15,12 +15,7 @@ def _pool_indexes(pool: UserPool) -> dict[str, Any]:
     return {
         "by_alias": dict(index.by_alias),
         # An attribute whose last value went may keep an empty entry: that is no disagreement.
-        "values": {
-            name: {value: {held} if isinstance(held, str) else set(held) for value, held in values.keys.items()}
-            for name, values in index.values.items()
-            if values.keys
-        },
-        "ordered": {name: values for name, found in index.values.items() if (values := found.sorted_values())},
+        "values": {name: held for name, values in index.values.items() if (held := values.held())},
         "by_username": index.in_username_order(),
         "by_identity": dict(index.by_identity),
     }

@@ -166,61 +166,75 @@ class _Ordered:
 
 @dataclass(slots=True)
 class _Values:
-    """One attribute's folded values, each with the user keys that hold it, and the distinct values in order.
+    """One attribute's folded values and the user key holding each, as two parallel lists sorted by
+    value: exact and prefix lookups bisect.
 
-    A value one user holds maps to that user's key; only a value several hold gets a set. Most values
-    (sub, email, username) are one user's, and a set per user cost about 200 bytes. The distinct values
-    are kept sorted for prefix searches (``_Ordered``).
+    At 100,000 users a dict from value to key cost about 50 bytes a user beside the sorted list the
+    prefix searches need anyway; the second list costs 8. Additions that keep the order are appended;
+    others wait in ``pending`` until the next read, which inserts a few of them by bisection or, after a
+    bulk load, sorts once. Equal values (several users with one email) sit side by side in any order.
     """
 
-    keys: dict[str, str | set[str]] = field(default_factory=dict)
-    ordered: _Ordered = field(default_factory=_Ordered)
+    values: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    pending_values: list[str] = field(default_factory=list)
+    pending_keys: list[str] = field(default_factory=list)
 
     def add(self, value: str, key: str) -> None:
-        held = self.keys.get(value)
-        if held is None:
-            self.keys[value] = key
-            self.ordered.add(value)
-        elif isinstance(held, str):
-            if held != key:
-                self.keys[value] = {held, key}
+        if not self.pending_values and (not self.values or value >= self.values[-1]):
+            self.values.append(value)
+            self.keys.append(key)
         else:
-            held.add(key)
+            self.pending_values.append(value)
+            self.pending_keys.append(key)
+
+    def _settle(self) -> None:
+        pending = self.pending_values
+        if not pending:
+            return
+        values, keys = self.values, self.keys
+        if len(pending) * 16 < len(values):
+            for value, key in zip(pending, self.pending_keys, strict=True):
+                position = bisect.bisect_right(values, value)
+                values.insert(position, value)
+                keys.insert(position, key)
+        else:
+            values += pending
+            keys += self.pending_keys
+            order = sorted(range(len(values)), key=values.__getitem__)
+            self.values = [values[position] for position in order]
+            self.keys = [keys[position] for position in order]
+        self.pending_values = []
+        self.pending_keys = []
 
     def discard(self, value: str, key: str) -> None:
-        held = self.keys.get(value)
-        if isinstance(held, set):
-            held.discard(key)
-            if len(held) == 1:
-                self.keys[value] = next(iter(held))
-            return
-        if held != key:
-            return
-        del self.keys[value]
-        self.ordered.discard(value)
-
-    def sorted_values(self) -> list[str]:
-        """The distinct values in order (the index's own list: do not change it)."""
-        return self.ordered.sorted_items()
+        self._settle()
+        values, keys = self.values, self.keys
+        for position in range(bisect.bisect_left(values, value), bisect.bisect_right(values, value)):
+            if keys[position] == key:
+                del values[position]
+                del keys[position]
+                return
 
     def holders(self, value: str) -> set[str]:
-        held = self.keys.get(value)
-        if held is None:
-            return set()
-        return {held} if isinstance(held, str) else set(held)
+        self._settle()
+        values = self.values
+        return set(self.keys[bisect.bisect_left(values, value) : bisect.bisect_right(values, value)])
 
     def starting_with(self, prefix: str) -> set[str]:
-        ordered = self.sorted_values()
-        found: set[str] = set()
-        for position in range(bisect.bisect_left(ordered, prefix), len(ordered)):
-            value = ordered[position]
-            if not value.startswith(prefix):
-                break
-            held = self.keys[value]
-            if isinstance(held, str):
-                found.add(held)
-            else:
-                found |= held
+        self._settle()
+        values = self.values
+        start = end = bisect.bisect_left(values, prefix)
+        while end < len(values) and values[end].startswith(prefix):
+            end += 1
+        return set(self.keys[start:end])
+
+    def held(self) -> dict[str, set[str]]:
+        """Each value with the keys holding it (for checks that the index agrees with the users)."""
+        self._settle()
+        found: dict[str, set[str]] = {}
+        for value, key in zip(self.values, self.keys, strict=True):
+            found.setdefault(value, set()).add(key)
         return found
 
 

@@ -402,10 +402,54 @@ def own_list(items: list[V]) -> list[V]:
     return [] if isinstance(items, _VacantList) else items
 
 
+class _VacantMfa(UserMfa):
+    """The MFA state all users share until one of them turns a factor on (see _VacantDict): a UserMfa
+    costs about 100 bytes a user, and most users never have one. It equals a fresh UserMfa; writing into
+    it refuses: a writer assigns ``own_mfa(user)`` first."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise TypeError("a user's vacant MFA state is shared by every user: write through own_mfa(user)")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UserMfa) and _mfa_values(self) == _mfa_values(other)
+
+    def __reduce__(self) -> str:
+        # Pickled (point-in-time captures) and copied as the one shared instance, never rebuilt field by field.
+        return "_VACANT_MFA"
+
+
+def _mfa_values(mfa: UserMfa) -> tuple[Any, ...]:
+    return tuple(getattr(mfa, name) for name in UserMfa.__slots__)
+
+
+def _vacant_mfa() -> UserMfa:
+    vacant = object.__new__(_VacantMfa)
+    for name, default in zip(UserMfa.__slots__, _mfa_values(UserMfa()), strict=True):
+        object.__setattr__(vacant, name, default)
+    return vacant
+
+
+_VACANT_MFA = _vacant_mfa()
+
+
+def vacant_mfa() -> UserMfa:
+    return _VACANT_MFA
+
+
+def own_mfa(user: User) -> UserMfa:
+    """The user's MFA state to write into: made the user's own first if it was the shared vacant one."""
+    if isinstance(user.mfa, _VacantMfa):
+        user.mfa = UserMfa()
+    return user.mfa
+
+
 @dataclass(slots=True)
 class User:
-    """A user of a pool. The dict and list fields most users never fill start as the shared vacant
-    ones (``own_dict`` / ``own_list`` make a field the user's own before the first write)."""
+    """A user of a pool. The dict and list fields most users never fill, and ``mfa``, start as the
+    shared vacant ones (``own_dict`` / ``own_list`` / ``own_mfa`` make a field the user's own before the
+    first write)."""
 
     username: str
     sub: str
@@ -439,7 +483,7 @@ class User:
     # AttributesRequireVerificationBeforeUpdate: new email/phone_number values waiting for their code.
     pending_attributes: dict[str, str] = field(default_factory=vacant_dict)
     # MFA factors and preference (idp.factors.mfa).
-    mfa: UserMfa = field(default_factory=UserMfa)
+    mfa: UserMfa = field(default_factory=vacant_mfa)
     # Devices by DeviceKey (idp.factors.devices).
     devices: dict[str, Device] = field(default_factory=vacant_dict)
     # Passkeys by credential id, and a pending registration (idp.factors.webauthn).

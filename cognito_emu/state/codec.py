@@ -39,6 +39,20 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+def _made_defaults(cls: type) -> dict[str, Any]:
+    """What each field with a default factory starts as (made again per call: they may be mutable)."""
+    return {
+        f.name: f.default_factory()
+        for f in dataclasses.fields(cls)
+        if f.default_factory is not dataclasses.MISSING
+    }
+
+
 def decode(kind: Any, data: Any) -> Any:
     """Rebuild a value of type ``kind`` from what ``encode`` produced."""
     if data is None:
@@ -49,8 +63,16 @@ def decode(kind: Any, data: Any) -> Any:
         return decode(options[0], data) if len(options) == 1 else data
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        names = {f.name for f in dataclasses.fields(kind)}
-        return kind(**{name: decode(hints[name], value) for name, value in data.items() if name in names})
+        made = _made_defaults(kind)
+        given = {}
+        for name, value in data.items():
+            if name in _field_names(kind):
+                decoded = decode(hints[name], value)
+                # A value equal to what the field's factory makes is left to the factory, so users
+                # loaded from data share the vacant empties (idp.models) as users made afresh do.
+                if name not in made or decoded != made[name]:
+                    given[name] = decoded
+        return kind(**given)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(data)
     if origin is dict:

@@ -31,7 +31,7 @@ from cognito_emu import totp
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException
 from cognito_emu.idp.factors import passwords
-from cognito_emu.idp.models import User, UserPool
+from cognito_emu.idp.models import User, UserPool, own_mfa
 from cognito_emu.idp.pool import pool_settings, pools
 from cognito_emu.idp.users.index import is_true
 
@@ -149,21 +149,21 @@ def set_preference(env: Env, pool: UserPool, user: User, settings: dict[str, dic
         enabled = bool(value.get("Enabled") or value.get("PreferredMfa"))
         _set_enabled(user, factor, enabled)
         if value.get("PreferredMfa"):
-            user.mfa.preferred = factor
+            own_mfa(user).preferred = factor
         elif user.mfa.preferred == factor and ("PreferredMfa" in value or not enabled):
-            user.mfa.preferred = None
+            own_mfa(user).preferred = None
     user.modified = env.clock.now()
 
 
 def _set_enabled(user: User, factor: str, enabled: bool) -> None:
     if factor == SMS_MFA:
-        user.mfa.sms = enabled
+        own_mfa(user).sms = enabled
     elif factor == SOFTWARE_TOKEN_MFA:
-        user.mfa.software_token = enabled
+        own_mfa(user).software_token = enabled
     else:
-        user.mfa.email = enabled
+        own_mfa(user).email = enabled
     if not enabled and user.mfa.preferred == factor:
-        user.mfa.preferred = None
+        own_mfa(user).preferred = None
 
 
 def set_mfa_options(env: Env, pool: UserPool, user: User, options: list[dict[str, Any]]) -> None:
@@ -195,8 +195,8 @@ def apply_seed(user: User, entry: dict[str, Any]) -> None:
             totp.decode_secret(secret)
         except (ValueError, AttributeError) as error:
             raise ValueError(f"totpSecret: {error}") from None
-        user.mfa.totp_secret = secret
-        user.mfa.totp_device_name = entry.get("totpDeviceName")
+        own_mfa(user).totp_secret = secret
+        own_mfa(user).totp_device_name = entry.get("totpDeviceName")
     for key, factor in (("sms", SMS_MFA), ("softwareToken", SOFTWARE_TOKEN_MFA), ("email", EMAIL_OTP)):
         value = entry.get(key)
         if value is None:
@@ -212,7 +212,7 @@ def apply_seed(user: User, entry: dict[str, Any]) -> None:
     if preferred is not None:
         if preferred not in enabled_factors(user):
             raise ValueError(f"preferred: {preferred!r} is not one of the factors turned on")
-        user.mfa.preferred = preferred
+        own_mfa(user).preferred = preferred
 
 
 def export_seed(user: User) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import mfa
-from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool
+from cognito_emu.idp.models import AppClient, ChallengeSession, User, UserPool, own_mfa
 from cognito_emu.idp.pool import pool_settings
 from cognito_emu.idp.signin import sessions
 from cognito_emu.idp.users import directory
@@ -94,7 +94,7 @@ def associate(env: Env, access_token: str | None, session_id: str | None) -> Ass
     if not pool_settings.software_token_mfa_enabled(caller.pool):
         raise SoftwareTokenMFANotFoundException(NOT_ENABLED)
     secret = new_secret(env)
-    caller.user.mfa.pending_totp_secret = secret
+    own_mfa(caller.user).pending_totp_secret = secret
     if caller.session is None:
         return Association(secret)
     following = sessions.next_challenge(env, caller.client, caller.session, mfa.MFA_SETUP)
@@ -116,19 +116,19 @@ def verify(
         else:
             raise InvalidParameterException(NOT_ASSOCIATED)
     if secret != user.mfa.totp_secret:
-        user.mfa.totp_last_step = None
+        own_mfa(user).totp_last_step = None
     if not redeem_code(env, user, secret, user_code):
         raise EnableSoftwareTokenMFAException(CODE_MISMATCH)
-    user.mfa.totp_secret = secret
-    user.mfa.pending_totp_secret = None
+    own_mfa(user).totp_secret = secret
+    own_mfa(user).pending_totp_secret = None
     if device_name is not None:
-        user.mfa.totp_device_name = device_name
+        own_mfa(user).totp_device_name = device_name
     user.modified = env.clock.now()
     if caller.session is None:
         return None
-    user.mfa.software_token = True
+    own_mfa(user).software_token = True
     if user.mfa.preferred is None:
-        user.mfa.preferred = mfa.SOFTWARE_TOKEN_MFA
+        own_mfa(user).preferred = mfa.SOFTWARE_TOKEN_MFA
     following = sessions.next_challenge(env, caller.client, caller.session, mfa.MFA_SETUP)
     following.mfa_secret = secret
     return following.session_id
@@ -142,17 +142,17 @@ def redeem_code(env: Env, user: User, secret: str, code: str) -> bool:
         return False
     if user.mfa.totp_last_step is not None and step <= user.mfa.totp_last_step:
         raise ExpiredCodeException(CODE_USED)
-    user.mfa.totp_last_step = step
+    own_mfa(user).totp_last_step = step
     return True
 
 
 def delete(env: Env, user: User) -> None:
     """AdminDeleteSoftwareToken: the user's TOTP factor is gone (and no longer preferred)."""
-    user.mfa.totp_secret = None
-    user.mfa.pending_totp_secret = None
-    user.mfa.totp_device_name = None
-    user.mfa.totp_last_step = None
-    user.mfa.software_token = False
+    own_mfa(user).totp_secret = None
+    own_mfa(user).pending_totp_secret = None
+    own_mfa(user).totp_device_name = None
+    own_mfa(user).totp_last_step = None
+    own_mfa(user).software_token = False
     if user.mfa.preferred == mfa.SOFTWARE_TOKEN_MFA:
-        user.mfa.preferred = None
+        own_mfa(user).preferred = None
     user.modified = env.clock.now()

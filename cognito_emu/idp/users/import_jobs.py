@@ -48,7 +48,7 @@ from cognito_emu.errors import (
     ResourceNotFoundException,
     UsernameExistsException,
 )
-from cognito_emu.idp.models import ImportJobStatus, User, UserImportJob, UserPool, UserStatus
+from cognito_emu.idp.models import ImportJobStatus, User, UserImportJob, UserPool, UserStatus, own_mfa
 from cognito_emu.idp.pool import pools, schema
 from cognito_emu.idp.users import accounts, directory
 from cognito_emu.pagination import paginate
@@ -367,5 +367,5 @@ def _import_user(env: Env, pool: UserPool, row: dict[str, str]) -> User:
     )
     if mfa_enabled == "true" and user.attributes.get("phone_number"):
         # cognito:mfa_enabled is the legacy per-user SMS MFA setting (MFAOptions).
-        user.mfa.sms = True
+        own_mfa(user).sms = True
     return user

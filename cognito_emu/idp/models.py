@@ -409,29 +409,26 @@ class _VacantMfa(UserMfa):
 
     __slots__ = ()
 
+    def __init__(self) -> None:
+        for name, default in zip(UserMfa.__slots__, _mfa_values(UserMfa()), strict=True):
+            object.__setattr__(self, name, default)
+
     def __setattr__(self, name: str, value: Any) -> NoReturn:
         raise TypeError("a user's vacant MFA state is shared by every user: write through own_mfa(user)")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UserMfa) and _mfa_values(self) == _mfa_values(other)
 
-    def __reduce__(self) -> str:
-        # Pickled (point-in-time captures) and copied as the one shared instance, never rebuilt field by field.
-        return "_VACANT_MFA"
+    def __reduce__(self) -> tuple[type[_VacantMfa], tuple[()]]:
+        # Pickled (point-in-time captures) as a call of the class, not field by field into a refusing instance.
+        return (_VacantMfa, ())
 
 
 def _mfa_values(mfa: UserMfa) -> tuple[Any, ...]:
     return tuple(getattr(mfa, name) for name in UserMfa.__slots__)
 
 
-def _vacant_mfa() -> UserMfa:
-    vacant = object.__new__(_VacantMfa)
-    for name, default in zip(UserMfa.__slots__, _mfa_values(UserMfa()), strict=True):
-        object.__setattr__(vacant, name, default)
-    return vacant
-
-
-_VACANT_MFA = _vacant_mfa()
+_VACANT_MFA = _VacantMfa()
 
 
 def vacant_mfa() -> UserMfa:

@@ -1,0 +1,91 @@
+"""User records kept small (issue 12): the vacant fields users share, and records written before still load."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+from cognito_emu.idp.models import User, UserMfa, own_mfa
+from cognito_emu.state.codec import decode, encode
+
+VERIFIER = "ab" * 384
+
+# A user row as --data-dir, snapshots and GET /_emu/state wrote it before the vacant fields: every
+# field present, empty collections and a default MFA state spelled out.
+OLD_ROW = {
+    "username": "alice",
+    "sub": "9b1f0c9e-6d3a-4f0e-9a57-1d2b3c4d5e6f",
+    "created": 1700000000.0,
+    "modified": 1700000000.0,
+    "status": "CONFIRMED",
+    "enabled": True,
+    "attributes": {"sub": "9b1f0c9e-6d3a-4f0e-9a57-1d2b3c4d5e6f", "email": "alice@example.com"},
+    "password_hash": None,
+    "srp_salt": "5f3a",
+    "srp_verifier": VERIFIER,
+    "password_changed": 1700000000.0,
+    "temporary_password_expires": None,
+    "password_history": [],
+    "codes": {},
+    "failed_sign_ins": 0,
+    "last_failed_sign_in": None,
+    "locked_until": None,
+    "sessions": {},
+    "sso_sessions": {},
+    "pending_attributes": {},
+    "mfa": {
+        "sms": False,
+        "software_token": False,
+        "email": False,
+        "preferred": None,
+        "totp_secret": None,
+        "totp_device_name": None,
+        "pending_totp_secret": None,
+        "totp_last_step": None,
+    },
+    "devices": {},
+    "webauthn_credentials": {},
+    "webauthn_registration": None,
+    "auth_events": [],
+    "next_sign_in_risk": None,
+    "known_ips": [],
+    "known_devices": [],
+    "pending_sign_in_event": None,
+}
+
+
+def test_an_old_row_loads_onto_the_shared_vacant_fields_and_writes_back_the_same() -> None:
+    first = decode(User, json.loads(json.dumps(OLD_ROW)))
+    second = decode(User, {**OLD_ROW, "username": "bob"})
+    assert first.srp_verifier == bytes.fromhex(VERIFIER)
+    assert first.mfa is second.mfa and first.codes is second.codes and first.auth_events is second.auth_events
+    assert encode(first) == OLD_ROW
+
+
+def test_a_row_with_mfa_keeps_its_own() -> None:
+    user = decode(User, {**OLD_ROW, "mfa": {**OLD_ROW["mfa"], "sms": True, "preferred": "SMS_MFA"}})
+    assert user.mfa.sms and user.mfa.preferred == "SMS_MFA"
+    assert encode(user)["mfa"]["sms"] is True
+
+
+def test_the_vacant_mfa_state_is_never_written_for_every_user() -> None:
+    alice = User(username="alice", sub="a", created=0, modified=0)
+    bob = User(username="bob", sub="b", created=0, modified=0)
+    assert alice.mfa is bob.mfa and alice.mfa == UserMfa() and UserMfa() == alice.mfa
+    with pytest.raises(TypeError):
+        alice.mfa.sms = True
+    own_mfa(alice).sms = True
+    assert alice.mfa.sms and not bob.mfa.sms and bob.mfa != alice.mfa
+    assert own_mfa(alice) is alice.mfa
+
+
+def test_the_vacant_mfa_state_pickles_as_vacant() -> None:
+    # Point-in-time captures pickle users.
+    restored = pickle.loads(pickle.dumps(User(username="carol", sub="c", created=0, modified=0)))
+    assert restored.mfa == UserMfa()
+    with pytest.raises(TypeError):
+        restored.mfa.email = True
+    own_mfa(restored).email = True
+    assert restored.mfa.email

@@ -10,12 +10,22 @@ import hashlib
 import random
 import string
 import threading
-import uuid
 
 _LOWER_ALNUM = string.ascii_lowercase + string.digits
 _ALNUM = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
 
+
+
+# The version (4) and variant (RFC 4122) bits of a random UUID, as uuid.UUID(bytes=..., version=4) sets them.
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def uuid4_text(raw: bytes) -> str:
+    """``str(uuid.UUID(bytes=raw, version=4))`` without building the UUID object (a sign-in mints five)."""
+    text = f"{(int.from_bytes(raw, 'big') & _UUID4_CLEAR) | _UUID4_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 class Ids:
     def __init__(self, seed: int | None = None) -> None:
@@ -55,12 +65,12 @@ class Ids:
             return self._random.getrandbits(length * 8).to_bytes(length, "big")
 
     def uuid(self) -> str:
-        return str(uuid.UUID(bytes=self.token_bytes(16), version=4))
+        return uuid4_text(self.token_bytes(16))
 
     def request_id(self) -> str:
         with self._lock:
             raw = self._requests.getrandbits(128).to_bytes(16, "big")
-        return str(uuid.UUID(bytes=raw, version=4))
+        return uuid4_text(raw)
 
     def form_token(self) -> str:
         """A browser session's CSRF token (``cognito_emu.csrf``): 32 random bytes in hex."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -54,8 +55,13 @@ def _object(part: str) -> dict[str, Any]:
     return value
 
 
+@lru_cache(maxsize=256)
+def _header(kid: str) -> str:
+    return b64url(json.dumps({"kid": kid, "alg": ALGORITHM}, separators=(",", ":")).encode())
+
+
 def sign(key: rsa.RSAPrivateKey, kid: str, claims: dict[str, Any]) -> str:
-    header = b64url(json.dumps({"kid": kid, "alg": ALGORITHM}, separators=(",", ":")).encode())
+    header = _header(kid)
     payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}"
     signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())

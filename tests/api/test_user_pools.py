@@ -302,6 +302,21 @@ def test_update_resets_omitted_settings_to_defaults(idp, emulator):
     assert updated["LastModifiedDate"] > updated["CreationDate"]
 
 
+def test_update_keeps_an_omitted_dcr_configuration(idp, pool_id):
+    """UpdateUserPool's one documented exception to resetting what it is not given: "If you omit
+    [DcrConfiguration], Amazon Cognito keeps the existing configuration"; one given replaces it whole,
+    its omitted members back at their defaults (EnableStatus Enabled, OpenDcrEnabled false)."""
+    idp.update_user_pool(
+        UserPoolId=pool_id, DcrConfiguration={"EnableStatus": "Disabled", "OpenDcrEnabled": True}
+    )
+    idp.update_user_pool(UserPoolId=pool_id, MfaConfiguration="OFF")
+    kept = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["DcrConfiguration"]
+    assert kept == {"EnableStatus": "Disabled", "OpenDcrEnabled": True}
+    idp.update_user_pool(UserPoolId=pool_id, DcrConfiguration={"AllowedScopes": ["openid"]})
+    replaced = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["DcrConfiguration"]
+    assert replaced == {"EnableStatus": "Enabled", "OpenDcrEnabled": False, "AllowedScopes": ["openid"]}
+
+
 def test_update_sets_name_tags_and_settings(idp, pool_id):
     idp.update_user_pool(
         UserPoolId=pool_id,

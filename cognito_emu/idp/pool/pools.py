@@ -30,6 +30,9 @@ DEFAULT_SIGN_IN_POLICY: dict[str, Any] = {"AllowedFirstAuthFactors": ["PASSWORD"
 # Chosen at creation and fixed afterwards: UpdateUserPool has no member for them
 # (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html).
 _FIXED_AT_CREATION = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
+# The exceptions UpdateUserPool's reference names to "sets it to its default value": a DcrConfiguration
+# left out is kept ("If you omit this parameter, Amazon Cognito keeps the existing configuration").
+_KEPT_WHEN_OMITTED = ("DcrConfiguration",)
 
 # Legacy top-level message members and the VerificationMessageTemplate members Cognito keeps equal.
 _LEGACY_MESSAGES = {
@@ -85,6 +88,9 @@ def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     pool = get_user_pool(store, params["UserPoolId"])
     settings = _settings(params)
     settings.update({key: pool.settings[key] for key in _FIXED_AT_CREATION if key in pool.settings})
+    settings.update(
+        {key: pool.settings[key] for key in _KEPT_WHEN_OMITTED if key in pool.settings and key not in params}
+    )
     settings.setdefault("UserPoolTier", pool.settings.get("UserPoolTier", "ESSENTIALS"))
     _acr_configuration(settings)
     check_mfa(settings, pool.mfa_config)
@@ -154,6 +160,15 @@ def _settings(params: dict[str, Any]) -> dict[str, Any]:
         if member in template:
             settings[legacy] = template[member]
     settings["VerificationMessageTemplate"] = template
+    if "DcrConfiguration" in settings:
+        # A configuration given replaces the one before whole: "Members that you omit revert to their
+        # default values, and an omitted EnableStatus turns dynamic client registration on"; open
+        # registration is off by default (DcrConfigurationType).
+        settings["DcrConfiguration"] = {
+            "EnableStatus": "Enabled",
+            "OpenDcrEnabled": False,
+            **settings["DcrConfiguration"],
+        }
     return settings
 
 

@@ -20,6 +20,7 @@ def make_pool(idp: Any, mode: str = "ENFORCED") -> str:
     return idp.create_user_pool(
         PoolName="guarded",
         AutoVerifiedAttributes=["email"],
+        UserPoolTier="PLUS",
         UserPoolAddOns={"AdvancedSecurityMode": mode},
     )["UserPool"]["Id"]
 
@@ -274,7 +275,9 @@ def test_pool_without_threat_protection(idp):
     )
     assert code == "UserPoolAddOnNotEnabledException"
     # Turning it on later starts an empty history: nothing was recorded while it was off.
-    idp.update_user_pool(UserPoolId=pool, UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"})
+    idp.update_user_pool(
+        UserPoolId=pool, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"}
+    )
     assert events(idp, pool) == []
 
 

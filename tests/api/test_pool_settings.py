@@ -186,7 +186,9 @@ def test_risk_configuration_needs_threat_protection(idp, pool_id):
 
 
 def test_risk_configuration_pool_wide_and_per_client(idp, pool_id):
-    idp.update_user_pool(UserPoolId=pool_id, UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"})
+    idp.update_user_pool(
+        UserPoolId=pool_id, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"}
+    )
     client_id = client_id_of(idp, pool_id)
     assert idp.describe_risk_configuration(UserPoolId=pool_id)["RiskConfiguration"] == {"UserPoolId": pool_id}
     compromised = {"EventFilter": ["SIGN_IN"], "Actions": {"EventAction": "BLOCK"}}
@@ -206,7 +208,9 @@ def test_risk_configuration_pool_wide_and_per_client(idp, pool_id):
 
 
 def test_risk_configuration_for_an_unknown_client(idp, pool_id):
-    idp.update_user_pool(UserPoolId=pool_id, UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"})
+    idp.update_user_pool(
+        UserPoolId=pool_id, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"}
+    )
     assert error_code(idp.describe_risk_configuration, UserPoolId=pool_id, ClientId="nope1") == (
         "ResourceNotFoundException"
     )

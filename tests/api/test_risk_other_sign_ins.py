@@ -21,6 +21,7 @@ def guarded_pool(
     return idp.create_user_pool(
         PoolName="guarded",
         Policies={"SignInPolicy": {"AllowedFirstAuthFactors": list(factors)}},
+        UserPoolTier="PLUS",
         UserPoolAddOns={"AdvancedSecurityMode": mode, **add_ons},
     )["UserPool"]["Id"]
 
@@ -152,6 +153,7 @@ def custom_auth_pool(emulator: Any, idp: Any, **flows: str) -> tuple[str, str]:
     pool = idp.create_user_pool(
         PoolName="custom",
         LambdaConfig={"DefineAuthChallenge": DEFINE},
+        UserPoolTier="PLUS",
         UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED", **extra},
     )["UserPool"]["Id"]
     client_id = idp.create_user_pool_client(

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_emu.idp.signin import risk
-from tests.api.support import PASSWORD, code_of, make_client_id, make_user, message_of, send
+from tests.api.support import PASSWORD, code_of, error_of, make_client_id, make_user, message_of, send
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 BREACHED = "P@ssw0rd1"
@@ -21,7 +21,7 @@ BREACHED = "P@ssw0rd1"
 
 def make_pool(idp: Any, mode: str = "ENFORCED", **settings: Any) -> str:
     return idp.create_user_pool(
-        PoolName="guarded", UserPoolAddOns={"AdvancedSecurityMode": mode}, **settings
+        PoolName="guarded", UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": mode}, **settings
     )["UserPool"]["Id"]
 
 
@@ -281,3 +281,27 @@ def test_control_api_errors(emulator, idp, pool, alice):
     assert json.loads(set_risk(emulator, pool, None).body)["nextSignInRisk"] is None
     bad = send(emulator, "POST", "/_emu/risk", b'{"userPoolId": 5}', {"Content-Type": "application/json"})
     assert bad.status == 400
+
+
+@pytest.mark.parametrize("tier", ["ESSENTIALS", "LITE"])
+def test_threat_protection_needs_the_plus_plan(idp, tier):
+    """Threat protection "is available in the Plus feature plan": AUDIT or ENFORCED on another plan is
+    refused with Cognito's FeatureUnavailableInTierException, at creation and at an update (one that
+    leaves the add-ons out turns them off, so a pool can move down a plan)."""
+    refused = (
+        "FeatureUnavailableInTierException",
+        f"The following features need to be disabled for the {tier} pricing tier configured: Threat Protection",
+    )
+    add_ons = {"AdvancedSecurityMode": "AUDIT"}
+    assert error_of(idp.create_user_pool, PoolName="p", UserPoolTier=tier, UserPoolAddOns=add_ons) == refused
+    pool_id = make_pool(idp)
+    assert (
+        error_of(idp.update_user_pool, UserPoolId=pool_id, UserPoolTier=tier, UserPoolAddOns=add_ons)
+        == refused
+    )
+    off = {"AdvancedSecurityMode": "OFF"}
+    idp.create_user_pool(PoolName="off", UserPoolTier=tier, UserPoolAddOns=off)
+    idp.update_user_pool(UserPoolId=pool_id, UserPoolTier=tier)
+    described = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert described["UserPoolTier"] == tier
+    assert described.get("UserPoolAddOns", off) == off

@@ -12,7 +12,7 @@ from cognito_emu.idp.signin import risk
 
 
 def _guarded(idp: Any, mode: str = "ENFORCED") -> tuple[str, str]:
-    pool_id = make_pool(idp, UserPoolAddOns={"AdvancedSecurityMode": mode})
+    pool_id = make_pool(idp, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": mode})
     make_user(idp, pool_id)
     return pool_id, make_web_client(idp, pool_id)["ClientId"]
 

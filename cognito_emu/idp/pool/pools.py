@@ -8,7 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from cognito_emu.env import Env
-from cognito_emu.errors import InvalidParameterException, ResourceNotFoundException
+from cognito_emu.errors import (
+    FeatureUnavailableInTierException,
+    InvalidParameterException,
+    ResourceNotFoundException,
+)
 from cognito_emu.idp import key_reserve, keys
 from cognito_emu.idp.continuity import PlanPeriod
 from cognito_emu.idp.models import UserPool
@@ -41,6 +45,12 @@ _LEGACY_MESSAGES = {
     "SmsVerificationMessage": "SmsMessage",
 }
 
+# Threat protection "is available in the Plus feature plan" (developer guide; UserPoolAddOnsType: "your user
+# pool must be on the Plus tier"); the refusal as Cognito words it for a pool on another plan.
+_THREAT_PROTECTION_NEEDS_PLUS = (
+    "The following features need to be disabled for the {tier} pricing tier configured: Threat Protection"
+)
+
 _SMS_MFA_NEEDS_SMS = (
     "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
 )
@@ -56,6 +66,7 @@ def create_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     settings.update({key: params[key] for key in _FIXED_AT_CREATION if key in params})
     settings.setdefault("UserPoolTier", "ESSENTIALS")
     _acr_configuration(settings)
+    check_feature_plan(settings)
     pool = UserPool(
         id=env.ids.user_pool_id(store.region),
         name=params["PoolName"],
@@ -93,6 +104,7 @@ def update_user_pool(env: Env, store: Store, params: dict[str, Any]) -> UserPool
     )
     settings.setdefault("UserPoolTier", pool.settings.get("UserPoolTier", "ESSENTIALS"))
     _acr_configuration(settings)
+    check_feature_plan(settings)
     check_mfa(settings, pool.mfa_config)
     now = env.clock.now()
     tier = pool.settings.get("UserPoolTier", "ESSENTIALS")
@@ -183,6 +195,13 @@ def _temporary_password_validity(policy_days: int | None, admin: dict[str, Any])
             "Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays"
         )
     return next((d for d in (policy_days, unused_days) if d is not None), 7)
+
+
+def check_feature_plan(settings: dict[str, Any]) -> None:
+    """Threat protection (AdvancedSecurityMode AUDIT or ENFORCED) only on the Plus plan."""
+    tier = settings["UserPoolTier"]
+    if tier != "PLUS" and (settings.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode", "OFF") != "OFF":
+        raise FeatureUnavailableInTierException(_THREAT_PROTECTION_NEEDS_PLUS.format(tier=tier))
 
 
 def check_mfa(settings: dict[str, Any], mfa_config: dict[str, Any]) -> None:

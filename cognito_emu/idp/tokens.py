@@ -293,6 +293,7 @@ def user_from_refresh_token(
     session = user.sessions.get(address[2])
     if session is None or session.client_id != client.client_id:
         raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
+    directory.refuse_disabled(user)
     if session.revoked:
         raise NotAuthorizedException(REVOKED_REFRESH_TOKEN)
     now = env.clock.now()
@@ -303,7 +304,6 @@ def user_from_refresh_token(
         grace = int((rotation(client) or {}).get("RetryGracePeriodSeconds") or 0)
         if now > rotated_at + grace:
             raise RefreshTokenReuseException(REFRESH_TOKEN_REUSED)
-    directory.refuse_disabled(user)
     return user, session.auth_time
 
 
@@ -424,8 +424,9 @@ def authenticate(env: Env, access_token: str) -> Principal:
     user = pool.users.get(directory.user_key(pool, claims["username"]))
     if user is None or user.sub != claims.get("sub"):
         raise UserNotFoundException(directory.USER_NOT_FOUND)
+    # A disabled user's tokens are revoked too (AdminDisableUser); while it stays disabled, that is the answer.
+    directory.refuse_disabled(user)
     session = user.sessions.get(str(claims.get("origin_jti")))
     if session is None or session.revoked:
         raise NotAuthorizedException(REVOKED_ACCESS_TOKEN)
-    directory.refuse_disabled(user)
     return Principal(pool=pool, client=client, user=user, session=session, claims=claims)

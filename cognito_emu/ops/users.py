@@ -86,7 +86,7 @@ def admin_enable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def admin_disable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    accounts.set_enabled(call.env, *_pool_and_user(call, params), False)
+    accounts.disable(call.env, *_pool_and_user(call, params))
     return {}
 
 

@@ -99,6 +99,25 @@ def test_get_user_with_access_token_and_expiry(emulator, idp, pool_id, client_id
     assert error_of(err) == ("NotAuthorizedException", "Access Token has expired")
 
 
+def test_disabling_a_user_revokes_its_tokens(emulator, idp, pool_id, client_id):
+    """AdminDisableUser "revokes all access tokens for the user" (and its refresh tokens, as reported of
+    Cognito in cognito-local#381): enabling the user again brings none back; a new sign-in works."""
+    make_user(idp, pool_id)
+    before = minted_tokens(emulator, pool_id, client_id, "alice")
+    idp.admin_disable_user(UserPoolId=pool_id, Username="alice")
+    idp.admin_enable_user(UserPoolId=pool_id, Username="alice")
+    assert error_of(idp.get_user, AccessToken=before["AccessToken"]) == (
+        "NotAuthorizedException",
+        "Access Token has been revoked",
+    )
+    refresh = error_of(
+        idp.get_tokens_from_refresh_token, RefreshToken=before["RefreshToken"], ClientId=client_id
+    )
+    assert refresh == ("NotAuthorizedException", "Refresh Token has been revoked")
+    after = minted_tokens(emulator, pool_id, client_id, "alice")
+    assert idp.get_user(AccessToken=after["AccessToken"])["Username"] == "alice"
+
+
 def test_invalid_access_tokens(emulator, idp, pool_id, client_id):
     make_user(idp, pool_id)
     result = minted_tokens(emulator, pool_id, client_id, "alice")

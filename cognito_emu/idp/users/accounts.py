@@ -12,6 +12,7 @@ from cognito_emu.errors import (
     UnsupportedUserStateException,
     UsernameExistsException,
 )
+from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import User, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
@@ -214,6 +215,14 @@ def set_enabled(env: Env, pool: UserPool, user: User, enabled: bool) -> None:
     user.enabled = enabled
     user.modified = env.clock.now()
     directory.reindex_user(pool, user)
+
+
+def disable(env: Env, pool: UserPool, user: User) -> None:
+    """AdminDisableUser "deactivates a user profile and revokes all access tokens for the user": the
+    sessions issued so far end (their refresh tokens with them, as cognito-local#381 reports of Cognito),
+    so enabling the user again brings none of them back."""
+    set_enabled(env, pool, user, False)
+    tokens.global_sign_out(user)
 
 
 def set_status(env: Env, pool: UserPool, user: User, status: UserStatus) -> None:

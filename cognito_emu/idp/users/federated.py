@@ -367,5 +367,6 @@ def disable(env: Env, pool: UserPool, spec: dict[str, Any]) -> None:
 
 def _turn_off(env: Env, pool: UserPool, user: User) -> None:
     # The user can no longer sign in through this provider (or, for a local user, with its password):
-    # the emulator turns the user off, as AdminDisableUser does.
+    # the emulator turns the user off; the tokens it holds are left alone (only AdminDisableUser's
+    # reference says it revokes them).
     accounts.set_enabled(env, pool, user, False)

@@ -277,3 +277,27 @@ def test_list_users_by_status_sub_and_case_folded_names(idp):
     idp.admin_delete_user(UserPoolId=pool_id, Username="carol")
     assert listed() == ["Bob", "alice", "dave"]
     assert listed(Filter='status = "Enabled"') == ["Bob", "alice"]
+
+
+def test_an_invitation_template_without_the_password_placeholder_is_not_delivered(idp, emulator):
+    """AdminCreateUser: "Your invitation message template must have the {####} password placeholder if
+    your users have passwords. If your template doesn't have this placeholder, Amazon Cognito doesn't
+    deliver the invitation message"; the user is created all the same, and a RESEND once the template
+    has the placeholder delivers it."""
+    pool_id = idp.create_user_pool(
+        PoolName="invites",
+        AdminCreateUserConfig={"InviteMessageTemplate": {"EmailMessage": "Welcome, {username}!"}},
+    )["UserPool"]["Id"]
+    email = [{"Name": "email", "Value": "alice@example.com"}]
+    user = idp.admin_create_user(
+        UserPoolId=pool_id, Username="alice", UserAttributes=email, DesiredDeliveryMediums=["EMAIL"]
+    )["User"]
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert emulator.outbox.messages(reason="AdminCreateUser") == []
+    template = {"EmailMessage": "Welcome, {username}: {####}", "EmailSubject": "Hello"}
+    idp.update_user_pool(UserPoolId=pool_id, AdminCreateUserConfig={"InviteMessageTemplate": template})
+    idp.admin_create_user(
+        UserPoolId=pool_id, Username="alice", MessageAction="RESEND", DesiredDeliveryMediums=["EMAIL"]
+    )
+    invite = emulator.outbox.last("alice", reason="AdminCreateUser")
+    assert invite.body == f"Welcome, alice: {invite.temporary_password}"

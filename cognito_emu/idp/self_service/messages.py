@@ -12,6 +12,8 @@ from cognito_emu.idp.models import User, UserPool
 from cognito_emu.triggers import custom_message, custom_senders
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
+# Where a template takes the code (or an invitation's temporary password).
+CODE_PLACEHOLDER = "{####}"
 # Cognito's defaults when a pool sets no template (DescribeUserPool of a fresh pool shows none).
 DEFAULT_VERIFICATION_EMAIL = "Your verification code is {####}. "
 DEFAULT_VERIFICATION_SUBJECT = "Your verification code"
@@ -82,7 +84,7 @@ def _record(
 
 
 def _fill(template: str, code: str, username: str) -> str:
-    return template.replace("{####}", code).replace("{username}", username)
+    return template.replace(CODE_PLACEHOLDER, code).replace("{username}", username)
 
 
 def send_code(
@@ -171,7 +173,9 @@ def send_invitation(
     trigger_input: TriggerInput = NO_INPUT,
 ) -> None:
     """The invitation; a user created without a password (passwordless sign-in) gets it with an empty
-    {####} (templates for such users may leave the placeholder out) and a custom sender gets an empty code."""
+    {####} (templates for such users may leave the placeholder out) and a custom sender gets an empty code.
+    For a user with a password, a template without {####} sends nothing: "If your template doesn't have
+    this placeholder, Amazon Cognito doesn't deliver the invitation message" (AdminCreateUser)."""
     secret = temporary_password or ""
     if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", secret):
         return
@@ -182,6 +186,8 @@ def send_invitation(
     else:
         body = template.get("SMSMessage") or DEFAULT_INVITE_SMS
         subject = None
+    if temporary_password is not None and CODE_PLACEHOLDER not in body:
+        return
     subject, body = custom_message.customize(
         env, pool, user, attribute, "AdminCreateUser", subject, body, client_id=None, trigger_input=trigger_input
     )

@@ -134,7 +134,21 @@ def test_mfa_config_of_a_missing_pool(idp):
 # UI customization
 
 
+def with_domain(idp: Any, pool_id: str) -> str:
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=f"ui-{pool_id.split('_')[1].lower()}")
+    return pool_id
+
+
+def test_ui_customization_needs_a_domain(idp, pool_id):
+    """SetUICustomization: "Your user pool must have a domain" (Cognito's refusal as reported)."""
+    assert error_of(idp.set_ui_customization, UserPoolId=pool_id, CSS=".banner-customizable {}") == (
+        "InvalidParameterException",
+        "A domain must be associated with this user pool.",
+    )
+
+
 def test_ui_customization_for_all_clients(idp, pool_id, emulator):
+    with_domain(idp, pool_id)
     answer = idp.set_ui_customization(UserPoolId=pool_id, CSS=".label-customizable {font-weight: 400;}")
     customization = answer["UICustomization"]
     assert customization["UserPoolId"] == pool_id
@@ -148,6 +162,7 @@ def test_ui_customization_for_all_clients(idp, pool_id, emulator):
 
 
 def test_ui_customization_per_client_with_image(idp, pool_id):
+    with_domain(idp, pool_id)
     client_id = client_id_of(idp, pool_id)
     idp.set_ui_customization(UserPoolId=pool_id, ClientId="ALL", CSS=".banner-customizable {}")
     idp.set_ui_customization(UserPoolId=pool_id, ClientId=client_id, ImageFile=PNG)
@@ -165,6 +180,7 @@ def test_ui_customization_when_none_is_set(idp, pool_id):
 
 
 def test_ui_customization_errors(idp, pool_id):
+    with_domain(idp, pool_id)
     assert error_code(idp.get_ui_customization, UserPoolId=pool_id, ClientId="unknown1") == (
         "ResourceNotFoundException"
     )

@@ -26,6 +26,9 @@ MFA_NEEDS_A_FACTOR = (
 )
 MFA_OFF_WITH_A_FACTOR = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
 ALL_CLIENTS = "ALL"
+# SetUICustomization: "Your user pool must have a domain"; Cognito's words as quoted in
+# amazon-connect/voicemail-for-amazon-connect#5.
+NO_DOMAIN = "A domain must be associated with this user pool."
 _POOL_WIDE_RISK = ""
 
 # MFA
@@ -89,6 +92,8 @@ def set_ui_customization(
     The logo comes back as a data: URL, so a page can show it without the emulator hosting assets.
     """
     pool = pools.get_user_pool(store, pool_id)
+    if not pool.domains:
+        raise InvalidParameterException(NO_DOMAIN)
     key = _ui_key(pool, client_id)
     now = env.clock.now()
     previous = pool.ui_customizations.get(key, {})

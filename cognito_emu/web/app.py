@@ -1,55 +1,35 @@
-"""The WSGI application every mode serves: HTTP server, in-process mock, pytest plugin."""
+"""The WSGI application every mode serves: HTTP server, in-process mock, pytest plugin.
+
+AWS calls (``POST /`` with ``X-Amz-Target``), CORS preflights and other services' requests are
+answered here in plain WSGI. Every other route (the control API, well-known documents, hosted login,
+the console, ...) lives in ``cognito_emu.web.site`` with Werkzeug and the modules behind those
+routes, imported by name (``SITE``) on the first request that needs it: an in-process mock, or a
+server that answers only AWS calls, does not pay tens of milliseconds at every start for routes it
+never serves.
+"""
 
 from __future__ import annotations
 
 import functools
-import json
-import logging
+import importlib
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map
-from werkzeug.wrappers import Request, Response
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from cognito_emu.env import Env
-from cognito_emu.web import (
-    aws_endpoint,
-    console,
-    control,
-    identity_routes,
-    import_routes,
-    oauth_routes,
-    other_services,
-    trigger_routes,
-    usage_routes,
-    well_known,
-)
+from cognito_emu.web import aws_endpoint, other_services
 from cognito_emu.web.cors import cors_headers, preflight_headers
 
-log = logging.getLogger("cognito_emu.web")
-# One line per call, as the AWS endpoint writes for operations: "GET /_emu/health 200 0.4ms".
-request_log = logging.getLogger("cognito_emu.request")
+if TYPE_CHECKING:
+    from cognito_emu.web.control import ControlApi
+
+SITE = "cognito_emu.web.site"
 
 
 @functools.cache
-def url_map() -> Map:
-    """Every route but the AWS endpoint's. Compiling the rules costs tens of milliseconds, so it happens once
-    per process, on the first such request: the rules are static, and the Emulator they serve is handed over
-    at dispatch (a callable endpoint gets the Env, a named one is a method of the Emulator's ControlApi)."""
-    return Map(
-        [
-            *control.RULES,
-            *well_known.RULES,
-            *identity_routes.RULES,
-            *trigger_routes.RULES,
-            *oauth_routes.RULES,
-            *import_routes.RULES,
-            *usage_routes.RULES,
-            *console.RULES,
-        ]
-    )
+def _site() -> ModuleType:
+    return importlib.import_module(SITE)
 
 
 class Application:
@@ -64,9 +44,19 @@ class Application:
         others: other_services.OtherServices,
     ) -> None:
         self.env = env
+        self.reset = reset
         self.persist = persist
         self.others = others
-        self.control = control.ControlApi(env, reset, others)
+        # The control API's uptime counts from here, though it is made on its first request.
+        self.started = time.time()
+        self._control: ControlApi | None = None
+
+    @property
+    def control(self) -> ControlApi:
+        """The ``/_emu`` routes of this Emulator, made on first use."""
+        if self._control is None:
+            self._control = _site().control_api(self)
+        return self._control
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -83,18 +73,8 @@ class Application:
             headers.append(("x-amzn-RequestId", self.env.ids.request_id()))
             start_response("204 No Content", headers)
             return [b""]
-        started = time.perf_counter()
-        response = self._route(Request(environ))
-        # --data-dir: whatever a control / well-known / hosted-UI route changed is committed before it answers.
-        self.persist()
-        response.headers.extend(cors_headers(environ))
-        response.headers["x-amzn-RequestId"] = self.env.ids.request_id()
-        if request_log.isEnabledFor(logging.INFO):
-            elapsed = (time.perf_counter() - started) * 1000
-            request_log.info(
-                "%s %s %d %.1fms", method, environ.get("PATH_INFO", "/"), response.status_code, elapsed
-            )
-        return response(environ, start_response)
+        answer: Iterable[bytes] = _site().answer(self, environ, start_response)
+        return answer
 
     def _is_moto_api(self, path: str) -> bool:
         """moto's own /moto-api/ routes go to moto, but the control API answers the two resets for both."""
@@ -103,37 +83,3 @@ class Application:
             and path not in ("/moto-api/reset", "/moto-api/reset-auth")
             and self.others.mode == other_services.MOTO
         )
-
-    def _route(self, request: Request) -> Response:
-        adapter = url_map().bind_to_environ(request.environ)
-        try:
-            endpoint, args = adapter.match()
-            if callable(endpoint):
-                return endpoint(self.env, request, **args)
-            return getattr(self.control, endpoint)(request, **args)
-        except (NotFound, MethodNotAllowed) as exc:
-            if request.method == "POST" and request.path == "/":
-                # An AWS-style call without X-Amz-Target: answer as the AWS endpoint would.
-                return _aws_error("UnknownOperationException", "Missing X-Amz-Target header.")
-            return _http_error(exc)
-        except HTTPException as exc:
-            return _http_error(exc)
-        except Exception:
-            log.exception("unexpected error on %s %s", request.method, request.path)
-            return _aws_error("InternalErrorException", "An internal error occurred.", 500)
-
-
-def _http_error(exc: HTTPException) -> Response:
-    return Response(
-        json.dumps({"error": exc.name, "message": exc.description}),
-        status=exc.code or 500,
-        mimetype="application/json",
-    )
-
-
-def _aws_error(code: str, message: str, status: int = 400) -> Response:
-    response = Response(
-        json.dumps({"__type": code, "message": message}), status=status, mimetype=aws_endpoint.CONTENT_TYPE
-    )
-    response.headers["x-amzn-ErrorType"] = code
-    return response

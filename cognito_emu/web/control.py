@@ -59,12 +59,15 @@ def _json_body(request: Request) -> dict[str, Any]:
 
 
 class ControlApi(outbox_routes.OutboxRoutes, fault_routes.FaultRoutes):
-    def __init__(self, env: Env, reset: Callable[[str | None], None], others: OtherServices) -> None:
+    def __init__(
+        self, env: Env, reset: Callable[[str | None], None], others: OtherServices, started: float
+    ) -> None:
         self.env = env
         self.others = others
         # Emulator.reset: a full reset also needs the seed the emulator started from, which Env does not hold.
         self._reset = reset
-        self.started = time.time()
+        # When the Emulator was made (time.time()): health's uptime.
+        self.started = started
         # moto's server keeps this number for its IAM emulation: moto gets it when it answers other services.
         self.moto_no_auth_count: float = float("inf")
 

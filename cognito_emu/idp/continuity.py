@@ -20,6 +20,16 @@ class ReplicaStatus(StrEnum):
 
 
 @dataclass(slots=True)
+class ReplicaLockout:
+    """A user's failed password attempts in one secondary replica's Region: each replica counts its own
+    (developer guide, multi-Region replication: lockout attempts are not synchronized across Regions)."""
+
+    failed_sign_ins: int = 0
+    last_failed_sign_in: float | None = None
+    locked_until: float | None = None
+
+
+@dataclass(slots=True)
 class UserPoolReplica:
     """A secondary replica of a user pool in another Region: same pool id, the primary's users and
     settings, and its own status, tags and Regional settings."""
@@ -33,6 +43,9 @@ class UserPoolReplica:
     # copied from the primary at creation and changed by UpdateUserPool in the replica's Region.
     settings: dict[str, Any] = field(default_factory=dict)
     log_delivery: list[dict[str, Any]] = field(default_factory=list)
+    # Failed sign-ins counted in this Region, by the user's sub (idp.signin.lockout); the primary's
+    # are the user's own.
+    lockouts: dict[str, ReplicaLockout] = field(default_factory=dict)
 
 
 # The secondary replica serving the operation being handled (None: the primary). Triggers and messages

@@ -24,7 +24,9 @@ from cognito_emu.state import State
 
 PATH_PREFIX = "/_oauth"
 
-_PREFIX_HOST = re.compile(r"(?P<prefix>[a-z0-9-]+)\.auth(?:-fips)?\.[a-z0-9-]+\.amazoncognito\.com")
+_PREFIX_HOST = re.compile(
+    r"(?P<prefix>[a-z0-9-]+)\.auth(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazoncognito\.com"
+)
 _AWS_API_HOST = re.compile(r"cognito-idp(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?")
 
 
@@ -48,6 +50,12 @@ def domain_of_host(state: State, host: str) -> str | None:
 def is_prefix_domain_host(host: str) -> bool:
     """Whether ``host`` has the shape of a prefix domain's (``<prefix>.auth.<region>.amazoncognito.com``)."""
     return _PREFIX_HOST.fullmatch(hostname(host)) is not None
+
+
+def region_of_host(host: str) -> str | None:
+    """The Region a prefix domain's Host names; None for any other Host (a custom domain, localhost)."""
+    match = _PREFIX_HOST.fullmatch(hostname(host))
+    return match.group("region") if match else None
 
 
 def pool_of_domain(state: State, domain: str) -> UserPool | None:

@@ -7,6 +7,9 @@ sign-in (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH; reque
 (CONFIRMED, the default, or RESET_REQUIRED), ``messageAction`` (SUPPRESS), ``desiredDeliveryMediums``
 and ``forceAliasCreation``. The caller creates the user from it (with the password at sign-in).
 
+A secondary replica creates no users (developer guide, multi-Region replication), so a sign-in served in
+its Region never runs the trigger: an unknown name is an unknown user there.
+
 Not emulated: the welcome message Cognito sends unless ``messageAction`` is SUPPRESS, and
 ``enableSMSMFA``.
 """
@@ -48,7 +51,10 @@ def migrate_user(
     client_id: str,
     trigger_input: TriggerInput = NO_INPUT,
 ) -> Migration | None:
-    """The user the handler migrates, or None when the pool has no UserMigration trigger."""
+    """The user the handler migrates, or None when the pool has no UserMigration trigger or a secondary
+    replica serves the request."""
+    if pool.serving_replica() is not None:
+        return None
     request: dict[str, Any] = {"clientMetadata": dict(trigger_input.client_metadata) or None}
     if password is not None:
         request["password"] = password

@@ -24,6 +24,9 @@ from cognito_emu import csrf
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
 from cognito_emu.idp import tokens
+from cognito_emu.idp.continuity import served_by
+from cognito_emu.idp.pool import availability
+from cognito_emu.idp.pool.operation_kinds import Kind
 from cognito_emu.oauth import (
     authorize,
     choice_sign_in,
@@ -111,8 +114,13 @@ def _response(reply: Reply, request: Request, domain: str | None) -> Response:
     return response
 
 
-def _serve(endpoint: Endpoint, *, json_errors: bool, forms: bool = False) -> Callable[..., Response]:
-    """The view of an endpoint; ``forms``: it takes the hosted pages' form posts (CSRF-checked)."""
+def _serve(
+    endpoint: Endpoint, *, json_errors: bool, forms: bool = False, kind: Kind | None = None
+) -> Callable[..., Response]:
+    """The view of an endpoint; ``forms``: it takes the hosted pages' form posts (CSRF-checked);
+    ``kind``: what it may do to users (``availability.admit_hosted``). A request through the domain's
+    Host in a secondary replica's Region is served by that replica (its triggers, its email settings,
+    its lockout counts)."""
 
     def view(env: Env, request: Request, domain: str | None = None) -> Response:
         if len(request.query_string) > MAX_QUERY_BYTES:
@@ -129,7 +137,10 @@ def _serve(endpoint: Endpoint, *, json_errors: bool, forms: bool = False) -> Cal
                     log.info("%s %s: refused, no matching CSRF token", request.method, request.path)
                     reply = csrf_refused()
                 else:
-                    reply = endpoint(env, oauth_request)
+                    region = routing.region_of_host(request.host or "") if domain is None else None
+                    replica = availability.admit_hosted(env, oauth_request.pool, region, kind)
+                    with served_by(replica):
+                        reply = endpoint(env, oauth_request)
             except OAuthError as error:
                 log.info("%s %s: %s", request.method, request.path, error)
                 reply = json_reply({"error": error.error}, error.status)
@@ -166,26 +177,51 @@ def _counted_token(env: Env, request: OAuthRequest) -> Reply:
 
 
 _ROUTES: list[tuple[str, list[str], Callable[..., Response]]] = [
-    ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False)),
+    # A federated sign-in can create a user from the authorize request itself (emu_assertion).
+    ("/oauth2/authorize", ["GET"], _serve(authorize.authorize, json_errors=False, kind=Kind.SIGN_IN)),
     ("/error", ["GET"], _serve(shown_error, json_errors=False)),
     ("/login", ["GET"], _serve(login.show, json_errors=False)),
-    ("/login", ["POST"], _serve(choice_sign_in.submit, json_errors=False, forms=True)),
-    ("/federation", ["GET"], _serve(federation.show, json_errors=False)),
-    ("/federation", ["POST"], _serve(federation.submit, json_errors=False, forms=True)),
+    ("/login", ["POST"], _serve(choice_sign_in.submit, json_errors=False, forms=True, kind=Kind.SIGN_IN)),
+    ("/federation", ["GET"], _serve(federation.show, json_errors=False, kind=Kind.SIGN_IN)),
+    ("/federation", ["POST"], _serve(federation.submit, json_errors=False, forms=True, kind=Kind.SIGN_IN)),
     ("/logout", ["GET"], _serve(logout.logout, json_errors=False)),
-    ("/signup", ["GET"], _serve(self_service_pages.signup_show, json_errors=False)),
-    ("/signup", ["POST"], _serve(self_service_pages.signup_submit, json_errors=False, forms=True)),
-    ("/confirm", ["GET"], _serve(self_service_pages.confirm_show, json_errors=False)),
-    ("/confirm", ["POST"], _serve(self_service_pages.confirm_submit, json_errors=False, forms=True)),
-    ("/resendcode", ["GET"], _serve(self_service_pages.resend_code, json_errors=False)),
-    ("/confirmUser", ["GET"], _serve(self_service_pages.confirm_user, json_errors=False)),
-    ("/forgotPassword", ["GET"], _serve(self_service_pages.forgot_show, json_errors=False)),
-    ("/forgotPassword", ["POST"], _serve(self_service_pages.forgot_submit, json_errors=False, forms=True)),
-    ("/confirmForgotPassword", ["GET"], _serve(self_service_pages.reset_show, json_errors=False)),
+    ("/signup", ["GET"], _serve(self_service_pages.signup_show, json_errors=False, kind=Kind.USER_DATA)),
+    (
+        "/signup",
+        ["POST"],
+        _serve(self_service_pages.signup_submit, json_errors=False, forms=True, kind=Kind.USER_DATA),
+    ),
+    ("/confirm", ["GET"], _serve(self_service_pages.confirm_show, json_errors=False, kind=Kind.USER_DATA)),
+    (
+        "/confirm",
+        ["POST"],
+        _serve(self_service_pages.confirm_submit, json_errors=False, forms=True, kind=Kind.USER_DATA),
+    ),
+    ("/resendcode", ["GET"], _serve(self_service_pages.resend_code, json_errors=False, kind=Kind.USER_DATA)),
+    (
+        "/confirmUser",
+        ["GET"],
+        _serve(self_service_pages.confirm_user, json_errors=False, kind=Kind.USER_DATA),
+    ),
+    (
+        "/forgotPassword",
+        ["GET"],
+        _serve(self_service_pages.forgot_show, json_errors=False, kind=Kind.USER_DATA),
+    ),
+    (
+        "/forgotPassword",
+        ["POST"],
+        _serve(self_service_pages.forgot_submit, json_errors=False, forms=True, kind=Kind.USER_DATA),
+    ),
+    (
+        "/confirmForgotPassword",
+        ["GET"],
+        _serve(self_service_pages.reset_show, json_errors=False, kind=Kind.USER_DATA),
+    ),
     (
         "/confirmForgotPassword",
         ["POST"],
-        _serve(self_service_pages.reset_submit, json_errors=False, forms=True),
+        _serve(self_service_pages.reset_submit, json_errors=False, forms=True, kind=Kind.USER_DATA),
     ),
     ("/oauth2/token", ["POST"], _serve(_counted_token, json_errors=True)),
     ("/oauth2/userInfo", ["GET", "POST"], _serve(userinfo.userinfo, json_errors=True)),

@@ -10,6 +10,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import boto3
 import jwt
@@ -24,6 +25,7 @@ from cognito_emu.idp.users import directory
 from cognito_emu.ops.presenters import authentication_result
 from cognito_emu.testing.mock import active_emulator
 from cognito_emu.testing.wsgi_client import call_wsgi
+from tests.oauth.oauth_support import Form
 
 REGION = "us-east-1"
 PASSWORD = "Passw0rd!"
@@ -62,11 +64,23 @@ class Answer:
     body: bytes
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def send(
-    emulator: Emulator, method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None
+    emulator: Emulator,
+    method: str,
+    url: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    *,
+    follow_redirects: bool = True,
 ) -> Answer:
     """One HTTP request to ``emulator`` (``url`` absolute, or a path on it): over a socket when it
-    serves, else straight into its WSGI app, which is what an in-process mock answers with."""
+    serves, else straight into its WSGI app, which is what an in-process mock answers with (and which
+    follows no redirect: pass ``follow_redirects=False`` to see the redirect over a socket too)."""
     if url.startswith("/"):
         url = base_url(emulator) + url
     if in_process(emulator):
@@ -75,8 +89,9 @@ def send(
     request = urllib.request.Request(url, data=body if method != "GET" else None, method=method)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
+    opener = urllib.request.build_opener() if follow_redirects else urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request) as answer:
+        with opener.open(request) as answer:
             return Answer(answer.status, Headers(list(answer.headers.items())), answer.read())
     except urllib.error.HTTPError as error:
         return Answer(error.code, Headers(list(error.headers.items())), error.read())
@@ -204,3 +219,69 @@ def minted_tokens(
         return authentication_result(
             tokens.authentication_result(env, pool, pool.clients[client_id], user, issuer=issuer)
         )
+
+
+# -- the hosted pages ---------------------------------------------------------------------------
+
+
+HOSTED_DOMAIN = "hosted-pages"
+CALLBACK = "http://localhost:3000/callback"
+
+
+class HostedPages:
+    """A browser at the pool domain's prefix Host of one Region (``<domain>.auth.<region>...``)."""
+
+    def __init__(self, emulator: Any, region: str) -> None:
+        self.emulator = emulator
+        self.host = f"{HOSTED_DOMAIN}.auth.{region}.amazoncognito.com"
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Any:
+        headers = {"Host": self.host}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = b""
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        answer = send(self.emulator, method, path, body, headers, follow_redirects=False)
+        for cookie in answer.headers.getlist("Set-Cookie"):
+            name, _, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";")[0]
+        return answer
+
+    def follow(self, answer: Any) -> Any:
+        """Follow redirects within the domain; stop at one to the app (or at a page)."""
+        while answer.status == 302:
+            parts = urlsplit(answer.headers["Location"])
+            if parts.hostname != self.host:
+                return answer
+            answer = self.request("GET", f"{parts.path}?{parts.query}")
+        return answer
+
+    def sign_in(self, client_id: str, username: str = "alice", password: str = PASSWORD) -> Any:
+        query = authorize_query(client_id)
+        page = self.request("GET", f"/login?{query}")
+        assert page.status == 200, page.body
+        form = Form(page.body.decode())
+        return self.request(
+            "POST", f"/login?{query}", {**form.fields, "username": username, "password": password}
+        )
+
+
+def hosted_client(idp: Any, pool_id: str, providers: tuple[str, ...] = ("COGNITO",)) -> str:
+    """The id of an app client of the hosted login (code grant to CALLBACK), the pool given a domain."""
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=HOSTED_DOMAIN)
+    return make_client_id(
+        idp,
+        pool_id,
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid"],
+        CallbackURLs=[CALLBACK],
+        SupportedIdentityProviders=list(providers),
+    )
+
+
+def authorize_query(client_id: str, **params: str) -> str:
+    return urlencode({"client_id": client_id, "response_type": "code", "redirect_uri": CALLBACK, **params})

@@ -13,18 +13,23 @@ import pytest
 from cognito_emu.idp.models import ImportJobStatus
 from cognito_emu.idp.pool import point_in_time
 from tests.api.support import (
+    CALLBACK,
     NEW_PASSWORD,
     PASSWORD,
+    HostedPages,
     answer_new_password,
     attrs,
+    authorize_query,
     boto_client,
     code_of,
     error_of,
+    hosted_client,
     make_client_id,
     make_user,
     password_sign_in,
     send,
 )
+from tests.oauth.oauth_support import Form
 
 MINUTE = 60.0
 DAY = 86400.0
@@ -301,7 +306,9 @@ def test_a_recovery_that_fails_once_started_keeps_writes_paused(emulator, idp, p
         assert code_of(operation, UserPoolId=pool_id, RestoreId=restore_id) == "InvalidParameterException"
     assert code_of(initiate, idp, pool_id, moment) == "ConcurrentModificationException"
     emulator.clock.advance(2 * DAY)
-    assert code_of(idp.admin_create_user, UserPoolId=pool_id, Username="bob") == "OperationNotEnabledException"
+    assert (
+        code_of(idp.admin_create_user, UserPoolId=pool_id, Username="bob") == "OperationNotEnabledException"
+    )
 
 
 def test_asking_for_a_failure_that_is_not_one(emulator, idp, pool_id):
@@ -545,3 +552,47 @@ def test_a_seeded_pool_recovers_to_its_seeded_users(emulator, idp):
     emulator.clock.advance(20 * MINUTE)
     assert recover(idp, pool["Id"], seeded_at + MINUTE / 2)["Users"] == (1, 0, 0)
     assert usernames(idp, pool["Id"]) == ["alice"]
+
+
+def test_the_hosted_sign_up_is_kept_in_the_history_and_waits_for_a_recovery(emulator, idp, pool_id):
+    client_id = hosted_client(idp, pool_id)
+    emulator.clock.advance(MINUTE)
+    before_sign_up = emulator.clock.now()
+    emulator.clock.advance(MINUTE)
+    pages = HostedPages(emulator, "us-east-1")
+    page = pages.request("GET", f"/signup?{authorize_query(client_id)}")
+    fields = {**Form(page.body.decode()).fields, "username": "erin", "password": PASSWORD}
+    assert pages.request("POST", f"/signup?{authorize_query(client_id)}", fields).status == 302
+    assert usernames(idp, pool_id) == ["erin"]
+    emulator.clock.advance(20 * MINUTE)
+
+    restore_id = initiate(idp, pool_id, before_sign_up)["RestoreId"]
+    described = idp.describe_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)["Restoration"]
+    assert preview_of(described)["Users"] == (0, 0, 1)
+    paused = pages.request("GET", f"/signup?{authorize_query(client_id)}")
+    assert paused.status == 400
+    assert restore_id.encode() in paused.body
+    # A federated user's first sign-in would create a user: it waits too.
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="Google",
+        ProviderType="Google",
+        ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "openid email"},
+        AttributeMapping={"email": "email"},
+    )
+    idp.update_user_pool_client(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid"],
+        CallbackURLs=[CALLBACK],
+        SupportedIdentityProviders=["COGNITO", "Google"],
+    )
+    assertion = json.dumps({"sub": "g-1", "email": "gail@example.com"})
+    query = authorize_query(client_id, identity_provider="Google", emu_assertion=assertion)
+    federated = pages.follow(pages.request("GET", f"/oauth2/authorize?{query}"))
+    assert "error=invalid_request" in federated.headers["Location"]
+    assert "takes+no+new+users" in federated.headers["Location"]
+    idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    assert usernames(idp, pool_id) == []

@@ -3,20 +3,26 @@ replica answering in its own Region with the primary's users and settings."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.api.support import (
+    CALLBACK,
     PASSWORD,
+    HostedPages,
     answer_new_password,
+    authorize_query,
     boto_client,
     code_of,
     error_of,
+    hosted_client,
     in_process,
     make_client_id,
     make_user,
+    message_of,
     password_sign_in,
 )
 
@@ -411,3 +417,124 @@ def test_a_replica_survives_a_snapshot_and_restore(emulator, idp, replicable, se
     assert secondary.describe_user_pool(UserPoolId=replicable)["UserPool"]["Arn"] == arn(
         replicable, SECONDARY
     )
+
+
+def test_failed_sign_ins_lock_a_user_out_in_one_region_only(idp, replicable, secondary):
+    replicate(idp, replicable)
+    secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+    client_id = password_client(idp, replicable)
+    make_user(idp, replicable)
+    for _ in range(5):
+        assert (
+            code_of(password_sign_in, idp, client_id, password="Wrong-Passw0rd!") == "NotAuthorizedException"
+        )
+    code, message = error_of(password_sign_in, idp, client_id)
+    assert (code, message) == ("NotAuthorizedException", "Password attempts exceeded")
+    # Each replica keeps its own count (developer guide, multi-Region replication).
+    assert "AuthenticationResult" in password_sign_in(secondary, client_id)
+    for _ in range(5):
+        assert code_of(password_sign_in, secondary, client_id, password="Wrong-Passw0rd!") == (
+            "NotAuthorizedException"
+        )
+    assert message_of(password_sign_in, secondary, client_id) == "Password attempts exceeded"
+
+
+MIGRATION_TRIGGER = f"arn:aws:lambda:{SECONDARY}:{ACCOUNT}:function:secondary-migration"
+
+
+def test_a_secondary_migrates_no_user(emulator, idp, replicable, secondary):
+    migrated: list[str] = []
+
+    def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        migrated.append(event["region"])
+        event["response"]["userAttributes"] = {"email": "mia@example.com"}
+        return event
+
+    emulator.triggers.register(MIGRATION_TRIGGER, migrate)
+    try:
+        idp.update_user_pool(
+            UserPoolId=replicable,
+            LambdaConfig={"UserMigration": MIGRATION_TRIGGER},
+            KeyConfiguration=MULTI_REGION_KEY,
+        )
+        replicate(idp, replicable)
+        secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+        client_id = password_client(idp, replicable)
+        # Secondaries create no users: an unknown name is unknown there, and the trigger does not run.
+        assert code_of(password_sign_in, secondary, client_id, "mia") == "UserNotFoundException"
+        assert migrated == []
+        assert "AuthenticationResult" in password_sign_in(idp, client_id, "mia")
+        assert migrated == ["us-east-1"]
+    finally:
+        emulator.triggers.unregister(MIGRATION_TRIGGER)
+
+
+def test_the_hosted_login_in_a_secondarys_region_runs_that_replicas_triggers(
+    emulator, idp, replicable, secondary, regional_triggers
+):
+    idp.update_user_pool(
+        UserPoolId=replicable,
+        LambdaConfig={"PostAuthentication": PRIMARY_TRIGGER},
+        KeyConfiguration=MULTI_REGION_KEY,
+    )
+    client_id = hosted_client(idp, replicable)
+    replicate(idp, replicable)
+    secondary.update_user_pool(UserPoolId=replicable, LambdaConfig={"PreAuthentication": SECONDARY_TRIGGER})
+    secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+    make_user(idp, replicable)
+    signed_in = HostedPages(emulator, SECONDARY).sign_in(client_id)
+    assert signed_in.status == 302
+    assert signed_in.headers["Location"].startswith(f"{CALLBACK}?code=")
+    assert regional_triggers == [(SECONDARY_TRIGGER, "PreAuthentication_Authentication", SECONDARY)]
+    regional_triggers.clear()
+    assert HostedPages(emulator, "us-east-1").sign_in(client_id).status == 302
+    assert regional_triggers == [(PRIMARY_TRIGGER, "PostAuthentication_Authentication", "us-east-1")]
+
+
+def test_a_secondarys_hosted_pages_refuse_sign_up_and_password_reset(emulator, idp, replicable, secondary):
+    client_id = hosted_client(idp, replicable)
+    replicate(idp, replicable)
+    make_user(idp, replicable)
+    query = authorize_query(client_id)
+    pages = HostedPages(emulator, SECONDARY)
+    inactive = pages.request("GET", f"/login?{query}")
+    assert inactive.status == 400
+    assert b"INACTIVE" in inactive.body
+    secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+    assert pages.request("GET", f"/login?{query}").status == 200
+    for path in ("/signup", "/forgotPassword"):
+        refused = pages.request("GET", f"{path}?{query}")
+        assert refused.status == 400
+        assert b"not available in a secondary replica" in refused.body
+    # The primary's domain still offers them.
+    assert HostedPages(emulator, "us-east-1").request("GET", f"/signup?{query}").status == 200
+
+
+def test_a_federated_user_signs_in_to_a_secondary_only_after_the_primary(
+    emulator, idp, replicable, secondary
+):
+    idp.create_identity_provider(
+        UserPoolId=replicable,
+        ProviderName="Google",
+        ProviderType="Google",
+        ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "openid email"},
+        AttributeMapping={"email": "email"},
+    )
+    client_id = hosted_client(idp, replicable, ("COGNITO", "Google"))
+    replicate(idp, replicable)
+    secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+    assertion = json.dumps({"sub": "g-1", "email": "gail@example.com"})
+    query = authorize_query(client_id, identity_provider="Google", emu_assertion=assertion)
+
+    in_secondary = HostedPages(emulator, SECONDARY)
+    refused = in_secondary.follow(in_secondary.request("GET", f"/oauth2/authorize?{query}"))
+    assert refused.status == 302
+    assert "error=invalid_request" in refused.headers["Location"]
+    assert "has+not+signed+in" in refused.headers["Location"]
+    assert idp.list_users(UserPoolId=replicable)["Users"] == []
+
+    in_primary = HostedPages(emulator, "us-east-1")
+    first = in_primary.follow(in_primary.request("GET", f"/oauth2/authorize?{query}"))
+    assert first.headers["Location"].startswith(f"{CALLBACK}?code=")
+    again = in_secondary.follow(in_secondary.request("GET", f"/oauth2/authorize?{query}"))
+    assert again.headers["Location"].startswith(f"{CALLBACK}?code=")

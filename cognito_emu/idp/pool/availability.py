@@ -61,6 +61,37 @@ def admit(
     return Admission(pool, replica)
 
 
+def admit_hosted(
+    env: Env, pool: UserPool | None, region: str | None, kind: Kind | None
+) -> UserPoolReplica | None:
+    """Admit a hosted-page or OAuth request that came through the pool's domain in ``region`` (None:
+    not known) and say which secondary replica serves it (None: the primary). ``kind``: USER_DATA for a
+    page that creates or changes users (sign-up, confirmation, password reset), which a secondary
+    refuses and a running point-in-time recovery pauses; SIGN_IN for a sign-in form that may still
+    change a user (kept in the recovery history, as the API's sign-ins are). An INACTIVE replica takes
+    none of them (OperationNotEnabledException)."""
+    if pool is None:
+        return None
+    replica = None
+    if region is not None and region != pool.region:
+        replica = pool.replicas.get(region)
+    if replica is not None:
+        if replica.status != ReplicaStatus.ACTIVE:
+            raise OperationNotEnabledException(_inactive(pool, replica))
+        if kind is Kind.USER_DATA:
+            raise OperationNotEnabledException(
+                f"This page is not available in a secondary replica of user pool {pool.id}; "
+                f"use the domain in {pool.region}, the primary Region."
+            )
+    if kind is not None:
+        point_in_time.before_write(env, pool, kind is Kind.USER_DATA, None)
+    return replica
+
+
+def _inactive(pool: UserPool, replica: UserPoolReplica) -> str:
+    return f"The replica of user pool {pool.id} in {replica.region} is {replica.status} and takes no end-user requests."
+
+
 def _check_secondary(
     pool: UserPool, replica: UserPoolReplica, kind: Kind, operation: str, params: dict[str, Any]
 ) -> None:
@@ -70,10 +101,7 @@ def _check_secondary(
             f"call it in {pool.region}, the primary Region."
         )
     if kind is Kind.SIGN_IN and replica.status != ReplicaStatus.ACTIVE:
-        raise OperationNotEnabledException(
-            f"The replica of user pool {pool.id} in {replica.region} is {replica.status} "
-            "and takes no end-user requests."
-        )
+        raise OperationNotEnabledException(_inactive(pool, replica))
     challenge = params.get("ChallengeName")
     if challenge in WRITING_CHALLENGES:
         raise OperationNotEnabledException(

@@ -157,7 +157,7 @@ def password_checked(ctx: AuthContext, user: User, correct: bool) -> None:
         lockout.record_failure(ctx.env, user)
         auth_events.record(ctx.env, ctx.pool, user, "SignIn", "Fail", auth_events.PASSWORD_FAILED)
         raise NotAuthorizedException(INCORRECT)
-    ctx.failed_attempts = user.failed_sign_ins
+    ctx.failed_attempts = lockout.failed_attempts(user)
     lockout.reset(user)
 
 

@@ -31,9 +31,11 @@ from cognito_emu.env import Env
 from cognito_emu.errors import (
     InvalidParameterException,
     LimitExceededException,
+    OperationNotEnabledException,
     UserNotFoundException,
 )
 from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
+from cognito_emu.idp.pool import point_in_time
 from cognito_emu.idp.pool.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.users import accounts, attributes, directory
 from cognito_emu.idp.users.index import identities_of, sign_in_aliases
@@ -205,20 +207,46 @@ def sign_in(
     """The user an IdP's assertion signs in as, created on its first sign-in (raises CognitoError)."""
     subject = subject_of(provider, asserted)
     mapped = map_attributes(provider, asserted)
-    user = owner_of(pool, provider.name, subject) or _linked_by_attribute(
-        env, pool, provider, subject, mapped
-    )
+    user = owner_of(pool, provider.name, subject)
+    if user is None:
+        _refuse_new_user(env, pool)
+        user = _linked_by_attribute(env, pool, provider, subject, mapped)
     if user is None:
         return _sign_up(env, pool, provider, subject, mapped, client_id, trigger_input)
     directory.refuse_disabled(user)
-    if user.status == UserStatus.EXTERNAL_PROVIDER and mapped:
-        # Cognito writes the mapped attributes again at every sign-in of a federated user.
+    if user.status == UserStatus.EXTERNAL_PROVIDER and mapped and pool.serving_replica() is None:
+        # Cognito writes the mapped attributes again at every sign-in of a federated user (the primary
+        # does: a secondary replica changes no user, and signs the user in as replicated).
         updates = {k: v for k, v in mapped.items() if k not in attributes.SYSTEM_ATTRIBUTES}
+        running = point_in_time.active(pool, env.clock.now())
+        if running is not None and any(user.attributes.get(k) != v for k, v in updates.items()):
+            raise OperationNotEnabledException(
+                f"The identity provider changed this user's attributes; user pool {pool.id} takes no "
+                f"user data changes while point-in-time recovery {running.restore_id} runs."
+            )
         key = directory.user_key(pool, user.username)
         pool.index.remove(key, user)
         attributes.apply(user, updates, env.clock.now())
         pool.index.add(key, user, sign_in_aliases(pool, user))
     return user
+
+
+def _refuse_new_user(env: Env, pool: UserPool) -> None:
+    """A federated user's first sign-in creates (or links) a user, which neither a secondary replica
+    (developer guide, multi-Region replication: federated users sign in to a secondary only once they
+    have signed in to the primary) nor a pool under point-in-time recovery (API reference,
+    InitiatePointInTimeRecovery) does."""
+    replica = pool.serving_replica()
+    if replica is not None:
+        raise OperationNotEnabledException(
+            f"This user has not signed in to user pool {pool.id} in {pool.region}, its primary Region, "
+            f"yet; the secondary replica in {replica.region} creates no users."
+        )
+    running = point_in_time.active(pool, env.clock.now())
+    if running is not None:
+        raise OperationNotEnabledException(
+            f"User pool {pool.id} takes no new users while point-in-time recovery {running.restore_id} runs."
+        )
 
 
 def _sign_up(

@@ -14,6 +14,9 @@ implicit tokens with TokenGeneration_HostedAuth). Federated users get no MFA ste
 IdP does that). A failure (a PreSignUp refusal, a disabled user) goes back to the app as Cognito sends
 it: ``?error=invalid_request&error_description=<message>``.
 
+With ``acr_values`` (idp.signin.step_up), the assertion's ``acr`` and ``amr`` claims give the sign-in's
+level and methods, through the provider's AcrMapping, and its tokens carry acr and amr.
+
 An authorize request without a ``nonce`` gets one here: developer guide, "Understanding the identity
 (ID) token": "If you do not provide a nonce value in your request, Amazon Cognito automatically
 generates and validates a nonce when you authenticate through a third-party identity provider, then
@@ -30,6 +33,7 @@ from typing import Any
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
 from cognito_emu.idp.models import IdentityProvider
+from cognito_emu.idp.signin import step_up
 from cognito_emu.idp.signin.context import trigger_input
 from cognito_emu.idp.users import federated
 from cognito_emu.oauth import authorize, login
@@ -124,6 +128,9 @@ def _signed_in(
     if authz.nonce is None:
         authz = dataclasses.replace(authz, nonce=_generated_nonce(env))
     ctx = login.context(env, request, authz, {})
+    if authz.acr_levels is not None:
+        ctx.target_level = authz.acr_levels[0]
+        step_up.federated(ctx, provider.acr_mapping, asserted)
     try:
         user = federated.sign_in(
             env,

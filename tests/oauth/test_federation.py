@@ -351,3 +351,32 @@ def test_a_nonce_is_generated_for_a_federated_sign_in_without_one(emulator: Emul
     make_user(idp, pool_id)
     local = Browser(emulator.endpoint_url).sign_in(client_id, scope="openid")
     assert "nonce" not in _claims(emulator, pool_id, client_id, callback_params(local)["code"])
+
+
+def test_acr_values_maps_the_idps_acr_and_amr(emulator: Emulator, idp: Any) -> None:
+    """The level is the IdP's acr mapped back through AcrMapping (unmapped: the lowest); amr keeps the
+    methods Cognito knows, else ``fed``."""
+    pool_id, client_id = _setup(idp)
+    idp.update_identity_provider(
+        UserPoolId=pool_id, ProviderName="Corp", AcrMapping={"Level4": "urn:corp:strong", "Level2": "urn:corp:otp"}
+    )
+
+    def tokens(assertion: dict[str, Any]) -> dict[str, Any]:
+        response = Browser(emulator.endpoint_url).authorize(
+            client_id,
+            identity_provider="Corp",
+            scope="openid",
+            acr_values="urn:cognito:loa:4 urn:cognito:loa:1",
+            emu_assertion=json.dumps({"sub": "corp-9", "mail": "nine@corp.example", **assertion}),
+        )
+        return _claims(emulator, pool_id, client_id, callback_params(response)["code"])
+
+    strong = tokens({"acr": "urn:corp:strong", "amr": ["pwd", "otp", "face"]})
+    assert (strong["acr"], strong["amr"]) == ("urn:cognito:loa:4", ["pwd", "otp", "mfa"])
+    unmapped = tokens({"acr": "urn:corp:weak", "amr": ["face"]})
+    assert (unmapped["acr"], unmapped["amr"]) == ("urn:cognito:loa:1", ["fed"])
+    # Without acr_values, no claims.
+    plain = Browser(emulator.endpoint_url).authorize(
+        client_id, identity_provider="Corp", scope="openid", emu_assertion=json.dumps({"sub": "corp-9"})
+    )
+    assert "acr" not in _claims(emulator, pool_id, client_id, callback_params(plain)["code"])

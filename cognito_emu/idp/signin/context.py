@@ -81,6 +81,8 @@ class AuthContext:
     # the sign-in has proven, carried from challenge to challenge on its sessions.
     target_level: int | None = None
     methods: list[str] = field(default_factory=list)
+    # A federated sign-in's level, from its IdP's acr through the provider's AcrMapping (None: not federated).
+    federated_level: int | None = None
 
     def trigger_metadata(self) -> dict[str, str] | None:
         """The ClientMetadata the sign-in's later triggers get: the answer's, none for InitiateAuth."""

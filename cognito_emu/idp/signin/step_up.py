@@ -10,6 +10,12 @@ a platform passkey, hwk for a roaming one) and adds ``mfa`` once two distinct fa
 Each proven factor is recorded on the call's AuthContext and carried from challenge to challenge on the
 sessions (``carry`` / ``recall``), as the remembered device is. The pool names the levels
 (``pool.acr_levels``).
+
+A federated sign-in does not reach a level through that table: its level is the IdP's ``acr`` mapped back
+through the provider's AcrMapping, an unmapped (or missing) value resolving to the lowest level (API
+reference, AcrMappingType), and its methods are the IdP's ``amr`` values Cognito knows, else ``fed``
+("a default placeholder ... when a user federates through an IdP that doesn't support ACR and AMR, or
+returns no values that Amazon Cognito recognizes").
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ EMAIL = "email_otp"
 PLATFORM_KEY = "swk"
 ROAMING_KEY = "hwk"
 MULTI_FACTOR = "mfa"
+FEDERATED = "fed"
 # What an access token's amr can credit toward a step-up (mfa is derived, never a factor of its own).
 FACTOR_METHODS = (PASSWORD, TOTP, SMS, EMAIL, PLATFORM_KEY, ROAMING_KEY)
 
@@ -129,11 +136,21 @@ def missing_factor(ctx: AuthContext, user: User) -> str | None:
     return step_up_factor(ctx.pool, user, ctx.target_level)
 
 
+def federated(ctx: AuthContext, acr_mapping: dict[str, str], asserted: dict[str, object]) -> None:
+    """Record what an IdP asserted (its ``acr`` and ``amr`` claims) as the federated sign-in's level and methods."""
+    asserted_acr = asserted.get("acr")
+    mapped = [found for found in acr_levels.LEVELS if asserted_acr and acr_mapping.get(f"Level{found}") == asserted_acr]
+    ctx.federated_level = mapped[0] if mapped else acr_levels.LEVELS[0]
+    given = asserted.get("amr")
+    known = [method for method in given if method in FACTOR_METHODS] if isinstance(given, list) else []
+    ctx.methods = list(dict.fromkeys(known)) or [FEDERATED]
+
+
 def token_claims(ctx: AuthContext) -> tuple[str | None, list[str]]:
     """The acr (None unless the sign-in asked for a level) and the amr methods its tokens record."""
     if ctx.target_level is None:
         return None, amr(ctx.methods)
-    reached = level(ctx.methods)
+    reached = level(ctx.methods) if ctx.federated_level is None else ctx.federated_level
     return (acr_levels.names(ctx.pool)[reached] if reached else None), amr(ctx.methods)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 from cognito_emu.idp.continuity import (
     Capture,
@@ -23,6 +23,7 @@ from cognito_emu.idp.users.index import UserIndex, sign_in_aliases
 from cognito_emu.usage.log import PoolMonth
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -443,27 +444,14 @@ def own_mfa(user: User) -> UserMfa:
 
 
 @dataclass(slots=True)
-class User:
-    """A user of a pool. The dict and list fields most users never fill, and ``mfa``, start as the
-    shared vacant ones (``own_dict`` / ``own_list`` / ``own_mfa`` make a field the user's own before the
-    first write)."""
+class UserExtras:
+    """The fields of a user most users never set, kept off the ``User`` record: each slot there costs 8
+    bytes a user. A user gets its own the first time one of them is written (``_Extra``); until then
+    reads give these defaults. Stored and exported inline with the user's other fields, as before."""
 
-    username: str
-    sub: str
-    created: float
-    modified: float
-    status: UserStatus = UserStatus.UNCONFIRMED
-    enabled: bool = True
-    # Attribute values as Cognito stores them (strings), "sub" included.
-    attributes: dict[str, str] = field(default_factory=dict)
-    # The one secret kept for a password: its SRP salt (canonical hex, sent as SALT) and verifier
-    # g^x mod N (pad_hex's bytes), which check USER_SRP_AUTH and the plain-password flows alike
-    # (idp.factors.passwords). ``password_hash`` is a bcrypt hash from data made before that
-    # (a data dir, an export); it is dropped when the password next changes.
+    # A bcrypt hash from data made before the SRP verifier was the one secret (a data dir, an export);
+    # dropped when the password next changes (idp.factors.passwords).
     password_hash: str | None = None
-    srp_salt: str | None = None
-    srp_verifier: bytes | None = None
-    password_changed: float | None = None
     temporary_password_expires: float | None = None
     # The passwords before the current one, oldest first (idp.factors.passwords' records).
     password_history: list[str] = field(default_factory=vacant_list)
@@ -495,6 +483,86 @@ class User:
     known_ips: list[str] = field(default_factory=vacant_list)
     known_devices: list[str] = field(default_factory=vacant_list)
     pending_sign_in_event: str | None = None
+
+
+# What a user without extras reads. Never written: its collections are the vacant ones, which refuse,
+# and ``_Extra`` gives a user its own UserExtras before writing anything else.
+_NO_EXTRAS = UserExtras()
+_SCALARS = (int, float, str, type(None))
+
+
+class _Extra(Generic[T]):
+    """A ``User`` attribute that lives on the user's ``UserExtras``."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, user: None, owner: type | None = None) -> _Extra[T]: ...
+
+    @overload
+    def __get__(self, user: User, owner: type | None = None) -> T: ...
+
+    def __get__(self, user: User | None, owner: type | None = None) -> T | _Extra[T]:
+        if user is None:
+            return self
+        value: T = getattr(user.extras or _NO_EXTRAS, self.name)
+        return value
+
+    def __set__(self, user: User, value: T) -> None:
+        extras = user.extras
+        if extras is None:
+            # Resetting a default (a sign-in clears the lockout counters) needs no record of its own.
+            if isinstance(value, _SCALARS) and value == getattr(_NO_EXTRAS, self.name):
+                return
+            extras = user.extras = UserExtras()
+        setattr(extras, self.name, value)
+
+
+@dataclass(slots=True)
+class User:
+    """A user of a pool. The fields most users never set live on ``extras`` (``UserExtras``), made the
+    first time one is written; they read and write as attributes of the user all the same. The dict and
+    list fields most users never fill, and ``mfa``, start as the shared vacant ones (``own_dict`` /
+    ``own_list`` / ``own_mfa`` make a field the user's own before the first write)."""
+
+    username: str
+    sub: str
+    created: float
+    modified: float
+    status: UserStatus = UserStatus.UNCONFIRMED
+    enabled: bool = True
+    # Attribute values as Cognito stores them (strings), "sub" included.
+    attributes: dict[str, str] = field(default_factory=dict)
+    # The one secret kept for a password: its SRP salt (canonical hex, sent as SALT) and verifier
+    # g^x mod N (pad_hex's bytes), which check USER_SRP_AUTH and the plain-password flows alike
+    # (idp.factors.passwords).
+    srp_salt: str | None = None
+    srp_verifier: bytes | None = None
+    password_changed: float | None = None
+    extras: UserExtras | None = field(default=None, metadata={"flatten": UserExtras})
+
+    password_hash = _Extra[str | None]()
+    temporary_password_expires = _Extra[float | None]()
+    password_history = _Extra[list[str]]()
+    codes = _Extra[dict[str, PendingCode]]()
+    failed_sign_ins = _Extra[int]()
+    last_failed_sign_in = _Extra[float | None]()
+    locked_until = _Extra[float | None]()
+    sessions = _Extra[dict[str, TokenSession]]()
+    sso_sessions = _Extra[dict[str, SsoSession]]()
+    pending_attributes = _Extra[dict[str, str]]()
+    mfa = _Extra[UserMfa]()
+    devices = _Extra[dict[str, Device]]()
+    webauthn_credentials = _Extra[dict[str, WebAuthnCredential]]()
+    webauthn_registration = _Extra[WebAuthnRegistration | None]()
+    auth_events = _Extra[list[AuthEvent]]()
+    next_sign_in_risk = _Extra[str | None]()
+    known_ips = _Extra[list[str]]()
+    known_devices = _Extra[list[str]]()
+    pending_sign_in_event = _Extra[str | None]()
 
 
 class ImportJobStatus(StrEnum):

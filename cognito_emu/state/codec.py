@@ -14,13 +14,25 @@ from functools import cache
 from typing import Any
 
 
+def encode_fields(entity: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A dataclass's fields but ``skip`` and those marked ``transient``; a field marked ``flatten`` (a
+    dataclass kept apart for memory, None until needed) contributes its own fields, defaults when None."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(entity):
+        if f.name in skip or f.metadata.get("transient"):
+            continue
+        member = getattr(entity, f.name)
+        flattened = f.metadata.get("flatten")
+        if flattened is not None:
+            out.update(encode_fields(flattened() if member is None else member))
+        else:
+            out[f.name] = encode(member)
+    return out
+
+
 def encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: encode(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.metadata.get("transient")
-        }
+        return encode_fields(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
@@ -39,11 +51,6 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-@cache
-def _field_names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in dataclasses.fields(cls))
-
-
 def _made_defaults(cls: type) -> dict[str, Any]:
     """What each field with a default factory starts as (made again per call: they may be mutable)."""
     return {
@@ -51,6 +58,25 @@ def _made_defaults(cls: type) -> dict[str, Any]:
         for f in dataclasses.fields(cls)
         if f.default_factory is not dataclasses.MISSING
     }
+
+
+def _decode_fields(kind: type, data: dict[str, Any]) -> Any:
+    hints = _hints(kind)
+    made = _made_defaults(kind)
+    given = {}
+    for f in dataclasses.fields(kind):
+        flattened = f.metadata.get("flatten")
+        if flattened is not None:
+            inner = _decode_fields(flattened, data)
+            if inner != flattened():
+                given[f.name] = inner
+        elif f.name in data:
+            decoded = decode(hints[f.name], data[f.name])
+            # A value equal to what the field's factory makes is left to the factory, so users
+            # loaded from data share the vacant empties (idp.models) as users made afresh do.
+            if f.name not in made or decoded != made[f.name]:
+                given[f.name] = decoded
+    return kind(**given)
 
 
 def decode(kind: Any, data: Any) -> Any:
@@ -62,17 +88,7 @@ def decode(kind: Any, data: Any) -> Any:
         options = [a for a in typing.get_args(kind) if a is not type(None)]
         return decode(options[0], data) if len(options) == 1 else data
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        made = _made_defaults(kind)
-        given = {}
-        for name, value in data.items():
-            if name in _field_names(kind):
-                decoded = decode(hints[name], value)
-                # A value equal to what the field's factory makes is left to the factory, so users
-                # loaded from data share the vacant empties (idp.models) as users made afresh do.
-                if name not in made or decoded != made[name]:
-                    given[name] = decoded
-        return kind(**given)
+        return _decode_fields(kind, data)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(data)
     if origin is dict:

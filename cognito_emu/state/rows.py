@@ -4,26 +4,19 @@ their own (``Family.children``) and fields marked ``transient``."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
 
-from cognito_emu.state.codec import decode, encode
+from cognito_emu.state.codec import decode, encode_fields
 from cognito_emu.state.database import PersistenceError
 from cognito_emu.state.families import FAMILIES, PARENT, ROOTS, Family, key_path, row_key
 from cognito_emu.state.store import State
 
 
 def row_data(family: Family, entity: Any) -> str:
-    split = family.split
-    data = {
-        f.name: encode(getattr(entity, f.name))
-        for f in dataclasses.fields(entity)
-        if f.name not in split and not f.metadata.get("transient")
-    }
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(encode_fields(entity, family.split), separators=(",", ":"), ensure_ascii=False)
 
 
 def digest(data: str) -> bytes:

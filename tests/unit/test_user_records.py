@@ -89,3 +89,25 @@ def test_the_vacant_mfa_state_pickles_as_vacant() -> None:
         restored.mfa.email = True
     own_mfa(restored).email = True
     assert restored.mfa.email
+
+
+def test_rarely_set_fields_live_off_the_record_until_one_is_written() -> None:
+    user = decode(User, OLD_ROW)
+    assert user.extras is None and user.failed_sign_ins == 0 and user.sessions == {}
+    user.failed_sign_ins = 0  # a sign-in resetting the lockout
+    user.locked_until = None
+    assert user.extras is None
+    user.failed_sign_ins = 3
+    assert user.extras is not None and user.failed_sign_ins == 3
+    assert encode(user) == {**OLD_ROW, "failed_sign_ins": 3}
+    assert decode(User, encode(user)).failed_sign_ins == 3
+    with pytest.raises(TypeError):
+        User(username="dave", sub="d", created=0, modified=0).codes["signup"] = None  # type: ignore[assignment]
+
+
+def test_a_row_with_lockout_and_history_loads_its_extras() -> None:
+    row = {**OLD_ROW, "locked_until": 1700000100.0, "password_history": ["old$record"]}
+    user = decode(User, row)
+    assert user.locked_until == 1700000100.0 and user.password_history == ["old$record"]
+    assert user.mfa == UserMfa() and encode(user) == row
+    assert pickle.loads(pickle.dumps(user)).password_history == ["old$record"]

@@ -317,6 +317,23 @@ def test_update_keeps_an_omitted_dcr_configuration(idp, pool_id):
     assert replaced == {"EnableStatus": "Enabled", "OpenDcrEnabled": False, "AllowedScopes": ["openid"]}
 
 
+def test_dynamic_client_registration_needs_essentials_or_plus(idp, pool_id):
+    """DcrConfiguration: "your user pool must be in the Essentials tier or higher", and moving a pool to
+    Lite needs EnableStatus Disabled (an omitted configuration is kept, so it still counts)."""
+    assert error_of(idp.create_user_pool, PoolName="lite", UserPoolTier="LITE", DcrConfiguration={})[0] == (
+        "FeatureUnavailableInTierException"
+    )
+    idp.create_user_pool(PoolName="lite", UserPoolTier="LITE", DcrConfiguration={"EnableStatus": "Disabled"})
+    idp.update_user_pool(UserPoolId=pool_id, DcrConfiguration={"OpenDcrEnabled": True})
+    assert error_of(idp.update_user_pool, UserPoolId=pool_id, UserPoolTier="LITE")[0] == (
+        "FeatureUnavailableInTierException"
+    )
+    idp.update_user_pool(
+        UserPoolId=pool_id, UserPoolTier="LITE", DcrConfiguration={"EnableStatus": "Disabled"}
+    )
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["UserPoolTier"] == "LITE"
+
+
 def test_update_sets_name_tags_and_settings(idp, pool_id):
     idp.update_user_pool(
         UserPoolId=pool_id,

@@ -51,6 +51,14 @@ _THREAT_PROTECTION_NEEDS_PLUS = (
     "The following features need to be disabled for the {tier} pricing tier configured: Threat Protection"
 )
 
+# DcrConfiguration: "your user pool must be in the Essentials tier or higher", and "to change the feature
+# plan of the user pool to Lite, you must also set EnableStatus to Disabled" (UpdateUserPool). Not AWS's
+# wording, which is not documented.
+_DCR_NEEDS_ESSENTIALS = (
+    "Dynamic client registration (DcrConfiguration) needs the Essentials or Plus feature plan: "
+    "set its EnableStatus to Disabled on the Lite plan."
+)
+
 _SMS_MFA_NEEDS_SMS = (
     "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
 )
@@ -198,10 +206,13 @@ def _temporary_password_validity(policy_days: int | None, admin: dict[str, Any])
 
 
 def check_feature_plan(settings: dict[str, Any]) -> None:
-    """Threat protection (AdvancedSecurityMode AUDIT or ENFORCED) only on the Plus plan."""
+    """Threat protection (AdvancedSecurityMode AUDIT or ENFORCED) only on the Plus plan; dynamic client
+    registration turned on (an omitted DcrConfiguration is kept by an update) not on the Lite plan."""
     tier = settings["UserPoolTier"]
     if tier != "PLUS" and (settings.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode", "OFF") != "OFF":
         raise FeatureUnavailableInTierException(_THREAT_PROTECTION_NEEDS_PLUS.format(tier=tier))
+    if tier == "LITE" and (settings.get("DcrConfiguration") or {}).get("EnableStatus") == "Enabled":
+        raise FeatureUnavailableInTierException(_DCR_NEEDS_ESSENTIALS)
 
 
 def check_mfa(settings: dict[str, Any], mfa_config: dict[str, Any]) -> None:

@@ -125,7 +125,9 @@ def _pool(
     entry.update(_members("CreateUserPool", options, what, notes, skip))
     software_token = options.get("SoftwareTokenMfaConfiguration")
     if isinstance(software_token, dict) and entry.get("MfaConfiguration", "OFF") != "OFF":
-        entry["mfaConfig"] = {"SoftwareTokenMfaConfiguration": {"Enabled": bool(software_token.get("Enabled"))}}
+        entry["mfaConfig"] = {
+            "SoftwareTokenMfaConfiguration": {"Enabled": bool(software_token.get("Enabled"))}
+        }
     # Standard attributes are every pool's; only custom ones are declared (without their prefix).
     custom = [
         {**attribute, "Name": attribute["Name"].removeprefix("custom:")}
@@ -190,7 +192,13 @@ def _client(client: dict[str, Any], notes: list[str]) -> dict[str, Any]:
 
 # What cognito-local keeps of a user's MFA (its AssociateSoftwareToken, VerifySoftwareToken,
 # SetUserMFAPreference and the legacy SetUserSettings); MFACode is a pending code, not carried.
-_MFA_KEYS = {"SoftwareTokenMfaConfiguration", "UserMFASettingList", "PreferredMfaSetting", "MFAOptions", "MFACode"}
+_MFA_KEYS = {
+    "SoftwareTokenMfaConfiguration",
+    "UserMFASettingList",
+    "PreferredMfaSetting",
+    "MFAOptions",
+    "MFACode",
+}
 
 
 def _user_mfa(user: dict[str, Any], attributes: dict[str, str], notes: list[str]) -> dict[str, Any]:

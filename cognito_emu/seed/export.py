@@ -96,6 +96,16 @@ def _export_pool(pool: UserPool) -> dict[str, Any]:
         ]
     if pool.users:
         entry["users"] = [_export_user(pool, key, u) for key, u in sorted(pool.users.items())]
+    if pool.replicas:
+        entry["replicas"] = [
+            {
+                "RegionName": r.region,
+                "Status": r.status.value,
+                **({"UserPoolTags": dict(r.tags)} if r.tags else {}),
+                **copy.deepcopy(r.settings),
+            }
+            for r in sorted(pool.replicas.values(), key=lambda r: r.region)
+        ]
     if pool.signing_key_pem:
         entry["signingKey"] = pool.signing_key_pem
     if pool.access_signing_key_pem:

@@ -8,9 +8,18 @@ from typing import Any
 
 from cognito_emu.idp import keys
 from cognito_emu.idp.models import AppClient, UserPool
-from cognito_emu.idp.pool import clients, domains, identity_providers, pool_settings, pools, resource_servers
+from cognito_emu.idp.pool import (
+    clients,
+    domains,
+    identity_providers,
+    pool_settings,
+    pools,
+    replicas,
+    resource_servers,
+)
 from cognito_emu.idp.users import groups
 from cognito_emu.protocol.model import IDP
+from cognito_emu.protocol.regions import user_pool_regions
 from cognito_emu.seed.applier import Applier, pinned_key
 from cognito_emu.seed.checks import SeedError, at, entries, expect, join, members, stamp
 from cognito_emu.seed.users import apply_user
@@ -32,7 +41,12 @@ POOL_KEYS = (
     "created",
     "modified",
     "triggers",
+    "replicas",
 )
+# A replica entry: CreateUserPoolReplica's members, its status (UpdateUserPoolReplica's; INACTIVE when
+# left out, as a new replica is) and its own Regional settings (UpdateUserPool's members in its Region;
+# those left out are copied from the pool, as CreateUserPoolReplica copies them).
+REPLICA_KEYS = ("Status", *replicas.REGIONAL_SETTINGS)
 CLIENT_KEYS = ("ClientId", "additionalClientSecrets", "created", "modified")
 GROUP_KEYS = ("created", "modified")
 PROVIDER_KEYS = ("created", "modified")
@@ -87,7 +101,31 @@ def apply_user_pool(run: Applier, entry: dict[str, Any], path: str) -> None:
         _group(run, store, pool, item, item_path)
     for item_path, item in entries(entry, "users", path):
         apply_user(run, pool, item, item_path)
+    for item_path, item in entries(entry, "replicas", path):
+        _replica(run, pool, item, item_path)
     stamp(pool, entry, path)
+
+
+def _replica(run: Applier, pool: UserPool, entry: dict[str, Any], path: str) -> None:
+    params = members(entry, IDP, "CreateUserPoolReplica", path, REPLICA_KEYS, UserPoolId=pool.id)
+    region = params["RegionName"]
+    regional = {name: entry[name] for name in replicas.REGIONAL_SETTINGS if name in entry}
+    checked = members(regional, IDP, "UpdateUserPool", path, UserPoolId=pool.id)
+    with at(path):
+        replicas.create_replica(
+            run.env, pool, region, params.get("UserPoolTags") or {}, user_pool_regions(pool.region)
+        )
+        if "Status" in entry:
+            status = members(
+                {"Status": entry["Status"]},
+                IDP,
+                "UpdateUserPoolReplica",
+                path,
+                UserPoolId=pool.id,
+                RegionName=region,
+            )
+            replicas.update_replica(pool, region, status["Status"])
+    pool.replicas[region].settings.update({name: checked[name] for name in regional})
 
 
 def _rekey_pool(run: Applier, pool: UserPool, pool_id: Any, path: str) -> None:

@@ -283,5 +283,17 @@ def hosted_client(idp: Any, pool_id: str, providers: tuple[str, ...] = ("COGNITO
     )
 
 
+def make_google_provider(idp: Any, pool_id: str) -> None:
+    """A Google identity provider mapping the email; the hosted login signs in with it through
+    ``emu_assertion`` (cognito_emu.oauth.federation)."""
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="Google",
+        ProviderType="Google",
+        ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "openid email"},
+        AttributeMapping={"email": "email"},
+    )
+
+
 def authorize_query(client_id: str, **params: str) -> str:
     return urlencode({"client_id": client_id, "response_type": "code", "redirect_uri": CALLBACK, **params})

@@ -25,6 +25,7 @@ from tests.api.support import (
     error_of,
     hosted_client,
     make_client_id,
+    make_google_provider,
     make_user,
     password_sign_in,
     send,
@@ -555,7 +556,8 @@ def test_a_seeded_pool_recovers_to_its_seeded_users(emulator, idp):
 
 
 def test_the_hosted_sign_up_is_kept_in_the_history_and_waits_for_a_recovery(emulator, idp, pool_id):
-    client_id = hosted_client(idp, pool_id)
+    make_google_provider(idp, pool_id)
+    client_id = hosted_client(idp, pool_id, ("COGNITO", "Google"))
     emulator.clock.advance(MINUTE)
     before_sign_up = emulator.clock.now()
     emulator.clock.advance(MINUTE)
@@ -573,22 +575,6 @@ def test_the_hosted_sign_up_is_kept_in_the_history_and_waits_for_a_recovery(emul
     assert paused.status == 400
     assert restore_id.encode() in paused.body
     # A federated user's first sign-in would create a user: it waits too.
-    idp.create_identity_provider(
-        UserPoolId=pool_id,
-        ProviderName="Google",
-        ProviderType="Google",
-        ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "openid email"},
-        AttributeMapping={"email": "email"},
-    )
-    idp.update_user_pool_client(
-        UserPoolId=pool_id,
-        ClientId=client_id,
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid"],
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO", "Google"],
-    )
     assertion = json.dumps({"sub": "g-1", "email": "gail@example.com"})
     query = authorize_query(client_id, identity_provider="Google", emu_assertion=assertion)
     federated = pages.follow(pages.request("GET", f"/oauth2/authorize?{query}"))
@@ -596,3 +582,25 @@ def test_the_hosted_sign_up_is_kept_in_the_history_and_waits_for_a_recovery(emul
     assert "takes+no+new+users" in federated.headers["Location"]
     idp.start_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
     assert usernames(idp, pool_id) == []
+
+
+def test_a_known_federated_user_signs_in_during_a_recovery_unless_its_attributes_changed(
+    emulator, idp, pool_id
+):
+    make_google_provider(idp, pool_id)
+    client_id = hosted_client(idp, pool_id, ("COGNITO", "Google"))
+    pages = HostedPages(emulator, "us-east-1")
+
+    def federate(email: str) -> str:
+        assertion = json.dumps({"sub": "g-1", "email": email})
+        query = authorize_query(client_id, identity_provider="Google", emu_assertion=assertion)
+        location: str = pages.follow(pages.request("GET", f"/oauth2/authorize?{query}")).headers["Location"]
+        return location
+
+    assert federate("gail@example.com").startswith(f"{CALLBACK}?code=")
+    emulator.clock.advance(20 * MINUTE)
+    initiate(idp, pool_id, emulator.clock.now() - 16 * MINUTE)
+    assert federate("gail@example.com").startswith(f"{CALLBACK}?code=")
+    changed = federate("gail@new.example.com")
+    assert "error=invalid_request" in changed
+    assert "changed+this+user" in changed

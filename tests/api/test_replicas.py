@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cognito_emu.seed import SeedError
 from tests.api.support import (
     CALLBACK,
     PASSWORD,
@@ -21,6 +22,7 @@ from tests.api.support import (
     hosted_client,
     in_process,
     make_client_id,
+    make_google_provider,
     make_user,
     message_of,
     password_sign_in,
@@ -513,13 +515,7 @@ def test_a_secondarys_hosted_pages_refuse_sign_up_and_password_reset(emulator, i
 def test_a_federated_user_signs_in_to_a_secondary_only_after_the_primary(
     emulator, idp, replicable, secondary
 ):
-    idp.create_identity_provider(
-        UserPoolId=replicable,
-        ProviderName="Google",
-        ProviderType="Google",
-        ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "openid email"},
-        AttributeMapping={"email": "email"},
-    )
+    make_google_provider(idp, replicable)
     client_id = hosted_client(idp, replicable, ("COGNITO", "Google"))
     replicate(idp, replicable)
     secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
@@ -538,3 +534,50 @@ def test_a_federated_user_signs_in_to_a_secondary_only_after_the_primary(
     assert first.headers["Location"].startswith(f"{CALLBACK}?code=")
     again = in_secondary.follow(in_secondary.request("GET", f"/oauth2/authorize?{query}"))
     assert again.headers["Location"].startswith(f"{CALLBACK}?code=")
+
+
+def test_a_seed_declares_replicas_and_exports_them(emulator, idp, secondary):
+    pool_entry = {
+        "PoolName": "seeded-global",
+        "KeyConfiguration": MULTI_REGION_KEY,
+        "users": [{"Username": "alice", "password": PASSWORD}],
+        "clients": [{"ClientName": "app", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}],
+        "replicas": [
+            {
+                "RegionName": SECONDARY,
+                "Status": "ACTIVE",
+                "UserPoolTags": {"team": "dublin"},
+                "LambdaConfig": {"PreAuthentication": SECONDARY_TRIGGER},
+            }
+        ],
+    }
+    emulator.load_seed({"userPools": [pool_entry]})
+    (pool,) = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == "seeded-global"]
+    (replica,) = [
+        r
+        for r in secondary.list_user_pool_replicas(UserPoolId=pool["Id"])["UserPoolReplicas"]
+        if r["Role"] == "SECONDARY"
+    ]
+    assert (replica["RegionName"], replica["Status"]) == (SECONDARY, "ACTIVE")
+    described = secondary.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert described["LambdaConfig"] == {"PreAuthentication": SECONDARY_TRIGGER}
+    assert secondary.list_tags_for_resource(ResourceArn=arn(pool["Id"], SECONDARY))["Tags"] == {
+        "team": "dublin"
+    }
+    (exported,) = [p for p in emulator.export_seed()["userPools"] if p["Id"] == pool["Id"]]
+    assert exported["replicas"] == [
+        {
+            "RegionName": SECONDARY,
+            "Status": "ACTIVE",
+            "UserPoolTags": {"team": "dublin"},
+            "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+            "LambdaConfig": {"PreAuthentication": SECONDARY_TRIGGER},
+        }
+    ]
+
+
+def test_a_seeds_replica_follows_the_apis_rules(emulator):
+    with pytest.raises(SeedError) as raised:
+        emulator.load_seed({"userPools": [{"PoolName": "local", "replicas": [{"RegionName": SECONDARY}]}]})
+    assert "userPools[0].replicas[0]" in str(raised.value)
+    assert "multi-Region customer managed" in str(raised.value)

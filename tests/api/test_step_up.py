@@ -246,3 +246,20 @@ def test_access_token_of_another_user_is_refused(idp):
     assert raised(lambda: start(idp, client_id, ACCESS_TOKEN=bob, TARGET_ACR_VALUES=LOA[3]))[0] == (
         "NotAuthorizedException"
     )
+
+
+def test_mfa_setup_keeps_the_step_up_through_the_software_token_calls(idp, emulator):
+    """MFA is a floor: a pool that requires it sets up an authenticator app even for level 1, and the
+    Session of AssociateSoftwareToken / VerifySoftwareToken carries the sign-in's target to its tokens."""
+    pool_id, client_id = make_pool(idp)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    setup = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[1])
+    assert setup["ChallengeName"] == "MFA_SETUP"
+    associated = idp.associate_software_token(Session=setup["Session"])
+    verified = idp.verify_software_token(
+        Session=associated["Session"], UserCode=emulator.totp_code(associated["SecretCode"])
+    )
+    result = respond(idp, client_id, {"ChallengeName": "MFA_SETUP", "Session": verified["Session"]})
+    assert acr_amr(result) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2

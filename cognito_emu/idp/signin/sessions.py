@@ -77,9 +77,11 @@ def open_session(
 
 
 def next_challenge(env: Env, client: AppClient, previous: ChallengeSession, challenge: str) -> ChallengeSession:
-    """Close ``previous`` and open a fresh session for the challenge that follows it."""
+    """Close ``previous`` and open a fresh session for the challenge that follows it (keeping the sign-in's
+    step-up target and proven methods, for the steps that continue it outside a sign-in call: MFA_SETUP's
+    AssociateSoftwareToken and VerifySoftwareToken)."""
     finish(previous)
-    return open_session(
+    following = open_session(
         env,
         client,
         previous.username,
@@ -87,6 +89,9 @@ def next_challenge(env: Env, client: AppClient, previous: ChallengeSession, chal
         signed_in_as=previous.signed_in_as,
         auth_time=previous.auth_time,
     )
+    following.target_level = previous.target_level
+    following.methods = list(previous.methods)
+    return following
 
 
 def following(

@@ -28,9 +28,8 @@ import hashlib
 import hmac
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
-
-import gmpy2
 
 from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException
@@ -49,9 +48,6 @@ N_HEX = (
 )
 N = int(N_HEX, 16)
 G = 2
-# Modular exponentiation by GMP: a 3072-bit power takes about a tenth of the time of Python's pow(),
-# which made an SRP sign-in cost several times a USER_PASSWORD_AUTH one.
-_N = gmpy2.mpz(N)
 _INFO = b"Caldera Derived Key\x01"
 # A public value has at most 384 bytes; allow a little slack for padding, refuse anything huge
 # before doing arithmetic on it.
@@ -88,38 +84,54 @@ K = _hash_hex(pad_hex(N) + pad_hex(G))
 # powmod. Built on first use (a few ms, ~1 MB).
 _WINDOW_BITS = 6
 _TABLE_BITS = 256
-_g_table: list[list[Any]] | None = None
 
 
-def _build_g_table() -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    base = gmpy2.mpz(G)
-    for _ in range(-(-_TABLE_BITS // _WINDOW_BITS)):
-        row = [gmpy2.mpz(1)]
-        for _ in range((1 << _WINDOW_BITS) - 1):
-            row.append(row[-1] * base % _N)
-        rows.append(row)
-        base = row[-1] * base % _N
-    return rows
+class _Gmp:
+    """GMP's arithmetic for the group: a 3072-bit power takes about a tenth of the time of Python's
+    pow(), which made an SRP sign-in cost several times a USER_PASSWORD_AUTH one."""
+
+    def __init__(self) -> None:
+        # Imported on the first SRP computation, not with this module: gmpy2 costs about ten
+        # milliseconds of every start, and a server's first calls are seldom about passwords.
+        import gmpy2
+
+        self.powmod = gmpy2.powmod
+        self.mpz = gmpy2.mpz
+        self.n = gmpy2.mpz(N)
+        self.g_table = self._build_g_table()
+
+    def _build_g_table(self) -> list[list[Any]]:
+        rows: list[list[Any]] = []
+        base = self.mpz(G)
+        for _ in range(-(-_TABLE_BITS // _WINDOW_BITS)):
+            row = [self.mpz(1)]
+            for _ in range((1 << _WINDOW_BITS) - 1):
+                row.append(row[-1] * base % self.n)
+            rows.append(row)
+            base = row[-1] * base % self.n
+        return rows
+
+
+@cache
+def _gmp() -> _Gmp:
+    # A race only builds the same tables twice.
+    return _Gmp()
 
 
 def g_pow(exponent: int) -> int:
     """``pow(G, exponent, N)`` for a non-negative exponent, fast for exponents up to 256 bits."""
-    global _g_table
+    gmp = _gmp()
     if exponent < 0 or exponent.bit_length() > _TABLE_BITS:
-        return int(gmpy2.powmod(G, exponent, _N))
-    table = _g_table
-    if table is None:
-        # A race only builds the same table twice; the assignment is atomic.
-        table = _g_table = _build_g_table()
+        return int(gmp.powmod(G, exponent, gmp.n))
     mask = (1 << _WINDOW_BITS) - 1
-    result = gmpy2.mpz(1)
-    for row in table:
+    n = gmp.n
+    result = gmp.mpz(1)
+    for row in gmp.g_table:
         if not exponent:
             break
         digit = exponent & mask
         if digit:
-            result = result * row[digit] % _N
+            result = result * row[digit] % n
         exponent >>= _WINDOW_BITS
     return int(result)
 
@@ -216,7 +228,8 @@ def _session_key(a: int, big_b: int, small_b: int, v: int) -> bytes | None:
     u = _hash_hex(pad_hex(a) + pad_hex(big_b))
     if u == 0:
         return None
-    s = int(gmpy2.powmod(a * gmpy2.powmod(v, u, _N), small_b, _N))
+    gmp = _gmp()
+    s = int(gmp.powmod(a * gmp.powmod(v, u, gmp.n), small_b, gmp.n))
     prk = hmac.new(bytes.fromhex(pad_hex(u)), bytes.fromhex(pad_hex(s)), hashlib.sha256).digest()
     return hmac.new(prk, _INFO, hashlib.sha256).digest()[:16]
 

@@ -1,5 +1,6 @@
 """AWS calls do not load the other routes: Werkzeug and ``cognito_emu.web.site`` come in with the first
 request that needs them (the control API, well-known documents, hosted login, ...), which then works.
+Likewise gmpy2 comes with the first password (SRP) and the email package with the first mail to send.
 
 Run in a fresh interpreter, since this test process has long imported everything."""
 
@@ -17,7 +18,7 @@ SCRIPT = textwrap.dedent(
     from cognito_emu.emulator import Emulator
     from cognito_emu.testing.wsgi_client import call_wsgi
 
-    LAZY = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize")
+    LAZY = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize", "gmpy2")
     emulator = Emulator()
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
@@ -35,6 +36,10 @@ SCRIPT = textwrap.dedent(
     jwks = call_wsgi(emulator.app, "GET", f"http://localhost/{pool_id}/.well-known/jwks.json", {}, b"")
     assert jwks.status == 200 and len(json.loads(jwks.body)["keys"]) == 2, jwks.body
     assert all(name in sys.modules for name in LAZY[:3])
+    headers["X-Amz-Target"] = "AWSCognitoIdentityProviderService.AdminCreateUser"
+    body = json.dumps({"UserPoolId": pool_id, "Username": "u", "TemporaryPassword": "Passw0rd!x"})
+    assert call_wsgi(emulator.app, "POST", "http://localhost/", headers, body.encode()).status == 200
+    assert "gmpy2" in sys.modules
     print("ok")
     """
 )

@@ -12,11 +12,13 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from cognito_emu.delivery.outbox import Message
 from cognito_emu.state import State
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 log = logging.getLogger("cognito_emu.delivery")
 
@@ -34,6 +36,11 @@ def parse_address(value: str) -> tuple[str, int]:
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:
+    # Imported here: only an emulator started with --smtp builds mail, and the email package costs
+    # several milliseconds of every start (as smtplib below).
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.destination

@@ -19,7 +19,9 @@ by the form's hidden ``session`` field: it expires by the emulator's clock (the 
 AuthSessionValidity) and answers are judged by ``signin.mfa_answers.check_answer``, so a wrong code shows the form
 again with Cognito's message and five wrong codes or an expired session send the browser back to the
 sign-in form. The hosted login never names a device, so remembered devices (DEVICE_SRP_AUTH) play no
-part here.
+part here. The new-password, MFA setup and SOFTWARE_TOKEN_MFA forms are refused where and when the API
+refuses their answers (a secondary replica's Region, a running point-in-time recovery:
+``availability.admit_challenge``), both before one is shown and when one is sent.
 
 On a managed login domain an app client with ALLOW_USER_AUTH signs in choice-based: the form asks for the
 username alone and ``oauth.choice_sign_in`` (which serves ``POST /login``) takes the steps from there, handing
@@ -35,7 +37,7 @@ from cognito_emu.errors import CognitoError, NotAuthorizedException, UserNotConf
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import mfa, passwords, software_tokens
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
-from cognito_emu.idp.pool import clients, pools
+from cognito_emu.idp.pool import availability, clients, pools
 from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import risk, sessions, step_up, user_auth
 from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
@@ -305,6 +307,7 @@ def password_step(
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         if passwords.temporary_password_expired(env, user):
             raise NotAuthorizedException(passwords.TEMPORARY_PASSWORD_EXPIRED_MESSAGE)
+        availability.admit_challenge(env, authz.pool, ChallengeName.NEW_PASSWORD_REQUIRED)
         if previous is not None:
             sessions.finish(previous)
         session = sessions.open_session(
@@ -338,6 +341,7 @@ def _challenge_form(
     env: Env, request: OAuthRequest, authz: AuthorizeRequest, user: User, challenge: Challenge
 ) -> Reply:
     session = sessions.get_session(env, challenge.session)
+    availability.admit_challenge(env, authz.pool, session.challenge)
     if session.challenge == mfa.MFA_SETUP:
         # The hosted UI sets up an authenticator app (AssociateSoftwareToken with the Session); a pool
         # that offers no software tokens has nothing to set up here, and the sign-in fails.
@@ -361,6 +365,11 @@ def _answer_step(env: Env, request: OAuthRequest, authz: AuthorizeRequest) -> Re
         user = authz.pool.users.get(directory.user_key(authz.pool, session.username))
     if user is None:
         return login_form(request, authz, sessions.INVALID)
+    try:
+        # A step opened before a recovery started, or in the other Region, is refused all the same.
+        availability.admit_challenge(env, authz.pool, session.challenge)
+    except CognitoError as error:
+        return login_form(request, authz, error.message, session.signed_in_as or "")
     if session.challenge == ChallengeName.NEW_PASSWORD_REQUIRED:
         return _answer_new_password(env, request, authz, session, user)
     if session.challenge in mfa.CHALLENGE_NAMES:
@@ -392,13 +401,13 @@ def _answer_mfa(
             continued = software_tokens.verify(env, None, session.session_id, code, None)
             session = sessions.get_session(env, continued or "")
         following = check_answer(ctx, session, user)
+        if following is not None:
+            step_up.carry(ctx, following)
+            return _challenge_form(env, request, authz, user, following)
     except CognitoError as error:
         if session.used:
             return login_form(request, authz, error.message, session.signed_in_as or "")
         return _step_form(request, authz, session, user, error.message)
-    if following is not None:
-        step_up.carry(ctx, following)
-        return _challenge_form(env, request, authz, user, following)
     return signed_in(env, request, authz, ctx, user)
 
 

@@ -205,6 +205,22 @@ def answer_new_password(
     )
 
 
+def register_totp(emulator: Any, idp: Any, token: str, *, enable: bool = True) -> str:
+    """An authenticator app verified for the user of ``token`` (and preferred, with ``enable``)."""
+    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
+    result = idp.verify_software_token(
+        AccessToken=token, UserCode=emulator.totp_code(secret), FriendlyDeviceName="phone"
+    )
+    assert result["Status"] == "SUCCESS"
+    # Each code is good once: what follows answers with the code of the next 30-second step.
+    emulator.clock.advance(30)
+    if enable:
+        idp.set_user_mfa_preference(
+            AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+        )
+    return secret
+
+
 def minted_tokens(
     emulator: Emulator, pool_id: str, client_id: str, username: str, base: str | None = None
 ) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from tests.api.support import (
     CALLBACK,
     NEW_PASSWORD,
     PASSWORD,
+    TEMPORARY_PASSWORD,
     HostedPages,
     answer_new_password,
     attrs,
@@ -28,6 +29,7 @@ from tests.api.support import (
     make_google_provider,
     make_user,
     password_sign_in,
+    register_totp,
     send,
 )
 from tests.oauth.oauth_support import Form
@@ -604,3 +606,52 @@ def test_a_known_federated_user_signs_in_during_a_recovery_unless_its_attributes
     changed = federate("gail@new.example.com")
     assert "error=invalid_request" in changed
     assert "changed+this+user" in changed
+
+
+def test_the_hosted_new_password_and_mfa_forms_wait_for_a_recovery(emulator, idp, pool_id, client_id):
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    hosted = hosted_client(idp, pool_id)
+    make_user(idp, pool_id, "alice", password=None)
+    make_user(idp, pool_id, "bob")
+    make_user(idp, pool_id, "carol")
+    carol_token = password_sign_in(idp, client_id, "carol")["AuthenticationResult"]["AccessToken"]
+    secret = register_totp(emulator, idp, carol_token)
+    # MFA required: bob, who has no factor, would set up an authenticator app at sign-in.
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    emulator.clock.advance(20 * MINUTE)
+    pages = HostedPages(emulator, "us-east-1")
+    login = f"/login?{authorize_query(hosted)}"
+    new_password_form = Form(pages.sign_in(hosted, "alice", TEMPORARY_PASSWORD).body.decode())
+    assert "new_password" in new_password_form.fields
+    code_form = Form(pages.sign_in(hosted, "carol").body.decode())
+    assert "code" in code_form.fields
+
+    restore_id = initiate(idp, pool_id, emulator.clock.now() - 16 * MINUTE)["RestoreId"]
+    # Forms shown before the recovery began are refused when answered, back at the sign-in form.
+    answers = (
+        {**new_password_form.fields, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        {**code_form.fields, "code": emulator.totp_code(secret)},
+    )
+    for answer in answers:
+        refused = Form(pages.request("POST", login, answer).body.decode())
+        assert restore_id in refused.error
+        assert "password" in refused.fields
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    # While it runs, a right password leads to none of the three forms.
+    for username, password in (("alice", TEMPORARY_PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD)):
+        page = pages.sign_in(hosted, username, password)
+        assert page.status == 200
+        paused = Form(page.body.decode())
+        assert restore_id in paused.error
+        assert {"new_password", "code"}.isdisjoint(paused.fields)
+        assert b"totpSecret" not in page.body
+    assert "SOFTWARE_TOKEN_MFA" not in idp.admin_get_user(UserPoolId=pool_id, Username="bob").get(
+        "UserMFASettingList", []
+    )
+
+    idp.cancel_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
+    assert "new_password" in Form(pages.sign_in(hosted, "alice", TEMPORARY_PASSWORD).body.decode()).fields

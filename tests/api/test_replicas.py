@@ -13,6 +13,7 @@ from cognito_emu.seed import SeedError
 from tests.api.support import (
     CALLBACK,
     PASSWORD,
+    TEMPORARY_PASSWORD,
     HostedPages,
     answer_new_password,
     authorize_query,
@@ -26,7 +27,9 @@ from tests.api.support import (
     make_user,
     message_of,
     password_sign_in,
+    register_totp,
 )
+from tests.oauth.oauth_support import Form
 
 SECONDARY = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -510,6 +513,40 @@ def test_a_secondarys_hosted_pages_refuse_sign_up_and_password_reset(emulator, i
         assert b"not available in a secondary replica" in refused.body
     # The primary's domain still offers them.
     assert HostedPages(emulator, "us-east-1").request("GET", f"/signup?{query}").status == 200
+
+
+def test_a_secondarys_hosted_login_sets_no_password_or_mfa_and_asks_no_totp(
+    emulator, idp, replicable, secondary
+):
+    idp.set_user_pool_mfa_config(
+        UserPoolId=replicable, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    client_id = hosted_client(idp, replicable)
+    make_user(idp, replicable, "alice", password=None)
+    make_user(idp, replicable, "bob")
+    make_user(idp, replicable, "carol")
+    carol_token = password_sign_in(idp, password_client(idp, replicable), "carol")["AuthenticationResult"]
+    register_totp(emulator, idp, carol_token["AccessToken"])
+    # MFA required: bob, who has no factor, would set up an authenticator app at sign-in.
+    idp.set_user_pool_mfa_config(
+        UserPoolId=replicable, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    replicate(idp, replicable)
+    secondary.update_user_pool_replica(UserPoolId=replicable, RegionName=SECONDARY, Status="ACTIVE")
+    signers = (("alice", TEMPORARY_PASSWORD), ("bob", PASSWORD), ("carol", PASSWORD))
+    in_secondary = HostedPages(emulator, SECONDARY)
+    for (username, password), challenge in zip(
+        signers, ("NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"), strict=True
+    ):
+        page = in_secondary.sign_in(client_id, username, password)
+        assert page.status == 200
+        refused = Form(page.body.decode())
+        assert refused.error.startswith(f"The {challenge} challenge can be answered only in us-east-1")
+        assert {"new_password", "code"}.isdisjoint(refused.fields)
+    # The primary's domain shows each form.
+    in_primary = HostedPages(emulator, "us-east-1")
+    for (username, password), field in zip(signers, ("new_password", "code", "code"), strict=True):
+        assert field in Form(in_primary.sign_in(client_id, username, password).body.decode()).fields
 
 
 def test_a_federated_user_signs_in_to_a_secondary_only_after_the_primary(

@@ -12,7 +12,14 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
-from tests.api.support import PASSWORD, TEMPORARY_PASSWORD, answer_new_password, error_of, make_user
+from tests.api.support import (
+    PASSWORD,
+    TEMPORARY_PASSWORD,
+    answer_new_password,
+    error_of,
+    make_user,
+    register_totp,
+)
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
 
@@ -39,21 +46,6 @@ def sign_in(idp: Any, client_id: str, username: str = "alice", password: str = P
 
 def access_token(idp: Any, client_id: str) -> str:
     return sign_in(idp, client_id)["AuthenticationResult"]["AccessToken"]
-
-
-def register_totp(emulator: Any, idp: Any, token: str, *, enable: bool = True) -> str:
-    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
-    result = idp.verify_software_token(
-        AccessToken=token, UserCode=emulator.totp_code(secret), FriendlyDeviceName="phone"
-    )
-    assert result["Status"] == "SUCCESS"
-    # Each code is good once: what follows answers with the code of the next 30-second step.
-    emulator.clock.advance(30)
-    if enable:
-        idp.set_user_mfa_preference(
-            AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
-        )
-    return secret
 
 
 # -- associate and verify with an access token ----------------------------------------------------

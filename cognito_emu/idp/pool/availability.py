@@ -88,6 +88,15 @@ def admit_hosted(
     return replica
 
 
+def admit_challenge(env: Env, pool: UserPool, challenge: str) -> None:
+    """A hosted form about to show ``challenge`` or take its answer: refused where and when ``admit``
+    refuses RespondToAuthChallenge's answer to it (NEW_PASSWORD_REQUIRED, MFA_SETUP and
+    SOFTWARE_TOKEN_MFA, in a secondary replica's Region and while a point-in-time recovery runs)."""
+    if pool.serving_replica() is not None:
+        _refuse_writing_challenge(pool, challenge)
+    point_in_time.before_write(env, pool, False, challenge)
+
+
 def _inactive(pool: UserPool, replica: UserPoolReplica) -> str:
     return f"The replica of user pool {pool.id} in {replica.region} is {replica.status} and takes no end-user requests."
 
@@ -102,7 +111,12 @@ def _check_secondary(
         )
     if kind is Kind.SIGN_IN and replica.status != ReplicaStatus.ACTIVE:
         raise OperationNotEnabledException(_inactive(pool, replica))
-    challenge = params.get("ChallengeName")
+    _refuse_writing_challenge(pool, params.get("ChallengeName"))
+
+
+def _refuse_writing_challenge(pool: UserPool, challenge: Any) -> None:
+    """A secondary sets no password or MFA factor and has no TOTP MFA (developer guide, multi-Region
+    replication)."""
     if challenge in WRITING_CHALLENGES:
         raise OperationNotEnabledException(
             f"The {challenge} challenge can be answered only in {pool.region}, the primary Region of "

@@ -114,8 +114,10 @@ class PlanPeriod:
 class Capture:
     """The pool's users and groups as they were from ``valid_from`` until the write at ``valid_until``,
     pickled (``idp.pool.point_in_time`` reads it back through a restricted unpickler: a
-    capture travels in data dirs, snapshots and state imports)."""
+    capture travels in data dirs, snapshots and state imports). ``layout`` names the field order of the
+    record classes it was pickled with; a capture of another layout is not read back."""
 
     valid_from: float
     valid_until: float
     data: bytes
+    layout: str = ""

@@ -3,13 +3,16 @@ restoring a pool's users and groups from the emulator's own history, on the emul
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
+import types
 from typing import Any
 
 import pytest
 
+from cognito_emu.idp import models
 from cognito_emu.idp.models import ImportJobStatus
 from cognito_emu.idp.pool import point_in_time
 from tests.api.support import (
@@ -544,6 +547,36 @@ def test_a_capture_that_would_call_a_function_is_refused(emulator, idp, pool_id)
     assert code == "InvalidParameterException"
     assert "history of this user pool is damaged" in message
     assert "posix.getpid" in message
+
+
+def test_a_capture_of_other_record_classes_is_not_read(emulator, idp, pool_id):
+    """A data dir or export from an emulator version whose user records have other fields: its
+    pickles would restore values into the wrong fields, so the recovery finds no history instead."""
+    moment = deleted_after_a_minute(emulator, idp, pool_id)
+    document = json.loads(send(emulator, "GET", "/_emu/state").body)
+    for store in document["stores"]:
+        for pool in store["user_pools"].values():
+            for capture in pool["captures"].values():
+                assert capture["layout"] == point_in_time.record_layout(models)
+                capture["layout"] = "another-version"
+    assert send(emulator, "PUT", "/_emu/state", json.dumps(document).encode()).status == 200
+    code, message = error_of(initiate, idp, pool_id, moment)
+    assert code == "InvalidParameterException"
+    assert "kept no history" in message
+    assert usernames(idp, pool_id) == []
+
+
+def test_the_record_layout_changes_with_a_field_of_a_record_class():
+    def module_with(*fields: str) -> types.ModuleType:
+        module = types.ModuleType("records")
+        module.Record = dataclasses.make_dataclass("Record", fields, slots=True)  # type: ignore[attr-defined]
+        module.Record.__module__ = module.__name__  # type: ignore[attr-defined]
+        return module
+
+    layout = point_in_time.record_layout
+    assert layout(module_with("a", "b")) == layout(module_with("a", "b"))
+    assert layout(module_with("a", "b")) != layout(module_with("a", "c", "b"))
+    assert layout(module_with("a", "b")) != layout(module_with("b", "a"))
 
 
 def test_a_seeded_pool_recovers_to_its_seeded_users(emulator, idp):

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import hashlib
 import io
 import pickle
 import sys
 from collections.abc import Iterable
 from enum import Enum
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from cognito_emu.env import Env
@@ -40,7 +43,7 @@ from cognito_emu.errors import (
     OperationNotEnabledException,
     ResourceNotFoundException,
 )
-from cognito_emu.idp import tokens
+from cognito_emu.idp import models, tokens
 from cognito_emu.idp.continuity import Capture, PlanPeriod, PreviewCount, Restoration, RestoreStatus
 from cognito_emu.idp.models import Group, ImportJobStatus, User, UserMfa, UserPool
 from cognito_emu.idp.pool.operation_kinds import WRITING_CHALLENGES
@@ -115,7 +118,7 @@ def before_write(env: Env, pool: UserPool, user_data: bool, challenge: Any) -> N
         since = last_write if last_write is not None else now
         sequence = int(newest) + 1 if newest is not None else 1
         data = pickle.dumps(_user_data(pool), pickle.HIGHEST_PROTOCOL)
-        captures[f"{sequence:010d}"] = Capture(since, now, data)
+        captures[f"{sequence:010d}"] = Capture(since, now, data, _layout())
         _prune(captures, now)
     pool.user_data_written = now
 
@@ -160,6 +163,27 @@ class _CaptureUnpickler(pickle.Unpickler):
         return found
 
 
+def record_layout(module: ModuleType) -> str:
+    """A digest of the field order of every dataclass ``module`` defines. Pickles of slotted dataclasses
+    restore fields by position, so a capture taken by an emulator version whose records have other
+    fields would unpickle values into the wrong fields; the digest tells such a capture apart."""
+    digest = hashlib.sha256()
+    for name, value in sorted(vars(module).items()):
+        if (
+            isinstance(value, type)
+            and dataclasses.is_dataclass(value)
+            and value.__module__ == module.__name__
+        ):
+            fields = ",".join(f.name for f in dataclasses.fields(value))
+            digest.update(f"{name}({fields})".encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _layout() -> str:
+    return record_layout(models)
+
+
 def _read(capture: Capture) -> UserData:
     try:
         data: UserData = _CaptureUnpickler(io.BytesIO(capture.data)).load()
@@ -179,7 +203,8 @@ def _state_at(pool: UserPool, moment: float) -> UserData | None:
     for _, capture in _ordered(pool.captures):
         if capture.valid_from <= moment:
             chosen = capture
-    return None if chosen is None else _read(chosen)
+    # A capture of other record classes (another emulator version's data dir or export) cannot be read.
+    return None if chosen is None or chosen.layout != _layout() else _read(chosen)
 
 
 # -- recoveries ----------------------------------------------------------------------------------

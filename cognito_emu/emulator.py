@@ -15,7 +15,7 @@ from cognito_emu.delivery.outbox import Outbox
 from cognito_emu.env import Env
 from cognito_emu.errors import ResourceNotFoundException
 from cognito_emu.idp import keys
-from cognito_emu.idp.pool import point_in_time
+from cognito_emu.idp.pool import domains, point_in_time
 from cognito_emu.idp.signin import risk
 from cognito_emu.ids import Ids
 from cognito_emu.oauth import routing
@@ -201,6 +201,13 @@ class Emulator:
         with self.state.lock:
             point_in_time.fail_next(self.env, user_pool_id, status)
             self.persist()
+
+    def set_route53_health_check(self, health_check_id: str, healthy: bool) -> None:
+        """Mark a Route 53 health check healthy or not (every one is healthy until set): while a custom
+        domain's ``Routing.Failover`` health check is unhealthy, its hosted pages and OAuth endpoints are
+        served by the replica in its SecondaryRegion. A full reset makes every health check healthy again."""
+        with self.state.lock:
+            domains.set_health_check(self.state, health_check_id, healthy)
 
     def totp_code(self, secret: str, at: float | None = None) -> str:
         """The 6-digit code an authenticator app shows for ``secret`` now (by the emulator's clock)."""

@@ -43,6 +43,7 @@ DERIVED = frozenset(
         "replicated_pools",
         "identity_index",
         "refresh_tokens",
+        "unhealthy_health_checks",
     }
 )
 

@@ -56,6 +56,9 @@ class State:
         # OAuth authorization code -> its grant, hosted-login cookie -> its session (oauth.authorization_codes, oauth.hosted_sessions)
         self.oauth_codes: dict[str, AuthorizationCode] = {}
         self.hosted_sessions: dict[str, HostedSession] = {}
+        # Route 53 health checks a test marked unhealthy (idp.pool.domains.failover_region): test wiring,
+        # neither exported nor kept in the data directory
+        self.unhealthy_health_checks: set[str] = set()
 
     def store(self, account: str, region: str) -> Store:
         address = Address(account, region)
@@ -93,6 +96,7 @@ class State:
         """Forget everything, or everything one account owns."""
         if account is None:
             self.stores.clear()
+            self.unhealthy_health_checks.clear()
         else:
             for address in [a for a in self.stores if a.account == account]:
                 del self.stores[address]

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 from cognito_emu import __version__
 from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
-from cognito_emu.idp.pool import point_in_time
+from cognito_emu.idp.pool import domains, point_in_time
 from cognito_emu.idp.signin import risk
 from cognito_emu.seed import SeedError, apply_seed, export_seed, parse_seed
 from cognito_emu.state.codec import decode, encode
@@ -34,6 +34,7 @@ RULES = [
     Rule("/_emu/seed", methods=["POST"], endpoint="seed_post"),
     Rule("/_emu/risk", methods=["POST"], endpoint="risk_post"),
     Rule("/_emu/point-in-time-recovery-failure", methods=["POST"], endpoint="recovery_failure_post"),
+    Rule("/_emu/route53-health-checks", methods=["POST"], endpoint="health_check_post"),
     Rule("/moto-api/reset", methods=["POST"], endpoint="reset"),
     Rule("/moto-api/reset-auth", methods=["POST"], endpoint="moto_reset_auth"),
     *outbox_routes.RULES,
@@ -190,6 +191,17 @@ class ControlApi(outbox_routes.OutboxRoutes, fault_routes.FaultRoutes):
             code = 404 if error.code == "ResourceNotFoundException" else 400
             return json_response({"error": error.code, "message": error.message}, status=code)
         return json_response({"userPoolId": pool_id, "nextRecoveryFailure": status})
+
+    def health_check_post(self, request: Request) -> Response:
+        """``{"id", "healthy": false}``: a Route 53 health check's status, which fails a custom domain's
+        ``Routing.Failover`` over to its secondary Region (every health check is healthy until set)."""
+        body = _json_body(request)
+        health_check_id, healthy = body.get("id"), body.get("healthy")
+        if not isinstance(health_check_id, str) or not health_check_id or not isinstance(healthy, bool):
+            raise BadRequest("'id' is a required string and 'healthy' a required boolean.")
+        with self.env.state.lock:
+            domains.set_health_check(self.env.state, health_check_id, healthy)
+        return json_response({"id": health_check_id, "healthy": healthy})
 
     def state_put(self, request: Request) -> Response:
         body = _json_body(request)

@@ -25,7 +25,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import CognitoError
 from cognito_emu.idp import tokens
 from cognito_emu.idp.continuity import served_by
-from cognito_emu.idp.pool import availability
+from cognito_emu.idp.pool import availability, domains
 from cognito_emu.idp.pool.operation_kinds import Kind
 from cognito_emu.oauth import (
     authorize,
@@ -114,13 +114,25 @@ def _response(reply: Reply, request: Request, domain: str | None) -> Response:
     return response
 
 
+def _serving_region(
+    env: Env, request: Request, domain: str | None, oauth_request: OAuthRequest
+) -> str | None:
+    """The Region the request is served in (None: not known, the primary's): the one a prefix domain's
+    Host names, or for a custom domain the failover Region while its primary's health check is unhealthy."""
+    if domain is None and (region := routing.region_of_host(request.host or "")) is not None:
+        return region
+    if oauth_request.pool is None or oauth_request.domain is None:
+        return None
+    return domains.failover_region(env.state, oauth_request.pool, oauth_request.domain)
+
+
 def _serve(
     endpoint: Endpoint, *, json_errors: bool, forms: bool = False, kind: Kind | None = None
 ) -> Callable[..., Response]:
     """The view of an endpoint; ``forms``: it takes the hosted pages' form posts (CSRF-checked);
     ``kind``: what it may do to users (``availability.admit_hosted``). A request through the domain's
-    Host in a secondary replica's Region is served by that replica (its triggers, its email settings,
-    its lockout counts)."""
+    Host in a secondary replica's Region, or through a custom domain failed over to one, is served by
+    that replica (its triggers, its email settings, its lockout counts)."""
 
     def view(env: Env, request: Request, domain: str | None = None) -> Response:
         if len(request.query_string) > MAX_QUERY_BYTES:
@@ -137,7 +149,7 @@ def _serve(
                     log.info("%s %s: refused, no matching CSRF token", request.method, request.path)
                     reply = csrf_refused()
                 else:
-                    region = routing.region_of_host(request.host or "") if domain is None else None
+                    region = _serving_region(env, request, domain, oauth_request)
                     replica = availability.admit_hosted(env, oauth_request.pool, region, kind)
                     with served_by(replica):
                         reply = endpoint(env, oauth_request)

@@ -245,11 +245,12 @@ CALLBACK = "http://localhost:3000/callback"
 
 
 class HostedPages:
-    """A browser at the pool domain's prefix Host of one Region (``<domain>.auth.<region>...``)."""
+    """A browser at the pool domain's prefix Host of one Region (``<domain>.auth.<region>...``), or at
+    ``host`` (a custom domain)."""
 
-    def __init__(self, emulator: Any, region: str) -> None:
+    def __init__(self, emulator: Any, region: str, host: str | None = None) -> None:
         self.emulator = emulator
-        self.host = f"{HOSTED_DOMAIN}.auth.{region}.amazoncognito.com"
+        self.host = host or f"{HOSTED_DOMAIN}.auth.{region}.amazoncognito.com"
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Any:

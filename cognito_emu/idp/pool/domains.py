@@ -12,10 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cognito_emu.env import Env
-from cognito_emu.errors import FeatureUnavailableInTierException, InvalidParameterException
+from cognito_emu.errors import (
+    FeatureUnavailableInTierException,
+    InvalidParameterException,
+    OperationNotEnabledException,
+)
 from cognito_emu.idp.models import UserPool, UserPoolDomain
 from cognito_emu.idp.pool.pools import get_user_pool
-from cognito_emu.state import Store
+from cognito_emu.state import State, Store
 
 # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
 RESERVED_WORDS = ("aws", "amazon", "cognito")
@@ -133,6 +137,30 @@ def delete_user_pool_domain(env: Env, store: Store, pool_id: str, domain: str) -
     if pool.domain == domain:
         pool.domain = None
     env.state.domain_index.pop(domain, None)
+
+
+def set_health_check(state: State, health_check_id: str, healthy: bool) -> None:
+    """Route 53 is not emulated: every health check is healthy until a test marks it unhealthy."""
+    if healthy:
+        state.unhealthy_health_checks.discard(health_check_id)
+    else:
+        state.unhealthy_health_checks.add(health_check_id)
+
+
+def failover_region(state: State, pool: UserPool, domain: str) -> str | None:
+    """The Region whose replica serves requests through ``domain`` while its ``Routing.Failover`` health
+    check is unhealthy (API reference, FailoverType), else None: the primary serves them. Failing over
+    to a Region where the pool has no replica serves nothing."""
+    entry = pool.domains.get(domain)
+    failover = (entry.routing or {}).get("Failover") if entry else None
+    if not failover or failover.get("PrimaryRoute53HealthCheckId") not in state.unhealthy_health_checks:
+        return None
+    region = failover.get("SecondaryRegion")
+    if region not in pool.replicas:
+        raise OperationNotEnabledException(
+            f"The domain {domain} failed over to {region}, where user pool {pool.id} has no replica."
+        )
+    return str(region)
 
 
 def is_custom(entry: UserPoolDomain) -> bool:

@@ -217,6 +217,9 @@ def test_a_breached_password_is_detected_and_blocked_when_configured(idp, pool, 
         sign_in(idp, client_id, BREACHED)
     assert code_of(caught) == "PasswordResetRequiredException"
     assert idp.admin_get_user(UserPoolId=pool, Username="alice")["UserStatus"] == "RESET_REQUIRED"
+    # ListUsers' status filter reads the user's status as it is now, though risk set it without re-indexing.
+    found = idp.list_users(UserPoolId=pool, Filter='cognito:user_status = "RESET_REQUIRED"')["Users"]
+    assert [user["Username"] for user in found] == ["alice"]
 
 
 def test_a_new_ip_and_device_and_a_burst_of_failures_raise_the_level(idp, pool, client_id, alice):

@@ -90,17 +90,17 @@ def _check_unique(pool: UserPool, new: NewUser, exists_message: str, force_alias
 def take_alias(env: Env, pool: UserPool, losers: list[User], new_attributes: dict[str, str]) -> None:
     """ForceAliasCreation: the earlier owner keeps the value but it stops being its alias."""
     for loser in losers:
-        for attribute, flag in attributes.VERIFIED_FLAGS.items():
-            if loser.attributes.get(attribute) == new_attributes.get(attribute):
-                loser.attributes[flag] = "false"
-        if (
-            "preferred_username" in new_attributes
-            and loser.attributes.get("preferred_username", "").lower()
-            == new_attributes["preferred_username"].lower()
-        ):
-            loser.attributes.pop("preferred_username", None)
+        with directory.changing(pool, loser):
+            for attribute, flag in attributes.VERIFIED_FLAGS.items():
+                if loser.attributes.get(attribute) == new_attributes.get(attribute):
+                    loser.attributes[flag] = "false"
+            if (
+                "preferred_username" in new_attributes
+                and loser.attributes.get("preferred_username", "").lower()
+                == new_attributes["preferred_username"].lower()
+            ):
+                loser.attributes.pop("preferred_username", None)
         loser.modified = env.clock.now()
-        directory.reindex_user(pool, loser)
 
 
 def create_user(
@@ -212,9 +212,9 @@ def delete_user(pool: UserPool, user: User) -> None:
 
 
 def set_enabled(env: Env, pool: UserPool, user: User, enabled: bool) -> None:
-    user.enabled = enabled
+    with directory.changing(pool, user):
+        user.enabled = enabled
     user.modified = env.clock.now()
-    directory.reindex_user(pool, user)
 
 
 def disable(env: Env, pool: UserPool, user: User) -> None:
@@ -226,9 +226,9 @@ def disable(env: Env, pool: UserPool, user: User) -> None:
 
 
 def set_status(env: Env, pool: UserPool, user: User, status: UserStatus) -> None:
-    user.status = status
+    with directory.changing(pool, user):
+        user.status = status
     user.modified = env.clock.now()
-    directory.reindex_user(pool, user)
 
 
 def admin_confirm_sign_up(
@@ -313,11 +313,10 @@ def update_attributes(
         if attribute in username_attributes(pool) or not force_alias:
             raise AliasExistsException(ALIAS_EXISTS.format(attribute=attribute))
         take_alias(env, pool, [owner], after.attributes)
-    changed = attributes.apply(user, updates, env.clock.now())
-    directory.reindex_user(pool, user)
-    return changed
+    with directory.changing(pool, user):
+        return attributes.apply(user, updates, env.clock.now())
 
 
 def delete_attributes(env: Env, pool: UserPool, user: User, names: list[str]) -> None:
-    attributes.remove(user, names, env.clock.now())
-    directory.reindex_user(pool, user)
+    with directory.changing(pool, user):
+        attributes.remove(user, names, env.clock.now())

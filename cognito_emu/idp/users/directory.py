@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from cognito_emu.errors import NotAuthorizedException, UserNotFoundException
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.users.index import alias_attributes, sign_in_aliases, username_attributes
@@ -71,8 +74,13 @@ def remove_user(pool: UserPool, user: User) -> None:
         group.members.discard(key)
 
 
-def reindex_user(pool: UserPool, user: User) -> None:
-    """After any change to a user's attributes, status or enabled flag."""
+@contextmanager
+def changing(pool: UserPool, user: User) -> Iterator[None]:
+    """Around any change to a user's attributes, status or enabled flag: the index drops the user as it
+    was before the change (it keeps no copy of the old values) and takes it again after."""
     key = user_key(pool, user.username)
     pool.index.remove(key, user)
-    pool.index.add(key, user, sign_in_aliases(pool, user))
+    try:
+        yield
+    finally:
+        pool.index.add(key, user, sign_in_aliases(pool, user))

@@ -38,7 +38,7 @@ from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
 from cognito_emu.idp.pool import point_in_time
 from cognito_emu.idp.pool.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.users import accounts, attributes, directory
-from cognito_emu.idp.users.index import identities_of, sign_in_aliases
+from cognito_emu.idp.users.index import identities_of
 from cognito_emu.triggers import sign_up as sign_up_triggers
 from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
@@ -75,15 +75,12 @@ class FederationError(Exception):
 
 
 def _set_identities(env: Env, pool: UserPool, user: User, entries: list[dict[str, Any]]) -> None:
-    # Drop the user from the indexes under its old identities before they change.
-    key = directory.user_key(pool, user.username)
-    pool.index.remove(key, user)
-    if entries:
-        user.attributes[IDENTITIES] = json.dumps(entries, separators=(",", ":"))
-    else:
-        user.attributes.pop(IDENTITIES, None)
+    with directory.changing(pool, user):
+        if entries:
+            user.attributes[IDENTITIES] = json.dumps(entries, separators=(",", ":"))
+        else:
+            user.attributes.pop(IDENTITIES, None)
     user.modified = env.clock.now()
-    pool.index.add(key, user, sign_in_aliases(pool, user))
 
 
 def issuer_of(provider: IdentityProvider) -> str | None:
@@ -224,10 +221,8 @@ def sign_in(
                 f"The identity provider changed this user's attributes; user pool {pool.id} takes no "
                 f"user data changes while point-in-time recovery {running.restore_id} runs."
             )
-        key = directory.user_key(pool, user.username)
-        pool.index.remove(key, user)
-        attributes.apply(user, updates, env.clock.now())
-        pool.index.add(key, user, sign_in_aliases(pool, user))
+        with directory.changing(pool, user):
+            attributes.apply(user, updates, env.clock.now())
     return user
 
 

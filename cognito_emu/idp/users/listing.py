@@ -33,7 +33,7 @@ def list_users(
     lookup = pool.index.find_prefix if condition.is_prefix else pool.index.find_exact
     keys = [
         key
-        for key in lookup(condition.attribute, condition.value)
+        for key in lookup(condition.attribute, condition.value, pool.users)
         if condition.matches(searchable_values(pool.users[key]).get(condition.attribute))
     ]
     found = sorted((pool.users[key] for key in keys), key=lambda user: user.username)

@@ -14,9 +14,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cognito_emu import crypto
 
 ALGORITHM = "RS256"
 
@@ -60,11 +58,11 @@ def _header(kid: str) -> str:
     return b64url(json.dumps({"kid": kid, "alg": ALGORITHM}, separators=(",", ":")).encode())
 
 
-def sign(key: rsa.RSAPrivateKey, kid: str, claims: dict[str, Any]) -> str:
+def sign(key: crypto.rsa.RSAPrivateKey, kid: str, claims: dict[str, Any]) -> str:
     header = _header(kid)
     payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}"
-    signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    signature = key.sign(signing_input.encode(), crypto.padding.PKCS1v15(), crypto.hashes.SHA256())
     return f"{signing_input}.{b64url(signature)}"
 
 
@@ -86,13 +84,13 @@ def claims(token: str | bytes) -> dict[str, Any]:
     return _object(_parts(token)[1])
 
 
-def verify(key: rsa.RSAPublicKey, token: str | bytes) -> dict[str, Any]:
+def verify(key: crypto.rsa.RSAPublicKey, token: str | bytes) -> dict[str, Any]:
     """The payload of ``token`` if it is RS256-signed by ``key``; MalformedToken or BadSignature if not."""
     head, payload, signature = _parts(token)
     if _object(head).get("alg") != ALGORITHM:
         raise BadSignature("not RS256")
     try:
-        key.verify(_unb64url(signature), f"{head}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature as exc:
+        key.verify(_unb64url(signature), f"{head}.{payload}".encode(), crypto.padding.PKCS1v15(), crypto.hashes.SHA256())
+    except crypto.InvalidSignature as exc:
         raise BadSignature("bad signature") from exc
     return _object(payload)

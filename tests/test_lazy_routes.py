@@ -1,14 +1,19 @@
 """AWS calls do not load the other routes: Werkzeug and ``cognito_emu.web.site`` come in with the first
 request that needs them (the control API, well-known documents, hosted login, ...), which then works.
-Likewise gmpy2 comes with the first password (SRP) and the email package with the first mail to send.
+Likewise gmpy2 comes with the first password (SRP), the email package with the first mail to send, and
+cryptography with the first key a pool needs (its first token or JWKS): CreateUserPool makes none.
 
 Run in a fresh interpreter, since this test process has long imported everything."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+from cognito_emu.idp import key_reserve
 
 SCRIPT = textwrap.dedent(
     """
@@ -18,7 +23,8 @@ SCRIPT = textwrap.dedent(
     from cognito_emu.emulator import Emulator
     from cognito_emu.testing.wsgi_client import call_wsgi
 
-    LAZY = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize", "gmpy2")
+    ROUTES = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize")
+    LAZY = (*ROUTES, "gmpy2", "cryptography")
     emulator = Emulator()
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
@@ -33,19 +39,51 @@ SCRIPT = textwrap.dedent(
     assert not loaded, loaded
     health = call_wsgi(emulator.app, "GET", "http://localhost/_emu/health", {}, b"")
     assert health.status == 200 and json.loads(health.body)["status"] == "ok", health.body
+    assert "cryptography" not in sys.modules
+
+    def call(operation, params):
+        headers["X-Amz-Target"] = f"AWSCognitoIdentityProviderService.{operation}"
+        answer = call_wsgi(emulator.app, "POST", "http://localhost/", headers, json.dumps(params).encode())
+        assert answer.status == 200, answer.body
+        return json.loads(answer.body)
+
+    call("AdminCreateUser", {"UserPoolId": pool_id, "Username": "u", "TemporaryPassword": "Passw0rd!x"})
+    assert "gmpy2" in sys.modules
+    password = {"UserPoolId": pool_id, "Username": "u", "Password": "Passw0rd!y", "Permanent": True}
+    call("AdminSetUserPassword", password)
+    client = call(
+        "CreateUserPoolClient",
+        {"UserPoolId": pool_id, "ClientName": "c", "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH"]},
+    )["UserPoolClient"]
+    signed_in = call(
+        "AdminInitiateAuth",
+        {
+            "UserPoolId": pool_id,
+            "ClientId": client["ClientId"],
+            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "u", "PASSWORD": "Passw0rd!y"},
+        },
+    )
+    assert "cryptography" in sys.modules
+    user = call("GetUser", {"AccessToken": signed_in["AuthenticationResult"]["AccessToken"]})
+    assert user["Username"] == "u"
     jwks = call_wsgi(emulator.app, "GET", f"http://localhost/{pool_id}/.well-known/jwks.json", {}, b"")
     assert jwks.status == 200 and len(json.loads(jwks.body)["keys"]) == 2, jwks.body
-    assert all(name in sys.modules for name in LAZY[:3])
-    headers["X-Amz-Target"] = "AWSCognitoIdentityProviderService.AdminCreateUser"
-    body = json.dumps({"UserPoolId": pool_id, "Username": "u", "TemporaryPassword": "Passw0rd!x"})
-    assert call_wsgi(emulator.app, "POST", "http://localhost/", headers, body.encode()).status == 200
-    assert "gmpy2" in sys.modules
+    assert all(name in sys.modules for name in ROUTES[:3])
     print("ok")
     """
 )
 
 
-def test_aws_calls_leave_the_other_routes_unloaded_until_needed() -> None:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
+def test_aws_calls_leave_the_other_routes_unloaded_until_needed(tmp_path: Path) -> None:
+    # A store with more keys than the reserve keeps, so CreateUserPool starts no thread making keys
+    # (which would import cryptography beside the calls, as it should when keys run short).
+    store = tmp_path / "signing-keys.pem"
+    for _ in range(key_reserve.RESERVE_SIZE + 1):
+        assert key_reserve.add_to_store(store, key_reserve.generate_pem())
+    environment = {**os.environ, key_reserve.STORE_SETTING: str(store)}
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=environment
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == "ok"

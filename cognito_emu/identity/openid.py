@@ -21,9 +21,7 @@ import hashlib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-
-from cognito_emu import jws
+from cognito_emu import crypto, jws
 from cognito_emu.env import Env
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.key_reserve import load_private_key
@@ -49,7 +47,7 @@ def _kid(pem: str) -> str:
     spki = (
         load_private_key(pem)
         .public_key()
-        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .public_bytes(crypto.serialization.Encoding.DER, crypto.serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     # Cognito identity's kids look like "us-east-12"; the emulator's is a digest of the public key.
     return base64.urlsafe_b64encode(hashlib.sha256(spki).digest()[:12]).decode().rstrip("=")

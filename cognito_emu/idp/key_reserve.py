@@ -34,9 +34,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
+from cognito_emu import crypto
 from cognito_emu.cache_dir import cache_dir
 
 KEY_SIZE = 2048
@@ -53,18 +51,22 @@ _MAX_STORE_BYTES = STORE_SIZE * 4096
 
 
 def generate_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=PUBLIC_EXPONENT, key_size=KEY_SIZE)
+    key = crypto.rsa.generate_private_key(public_exponent=PUBLIC_EXPONENT, key_size=KEY_SIZE)
     return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        crypto.serialization.Encoding.PEM,
+        crypto.serialization.PrivateFormat.PKCS8,
+        crypto.serialization.NoEncryption(),
     ).decode()
 
 
 @lru_cache(maxsize=512)
-def load_private_key(pem: str) -> rsa.RSAPrivateKey:
+def load_private_key(pem: str) -> crypto.rsa.RSAPrivateKey:
     """A key the emulator keeps (made here, or checked once when supplied), loaded without OpenSSL's
     full consistency check, which costs more than making the key."""
-    key = serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
-    if not isinstance(key, rsa.RSAPrivateKey):
+    key = crypto.serialization.load_pem_private_key(
+        pem.encode(), password=None, unsafe_skip_rsa_key_validation=True
+    )
+    if not isinstance(key, crypto.rsa.RSAPrivateKey):
         raise ValueError("a signing key must be RSA")
     return key
 

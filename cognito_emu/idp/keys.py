@@ -28,10 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
-from cognito_emu import jws
+from cognito_emu import crypto, jws
 from cognito_emu.idp import key_reserve
 from cognito_emu.idp.models import UserPool
 
@@ -61,10 +58,10 @@ def check_private_key_pem(pem: str) -> None:
 
     For keys from outside (a seed's ``signingKey``): those are loaded without the check later."""
     try:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        key = crypto.serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"not a usable PEM private key: {exc}") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
+    if not isinstance(key, crypto.rsa.RSAPrivateKey):
         raise ValueError("a user pool signing key must be RSA")
 
 
@@ -114,17 +111,17 @@ def _kid(pem: str) -> str:
     spki = (
         key_reserve.load_private_key(pem)
         .public_key()
-        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .public_bytes(crypto.serialization.Encoding.DER, crypto.serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     # Cognito's kids are standard base64 of 32 bytes; this one is the SHA-256 of the public key.
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
-def private_key(pool: UserPool) -> rsa.RSAPrivateKey:
+def private_key(pool: UserPool) -> crypto.rsa.RSAPrivateKey:
     return key_reserve.load_private_key(ensure_signing_key(pool))
 
 
-def public_key(pool: UserPool) -> rsa.RSAPublicKey:
+def public_key(pool: UserPool) -> crypto.rsa.RSAPublicKey:
     """The public half of the ID-token key (the one the signing certificate carries)."""
     return private_key(pool).public_key()
 
@@ -244,33 +241,29 @@ def verify(
 
 @lru_cache(maxsize=512)
 def _certificate(pem: str, pool_id: str, region: str, created: float) -> str:
-    # Imported on first use: cryptography.x509 costs tens of milliseconds of every start otherwise.
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
     key = key_reserve.load_private_key(pem)
-    name = x509.Name(
+    name = crypto.x509.Name(
         [
-            x509.NameAttribute(NameOID.COMMON_NAME, pool_id),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "cognito-emu"),
-            x509.NameAttribute(NameOID.LOCALITY_NAME, region),
+            crypto.x509.NameAttribute(crypto.NameOID.COMMON_NAME, pool_id),
+            crypto.x509.NameAttribute(crypto.NameOID.ORGANIZATION_NAME, "cognito-emu"),
+            crypto.x509.NameAttribute(crypto.NameOID.LOCALITY_NAME, region),
         ]
     )
     not_before = datetime.fromtimestamp(int(created), UTC)
     # Same key, same certificate: the serial comes from the key, the validity from the pool.
     serial = int.from_bytes(hashlib.sha256(_kid(pem).encode()).digest()[:16], "big") >> 1 or 1
     certificate = (
-        x509.CertificateBuilder()
+        crypto.x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(serial)
         .not_valid_before(not_before)
         .not_valid_after(not_before + timedelta(days=365 * CERTIFICATE_YEARS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
+        .add_extension(crypto.x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(key, crypto.hashes.SHA256())
     )
-    return base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
+    return base64.b64encode(certificate.public_bytes(crypto.serialization.Encoding.DER)).decode()
 
 
 def signing_certificate(pool: UserPool) -> str:

@@ -26,11 +26,7 @@ import io
 import struct
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
+from cognito_emu import crypto
 from cognito_emu.env import Env
 
 PROVIDER_ID = "cognito-emu"
@@ -45,7 +41,7 @@ class CodeDecryptionError(ValueError):
 
 def wrapping_key(key_id: str) -> bytes:
     """The raw AES-256 key standing in for the KMS key ``key_id``."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=key_id.encode()).derive(_SECRET)
+    return crypto.HKDF(algorithm=crypto.hashes.SHA256(), length=32, salt=None, info=key_id.encode()).derive(_SECRET)
 
 
 def sdk_available() -> bool:
@@ -62,7 +58,7 @@ def encrypt_code(env: Env, pool_id: str, key_id: str | None, code: str) -> str:
     if sdk_available():
         return base64.b64encode(_sdk_encrypt(pool_id, key_id, code.encode())).decode()
     nonce = env.ids.token_bytes(12)
-    sealed = AESGCM(wrapping_key(key_id)).encrypt(nonce, code.encode(), pool_id.encode())
+    sealed = crypto.AESGCM(wrapping_key(key_id)).encrypt(nonce, code.encode(), pool_id.encode())
     blob = _ENVELOPE_MAGIC + _field(pool_id) + _field(key_id) + nonce + sealed
     return base64.b64encode(blob).decode()
 
@@ -93,8 +89,8 @@ def _envelope_decrypt(body: bytes) -> str:
         (length,) = struct.unpack(">H", body[:2])
         key_id = body[2 : 2 + length].decode()
         nonce, sealed = body[2 + length : 14 + length], body[14 + length :]
-        return AESGCM(wrapping_key(key_id)).decrypt(nonce, sealed, pool_id).decode()
-    except (struct.error, UnicodeDecodeError, ValueError, InvalidTag):
+        return crypto.AESGCM(wrapping_key(key_id)).decrypt(nonce, sealed, pool_id).decode()
+    except (struct.error, UnicodeDecodeError, ValueError, crypto.InvalidTag):
         raise CodeDecryptionError("not an emulator-encrypted code") from None
 
 

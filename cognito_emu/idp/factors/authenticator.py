@@ -10,12 +10,9 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
+from cognito_emu import crypto
 from cognito_emu.errors import InvalidParameterException, WebAuthnCredentialNotSupportedException
 from cognito_emu.idp.factors import cbor
 
@@ -90,7 +87,7 @@ def parse_authenticator_data(raw: bytes, error: type[Exception]) -> Authenticato
     return data
 
 
-PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+PublicKey: TypeAlias = "crypto.ec.EllipticCurvePublicKey | crypto.rsa.RSAPublicKey"
 
 
 def cose_public_key(key: dict[Any, Any]) -> tuple[PublicKey, int]:
@@ -102,12 +99,12 @@ def cose_public_key(key: dict[Any, Any]) -> tuple[PublicKey, int]:
             if not (isinstance(x, bytes) and isinstance(y, bytes) and len(x) == len(y) == 32):
                 raise ValueError("bad EC2 coordinates")
             point = b"\x04" + x + y
-            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point), ES256
+            return crypto.ec.EllipticCurvePublicKey.from_encoded_point(crypto.ec.SECP256R1(), point), ES256
         if kty == 3 and alg == RS256:
             n, e = key.get(-1), key.get(-2)
             if not (isinstance(n, bytes) and isinstance(e, bytes)):
                 raise ValueError("bad RSA key")
-            numbers = rsa.RSAPublicNumbers(int.from_bytes(e, "big"), int.from_bytes(n, "big"))
+            numbers = crypto.rsa.RSAPublicNumbers(int.from_bytes(e, "big"), int.from_bytes(n, "big"))
             return numbers.public_key(), RS256
     except ValueError:
         raise WebAuthnCredentialNotSupportedException(
@@ -120,20 +117,20 @@ def cose_public_key(key: dict[Any, Any]) -> tuple[PublicKey, int]:
 
 def verify_signature(public_key: Any, algorithm: int, signature: bytes, signed: bytes) -> bool:
     try:
-        if algorithm == ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
-            public_key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
+        if algorithm == ES256 and isinstance(public_key, crypto.ec.EllipticCurvePublicKey):
+            public_key.verify(signature, signed, crypto.ec.ECDSA(crypto.hashes.SHA256()))
             return True
-        if algorithm == RS256 and isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+        if algorithm == RS256 and isinstance(public_key, crypto.rsa.RSAPublicKey):
+            public_key.verify(signature, signed, crypto.padding.PKCS1v15(), crypto.hashes.SHA256())
             return True
-    except (InvalidSignature, ValueError):
+    except (crypto.InvalidSignature, ValueError):
         return False
     return False
 
 
 def pem(public_key: PublicKey) -> str:
     return public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        crypto.serialization.Encoding.PEM, crypto.serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
 
 
@@ -181,11 +178,8 @@ def check_attestation(attestation: dict[str, Any], signed: bytes, public_key: An
         raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="packed attStmt needs alg and sig"))
     key = public_key
     if chain:
-        # Imported here: cryptography.x509 costs tens of milliseconds of every start otherwise.
-        from cryptography import x509
-
         try:
-            key = x509.load_der_x509_certificate(chain[0]).public_key()
+            key = crypto.x509.load_der_x509_certificate(chain[0]).public_key()
         except (ValueError, TypeError, IndexError):
             raise InvalidParameterException(INVALID_CREDENTIAL.format(reason="x5c is malformed")) from None
     elif alg != algorithm:

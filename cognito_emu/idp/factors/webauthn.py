@@ -30,9 +30,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
-
-from cognito_emu import pagination
+from cognito_emu import crypto, pagination
 from cognito_emu.env import Env
 from cognito_emu.errors import (
     InvalidParameterException,
@@ -372,7 +370,7 @@ def verify_assertion(
     if user_verification(pool) == "required" and not auth_data.flags & FLAG_UV:
         raise error(SIGN_IN_FAILED)
     signature = b64url_decode(response.get("signature"), "signature", error)
-    public_key = serialization.load_pem_public_key(stored.public_key_pem.encode())
+    public_key = crypto.serialization.load_pem_public_key(stored.public_key_pem.encode())
     signed = auth_data_raw + hashlib.sha256(client_data_raw).digest()
     if not verify_signature(public_key, stored.algorithm, signature, signed):
         raise error(SIGN_IN_FAILED)

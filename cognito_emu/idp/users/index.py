@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cognito_emu.idp.models import User, UserPool
+    from cognito_emu.idp.models import User, UserPool, UserStatus
 
 # Attributes ListUsers can filter on besides "username", "status" and "cognito:user_status".
 SEARCHABLE_ATTRIBUTES = (
@@ -101,6 +101,10 @@ INDEXED_NAMES = (*SEARCHABLE_ATTRIBUTES, "username", "cognito:user_status", "sta
 _SHARED_VALUE_NAMES = frozenset({"cognito:user_status", "status"})
 
 
+# Each user status with its folded value, filled as statuses are first seen.
+_FOLDED_STATUSES: dict[UserStatus, str] = {}
+
+
 def _fold(name: str, value: str) -> str:
     """``value`` casefolded for the index; the same object when folding changes nothing (most emails,
     subs and usernames), so the index holds no second copy of it."""
@@ -138,7 +142,12 @@ def _folded_enabled(user: User) -> str:
 
 
 def _folded_user_status(user: User) -> str:
-    return _fold("cognito:user_status", user.status.value)
+    # Folded once per status, not per user: a filter on the status folds every user's.
+    status = user.status
+    folded = _FOLDED_STATUSES.get(status)
+    if folded is None:
+        folded = _FOLDED_STATUSES[status] = _fold("cognito:user_status", status.value)
+    return folded
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ names the pool does not know, and a user with no factors for any level asked for
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -124,3 +125,19 @@ def test_unknown_names_and_unreachable_levels_go_back_to_the_app(emulator: Emula
     query = parse_qs(urlsplit(unmet.headers["Location"]).query)
     assert unmet.headers["Location"].startswith(CALLBACK)
     assert query["error"] == ["unmet_authentication_requirements"] and query["state"] == ["s"]
+
+
+def test_a_step_up_that_sets_up_the_authenticator_app_keeps_its_level(emulator: Emulator, idp: Any) -> None:
+    """MFA the pool requires, set up on the hosted MFA_SETUP page during a sign-in that asked for a level:
+    the tokens carry the level both methods reach (a sign-in reports the highest level it proved) and both
+    methods, as the API's MFA_SETUP answer's do."""
+    pool_id, client_id = _pool(idp)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    browser = Browser(emulator.endpoint_url)
+    setup = browser.sign_in(client_id, scope="openid", acr_values=LOA[1])
+    secret = re.search(r'id="totpSecret">([A-Z2-7]+)<', setup.text)
+    assert secret, setup.text
+    tokens = _tokens(emulator, client_id, browser.submit(setup, code=emulator.totp_code(secret.group(1))))
+    assert _acr_amr(emulator, pool_id, tokens) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2

@@ -193,6 +193,23 @@ def password_sign_in(
     )
 
 
+def start_user_auth(idp: Any, client_id: str, username: str = "alice", **params: str) -> dict[str, Any]:
+    """InitiateAuth USER_AUTH for ``username`` with further AuthParameters."""
+    return idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": username, **params}
+    )
+
+
+def answer_challenge(idp: Any, client_id: str, challenge: dict[str, Any], **answers: str) -> dict[str, Any]:
+    """Answer ``challenge`` (a sign-in step of alice's) with ``answers`` beside USERNAME."""
+    return idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName=challenge["ChallengeName"],
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "alice", **answers},
+    )
+
+
 def answer_new_password(
     idp: Any, client_id: str, challenge: dict[str, Any], username: str = "alice", password: str = PASSWORD
 ) -> dict[str, Any]:

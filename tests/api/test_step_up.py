@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.support import PASSWORD, claims, code_of
+from tests.api.support import PASSWORD, answer_challenge, claims, code_of, start_user_auth
 
 EMAIL = "alice@example.com"
 SMS = {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns", "ExternalId": "ext"}}
@@ -48,7 +48,9 @@ def make_pool(idp: Any, *, tier: str = "ESSENTIALS", **settings: Any) -> tuple[s
 
 def password_tokens(idp: Any, client_id: str) -> dict[str, Any]:
     return idp.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
     )["AuthenticationResult"]
 
 
@@ -61,21 +63,6 @@ def add_totp(emulator: Any, idp: Any, client_id: str) -> str:
     # Each code is good once: later answers use the next 30-second step's.
     emulator.clock.advance(30)
     return secret
-
-
-def start(idp: Any, client_id: str, **params: str) -> dict[str, Any]:
-    return idp.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": "alice", **params}
-    )
-
-
-def respond(idp: Any, client_id: str, challenge: dict[str, Any], **answers: str) -> dict[str, Any]:
-    return idp.respond_to_auth_challenge(
-        ClientId=client_id,
-        ChallengeName=challenge["ChallengeName"],
-        Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": "alice", **answers},
-    )
 
 
 def acr_amr(result: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -127,25 +114,27 @@ def test_acr_configuration_needs_essentials_or_plus(idp):
 
 def test_no_target_no_acr_or_amr_claims(idp):
     _, client_id = make_pool(idp)
-    result = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
+    result = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
     assert acr_amr(result) == [(None, None), (None, None)]
 
 
 def test_password_reaches_level_one(idp):
     _, client_id = make_pool(idp)
-    result = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[1])
+    result = start_user_auth(
+        idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[1]
+    )
     assert acr_amr(result) == [(LOA[1], ["pwd"])] * 2
 
 
 def test_level_four_asks_for_the_authenticator_app_and_refresh_keeps_the_claims(idp, emulator):
     _, client_id = make_pool(idp)
     secret = add_totp(emulator, idp, client_id)
-    challenge = start(idp, client_id, TARGET_ACR_VALUES=f"{LOA[4]} {LOA[1]}")
+    challenge = start_user_auth(idp, client_id, TARGET_ACR_VALUES=f"{LOA[4]} {LOA[1]}")
     # Only the first factors that can lead to level 4.
     assert challenge["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
-    totp = respond(idp, client_id, challenge, ANSWER="PASSWORD", PASSWORD=PASSWORD)
+    totp = answer_challenge(idp, client_id, challenge, ANSWER="PASSWORD", PASSWORD=PASSWORD)
     assert totp["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
-    result = respond(idp, client_id, totp, SOFTWARE_TOKEN_MFA_CODE=emulator.totp_code(secret))
+    result = answer_challenge(idp, client_id, totp, SOFTWARE_TOKEN_MFA_CODE=emulator.totp_code(secret))
     assert acr_amr(result) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2
     refreshed = idp.initiate_auth(
         ClientId=client_id,
@@ -157,36 +146,45 @@ def test_level_four_asks_for_the_authenticator_app_and_refresh_keeps_the_claims(
 
 def test_level_three_by_password_and_email_code(idp, emulator):
     _, client_id = make_pool(idp)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[3])
+    challenge = start_user_auth(
+        idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[3]
+    )
     assert challenge["ChallengeName"] == "EMAIL_OTP"
-    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
+    result = answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
     assert acr_amr(result) == [(LOA[3], ["pwd", "email_otp", "mfa"])] * 2
 
 
 def test_level_two_by_a_one_time_code(idp, emulator):
     _, client_id = make_pool(idp)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP", TARGET_ACR_VALUES=LOA[2])
-    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP", TARGET_ACR_VALUES=LOA[2])
+    result = answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
     assert acr_amr(result) == [(LOA[2], ["email_otp"])] * 2
 
 
 def test_falls_back_to_a_level_the_user_can_reach(idp):
     _, client_id = make_pool(idp)
     # No authenticator app: level 4 is out of reach, level 1 is next in the list.
-    result = start(
-        idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=f"{LOA[4]} {LOA[1]}"
+    result = start_user_auth(
+        idp,
+        client_id,
+        PREFERRED_CHALLENGE="PASSWORD",
+        PASSWORD=PASSWORD,
+        TARGET_ACR_VALUES=f"{LOA[4]} {LOA[1]}",
     )
     assert acr_amr(result)[0] == (LOA[1], ["pwd"])
 
 
 def test_custom_level_names(idp):
     _, client_id = make_pool(idp, AcrConfiguration={"Level1": {"AcrValue": "urn:bank:low"}})
-    result = start(
+    result = start_user_auth(
         idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES="urn:bank:low"
     )
     assert acr_amr(result)[0] == ("urn:bank:low", ["pwd"])
     # The default name of a renamed level names nothing any more.
-    assert raised(lambda: start(idp, client_id, TARGET_ACR_VALUES=LOA[1]))[0] == "InvalidParameterException"
+    assert (
+        raised(lambda: start_user_auth(idp, client_id, TARGET_ACR_VALUES=LOA[1]))[0]
+        == "InvalidParameterException"
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,12 +198,15 @@ def test_custom_level_names(idp):
 )
 def test_bad_step_up_requests(idp, params):
     _, client_id = make_pool(idp)
-    assert raised(lambda: start(idp, client_id, **params))[0] == "InvalidParameterException"
+    assert raised(lambda: start_user_auth(idp, client_id, **params))[0] == "InvalidParameterException"
 
 
 def test_step_up_needs_essentials_or_plus(idp):
     _, client_id = make_pool(idp, tier="LITE")
-    assert raised(lambda: start(idp, client_id, TARGET_ACR_VALUES=LOA[1]))[0] == "FeatureUnavailableInTierException"
+    assert (
+        raised(lambda: start_user_auth(idp, client_id, TARGET_ACR_VALUES=LOA[1]))[0]
+        == "FeatureUnavailableInTierException"
+    )
 
 
 # -- ACCESS_TOKEN ----------------------------------------------------------------------------------------
@@ -215,16 +216,16 @@ def test_access_token_is_stepped_up_by_the_missing_factor_only(idp, emulator):
     _, client_id = make_pool(idp)
     secret = add_totp(emulator, idp, client_id)
     token = password_tokens(idp, client_id)["AccessToken"]
-    challenge = start(idp, client_id, ACCESS_TOKEN=token, TARGET_ACR_VALUES=LOA[4], MAX_AGE="300")
+    challenge = start_user_auth(idp, client_id, ACCESS_TOKEN=token, TARGET_ACR_VALUES=LOA[4], MAX_AGE="300")
     assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
-    result = respond(idp, client_id, challenge, SOFTWARE_TOKEN_MFA_CODE=emulator.totp_code(secret))
+    result = answer_challenge(idp, client_id, challenge, SOFTWARE_TOKEN_MFA_CODE=emulator.totp_code(secret))
     assert acr_amr(result) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2
     assert result["AuthenticationResult"]["RefreshToken"]
     # A token that already meets the level is refused rather than refreshed.
     stepped = result["AuthenticationResult"]["AccessToken"]
-    assert raised(lambda: start(idp, client_id, ACCESS_TOKEN=stepped, TARGET_ACR_VALUES=LOA[4]))[0] == (
-        "InvalidParameterException"
-    )
+    assert raised(lambda: start_user_auth(idp, client_id, ACCESS_TOKEN=stepped, TARGET_ACR_VALUES=LOA[4]))[
+        0
+    ] == ("InvalidParameterException")
 
 
 def test_access_token_older_than_max_age_signs_in_from_scratch(idp, emulator):
@@ -232,7 +233,7 @@ def test_access_token_older_than_max_age_signs_in_from_scratch(idp, emulator):
     add_totp(emulator, idp, client_id)
     token = password_tokens(idp, client_id)["AccessToken"]
     emulator.clock.advance(120)
-    challenge = start(idp, client_id, ACCESS_TOKEN=token, TARGET_ACR_VALUES=LOA[4], MAX_AGE="60")
+    challenge = start_user_auth(idp, client_id, ACCESS_TOKEN=token, TARGET_ACR_VALUES=LOA[4], MAX_AGE="60")
     assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
 
 
@@ -241,9 +242,11 @@ def test_access_token_of_another_user_is_refused(idp):
     idp.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True)
     bob = idp.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD}
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD},
     )["AuthenticationResult"]["AccessToken"]
-    assert raised(lambda: start(idp, client_id, ACCESS_TOKEN=bob, TARGET_ACR_VALUES=LOA[3]))[0] == (
+    assert raised(lambda: start_user_auth(idp, client_id, ACCESS_TOKEN=bob, TARGET_ACR_VALUES=LOA[3]))[0] == (
         "NotAuthorizedException"
     )
 
@@ -255,11 +258,13 @@ def test_mfa_setup_keeps_the_step_up_through_the_software_token_calls(idp, emula
     idp.set_user_pool_mfa_config(
         UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
     )
-    setup = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[1])
+    setup = start_user_auth(
+        idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD, TARGET_ACR_VALUES=LOA[1]
+    )
     assert setup["ChallengeName"] == "MFA_SETUP"
     associated = idp.associate_software_token(Session=setup["Session"])
     verified = idp.verify_software_token(
         Session=associated["Session"], UserCode=emulator.totp_code(associated["SecretCode"])
     )
-    result = respond(idp, client_id, {"ChallengeName": "MFA_SETUP", "Session": verified["Session"]})
+    result = answer_challenge(idp, client_id, {"ChallengeName": "MFA_SETUP", "Session": verified["Session"]})
     assert acr_amr(result) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2

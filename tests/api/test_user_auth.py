@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, long_to_hex
 
-from tests.api.support import PASSWORD, error_of, secret_hash
+from tests.api.support import PASSWORD, answer_challenge, error_of, secret_hash, start_user_auth
 
 EMAIL = "alice@example.com"
 PHONE = "+15555550123"
@@ -57,25 +57,10 @@ def make_user(idp: Any, pool_id: str, username: str = "alice", *, password: bool
     idp.admin_update_user_attributes(UserPoolId=pool_id, Username=username, UserAttributes=attributes)
 
 
-def start(idp: Any, client_id: str, username: str = "alice", **params: str) -> dict[str, Any]:
-    return idp.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": username, **params}
-    )
-
-
-def respond(idp: Any, client_id: str, challenge: dict[str, Any], **answers: str) -> dict[str, Any]:
-    return idp.respond_to_auth_challenge(
-        ClientId=client_id,
-        ChallengeName=challenge["ChallengeName"],
-        Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": "alice", **answers},
-    )
-
-
 def test_select_challenge_lists_the_users_factors(idp):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id)
+    challenge = start_user_auth(idp, client_id)
     assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
     assert challenge["Session"]
     assert challenge["AvailableChallenges"] == ["EMAIL_OTP", "SMS_OTP", "PASSWORD", "PASSWORD_SRP"]
@@ -85,37 +70,37 @@ def test_select_challenge_follows_the_pool_and_the_user(idp):
     pool_id, client_id = make_pool(idp, ["PASSWORD", "EMAIL_OTP"])
     make_user(idp, pool_id)
     make_user(idp, pool_id, "bob", password=False)
-    assert start(idp, client_id)["AvailableChallenges"] == ["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]
-    assert start(idp, client_id, "bob")["AvailableChallenges"] == ["EMAIL_OTP"]
+    assert start_user_auth(idp, client_id)["AvailableChallenges"] == ["EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"]
+    assert start_user_auth(idp, client_id, "bob")["AvailableChallenges"] == ["EMAIL_OTP"]
 
 
 def test_client_must_allow_user_auth(idp):
     pool_id, client_id = make_pool(idp, flows=["ALLOW_USER_PASSWORD_AUTH"])
     make_user(idp, pool_id)
     with pytest.raises(ClientError) as excinfo:
-        start(idp, client_id)
+        start_user_auth(idp, client_id)
     assert error_of(excinfo) == ("InvalidParameterException", "USER_AUTH flow not enabled for this client")
 
 
 def test_select_password(idp):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id)
-    result = respond(idp, client_id, challenge, ANSWER="PASSWORD", PASSWORD=PASSWORD)
+    challenge = start_user_auth(idp, client_id)
+    result = answer_challenge(idp, client_id, challenge, ANSWER="PASSWORD", PASSWORD=PASSWORD)
     assert result["AuthenticationResult"]["AccessToken"]
     # The session was answered once.
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, challenge, ANSWER="PASSWORD", PASSWORD=PASSWORD)
+        answer_challenge(idp, client_id, challenge, ANSWER="PASSWORD", PASSWORD=PASSWORD)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
 
 
 def test_preferred_password(idp):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    result = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
+    result = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
     assert result["AuthenticationResult"]["IdToken"]
     with pytest.raises(ClientError) as excinfo:
-        start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Wr0ng!pass")
+        start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Wr0ng!pass")
     assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
 
 
@@ -134,9 +119,9 @@ def test_admin_initiate_auth_preferred_password(idp):
 def test_preferred_password_without_password_asks_for_it(idp):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD")
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD")
     assert challenge["ChallengeName"] == "PASSWORD"
-    result = respond(idp, client_id, challenge, PASSWORD=PASSWORD)
+    result = answer_challenge(idp, client_id, challenge, PASSWORD=PASSWORD)
     assert result["AuthenticationResult"]["AccessToken"]
 
 
@@ -152,10 +137,10 @@ def test_password_keeps_mfa(idp, emulator):
         UserPoolId=pool_id, Username="alice", EmailMfaSettings={"Enabled": True, "PreferredMfa": True}
     )
     # A user with MFA on is not offered passwordless factors.
-    assert start(idp, client_id)["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
+    assert start_user_auth(idp, client_id)["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
     assert challenge["ChallengeName"] == "EMAIL_OTP"
-    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
+    result = answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
     assert result["AuthenticationResult"]["AccessToken"]
 
 
@@ -163,8 +148,8 @@ def test_select_password_srp(idp, pool_id):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
     aws_srp = AWSSRP(username="alice", password=PASSWORD, pool_id=pool_id, client_id=client_id, client=idp)
-    challenge = start(idp, client_id)
-    verifier = respond(
+    challenge = start_user_auth(idp, client_id)
+    verifier = answer_challenge(
         idp, client_id, challenge, ANSWER="PASSWORD_SRP", SRP_A=long_to_hex(aws_srp.large_a_value)
     )
     assert verifier["ChallengeName"] == "PASSWORD_VERIFIER"
@@ -182,7 +167,7 @@ def test_preferred_password_srp(idp):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
     aws_srp = AWSSRP(username="alice", password=PASSWORD, pool_id=pool_id, client_id=client_id, client=idp)
-    verifier = start(
+    verifier = start_user_auth(
         idp, client_id, PREFERRED_CHALLENGE="PASSWORD_SRP", SRP_A=long_to_hex(aws_srp.large_a_value)
     )
     assert verifier["ChallengeName"] == "PASSWORD_VERIFIER"
@@ -196,46 +181,46 @@ def test_preferred_password_srp(idp):
 def test_select_email_otp(idp, emulator):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = respond(idp, client_id, start(idp, client_id), ANSWER="EMAIL_OTP")
+    challenge = answer_challenge(idp, client_id, start_user_auth(idp, client_id), ANSWER="EMAIL_OTP")
     assert challenge["ChallengeName"] == "EMAIL_OTP"
     assert challenge["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
     message = emulator.outbox.last("alice")
     assert message.reason == "Authentication"
     assert message.destination == EMAIL
-    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=message.code)
+    result = answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE=message.code)
     assert result["AuthenticationResult"]["AccessToken"]
 
 
 def test_preferred_sms_otp(idp, emulator):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
     assert challenge["ChallengeName"] == "SMS_OTP"
     assert challenge["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "SMS"
     message = emulator.outbox.last("alice", reason="Authentication")
     assert message.destination == PHONE
-    result = respond(idp, client_id, challenge, SMS_OTP_CODE=message.code)
+    result = answer_challenge(idp, client_id, challenge, SMS_OTP_CODE=message.code)
     assert result["AuthenticationResult"]["RefreshToken"]
 
 
 def test_wrong_code_then_right_code(idp, emulator):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, challenge, EMAIL_OTP_CODE="not-it")
+        answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE="not-it")
     assert error_of(excinfo) == ("CodeMismatchException", "Invalid code or auth state for the user.")
-    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
+    result = answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
     assert result["AuthenticationResult"]["AccessToken"]
 
 
 def test_expired_code(idp, emulator):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
     emulator.clock.advance(3 * 60 + 1)
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, challenge, SMS_OTP_CODE=emulator.outbox.last_code("alice"))
+        answer_challenge(idp, client_id, challenge, SMS_OTP_CODE=emulator.outbox.last_code("alice"))
     assert error_of(excinfo) == (
         "NotAuthorizedException",
         "Invalid session for the user, session is expired.",
@@ -246,19 +231,19 @@ def test_factor_not_allowed(idp):
     pool_id, client_id = make_pool(idp, ["PASSWORD"])
     make_user(idp, pool_id)
     with pytest.raises(ClientError) as excinfo:
-        start(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
+        start_user_auth(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
     assert error_of(excinfo)[0] == "InvalidParameterException"
-    challenge = start(idp, client_id)
+    challenge = start_user_auth(idp, client_id)
     assert challenge["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, challenge, ANSWER="SMS_OTP")
+        answer_challenge(idp, client_id, challenge, ANSWER="SMS_OTP")
     assert error_of(excinfo)[0] == "InvalidParameterException"
 
 
 def test_preferred_factor_the_user_lacks_falls_back_to_select(idp):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id, password=False)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
     assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
     assert challenge["AvailableChallenges"] == ["EMAIL_OTP", "SMS_OTP"]
 
@@ -269,28 +254,30 @@ def test_passwordless_not_offered_when_mfa_is_required(idp):
         UserPoolId=pool_id, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True}
     )
     make_user(idp, pool_id)
-    assert start(idp, client_id)["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
+    assert start_user_auth(idp, client_id)["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
 
 
 def test_unknown_user_gets_a_decoy(idp):
     pool_id, client_id = make_pool(idp, PreventUserExistenceErrors="ENABLED")
-    challenge = start(idp, client_id, "nobody")
+    challenge = start_user_auth(idp, client_id, "nobody")
     assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
     assert challenge["AvailableChallenges"] == ["EMAIL_OTP", "SMS_OTP", "PASSWORD", "PASSWORD_SRP"]
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, challenge, USERNAME="nobody", ANSWER="PASSWORD", PASSWORD=PASSWORD)
+        answer_challenge(idp, client_id, challenge, USERNAME="nobody", ANSWER="PASSWORD", PASSWORD=PASSWORD)
     assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
-    otp = respond(idp, client_id, start(idp, client_id, "nobody"), USERNAME="nobody", ANSWER="EMAIL_OTP")
+    otp = answer_challenge(
+        idp, client_id, start_user_auth(idp, client_id, "nobody"), USERNAME="nobody", ANSWER="EMAIL_OTP"
+    )
     assert otp["ChallengeName"] == "EMAIL_OTP"
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, otp, USERNAME="nobody", EMAIL_OTP_CODE="123456")
+        answer_challenge(idp, client_id, otp, USERNAME="nobody", EMAIL_OTP_CODE="123456")
     assert error_of(excinfo)[0] == "CodeMismatchException"
 
 
 def test_unknown_user_legacy(idp):
     pool_id, client_id = make_pool(idp, PreventUserExistenceErrors="LEGACY")
     with pytest.raises(ClientError) as excinfo:
-        start(idp, client_id, "nobody")
+        start_user_auth(idp, client_id, "nobody")
     assert error_of(excinfo) == ("UserNotFoundException", "User does not exist.")
 
 
@@ -300,7 +287,7 @@ def test_wrong_passwords_lock_the_user_out(idp):
     codes = set()
     for _ in range(6):
         with pytest.raises(ClientError) as excinfo:
-            start(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Wr0ng!pass")
+            start_user_auth(idp, client_id, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Wr0ng!pass")
         codes.add(error_of(excinfo))
     assert ("NotAuthorizedException", "Password attempts exceeded") in codes
 
@@ -311,28 +298,28 @@ def test_secret_hash_on_every_step(idp, emulator):
     client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
     alice_hash = secret_hash(client, "alice")
     with pytest.raises(ClientError) as excinfo:
-        start(idp, client_id)
+        start_user_auth(idp, client_id)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
-    challenge = start(idp, client_id, SECRET_HASH=alice_hash)
-    otp = respond(idp, client_id, challenge, ANSWER="EMAIL_OTP", SECRET_HASH=alice_hash)
+    challenge = start_user_auth(idp, client_id, SECRET_HASH=alice_hash)
+    otp = answer_challenge(idp, client_id, challenge, ANSWER="EMAIL_OTP", SECRET_HASH=alice_hash)
     code = emulator.outbox.last_code("alice")
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, otp, EMAIL_OTP_CODE=code)
+        answer_challenge(idp, client_id, otp, EMAIL_OTP_CODE=code)
     assert error_of(excinfo)[0] == "NotAuthorizedException"
-    result = respond(idp, client_id, otp, EMAIL_OTP_CODE=code, SECRET_HASH=alice_hash)
+    result = answer_challenge(idp, client_id, otp, EMAIL_OTP_CODE=code, SECRET_HASH=alice_hash)
     assert result["AuthenticationResult"]["AccessToken"]
 
 
 def test_five_wrong_codes_end_the_session(idp, emulator):
     pool_id, client_id = make_pool(idp)
     make_user(idp, pool_id)
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="SMS_OTP")
     for _ in range(5):
         with pytest.raises(ClientError) as excinfo:
-            respond(idp, client_id, challenge, SMS_OTP_CODE="not-it")
+            answer_challenge(idp, client_id, challenge, SMS_OTP_CODE="not-it")
         assert error_of(excinfo)[0] == "CodeMismatchException"
     with pytest.raises(ClientError) as excinfo:
-        respond(idp, client_id, challenge, SMS_OTP_CODE=emulator.outbox.last_code("alice"))
+        answer_challenge(idp, client_id, challenge, SMS_OTP_CODE=emulator.outbox.last_code("alice"))
     assert error_of(excinfo) == (
         "NotAuthorizedException",
         "Invalid session for the user, session can only be used once.",
@@ -372,7 +359,7 @@ def test_unconfirmed_user_gets_no_code(idp, emulator):
     )
     sent = len(emulator.outbox.messages(reason="Authentication"))
     with pytest.raises(ClientError) as excinfo:
-        start(idp, client_id, "carol", PREFERRED_CHALLENGE="EMAIL_OTP")
+        start_user_auth(idp, client_id, "carol", PREFERRED_CHALLENGE="EMAIL_OTP")
     assert error_of(excinfo) == ("UserNotConfirmedException", "User is not confirmed.")
     assert len(emulator.outbox.messages(reason="Authentication")) == sent
 
@@ -393,8 +380,8 @@ def test_admin_create_user_without_a_password_where_codes_sign_in(idp, emulator)
     invitation = emulator.outbox.last("alice", reason="AdminCreateUser")
     assert invitation.temporary_password is None
     assert "{####}" not in invitation.body
-    challenge = start(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
-    result = respond(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
+    challenge = start_user_auth(idp, client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
+    result = answer_challenge(idp, client_id, challenge, EMAIL_OTP_CODE=emulator.outbox.last_code("alice"))
     assert result["AuthenticationResult"]["AccessToken"]
     refused = error_of(
         idp.initiate_auth,

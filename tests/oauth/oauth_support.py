@@ -170,6 +170,21 @@ def token_request(
     )
 
 
+def exchange_code(endpoint_url: str, client_id: str, code: str) -> dict[str, Any]:
+    """What the token endpoint issues a public client for ``code`` (redirect_uri the test callback)."""
+    response = token_request(
+        endpoint_url,
+        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def callback_tokens(endpoint_url: str, client_id: str, callback: requests.Response) -> dict[str, Any]:
+    """The tokens for the code a sign-in's redirect to the callback carries."""
+    return exchange_code(endpoint_url, client_id, callback_params(callback)["code"])
+
+
 def verified(endpoint_url: str, pool_id: str, token: str, **options: Any) -> dict[str, Any]:
     """The claims of ``token``, its signature checked against the pool's JWKS."""
     jwks = jwt.PyJWKClient(f"{endpoint_url.rstrip('/')}/{pool_id}/.well-known/jwks.json")

@@ -15,6 +15,7 @@ from oauth_support import (
     DOMAIN,
     Browser,
     callback_params,
+    exchange_code,
     make_m2m_client,
     make_pool,
     make_user,
@@ -181,7 +182,10 @@ def test_authorize_errors(emulator: Emulator, idp: Any) -> None:
     assert mismatch.headers["Location"] == f"{error_page}?error=redirect_mismatch&client_id={client_id}"
     shown = browser.follow(mismatch)
     assert shown.status_code == 400
-    assert "An error was encountered with the requested page." in shown.text and "redirect_mismatch" in shown.text
+    assert (
+        "An error was encountered with the requested page." in shown.text
+        and "redirect_mismatch" in shown.text
+    )
     # Redirects with ?error= and, as the guide's negative responses show them, no error_description.
     bare = {"error": ["invalid_request"], "state": ["s"]}
     assert _authorize_error(browser, **base) == bare
@@ -191,7 +195,11 @@ def test_authorize_errors(emulator: Emulator, idp: Any) -> None:
     # A scope the client may not have, or email without openid: invalid_request, described invalid_scope.
     for scope in ("phone", "email", "openid unknown/scope"):
         refused = _authorize_error(browser, **base, response_type="code", scope=scope)
-        assert refused == {"error": ["invalid_request"], "error_description": ["invalid_scope"], "state": ["s"]}
+        assert refused == {
+            "error": ["invalid_request"],
+            "error_description": ["invalid_scope"],
+            "state": ["s"],
+        }
     _, challenge = pkce_pair()
     assert _authorize_error(browser, **base, response_type="code", code_challenge=challenge) == bare
     plain = _authorize_error(
@@ -281,10 +289,7 @@ def test_userinfo_and_revoke_errors(emulator: Emulator, idp: Any) -> None:
     bogus = requests.get(f"{url}/userInfo", headers={"Authorization": "Bearer abc"}, timeout=10)
     assert bogus.status_code == 401 and bogus.json()["error"] == "invalid_token"
     code = _code(emulator, client_id)
-    tokens = token_request(
-        emulator.endpoint_url,
-        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
-    ).json()
+    tokens = exchange_code(emulator.endpoint_url, client_id, code)
     # scope openid alone: every attribute the client may read, and username.
     info = requests.post(
         f"{url}/userInfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10

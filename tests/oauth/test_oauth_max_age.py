@@ -11,10 +11,10 @@ from oauth_support import (
     CALLBACK,
     Browser,
     callback_params,
+    exchange_code,
     make_pool,
     make_user,
     make_web_client,
-    token_request,
     verified,
 )
 
@@ -22,13 +22,9 @@ from cognito_emu.emulator import Emulator
 
 
 def _auth_time(emulator: Emulator, pool_id: str, client_id: str, code: str) -> int:
-    response = token_request(
-        emulator.endpoint_url,
-        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
-    )
-    assert response.status_code == 200, response.text
+    id_token = exchange_code(emulator.endpoint_url, client_id, code)["id_token"]
     # The emulator's clock runs ahead of the wall clock here, so iat is in PyJWT's future.
-    claims = verified(emulator.endpoint_url, pool_id, response.json()["id_token"], verify_iat=False)
+    claims = verified(emulator.endpoint_url, pool_id, id_token, verify_iat=False)
     return int(claims["auth_time"])
 
 

@@ -12,6 +12,7 @@ from oauth_support import (
     SIGNED_OUT,
     Browser,
     callback_params,
+    callback_tokens,
     make_pool,
     make_user,
     make_web_client,
@@ -34,16 +35,6 @@ def _setup(idp: Any) -> tuple[str, str, str]:
     return pool_id, first, second
 
 
-def _tokens(emulator: Emulator, client_id: str, response: Any) -> dict[str, Any]:
-    code = callback_params(response)["code"]
-    answer = token_request(
-        emulator.endpoint_url,
-        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
-    )
-    assert answer.status_code == 200, answer.text
-    return dict(answer.json())
-
-
 def _sessions(idp: Any, pool_id: str) -> dict[str, list[dict[str, Any]]]:
     listed = idp.admin_list_user_sessions(UserPoolId=pool_id, Username="alice")["Sessions"]
     return {kind: [s for s in listed if s["SessionType"] == kind] for kind in ("SSO", "TOKEN")}
@@ -52,9 +43,11 @@ def _sessions(idp: Any, pool_id: str) -> dict[str, list[dict[str, Any]]]:
 def test_hosted_sign_in_records_an_sso_session_and_its_token_sessions(emulator: Emulator, idp: Any) -> None:
     pool_id, first, second = _setup(idp)
     browser = Browser(emulator.endpoint_url)
-    tokens = _tokens(emulator, first, browser.sign_in(first, scope="openid aws.cognito.signin.user.admin"))
+    tokens = callback_tokens(
+        emulator.endpoint_url, first, browser.sign_in(first, scope="openid aws.cognito.signin.user.admin")
+    )
     # The cookie signs the user in to the second client without the form.
-    _tokens(emulator, second, browser.authorize(second))
+    callback_tokens(emulator.endpoint_url, second, browser.authorize(second))
     sessions = _sessions(idp, pool_id)
     [sso] = sessions["SSO"]
     assert SSO_ID.match(sso["SessionId"])
@@ -72,7 +65,9 @@ def test_revoking_the_sso_session_ends_the_cookie_and_linked_ends_its_tokens(
 ) -> None:
     pool_id, first, second = _setup(idp)
     browser = Browser(emulator.endpoint_url)
-    tokens = _tokens(emulator, first, browser.sign_in(first, scope="openid aws.cognito.signin.user.admin"))
+    tokens = callback_tokens(
+        emulator.endpoint_url, first, browser.sign_in(first, scope="openid aws.cognito.signin.user.admin")
+    )
     [sso] = _sessions(idp, pool_id)["SSO"]
     idp.admin_revoke_user_session(UserPoolId=pool_id, Username="alice", SessionId=sso["SessionId"])
     # NONE: the token session stays; the cookie no longer signs anyone in.
@@ -82,7 +77,9 @@ def test_revoking_the_sso_session_ends_the_cookie_and_linked_ends_its_tokens(
     assert browser.authorize(second).status_code == 200  # the login form again
 
     # A fresh sign-in, then LINKED from the SSO session: its token sessions go too.
-    again = _tokens(emulator, second, browser.sign_in(second, scope="openid aws.cognito.signin.user.admin"))
+    again = callback_tokens(
+        emulator.endpoint_url, second, browser.sign_in(second, scope="openid aws.cognito.signin.user.admin")
+    )
     [sso] = _sessions(idp, pool_id)["SSO"]
     idp.revoke_user_session(
         AccessToken=tokens["access_token"], SessionId=sso["SessionId"], RevokeAssociatedSessions="LINKED"
@@ -103,7 +100,7 @@ def _error(idp: Any, access_token: str) -> str:
 def test_linked_revocation_of_a_token_session_ends_its_sso_session(emulator: Emulator, idp: Any) -> None:
     pool_id, first, _ = _setup(idp)
     browser = Browser(emulator.endpoint_url)
-    _tokens(emulator, first, browser.sign_in(first))
+    callback_tokens(emulator.endpoint_url, first, browser.sign_in(first))
     [token_session] = _sessions(idp, pool_id)["TOKEN"]
     idp.admin_revoke_user_session(
         UserPoolId=pool_id,

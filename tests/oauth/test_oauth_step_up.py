@@ -15,6 +15,7 @@ from oauth_support import (
     PASSWORD,
     Browser,
     callback_params,
+    callback_tokens,
     make_pool,
     make_user,
     make_web_client,
@@ -39,26 +40,20 @@ def _add_totp(emulator: Emulator, idp: Any, pool_id: str) -> str:
         UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
     )
     api_client = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="api", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+        UserPoolId=pool_id,
+        ClientName="api",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
     token = idp.initiate_auth(
-        ClientId=api_client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+        ClientId=api_client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
     )["AuthenticationResult"]["AccessToken"]
     secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
     idp.verify_software_token(AccessToken=token, UserCode=emulator.totp_code(secret))
     idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": False})
     emulator.clock.advance(30)
     return secret
-
-
-def _tokens(emulator: Emulator, client_id: str, response: Any) -> dict[str, Any]:
-    code = callback_params(response)["code"]
-    reply = token_request(
-        emulator.endpoint_url,
-        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
-    )
-    assert reply.status_code == 200, reply.text
-    return dict(reply.json())
 
 
 def _acr_amr(emulator: Emulator, pool_id: str, tokens: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -72,10 +67,14 @@ def _acr_amr(emulator: Emulator, pool_id: str, tokens: dict[str, Any]) -> list[t
 def test_password_sign_in_reports_level_one(emulator: Emulator, idp: Any) -> None:
     pool_id, client_id = _pool(idp)
     browser = Browser(emulator.endpoint_url)
-    tokens = _tokens(emulator, client_id, browser.sign_in(client_id, scope="openid", acr_values=LOA[1]))
+    tokens = callback_tokens(
+        emulator.endpoint_url, client_id, browser.sign_in(client_id, scope="openid", acr_values=LOA[1])
+    )
     assert _acr_amr(emulator, pool_id, tokens) == [(LOA[1], ["pwd"])] * 2
     # Without acr_values, neither claim.
-    plain = _tokens(emulator, client_id, Browser(emulator.endpoint_url).sign_in(client_id, scope="openid"))
+    plain = callback_tokens(
+        emulator.endpoint_url, client_id, Browser(emulator.endpoint_url).sign_in(client_id, scope="openid")
+    )
     assert _acr_amr(emulator, pool_id, plain) == [(None, None)] * 2
 
 
@@ -85,7 +84,9 @@ def test_level_four_asks_for_the_authenticator_app(emulator: Emulator, idp: Any)
     browser = Browser(emulator.endpoint_url)
     page = browser.sign_in(client_id, scope="openid", acr_values=f"urn:other {LOA[4]} {LOA[1]}")
     assert page.status_code == 200 and 'name="code"' in page.text
-    tokens = _tokens(emulator, client_id, browser.submit(page, code=emulator.totp_code(secret)))
+    tokens = callback_tokens(
+        emulator.endpoint_url, client_id, browser.submit(page, code=emulator.totp_code(secret))
+    )
     assert _acr_amr(emulator, pool_id, tokens) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2
     refreshed = token_request(
         emulator.endpoint_url,
@@ -101,7 +102,10 @@ def test_the_cookie_stands_only_for_a_level_its_sign_in_reached(emulator: Emulat
     browser = Browser(emulator.endpoint_url)
     callback_params(browser.sign_in(client_id, scope="openid"))
     again = browser.authorize(client_id, scope="openid", acr_values=LOA[1])
-    assert _acr_amr(emulator, pool_id, _tokens(emulator, client_id, again)) == [(LOA[1], ["pwd"])] * 2
+    assert (
+        _acr_amr(emulator, pool_id, callback_tokens(emulator.endpoint_url, client_id, again))
+        == [(LOA[1], ["pwd"])] * 2
+    )
     stepping_up = browser.authorize(client_id, scope="openid", acr_values=LOA[4])
     assert stepping_up.status_code == 200 and 'name="password"' in stepping_up.text
     assert parse_qs(urlsplit(stepping_up.url).query)["acr_values"] == [LOA[4]]
@@ -110,7 +114,11 @@ def test_the_cookie_stands_only_for_a_level_its_sign_in_reached(emulator: Emulat
 def test_lite_pool_ignores_acr_values(emulator: Emulator, idp: Any) -> None:
     pool_id, client_id = _pool(idp, UserPoolTier="LITE")
     browser = Browser(emulator.endpoint_url)
-    tokens = _tokens(emulator, client_id, browser.sign_in(client_id, scope="openid", acr_values="urn:anything"))
+    tokens = callback_tokens(
+        emulator.endpoint_url,
+        client_id,
+        browser.sign_in(client_id, scope="openid", acr_values="urn:anything"),
+    )
     assert _acr_amr(emulator, pool_id, tokens) == [(None, None)] * 2
 
 
@@ -139,5 +147,7 @@ def test_a_step_up_that_sets_up_the_authenticator_app_keeps_its_level(emulator: 
     setup = browser.sign_in(client_id, scope="openid", acr_values=LOA[1])
     secret = re.search(r'id="totpSecret">([A-Z2-7]+)<', setup.text)
     assert secret, setup.text
-    tokens = _tokens(emulator, client_id, browser.submit(setup, code=emulator.totp_code(secret.group(1))))
+    tokens = callback_tokens(
+        emulator.endpoint_url, client_id, browser.submit(setup, code=emulator.totp_code(secret.group(1)))
+    )
     assert _acr_amr(emulator, pool_id, tokens) == [(LOA[4], ["pwd", "otp", "mfa"])] * 2

@@ -11,10 +11,10 @@ from typing import Any
 
 import jwt
 from oauth_support import (
-    CALLBACK,
     PASSWORD,
     Browser,
     callback_params,
+    exchange_code,
     make_pool,
     make_user,
     make_web_client,
@@ -43,10 +43,7 @@ def test_code_grant_and_refresh_at_the_token_endpoint(emulator: Emulator, idp: A
     make_user(idp, pool_id)
     client_id = make_web_client(idp, pool_id)["ClientId"]
     code = callback_params(Browser(emulator.endpoint_url).sign_in(client_id, scope="openid email"))["code"]
-    issued = token_request(
-        emulator.endpoint_url,
-        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
-    ).json()
+    issued = exchange_code(emulator.endpoint_url, client_id, code)
     _assert_oauth_pair(issued["id_token"], issued["access_token"])
     refreshed = token_request(
         emulator.endpoint_url,
@@ -68,9 +65,9 @@ def test_implicit_grant(emulator: Emulator, idp: Any) -> None:
 def test_api_tokens_have_neither(emulator: Emulator, idp: Any) -> None:
     pool_id = make_pool(idp)
     make_user(idp, pool_id)
-    client_id = make_web_client(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])[
-        "ClientId"
-    ]
+    client_id = make_web_client(
+        idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["ClientId"]
     result = idp.initiate_auth(
         ClientId=client_id,
         AuthFlow="USER_PASSWORD_AUTH",

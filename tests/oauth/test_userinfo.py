@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import requests
 from oauth_support import (
-    CALLBACK,
     DOMAIN,
     PASSWORD,
     Browser,
     callback_params,
+    exchange_code,
     make_m2m_client,
     make_pool,
     make_web_client,
@@ -50,12 +50,7 @@ def pool_id(idp: Any) -> str:
 def _access_token(emulator: Emulator, client_id: str, scope: str) -> str:
     browser = Browser(emulator.endpoint_url)
     code = callback_params(browser.sign_in(client_id, username="carol", scope=scope))["code"]
-    response = token_request(
-        emulator.endpoint_url,
-        {"grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK},
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return str(exchange_code(emulator.endpoint_url, client_id, code)["access_token"])
 
 
 def _userinfo(emulator: Emulator, token: str) -> requests.Response:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from cognito_emu import crypto, jws
 from cognito_emu.env import Env
 from cognito_emu.identity.models import IdentityPool
-from cognito_emu.idp.key_reserve import load_private_key
-from cognito_emu.idp.keys import ALGORITHM, new_private_key_pem
+from cognito_emu.idp.key_reserve import load_private_key, new_private_key_pem
+from cognito_emu.idp.keys import ALGORITHM
 
 if TYPE_CHECKING:
     from cognito_emu.state import State, Store

@@ -48,11 +48,6 @@ class ExpiredToken(InvalidToken):
     pass
 
 
-def new_private_key_pem() -> str:
-    """A new RSA-2048 private key as PKCS#8 PEM, from the key store or the reserve."""
-    return key_reserve.new_private_key_pem()
-
-
 def check_private_key_pem(pem: str) -> None:
     """ValueError unless ``pem`` is an RSA private key that passes OpenSSL's full consistency check.
 
@@ -91,14 +86,14 @@ def use_signing_key(pool: UserPool, pem: str) -> None:
 def ensure_signing_key(pool: UserPool) -> str:
     """The PEM of the pool's ID-token key (also the SAML signing certificate's), made now if none yet."""
     if pool.signing_key_pem is None:
-        pool.signing_key_pem = new_private_key_pem()
+        pool.signing_key_pem = key_reserve.new_private_key_pem()
     return pool.signing_key_pem
 
 
 def ensure_access_key(pool: UserPool) -> str:
     """The PEM of the pool's access-token key, made now if none yet."""
     if pool.access_signing_key_pem is None:
-        pool.access_signing_key_pem = new_private_key_pem()
+        pool.access_signing_key_pem = key_reserve.new_private_key_pem()
     return pool.access_signing_key_pem
 
 

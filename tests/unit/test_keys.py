@@ -8,7 +8,7 @@ import jwt
 import pytest
 from cryptography import x509
 
-from cognito_emu.idp import keys
+from cognito_emu.idp import key_reserve, keys
 from cognito_emu.idp.models import UserPool
 from cognito_emu.state.codec import decode, encode
 
@@ -86,7 +86,7 @@ def test_pools_get_distinct_keys_from_the_reserve() -> None:
 
 
 def test_a_seed_key_gets_the_full_check() -> None:
-    keys.check_private_key_pem(keys.new_private_key_pem())
+    keys.check_private_key_pem(key_reserve.new_private_key_pem())
     with pytest.raises(ValueError):
         keys.check_private_key_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
 

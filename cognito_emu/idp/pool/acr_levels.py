@@ -21,6 +21,11 @@ def default_name(level: int) -> str:
     return f"urn:cognito:loa:{level}"
 
 
+def _name(configuration: dict[str, Any], level: int) -> str:
+    """The name ``configuration`` (an AcrConfiguration) gives ``level``, else its default."""
+    return (configuration.get(f"Level{level}") or {}).get("AcrValue") or default_name(level)
+
+
 def effective(given: dict[str, Any], tier: str) -> dict[str, dict[str, str]]:
     """The AcrConfiguration a pool keeps for the ``given`` one (defaults merged in); Cognito's errors for
     a LITE pool and for a name used by two levels."""
@@ -28,10 +33,7 @@ def effective(given: dict[str, Any], tier: str) -> dict[str, dict[str, str]]:
         raise FeatureUnavailableInTierException(
             "Custom ACR level names (AcrConfiguration) need the Essentials or Plus feature plan."
         )
-    merged = {
-        f"Level{level}": {"AcrValue": (given.get(f"Level{level}") or {}).get("AcrValue") or default_name(level)}
-        for level in LEVELS
-    }
+    merged = {f"Level{level}": {"AcrValue": _name(given, level)} for level in LEVELS}
     names = [entry["AcrValue"] for entry in merged.values()]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -44,9 +46,7 @@ def effective(given: dict[str, Any], tier: str) -> dict[str, dict[str, str]]:
 def names(pool: UserPool) -> dict[int, str]:
     """Level -> the name the pool reports it by."""
     configured = pool.settings.get("AcrConfiguration") or {}
-    return {
-        level: (configured.get(f"Level{level}") or {}).get("AcrValue") or default_name(level) for level in LEVELS
-    }
+    return {level: _name(configured, level) for level in LEVELS}
 
 
 def level_named(pool: UserPool, name: str) -> int | None:

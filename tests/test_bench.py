@@ -1,18 +1,27 @@
 """The benchmark (``python -m scripts.bench``) still runs: every suite once, as small as it goes.
 
 Only that it finishes and prints its tables; its numbers are not judged here (the machine is
-shared), and moto's server is left out to keep the run to a few seconds.
+shared), and moto's server is left out to keep the run to a few seconds. The peers suite runs with
+cognito-emu alone (the others are installed on first use, which a test must not do).
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
+from scripts.bench import peers
+from scripts.bench.client import Result
+
 ROOT = Path(__file__).resolve().parent.parent
 TINY = [
     "--quick",
+    "--suites",
+    "startup,mock,layers,ops,srp,scale,peers",
+    "--peers",
+    "cognito-emu",
     "--no-moto",
     "--seconds",
     "0.2",
@@ -39,7 +48,28 @@ TITLES = [
     "USER_SRP_AUTH sign-ins (two round trips each)",
     "ListUsers latency by pool size (1 client)",
     "Server memory (VmRSS of the server process)",
+    "Peers: spawn to first answered call (best of the rounds; vs moto: moto's time / this one's)",
+    "Peers: user directory and sign-in, 1 keep-alive clients, 20 users (vs moto: req/s / moto's)",
 ]
+# Every operation of the ops suite, in the ops and the peers tables: issue 12's rows.
+OPERATIONS = [
+    "SignUp",
+    "AdminCreateUser",
+    "AdminGetUser",
+    'ListUsers email = "…"',
+    'ListUsers username ^= "…"',
+    "InitiateAuth USER_PASSWORD_AUTH",
+    "GetUser",
+    "GetId",
+    "CreateUserPool",
+]
+
+
+def _first_column(after_title: str) -> list[str]:
+    """The first cell of each row of the table printed first in this text (an operation's name holds
+    single spaces only; the columns are two apart)."""
+    rows = after_title.split("\n\n", 2)[1].splitlines()[2:]
+    return [line.split("  ")[0] for line in rows]
 
 
 def test_every_suite_runs_and_prints_its_table() -> None:
@@ -54,5 +84,34 @@ def test_every_suite_runs_and_prints_its_table() -> None:
     for title in TITLES:
         assert f"\n{title}\n" in done.stdout
     assert "cognito-emu, 200 users  ListUsers email = " in done.stdout
-    memory = done.stdout.split("Server memory")[1].splitlines()
-    assert [line.split()[0] for line in memory[4:]] == ["0", "200"]
+    ops = done.stdout.split("\nUser directory and sign-in")[1].split("\nUSER_SRP_AUTH")[0]
+    assert _first_column(ops) == OPERATIONS
+    assert _first_column(done.stdout.split("\nPeers: user directory")[1]) == OPERATIONS
+    assert _first_column(done.stdout.split("Server memory")[1]) == ["0", "200"]
+
+
+def test_a_peer_without_an_operation_shows_it_as_not_available() -> None:
+    def measured(rps: float) -> peers.Measured:
+        return peers.Measured(Result(int(rps), 1.0, [0.001] * int(rps), 0), 0.002)
+
+    best = {
+        "moto": {"GetId": measured(100), "CreateUserPool": measured(4)},
+        "cognito-local": {"CreateUserPool": measured(50)},
+        "cognito-emu": {"GetId": measured(1000), "CreateUserPool": measured(2000)},
+    }
+    unsupported = {
+        "moto": {},
+        "cognito-local": {"GetId": "no identity pools (CreateIdentityPool answered 500)"},
+    }
+    table = peers._ops_table(best, unsupported, argparse.Namespace(clients=4, users=300))
+    rows = {(line["operation"], line["server"]): line for line in table.rows}
+    assert rows["GetId", "cognito-local"] == {
+        "operation": "GetId",
+        "server": "cognito-local",
+        "note": "n/a: no identity pools (CreateIdentityPool answered 500)",
+    }
+    assert rows["GetId", "cognito-emu"]["vs moto"] == 10.0
+    assert rows["GetId", "cognito-emu"]["target"] == ">= 9x: met"
+    assert rows["CreateUserPool", "cognito-local"]["vs moto"] == 12.5
+    assert "target" not in rows["CreateUserPool", "cognito-local"]
+    assert rows["CreateUserPool", "cognito-emu"]["target"] == ">= 5x: met"

@@ -16,8 +16,9 @@ layers  DescribeUserPool and ListUserPools on (a) the emulator, (b) moto's Threa
         (c) a minimal Werkzeug app returning a fixed body, per serving layer.
 ops     The user directory and sign-in against the emulator and moto, same clients, same setup made
         through each server's API: SignUp, AdminCreateUser (unique usernames), AdminGetUser,
-        ListUsers with a Filter on a pool of ``--users`` users, InitiateAuth USER_PASSWORD_AUTH and
-        GetUser with an access token.
+        ListUsers with a Filter on a pool of ``--users`` users, InitiateAuth USER_PASSWORD_AUTH,
+        GetUser with an access token, GetId (cognito-identity) with a user's ID token whose identity
+        exists, and CreateUserPool (unique names); the target column is issue 12's ratio to moto.
 srp     USER_SRP_AUTH sign-ins on the emulator alone (InitiateAuth + RespondToAuthChallenge
         PASSWORD_VERIFIER), the client side computed with pycognito's AWSSRP. SRP_A is made before
         the clock starts; the answer to the challenge needs the server's B, so it is computed in the
@@ -29,7 +30,7 @@ mock    The same 50-test file under pytest in a subprocess, with mock_cognito an
 peers   With ``--peers moto,cognito-local,ministack``: those emulators beside cognito-emu in one
         interleaved run, each installed on first use into ~/.cache/cognito-emu/peers (or skipped,
         saying why); start-up, and the ops cases with req/s, percentiles, the server's CPU per
-        request and the ratio to moto (``peers``).
+        request and the ratio to moto (``peers``); an operation a peer lacks is shown n/a, with why.
 scale   ListUsers latency on 10,000 and 100,000 users (10,000 only with --quick; ``--scale-users``
         to choose), and the server's memory per 10,000 users (VmRSS of the server process). The
         bench's emulator child makes the pool and fills it before it serves, through the emulator's

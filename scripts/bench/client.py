@@ -16,22 +16,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-TARGET = "AWSCognitoIdentityProviderService"
-AUTH = (
-    "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/cognito-idp/aws4_request, "
-    "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64
-)
+# Each service's X-Amz-Target prefix, by its signing name (the SigV4 credential scope names the service).
+TARGETS = {"cognito-idp": "AWSCognitoIdentityProviderService", "cognito-identity": "AWSCognitoIdentityService"}
+IDENTITY = "cognito-identity"
 # The operations an SDK sends without SigV4 (moto routes them by X-Amz-Target).
-UNSIGNED = frozenset({"SignUp", "InitiateAuth", "RespondToAuthChallenge", "GetUser", "ConfirmSignUp"})
+UNSIGNED = frozenset({"SignUp", "InitiateAuth", "RespondToAuthChallenge", "GetUser", "ConfirmSignUp", "GetId"})
 
 
-def build_request(port: int, op: str, params: dict[str, Any], path: str = "/") -> bytes:
+def _authorization(service: str) -> str:
+    return (
+        f"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/{service}/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64
+    )
+
+
+def build_request(
+    port: int, op: str, params: dict[str, Any], path: str = "/", service: str = "cognito-idp"
+) -> bytes:
     body = json.dumps(params).encode()
-    signed = "" if op in UNSIGNED else f"X-Amz-Date: 20240101T000000Z\r\nAuthorization: {AUTH}\r\n"
+    signed = (
+        "" if op in UNSIGNED else f"X-Amz-Date: 20240101T000000Z\r\nAuthorization: {_authorization(service)}\r\n"
+    )
     head = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         "Content-Type: application/x-amz-json-1.1\r\n"
-        f"X-Amz-Target: {TARGET}.{op}\r\n"
+        f"X-Amz-Target: {TARGETS[service]}.{op}\r\n"
         f"{signed}"
         "User-Agent: bench\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
@@ -97,17 +106,33 @@ class Connection:
             self.sock = None
 
 
+class ApiError(RuntimeError):
+    """A setup call answered with an error; ``summary``: the status with the error's type and message."""
+
+    def __init__(self, op: str, status: int, body: bytes) -> None:
+        super().__init__(f"{op} answered {status}: {body[:300]!r}")
+        try:
+            error = json.loads(body)
+        except ValueError:
+            error = None
+        if isinstance(error, dict) and "__type" in error:
+            kind = str(error["__type"]).rsplit("#", 1)[-1]
+            self.summary = f"{op} answered {status} {kind}: {error.get('message', error.get('Message', ''))}"
+        else:
+            self.summary = str(self)
+
+
 class Api:
-    """Setup calls over one keep-alive connection; raises on anything but 200."""
+    """Setup calls over one keep-alive connection; raises ApiError on anything but 200."""
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.conn = Connection(port)
 
-    def __call__(self, op: str, params: dict[str, Any]) -> dict[str, Any]:
-        status, body = self.conn.exchange(build_request(self.port, op, params))
+    def __call__(self, op: str, params: dict[str, Any], service: str = "cognito-idp") -> dict[str, Any]:
+        status, body = self.conn.exchange(build_request(self.port, op, params, service=service))
         if status != 200:
-            raise RuntimeError(f"{op} answered {status}: {body[:300]!r}")
+            raise ApiError(op, status, body)
         return json.loads(body) if body else {}
 
     def close(self) -> None:

@@ -12,7 +12,8 @@ neighbour hurts all alike) and the best round of each case counts.
 Figures: spawn to first answered call, then for the ops suite's cases (the same pools, clients and
 users made through each server's API) req/s, p50 and p99 latency, the server's CPU time per request
 (user and system time of the server's process tree, from /proc, over the measured requests only),
-errors, and each figure's ratio to moto's in the same run.
+errors, and each figure's ratio to moto's in the same run. A peer that lacks an operation (cognito-local
+has no identity pools, so no GetId) shows it as n/a with the reason its setup gave.
 """
 
 from __future__ import annotations
@@ -31,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from scripts.bench.client import Result, build_request, load
-from scripts.bench.ops import prepare_ops
+from scripts.bench.ops import prepare_ops, target_note
 from scripts.bench.report import Table, row
 from scripts.bench.servers import ROOT
 
 PEERS = ("moto", "cognito-local", "ministack")
-COLUMNS = ["operation", "server", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "vs moto"]
+COLUMNS = ["operation", "server", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "vs moto", "target", "note"]
 START_COLUMNS = ["server", "version", "first answer s", "vs moto", "note"]
 START_TIMEOUT = 90.0
 INSTALL_TIMEOUT = 900
@@ -213,16 +214,17 @@ class Measured:
     cpu_per_request: float
 
 
-def _measure(server: Running, args: argparse.Namespace) -> dict[str, Measured]:
+def _measure(server: Running, args: argparse.Namespace) -> tuple[dict[str, Measured], dict[str, str]]:
+    """Each case the server supports, measured; and those it does not, with the reason."""
     cases = prepare_ops(server.port, args.users, server.name)
     measured: dict[str, Measured] = {}
-    for op, source in cases.items():
+    for op, source in cases.sources.items():
         load(server.port, source, args.clients, min(0.5, args.seconds), limit=args.limit and max(20, args.limit // 5))
         before = _tree_cpu_seconds(server.process.pid)
         result = load(server.port, source, args.clients, args.seconds, limit=args.limit)
         cpu = _tree_cpu_seconds(server.process.pid) - before
         measured[op] = Measured(result, cpu / max(1, result.requests))
-    return measured
+    return measured, cases.unsupported
 
 
 def run(args: argparse.Namespace) -> list[Table]:
@@ -230,6 +232,7 @@ def run(args: argparse.Namespace) -> list[Table]:
     servers = [name for name in wanted if name != "cognito-emu"] + ["cognito-emu"]
     skipped: dict[str, str] = {}
     best: dict[str, dict[str, Measured]] = {}
+    unsupported: dict[str, dict[str, str]] = {}
     starts: dict[str, list[float]] = {}
     versions: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
@@ -247,7 +250,7 @@ def run(args: argparse.Namespace) -> list[Table]:
                     starts.setdefault(name, []).append(server.first_answer)
                     versions[name] = server.version
                     try:
-                        measured = _measure(server, args)
+                        measured, unsupported[name] = _measure(server, args)
                     except (RuntimeError, OSError, KeyError) as exc:
                         skipped[name] = f"its setup through the API failed: {exc}"
                         print(f"peers: skipping {name}: {skipped[name]}", file=sys.stderr, flush=True)
@@ -258,7 +261,7 @@ def run(args: argparse.Namespace) -> list[Table]:
                 for op, value in measured.items():
                     if op not in kept or value.result.rps > kept[op].result.rps:
                         kept[op] = value
-    return [_start_table(starts, versions, skipped), _ops_table(best, args)]
+    return [_start_table(starts, versions, skipped), _ops_table(best, unsupported, args)]
 
 
 def _start_table(starts: dict[str, list[float]], versions: dict[str, str], skipped: dict[str, str]) -> Table:
@@ -275,19 +278,26 @@ def _start_table(starts: dict[str, list[float]], versions: dict[str, str], skipp
     return Table("peers_startup", title, START_COLUMNS, lines)
 
 
-def _ops_table(best: dict[str, dict[str, Measured]], args: argparse.Namespace) -> Table:
+def _ops_table(
+    best: dict[str, dict[str, Measured]], unsupported: dict[str, dict[str, str]], args: argparse.Namespace
+) -> Table:
+    """A row per operation and server; a server that does not support an operation shows n/a and why."""
     moto = best.get("moto", {})
     operations: list[str] = list(dict.fromkeys(op for measured in best.values() for op in measured))
     lines: list[dict[str, Any]] = []
     for op in operations:
         for name, measured in best.items():
             if op not in measured:
+                if op in unsupported.get(name, {}):
+                    lines.append({"operation": op, "server": name, "note": f"n/a: {unsupported[name][op]}"})
                 continue
             value = measured[op]
             line = row(name, "", op, value.result)
             line["CPU ms/req"] = value.cpu_per_request * 1000
             if op in moto and name != "moto":
                 line["vs moto"] = value.result.rps / moto[op].result.rps
+                if name == "cognito-emu":
+                    line["target"] = target_note(op, line["vs moto"])
             lines.append(line)
     title = (
         f"Peers: user directory and sign-in, {args.clients} keep-alive clients, {args.users} users"

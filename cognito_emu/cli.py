@@ -97,8 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--server",
-        choices=["cheroot", "werkzeug", "waitress"],
-        help="HTTP serving layer [COGNITO_EMU_SERVER] (default: cheroot when installed, else werkzeug)",
+        choices=["builtin", "cheroot", "werkzeug", "waitress"],
+        help="HTTP serving layer [COGNITO_EMU_SERVER] (default: builtin, cognito-emu's own)",
     )
     serve.add_argument(
         "--data-dir",

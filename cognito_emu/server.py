@@ -1,7 +1,8 @@
 """The HTTP serving layer: one process, threaded, state shared by every request.
 
-Three WSGI servers fit (keep-alive, which every AWS SDK uses, and a clean shutdown from another
-thread); ``python -m scripts.bench`` measures them. The default is the fastest of them that is installed.
+Four WSGI servers fit (keep-alive, which every AWS SDK uses, and a clean shutdown from another
+thread); ``python -m scripts.bench --suites layers`` measures them. The default is the fastest,
+cognito-emu's own (``http_server``); cheroot, Werkzeug's and waitress stay selectable with ``--server``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Protocol
 
-LAYERS = ("cheroot", "werkzeug", "waitress")
+from cognito_emu.http_server import HttpServer
+
+LAYERS = ("builtin", "cheroot", "werkzeug", "waitress")
 
 
 class Server(Protocol):
@@ -109,24 +112,16 @@ class WaitressServer:
 
 
 _CLASSES: dict[str, type[Any]] = {
+    "builtin": HttpServer,
     "werkzeug": WerkzeugServer,
     "cheroot": CherootServer,
     "waitress": WaitressServer,
 }
 
 
-def default_layer() -> str:
-    import importlib.util
-
-    for layer in LAYERS:
-        if layer == "werkzeug" or importlib.util.find_spec(layer) is not None:
-            return layer
-    return "werkzeug"
-
-
 def make_server(app: Any, host: str, port: int, layer: str | None = None, threads: int = 0) -> Server:
     """A server around ``app`` listening on ``host:port`` (0: any free port; see ``.port``)."""
-    chosen = layer or default_layer()
+    chosen = layer or LAYERS[0]
     if chosen not in _CLASSES:
         raise ValueError(f"unknown serving layer {chosen!r}; choose one of {', '.join(LAYERS)}")
     server: Server = _CLASSES[chosen](app, host, port, threads)

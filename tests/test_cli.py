@@ -313,7 +313,7 @@ def test_warning_level_logs_no_calls():
     assert "cognito_emu.request" not in served.log_text()
 
 
-@pytest.mark.parametrize("layer", ["werkzeug", "waitress", "cheroot"])
+@pytest.mark.parametrize("layer", ["builtin", "werkzeug", "waitress", "cheroot"])
 def test_every_serving_layer_serves_and_stops(layer):
     with serving("--port", "0", "--server", layer) as served:
         assert served.post("ListUserPools", {"MaxResults": 5})[0] == 200

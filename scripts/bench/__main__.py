@@ -2,7 +2,7 @@
 
     .venv/bin/python -m scripts.bench --quick               # every suite, small: well under a minute
     .venv/bin/python -m scripts.bench                       # every suite, a few minutes
-    .venv/bin/python -m scripts.bench --suites layers --layers cheroot --seconds 5 --clients 8
+    .venv/bin/python -m scripts.bench --suites layers --layers builtin,cheroot --seconds 5 --clients 8
 
 Run from the repository's root. Each server runs in its own process on 127.0.0.1 (so the client does
 not share its GIL); the client is a lean keep-alive loop over raw sockets sending pre-built requests
@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="at most this many requests per case (0: none)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients (default 4)")
     parser.add_argument("--threads", type=int, default=0, help="server worker threads (default: the layer's)")
-    parser.add_argument("--layers", default="cheroot,werkzeug,waitress", help="serving layers to compare")
-    parser.add_argument("--ops-layer", default="cheroot", help="the emulator's layer in ops, srp and scale")
+    parser.add_argument("--layers", default="builtin,cheroot,werkzeug,waitress", help="serving layers to compare")
+    parser.add_argument("--ops-layer", default="builtin", help="the emulator's layer in ops, srp and scale")
     parser.add_argument("--users", type=int, default=1000, help="users of the ListUsers pool in ops (1000)")
     parser.add_argument("--cases", default="", help="ops suite: only operations containing these words")
     parser.add_argument(
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seconds = min(args.seconds, 1.0)
         args.limit = args.limit or 300
-        args.layers = "cheroot"
+        args.layers = "builtin"
         args.users = min(args.users, 200)
         args.srp_count = min(args.srp_count, 15)
         args.startup_runs = min(args.startup_runs, 2)

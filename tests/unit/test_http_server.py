@@ -1,0 +1,246 @@
+"""cognito-emu's own HTTP/1.1 server, on a small WSGI app that echoes what it was given."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from cognito_emu.http_server import HttpServer
+
+
+def echo(environ: dict[str, Any], start_response: Any) -> Any:
+    path = environ["PATH_INFO"]
+    if path == "/boom":
+        raise RuntimeError("boom")
+    if path == "/ignore-body":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ignored"]
+    if path == "/lines":
+        lines = list(environ["wsgi.input"])
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps([line.decode() for line in lines]).encode()]
+    if path == "/generated":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return (part for part in [b"one ", b"two"])
+    if path == "/empty":
+        start_response("204 No Content", [])
+        return [b""]
+    body = environ["wsgi.input"].read()
+    seen = {
+        "method": environ["REQUEST_METHOD"],
+        "path": path,
+        "query": environ["QUERY_STRING"],
+        "protocol": environ["SERVER_PROTOCOL"],
+        "raw_uri": environ["RAW_URI"],
+        "body": body.decode(),
+        "terminated": environ.get("wsgi.input_terminated", False),
+        "headers": {key: value for key, value in environ.items() if key.startswith("HTTP_")},
+        "content_type": environ.get("CONTENT_TYPE"),
+    }
+    payload = json.dumps(seen).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+@pytest.fixture
+def server() -> Iterator[HttpServer]:
+    served = HttpServer(echo, "127.0.0.1", 0)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    served.shutdown()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+def raw(server: HttpServer, data: bytes) -> bytes:
+    """Send ``data`` and read until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def test_keep_alive_serves_requests_in_turn(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        for n in range(3):
+            conn.request("POST", f"/p%20{n}?q=1", body=f"body {n}", headers={"X-Thing": "a"})
+            response = conn.getresponse()
+            seen = json.loads(response.read())
+            assert response.status == 200
+            assert seen["path"] == f"/p {n}"
+            assert seen["raw_uri"] == f"/p%20{n}?q=1"
+            assert seen["query"] == "q=1"
+            assert seen["body"] == f"body {n}"
+            assert seen["headers"]["HTTP_X_THING"] == "a"
+            assert response.getheader("Date")
+    finally:
+        conn.close()
+
+
+def test_pipelined_requests_are_answered_in_order(server):
+    one = b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+    two = b"GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answer = raw(server, one + two)
+    assert answer.count(b"HTTP/1.1 200 OK") == 2
+    assert answer.index(b'"path": "/a"') < answer.index(b'"path": "/b"')
+    assert b"Connection: close" in answer
+
+
+def test_http_1_0_closes_unless_asked_to_keep_alive(server):
+    answer = raw(server, b"GET /x HTTP/1.0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert b"Connection: close" in answer
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        first = sock.recv(65536)
+        sock.sendall(b"GET /y HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        second = sock.recv(65536)
+    assert b'"path": "/x"' in first
+    assert b'"path": "/y"' in second
+
+
+def test_chunked_body_is_de_chunked_with_extensions_and_trailers(server):
+    request = (
+        b"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+    )
+    answer = raw(server, request)
+    seen = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert seen["body"] == "hello world"
+    assert seen["terminated"] is True
+
+
+def test_chunked_body_read_line_by_line(server):
+    request = (
+        b"POST /lines HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"4\r\na\nbc\r\n3\r\n\nd\n\r\n0\r\n\r\n"
+    )
+    assert json.loads(raw(server, request).split(b"\r\n\r\n", 1)[1]) == ["a\n", "bc\n", "d\n"]
+
+
+def test_body_read_line_by_line_stops_at_its_length(server):
+    request = (
+        b"POST /lines HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\na\nb\nc"
+        b"GET /next HTTP/1.1\r\nConnection: close\r\n\r\n"
+    )
+    head, rest = raw(server, request).split(b"\r\n\r\n", 1)
+    length = int(head.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0])
+    assert json.loads(rest[:length]) == ["a\n", "b\n", "c"]
+    assert b'"path": "/next"' in rest[length:]
+
+
+def test_unread_body_is_dropped_and_the_connection_kept(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        conn.request("POST", "/ignore-body", body=b"x" * 200_000)
+        assert conn.getresponse().read() == b"ignored"
+        conn.request("POST", "/after", body=b"next")
+        assert json.loads(conn.getresponse().read())["body"] == "next"
+    finally:
+        conn.close()
+
+
+def test_unread_chunked_body_is_dropped_and_the_connection_kept(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        conn.request("POST", "/ignore-body", body=iter([b"a" * 1000, b"b" * 1000]), encode_chunked=True)
+        assert conn.getresponse().read() == b"ignored"
+        conn.request("POST", "/after", body=b"next")
+        assert json.loads(conn.getresponse().read())["body"] == "next"
+    finally:
+        conn.close()
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"data")
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["body"] == "data"
+
+
+def test_head_has_the_length_but_no_body(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        conn.request("HEAD", "/generated")
+        response = conn.getresponse()
+        assert response.getheader("Content-Length") == "7"
+        assert response.read() == b""
+        conn.request("GET", "/generated")
+        assert conn.getresponse().read() == b"one two"
+    finally:
+        conn.close()
+
+
+def test_no_content_has_no_length_and_no_body(server):
+    answer = raw(server, b"GET /empty HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 204 No Content\r\n")
+    assert b"Content-Length" not in answer
+    assert answer.endswith(b"\r\n\r\n")
+
+
+def test_repeated_and_folded_headers_are_joined(server):
+    request = (
+        b"GET /h HTTP/1.1\r\nHost: x\r\nX-Many: one\r\nX-Many: two\r\nCookie: a=1\r\nCookie: b=2\r\n"
+        b"X-Folded: first\r\n  second\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+    )
+    seen = json.loads(raw(server, request).split(b"\r\n\r\n", 1)[1])
+    assert seen["headers"]["HTTP_X_MANY"] == "one, two"
+    assert seen["headers"]["HTTP_COOKIE"] == "a=1; b=2"
+    assert seen["headers"]["HTTP_X_FOLDED"] == "first second"
+    assert seen["content_type"] == "text/plain"
+
+
+def test_absolute_form_target_is_split_into_the_path(server):
+    seen = json.loads(
+        raw(server, b"GET http://h:1/p?q=2 HTTP/1.1\r\nConnection: close\r\n\r\n").split(b"\r\n\r\n")[1]
+    )
+    assert (seen["path"], seen["query"], seen["raw_uri"]) == ("/p", "q=2", "http://h:1/p?q=2")
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"NONSENSE\r\n\r\n",
+        b"GET / SPDY/3\r\n\r\n",
+        b"GET / HTTP/1.1\r\nno colon here\r\n\r\n",
+        b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+        b"GET / HTTP/1.1\r\n" + b"X-A: b\r\n" * 101 + b"\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: many\r\n\r\n",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+)
+def test_unreadable_requests_are_a_400_and_a_closed_connection(server, request_bytes):
+    answer = raw(server, request_bytes)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"Connection: close" in answer
+
+
+def test_an_application_error_is_a_500_and_the_server_keeps_serving(server, caplog):
+    answer = raw(server, b"GET /boom HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert "unexpected error answering GET /boom" in caplog.text
+    assert b"200 OK" in raw(server, b"GET /fine HTTP/1.1\r\nConnection: close\r\n\r\n")
+
+
+def test_shutdown_closes_idle_keep_alive_connections(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    conn.request("GET", "/x")
+    assert conn.getresponse().read()
+    server.shutdown()
+    with pytest.raises((ConnectionError, http.client.HTTPException, OSError)):
+        conn.request("GET", "/y")
+        conn.getresponse().read()
+    conn.close()

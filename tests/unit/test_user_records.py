@@ -8,6 +8,7 @@ import pickle
 import pytest
 
 from cognito_emu.idp.models import User, UserMfa, own_mfa
+from cognito_emu.idp.users.index import UserIndex
 from cognito_emu.state.codec import decode, encode
 
 VERIFIER = "ab" * 384
@@ -111,3 +112,27 @@ def test_a_row_with_lockout_and_history_loads_its_extras() -> None:
     assert user.locked_until == 1700000100.0 and user.password_history == ["old$record"]
     assert user.mfa == UserMfa() and encode(user) == row
     assert pickle.loads(pickle.dumps(user)).password_history == ["old$record"]
+
+
+def _named(number: int, name: str) -> User:
+    sub = f"00000000-0000-4000-8000-{number:012d}"
+    return User(
+        username=f"user-{number}", sub=sub, created=0, modified=0, attributes={"sub": sub, "name": name}
+    )
+
+
+def test_the_index_keeps_each_users_own_values_not_folded_copies() -> None:
+    index = UserIndex()
+    # Out of order, so the index sorts them on the first read as after a bulk load.
+    users = [_named(number, name) for number, name in enumerate(["Zoe Ray", "ann Lee", "ANN Kim", "Bob"])]
+    for user in users:
+        index.add(user.username, user, [])
+    assert index.find_exact("name", "ann lee", {}) == {"user-1"}
+    assert index.find_prefix("name", "aNn", {}) == {"user-1", "user-2"}
+    names = index.values["name"].values
+    assert names == ["ANN Kim", "ann Lee", "Bob", "Zoe Ray"]
+    assert all(any(value is user.attributes["name"] for user in users) for value in names)
+    # A removal after that sort finds the user among the sorted values.
+    index.remove("user-2", users[2])
+    assert index.find_prefix("name", "ann", {}) == {"user-1"}
+    assert index.sub_holders(users[3].sub.upper()) == {"user-3"}

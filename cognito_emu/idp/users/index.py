@@ -95,8 +95,6 @@ def searchable_values(user: User) -> dict[str, str]:
     return values
 
 
-# What ListUsers filters on, in the order ``_folded_values`` gives a user's folded values.
-INDEXED_NAMES = (*SEARCHABLE_ATTRIBUTES, "username", "cognito:user_status", "status")
 # Values every user shares one of: kept interned, not as a string per user.
 _SHARED_VALUE_NAMES = frozenset({"cognito:user_status", "status"})
 
@@ -106,8 +104,8 @@ _FOLDED_STATUSES: dict[UserStatus, str] = {}
 
 
 def _fold(name: str, value: str) -> str:
-    """``value`` casefolded for the index; the same object when folding changes nothing (most emails,
-    subs and usernames), so the index holds no second copy of it."""
+    """``value`` casefolded; the same object when folding changes nothing (most emails, subs and
+    usernames), so an alias key holds no second copy of it."""
     folded = value.casefold()
     if folded == value:
         return value
@@ -119,16 +117,14 @@ def _searchable(user: User, name: str) -> str | None:
     return user.sub if name == "sub" else user.attributes.get(name)
 
 
-def _folded_values(user: User) -> tuple[str | None, ...]:
-    return (
-        *(
-            None if (value := _searchable(user, name)) is None else _fold(name, value)
-            for name in SEARCHABLE_ATTRIBUTES
-        ),
-        _fold("username", user.username),
-        _folded_user_status(user),
-        _folded_enabled(user),
-    )
+# What the index keeps values of (all ListUsers filters on but the shared values), in
+# ``_indexed_values``' order.
+_OWN_NAMES = (*SEARCHABLE_ATTRIBUTES, "username")
+
+
+def _indexed_values(user: User) -> tuple[str | None, ...]:
+    """The user's own values of _OWN_NAMES, unfolded: the index orders them by their fold."""
+    return (*(_searchable(user, name) for name in SEARCHABLE_ATTRIBUTES), user.username)
 
 
 def _scan(users: Mapping[str, User], attribute: str, matches: Callable[[str], bool]) -> set[str]:
@@ -189,13 +185,15 @@ class _Ordered:
 
 @dataclass(slots=True)
 class _Values:
-    """One attribute's folded values and the user key holding each, as two parallel lists sorted by
-    value: exact and prefix lookups bisect.
+    """One attribute's values and the user key holding each, as two parallel lists sorted by the
+    values' fold: exact and prefix lookups bisect, folding the values they pass.
 
-    At 100,000 users a dict from value to key cost about 50 bytes a user beside the sorted list the
-    prefix searches need anyway; the second list costs 8. Additions that keep the order are appended;
-    others wait in ``pending`` until the next read, which inserts a few of them by bisection or, after a
-    bulk load, sorts once. Equal values (several users with one email) sit side by side in any order.
+    The values are the users' own strings, not folded copies: a copy of every value with a capital
+    ("John Smith", most names) cost about 60 bytes a user and attribute. At 100,000 users a dict from
+    value to key cost about 50 bytes a user beside the sorted list the prefix searches need anyway; the
+    second list costs 8. Additions that keep the order are appended; others wait in ``pending`` until
+    the next read, which inserts a few of them by bisection or, after a bulk load, sorts once. Values
+    of equal fold (several users with one email) sit side by side in any order.
     """
 
     values: list[str] = field(default_factory=list)
@@ -204,7 +202,7 @@ class _Values:
     pending_keys: list[str] = field(default_factory=list)
 
     def add(self, value: str, key: str) -> None:
-        if not self.pending_values and (not self.values or value >= self.values[-1]):
+        if not self.pending_values and (not self.values or value.casefold() >= self.values[-1].casefold()):
             self.values.append(value)
             self.keys.append(key)
         else:
@@ -218,46 +216,55 @@ class _Values:
         values, keys = self.values, self.keys
         if len(pending) * 16 < len(values):
             for value, key in zip(pending, self.pending_keys, strict=True):
-                position = bisect.bisect_right(values, value)
+                position = bisect.bisect_right(values, value.casefold(), key=str.casefold)
                 values.insert(position, value)
                 keys.insert(position, key)
         else:
             values += pending
             keys += self.pending_keys
-            order = sorted(range(len(values)), key=values.__getitem__)
+            folded = [value.casefold() for value in values]
+            order = sorted(range(len(values)), key=folded.__getitem__)
             self.values = [values[position] for position in order]
             self.keys = [keys[position] for position in order]
         self.pending_values = []
         self.pending_keys = []
 
-    def discard(self, value: str, key: str) -> None:
+    def _span(self, folded: str) -> range:
+        """The positions of the values that fold to ``folded``."""
         self._settle()
-        values, keys = self.values, self.keys
-        for position in range(bisect.bisect_left(values, value), bisect.bisect_right(values, value)):
+        values = self.values
+        return range(
+            bisect.bisect_left(values, folded, key=str.casefold),
+            bisect.bisect_right(values, folded, key=str.casefold),
+        )
+
+    def discard(self, value: str, key: str) -> None:
+        span = self._span(value.casefold())
+        keys = self.keys
+        for position in span:
             if keys[position] == key:
-                del values[position]
+                del self.values[position]
                 del keys[position]
                 return
 
-    def holders(self, value: str) -> set[str]:
-        self._settle()
-        values = self.values
-        return set(self.keys[bisect.bisect_left(values, value) : bisect.bisect_right(values, value)])
+    def holders(self, folded: str) -> set[str]:
+        span = self._span(folded)
+        return set(self.keys[span.start : span.stop])
 
     def starting_with(self, prefix: str) -> set[str]:
         self._settle()
         values = self.values
-        start = end = bisect.bisect_left(values, prefix)
-        while end < len(values) and values[end].startswith(prefix):
+        start = end = bisect.bisect_left(values, prefix, key=str.casefold)
+        while end < len(values) and values[end].casefold().startswith(prefix):
             end += 1
         return set(self.keys[start:end])
 
     def held(self) -> dict[str, set[str]]:
-        """Each value with the keys holding it (for checks that the index agrees with the users)."""
+        """Each folded value with the keys holding it (for checks that the index agrees with the users)."""
         self._settle()
         found: dict[str, set[str]] = {}
         for value, key in zip(self.values, self.keys, strict=True):
-            found.setdefault(value, set()).add(key)
+            found.setdefault(value.casefold(), set()).add(key)
         return found
 
 
@@ -283,8 +290,8 @@ class UserIndex:
         """Index ``user``; ``aliases`` are the (attribute, value) pairs it may sign in with."""
         self.by_username.add(user.username)
         values = self.values
-        for name, value in zip(INDEXED_NAMES, _folded_values(user), strict=True):
-            if value is not None and name not in _SHARED_VALUE_NAMES:
+        for name, value in zip(_OWN_NAMES, _indexed_values(user), strict=True):
+            if value is not None:
                 found = values.get(name)
                 if found is None:
                     found = values[name] = _Values()
@@ -304,8 +311,8 @@ class UserIndex:
         found again from the user as it was indexed. Keeping them per user instead cost about 160 bytes
         a user at 100,000 users."""
         self.by_username.discard(user.username)
-        for name, value in zip(INDEXED_NAMES, _folded_values(user), strict=True):
-            if value is not None and name not in _SHARED_VALUE_NAMES:
+        for name, value in zip(_OWN_NAMES, _indexed_values(user), strict=True):
+            if value is not None:
                 self.values[name].discard(value, key)
         for alias in self.aliases.pop(key, []):
             if self.by_alias.get(alias) == key:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -49,8 +50,8 @@ class Config:
     throttle: str = "off"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
-        environ = dict(os.environ) if environ is None else environ
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Config:
+        environ = os.environ if environ is None else environ
         config = cls()
         for f in fields(cls):
             raw = environ.get(f"COGNITO_EMU_{f.name.upper()}")

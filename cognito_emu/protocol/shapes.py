@@ -1,7 +1,8 @@
 """Shape trees compiled from botocore's model (``protocol.model``) for fast validation and rendering.
 
-A compiled ``Node`` keeps only what the emulator needs (type, constraints, members) with the pattern
-already compiled; each shape is compiled on its first use and then kept for the process.
+A compiled ``Node`` keeps only what the emulator needs (type, constraints, members); each shape is
+compiled on its first use and then kept for the process, and its pattern on the first value checked
+against it (``compiled``): most patterns of a tree never see one, and the output trees' none.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ class Node:
     min: float | None = None
     max: float | None = None
     pattern: str | None = None
-    regex: regex.Pattern[str] | None = None
     enum: frozenset[str] | None = None
     sensitive: bool = False
     # A value of this shape goes to JSON as it is (strings, numbers, booleans): no render step.
@@ -69,8 +69,7 @@ class _Compiler:
             type=kind,
             min=shape.get("min"),
             max=shape.get("max"),
-            pattern=pattern,
-            regex=regex.compile(pattern, regex.V0) if pattern else None,
+            pattern=pattern or None,
             enum=(
                 frozenset(shape["enum"]) | _ENUM_ADDITIONS.get((self.service_name, name), frozenset())
                 if shape.get("enum")
@@ -95,6 +94,11 @@ class _Compiler:
 
 
 _EMPTY = Node(name="Empty", type="structure")
+
+
+@cache
+def compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.V0)
 
 
 @cache

@@ -14,7 +14,7 @@ import binascii
 from typing import Any
 
 from cognito_emu.errors import SerializationException
-from cognito_emu.protocol.shapes import Node
+from cognito_emu.protocol.shapes import Node, compiled
 
 _JSON_TYPES = {
     "string": (str,),
@@ -107,7 +107,7 @@ class _Walk:
                     path,
                     "Member must satisfy enum value set: [" + ", ".join(sorted(node.enum)) + "]",
                 )
-            if node.regex is not None and node.regex.fullmatch(value) is None:
+            if node.pattern is not None and compiled(node.pattern).fullmatch(value) is None:
                 self.fail(
                     node, value, path, f"Member must satisfy regular expression pattern: {node.pattern}"
                 )

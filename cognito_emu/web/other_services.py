@@ -17,6 +17,7 @@ give it to S3; here it is an UnknownOperationException).
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
 import io
@@ -44,7 +45,9 @@ INSTALL_HINT = "pip install 'cognito-emu[moto]'"
 Headers = list[tuple[str, str]]
 
 
+@functools.cache
 def moto_installed() -> bool:
+    # Once per process: looking the three up on sys.path cost most of making an Emulator (one per mock).
     return all(importlib.util.find_spec(name) is not None for name in _MOTO_MODULES)
 
 

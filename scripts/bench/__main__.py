@@ -26,7 +26,8 @@ srp     USER_SRP_AUTH sign-ins on the emulator alone (InitiateAuth + RespondToAu
 startup Spawn to first answered call (median of ``--startup-runs``, 5) for ``cognito-emu serve``,
         moto's server and the minimal app, with each child's CPU time until then.
 mock    The same 50-test file under pytest in a subprocess, with mock_cognito and with moto's
-        mock_aws: each test enters the mock, creates a pool, client and user, signs in, calls GetUser.
+        mock_aws: each test enters the mock, creates a pool, client and user, signs in, calls GetUser;
+        and its floor, the file with botocore answered from recorded responses and no emulator.
 peers   With ``--peers moto,cognito-local,ministack``: those emulators beside cognito-emu in one
         interleaved run, each installed on first use into ~/.cache/cognito-emu/peers (or skipped,
         saying why); start-up, and the ops cases with req/s, percentiles, the server's CPU per

@@ -42,7 +42,7 @@ def issue(
     """An AccessKeyId ``ASIA…``, SecretKey, SessionToken and Expiration (clock + 1 hour), recorded."""
     now = env.clock.now()
     ids = env.ids
-    access_key = "ASIA" + "".join(ids.choice(_UPPER_ALNUM) for _ in range(16))
+    access_key = "ASIA" + ids.choice(_UPPER_ALNUM, 16)
     secret = base64.b64encode(ids.token_bytes(30)).decode()
     session_token = "IQoJb3JpZ2luX2Vj" + base64.b64encode(ids.token_bytes(600)).decode()
     expiration = float(int(now) + DURATION)

@@ -121,7 +121,7 @@ def generate_temporary_password(env: Env, policy: dict[str, Any] | None) -> str:
         env.ids.choice(_GEN_SYMBOLS),
     ]
     pool = _GEN_UPPER + _GEN_LOWER + _GEN_DIGITS
-    chars += [env.ids.choice(pool) for _ in range(length - len(chars))]
+    chars += env.ids.choice(pool, length - len(chars))
     env.ids.shuffle(chars)
     return "".join(chars)
 

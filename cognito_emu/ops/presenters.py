@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cognito_emu.idp.factors import mfa
@@ -34,7 +35,7 @@ def code_delivery_details(delivery: CodeDelivery) -> dict[str, str]:
     }
 
 
-def attribute_list(attributes: dict[str, str]) -> list[dict[str, str]]:
+def attribute_list(attributes: Mapping[str, str]) -> list[dict[str, str]]:
     """AttributeListType."""
     return [{"Name": name, "Value": value} for name, value in attributes.items()]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cognito_emu.dispatch import Call
@@ -17,7 +18,7 @@ SERVICE = IDP
 
 def present_user(user: User, attribute_names: list[str] | None = None) -> dict[str, Any]:
     """UserType (AdminCreateUser, ListUsers, ListUsersInGroup)."""
-    values = user.attributes
+    values: Mapping[str, str] = user.attributes
     if attribute_names is not None:
         values = {name: value for name, value in values.items() if name in attribute_names}
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -35,7 +36,7 @@ def encode(value: Any) -> Any:
         return encode_fields(value)
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
         return sorted(encode(v) for v in value)
@@ -91,6 +92,9 @@ def decode(kind: Any, data: Any) -> Any:
         return _decode_fields(kind, data)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(data)
+    if isinstance(kind, type) and issubclass(kind, Mapping) and kind is not dict:
+        # A mapping of its own kind (idp.models.UserAttributes), made from the plain one written.
+        return typing.cast(Callable[[dict[str, Any]], Any], kind)(data)
     if origin is dict:
         _, value_kind = typing.get_args(kind) or (Any, Any)
         return {k: decode(value_kind, v) for k, v in data.items()}

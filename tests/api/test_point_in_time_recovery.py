@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cognito_emu.idp import models
-from cognito_emu.idp.models import ImportJobStatus
+from cognito_emu.idp.models import ImportJobStatus, UserAttributes
 from cognito_emu.idp.pool import point_in_time
 from tests.api.support import (
     CALLBACK,
@@ -688,3 +688,16 @@ def test_the_hosted_new_password_and_mfa_forms_wait_for_a_recovery(emulator, idp
 
     idp.cancel_point_in_time_recovery(UserPoolId=pool_id, RestoreId=restore_id)
     assert "new_password" in Form(pages.sign_in(hosted, "alice", TEMPORARY_PASSWORD).body.decode()).fields
+
+
+def test_a_capture_taken_before_the_compact_attributes_recovers_into_them(emulator, idp, pool_id):
+    moment = deleted_after_a_minute(emulator, idp, pool_id)
+    for capture in emulator.state.find_pool(pool_id).captures.values():
+        users, groups = pickle.loads(capture.data)
+        for user in users.values():
+            user.attributes = dict(user.attributes)
+        capture.data = pickle.dumps((users, groups))
+    assert recover(idp, pool_id, moment)["Users"] == (1, 0, 0)
+    alice = next(iter(emulator.state.find_pool(pool_id).users.values()))
+    assert isinstance(alice.attributes, UserAttributes)
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["Username"] == "alice"

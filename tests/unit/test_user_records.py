@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from cognito_emu.idp.models import User, UserMfa, own_mfa
+from cognito_emu.idp.models import User, UserAttributes, UserMfa, own_mfa
 from cognito_emu.idp.users.index import UserIndex
 from cognito_emu.state.codec import decode, encode
 
@@ -136,3 +136,31 @@ def test_the_index_keeps_each_users_own_values_not_folded_copies() -> None:
     index.remove("user-2", users[2])
     assert index.find_prefix("name", "ann", {}) == {"user-1"}
     assert index.sub_holders(users[3].sub.upper()) == {"user-3"}
+
+
+def test_attributes_keep_a_dicts_order_and_share_their_names() -> None:
+    first = UserAttributes({"sub": "a", "email": "a@example.com"})
+    second = UserAttributes({"sub": "b", "email": "b@example.com"})
+    first["name"] = "Ann"
+    second["name"] = "Bob"
+    first["email"] = "ann@example.com"
+    assert list(first.items()) == [("sub", "a"), ("email", "ann@example.com"), ("name", "Ann")]
+    assert first == {"sub": "a", "email": "ann@example.com", "name": "Ann"}
+    assert first._names is second._names
+    del first["email"]
+    first["email"] = "a@example.com"
+    assert list(first) == ["sub", "name", "email"]
+    assert first.pop("name") == "Ann" and "name" not in first and first.get("name") is None
+    with pytest.raises(KeyError):
+        first["name"]
+    with pytest.raises(KeyError):
+        del first["name"]
+
+
+def test_attributes_load_from_the_plain_mapping_written_before_and_write_it_back() -> None:
+    user = decode(User, json.loads(json.dumps(OLD_ROW)))
+    assert isinstance(user.attributes, UserAttributes)
+    assert encode(user)["attributes"] == OLD_ROW["attributes"]
+    restored = pickle.loads(pickle.dumps(user))
+    assert isinstance(restored.attributes, UserAttributes) and restored.attributes == user.attributes
+    assert restored.attributes._names is user.attributes._names

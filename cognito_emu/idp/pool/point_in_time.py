@@ -28,7 +28,7 @@ import hashlib
 import io
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from enum import Enum
 from functools import cache
 from types import ModuleType
@@ -45,7 +45,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import models, tokens
 from cognito_emu.idp.continuity import Capture, PlanPeriod, PreviewCount, Restoration, RestoreStatus
-from cognito_emu.idp.models import Group, ImportJobStatus, User, UserMfa, UserPool
+from cognito_emu.idp.models import Group, ImportJobStatus, User, UserAttributes, UserMfa, UserPool
 from cognito_emu.idp.pool.operation_kinds import WRITING_CHALLENGES
 from cognito_emu.pagination import paginate
 from cognito_emu.state import State
@@ -148,8 +148,8 @@ def _prune(captures: dict[str, Capture], now: float) -> None:
 
 class _CaptureUnpickler(pickle.Unpickler):
     """Reads a capture back making only the entity classes a capture holds (dataclasses, enums and
-    containers of the emulator's loaded modules, and sets): a capture arrives with PUT /_emu/state and
-    snapshots, and unpickling must never call anything else."""
+    containers of the emulator's loaded modules, such as UserAttributes, and sets): a capture arrives
+    with PUT /_emu/state and snapshots, and unpickling must never call anything else."""
 
     def find_class(self, module: str, name: str) -> Any:
         found = getattr(sys.modules.get(module), name, None) if module.startswith("cognito_emu.") else None
@@ -157,7 +157,7 @@ class _CaptureUnpickler(pickle.Unpickler):
             found = getattr(builtins, name)
         elif not (
             isinstance(found, type)
-            and (dataclasses.is_dataclass(found) or issubclass(found, (Enum, dict, list)))
+            and (dataclasses.is_dataclass(found) or issubclass(found, (Enum, dict, list, MutableMapping)))
         ):
             raise pickle.UnpicklingError(f"a capture of user data holds no {module}.{name}")
         return found
@@ -189,6 +189,10 @@ def _read(capture: Capture) -> UserData:
         data: UserData = _CaptureUnpickler(io.BytesIO(capture.data)).load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
         raise InvalidParameterException(f"The history of this user pool is damaged: {exc}") from None
+    for user in data[0].values():
+        # A capture taken before UserAttributes holds each user's attributes as a plain dict.
+        if not isinstance(user.attributes, UserAttributes):
+            user.attributes = UserAttributes(user.attributes)
     return data
 
 

@@ -15,7 +15,7 @@ from cognito_emu.env import Env
 from cognito_emu.errors import InvalidParameterException, InvalidPasswordException, NotAuthorizedException
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
-from cognito_emu.idp.models import AppClient, User, UserPool, own_dict
+from cognito_emu.idp.models import AppClient, User, UserAttributes, UserPool, own_dict
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
@@ -78,7 +78,7 @@ def _send_code(
     recipient = (
         user
         if user.attributes.get(attribute) == value
-        else replace(user, attributes={**user.attributes, attribute: value})
+        else replace(user, attributes=UserAttributes({**user.attributes, attribute: value}))
     )
     return messages.send_code(
         env, pool, recipient, attribute, code, reason, client.client_id, trigger_input=trigger_input

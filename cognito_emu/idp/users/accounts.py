@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cognito_emu.env import Env
@@ -14,7 +15,7 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
-from cognito_emu.idp.models import User, UserPool, UserStatus
+from cognito_emu.idp.models import User, UserAttributes, UserPool, UserStatus
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import codes, messages
 from cognito_emu.idp.self_service.messages import CodeDelivery
@@ -74,7 +75,9 @@ def _check_unique(pool: UserPool, new: NewUser, exists_message: str, force_alias
         if value and directory.alias_owner(pool, attribute, value) is not None:
             raise UsernameExistsException(ALIAS_EXISTS.format(attribute=attribute))
     losers: list[User] = []
-    probe = User(username=new.username, sub="", created=0, modified=0, attributes=new.attributes)
+    probe = User(
+        username=new.username, sub="", created=0, modified=0, attributes=UserAttributes(new.attributes)
+    )
     for attribute, value in sign_in_aliases(pool, probe):
         if attribute in username_attributes(pool):
             continue
@@ -87,7 +90,7 @@ def _check_unique(pool: UserPool, new: NewUser, exists_message: str, force_alias
     return losers
 
 
-def take_alias(env: Env, pool: UserPool, losers: list[User], new_attributes: dict[str, str]) -> None:
+def take_alias(env: Env, pool: UserPool, losers: list[User], new_attributes: Mapping[str, str]) -> None:
     """ForceAliasCreation: the earlier owner keeps the value but it stops being its alias."""
     for loser in losers:
         with directory.changing(pool, loser):
@@ -126,7 +129,7 @@ def create_user(
         created=now,
         modified=now,
         status=status,
-        attributes={"sub": sub, **new.attributes},
+        attributes=UserAttributes({"sub": sub, **new.attributes}),
     )
     directory.add_user(pool, user)
     return user
@@ -304,7 +307,9 @@ def update_attributes(
     env: Env, pool: UserPool, user: User, updates: dict[str, str], *, force_alias: bool = False
 ) -> list[str]:
     """Write attributes already checked by ``attributes.check_update``; returns the changed names."""
-    after = User(username=user.username, sub=user.sub, created=0, modified=0, attributes=dict(user.attributes))
+    after = User(
+        username=user.username, sub=user.sub, created=0, modified=0, attributes=UserAttributes(user.attributes)
+    )
     attributes.apply(after, updates, 0)
     for attribute, value in sign_in_aliases(pool, after):
         owner = directory.alias_owner(pool, attribute, value)

@@ -34,7 +34,7 @@ from cognito_emu.errors import (
     OperationNotEnabledException,
     UserNotFoundException,
 )
-from cognito_emu.idp.models import IdentityProvider, User, UserPool, UserStatus
+from cognito_emu.idp.models import IdentityProvider, User, UserAttributes, UserPool, UserStatus
 from cognito_emu.idp.pool import point_in_time
 from cognito_emu.idp.pool.identity_providers import SOCIAL, ProviderType, get_identity_provider
 from cognito_emu.idp.users import accounts, attributes, directory
@@ -274,12 +274,14 @@ def _sign_up(
         created=now,
         modified=now,
         status=UserStatus.EXTERNAL_PROVIDER,
-        attributes={
-            "sub": sub,
-            **given,
-            **sign_up_triggers.verified_flags(outcome, given),
-            IDENTITIES: json.dumps([entry], separators=(",", ":")),
-        },
+        attributes=UserAttributes(
+            {
+                "sub": sub,
+                **given,
+                **sign_up_triggers.verified_flags(outcome, given),
+                IDENTITIES: json.dumps([entry], separators=(",", ":")),
+            }
+        ),
     )
     # Not accounts.create_user: a federated user's name is no email or phone number even where those are
     # usernames, and its email may equal another user's (that is what linking is for).

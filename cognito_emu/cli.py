@@ -30,12 +30,13 @@ def _since_process_start() -> float:
 
 
 def _preload() -> None:
-    """Load what the first call would otherwise pay for: botocore's models and every handler module."""
-    from cognito_emu.dispatch import handlers
+    """Load what the first call would otherwise pay for: botocore's models, and the index of the handler
+    modules (each imported with its first call; all of them when the index has to be made)."""
+    from cognito_emu.dispatch import prepare
     from cognito_emu.protocol.model import services
 
     services()
-    handlers()
+    prepare()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -2,6 +2,8 @@
 request that needs them (the control API, well-known documents, hosted login, ...), which then works.
 Likewise gmpy2 comes with the first password (SRP), the email package with the first mail to send, and
 cryptography with the first key a pool needs (its first token or JWKS): CreateUserPool makes none.
+The handler modules (``cognito_emu.ops``) come one by one with their first call, through the index of
+them that a start makes when it is missing (``cognito_emu.dispatch``).
 
 Run in a fresh interpreter, since this test process has long imported everything."""
 
@@ -13,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from cognito_emu import dispatch
 from cognito_emu.idp import key_reserve
 
 SCRIPT = textwrap.dedent(
@@ -24,7 +27,8 @@ SCRIPT = textwrap.dedent(
     from cognito_emu.testing.wsgi_client import call_wsgi
 
     ROUTES = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize")
-    LAZY = (*ROUTES, "gmpy2", "cryptography")
+    HANDLERS = ("cognito_emu.ops.users", "cognito_emu.ops.clients", "cognito_emu.ops.auth")
+    LAZY = (*ROUTES, *HANDLERS, "cognito_emu.ops.identity_pools", "gmpy2", "cryptography")
     emulator = Emulator()
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
@@ -70,6 +74,8 @@ SCRIPT = textwrap.dedent(
     jwks = call_wsgi(emulator.app, "GET", f"http://localhost/{pool_id}/.well-known/jwks.json", {}, b"")
     assert jwks.status == 200 and len(json.loads(jwks.body)["keys"]) == 2, jwks.body
     assert all(name in sys.modules for name in ROUTES[:3])
+    assert all(name in sys.modules for name in HANDLERS)
+    assert "cognito_emu.ops.identity_pools" not in sys.modules
     print("ok")
     """
 )
@@ -81,6 +87,8 @@ def test_aws_calls_leave_the_other_routes_unloaded_until_needed(tmp_path: Path) 
     store = tmp_path / "signing-keys.pem"
     for _ in range(key_reserve.RESERVE_SIZE + 1):
         assert key_reserve.add_to_store(store, key_reserve.generate_pem())
+    # The index of the handler modules, as a server's start makes it when it is missing.
+    dispatch.prepare()
     environment = {**os.environ, key_reserve.STORE_SETTING: str(store)}
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=environment

@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
-import os
-import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any
 
 import botocore
 
-from cognito_emu.cache_dir import cache_dir
+from cognito_emu.cache_dir import cache_dir, write_whole
 
 IDP = "cognito-idp"
 IDENTITY = "cognito-identity"
@@ -103,16 +101,7 @@ def _load_compact() -> dict[str, dict[str, Any]]:
         if set(cached) == set(SERVICES):
             return cached
     built = {name: _compact(name) for name in SERVICES}
-    # Written whole then renamed, so a process starting beside this one never reads half a file.
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            temporary.write_text(json.dumps(built, separators=(",", ":")))
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+    write_whole(path, json.dumps(built, separators=(",", ":")))
     return built
 
 

@@ -623,10 +623,10 @@ class User:
     enabled: bool = True
     # Attribute values as Cognito stores them (strings), "sub" included.
     attributes: UserAttributes = field(default_factory=UserAttributes)
-    # The one secret kept for a password: its SRP salt (canonical hex, sent as SALT) and verifier
-    # g^x mod N (pad_hex's bytes), which check USER_SRP_AUTH and the plain-password flows alike
-    # (idp.factors.passwords).
-    srp_salt: str | None = None
+    # The one secret kept for a password: its SRP salt and verifier g^x mod N (each as the bytes of
+    # pad_hex's canonical hex, the salt's sent as SALT: 49 bytes a user, where the hex text cost 81),
+    # which check USER_SRP_AUTH and the plain-password flows alike (idp.factors.passwords).
+    srp_salt: bytes | None = None
     srp_verifier: bytes | None = None
     password_changed: float | None = None
     extras: UserExtras | None = field(default=None, metadata={"flatten": UserExtras})

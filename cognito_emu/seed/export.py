@@ -180,7 +180,7 @@ def _export_user(pool: UserPool, key: str, user: User) -> dict[str, Any]:
     if user.srp_salt and user.srp_verifier:
         entry["passwordHash"] = {
             **({"bcrypt": user.password_hash} if user.password_hash else {}),
-            "srpSalt": user.srp_salt,
+            "srpSalt": user.srp_salt.hex(),
             "srpVerifier": user.srp_verifier.hex(),
             "history": list(user.password_history),
             "changed": user.password_changed,

@@ -139,7 +139,8 @@ def _password_hash(run: Applier, user: User, value: Any, path: str) -> None:
             raise SeedError(f"{key} is required and must be a string", join(path, key))
     try:
         verifier = bytes.fromhex(srp.pad_hex(int(value["srpVerifier"], 16)))
-        int(value["srpSalt"], 16)
+        # Kept in pad_hex's form, as the salts the emulator makes: the proofs hash that form of any spelling.
+        salt = bytes.fromhex(srp.pad_hex(int(value["srpSalt"], 16)))
     except ValueError:
         raise SeedError("srpSalt and srpVerifier must be hexadecimal", path) from None
     # Exports from before the verifier served every password flow also carry a bcrypt hash.
@@ -147,7 +148,7 @@ def _password_hash(run: Applier, user: User, value: Any, path: str) -> None:
     if legacy is not None and not (isinstance(legacy, str) and legacy.startswith("$2")):
         raise SeedError("not a bcrypt hash", join(path, "bcrypt"))
     user.password_hash = legacy
-    user.srp_salt = value["srpSalt"]
+    user.srp_salt = salt
     user.srp_verifier = verifier
     history = expect(value.get("history") or [], list, join(path, "history"), "a list")
     user.password_history = [str(h) for h in history]

@@ -104,5 +104,16 @@ def decode(kind: Any, data: Any) -> Any:
         items = [decode(item_kind, v) for v in data]
         return origin(items) if origin is not list else items
     if kind is bytes:
-        return bytes.fromhex(data)
+        return bytes_of_hex(data)
     return data
+
+
+def bytes_of_hex(text: str) -> bytes:
+    """The bytes ``encode`` wrote as hex, or the number a hex text of another spelling spells."""
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        # Data written while a user's SRP salt was text holds a seed's salt as the seed spelled it
+        # ("abc", "0x5f3a"): the number it spells, which is what the SRP proofs hash.
+        number = int(text, 16)
+        return number.to_bytes(max(1, (number.bit_length() + 7) // 8), "big")

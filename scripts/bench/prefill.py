@@ -13,6 +13,7 @@ import os
 import uuid
 
 from cognito_emu.emulator import Emulator
+from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import User, UserAttributes, UserStatus
 from cognito_emu.idp.users import directory
 from scripts.bench.users import user_email, user_name
@@ -42,7 +43,7 @@ def add_users(emulator: Emulator, pool_id: str, start: int, count: int) -> None:
                 attributes=UserAttributes(
                     {"sub": sub, "email": user_email(n), "email_verified": "true", "name": f"User {n}"}
                 ),
-                srp_salt=rng(16).hex(),
+                srp_salt=bytes.fromhex(srp.canonical_salt(rng(16))),
                 srp_verifier=rng(384),
                 password_changed=now,
             )

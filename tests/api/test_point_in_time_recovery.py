@@ -690,14 +690,20 @@ def test_the_hosted_new_password_and_mfa_forms_wait_for_a_recovery(emulator, idp
     assert "new_password" in Form(pages.sign_in(hosted, "alice", TEMPORARY_PASSWORD).body.decode()).fields
 
 
-def test_a_capture_taken_before_the_compact_attributes_recovers_into_them(emulator, idp, pool_id):
+def test_a_capture_taken_before_the_compact_user_records_recovers_into_them(emulator, idp, pool_id):
+    """Attributes as a plain dict and the SRP salt as hex text, as captures held them before."""
+    client_id = make_client_id(
+        idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
     moment = deleted_after_a_minute(emulator, idp, pool_id)
     for capture in emulator.state.find_pool(pool_id).captures.values():
         users, groups = pickle.loads(capture.data)
         for user in users.values():
             user.attributes = dict(user.attributes)
+            user.srp_salt = user.srp_salt.hex()
         capture.data = pickle.dumps((users, groups))
     assert recover(idp, pool_id, moment)["Users"] == (1, 0, 0)
     alice = next(iter(emulator.state.find_pool(pool_id).users.values()))
     assert isinstance(alice.attributes, UserAttributes)
-    assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["Username"] == "alice"
+    assert isinstance(alice.srp_salt, bytes)
+    assert password_sign_in(idp, client_id, "alice")["AuthenticationResult"]["AccessToken"]

@@ -153,13 +153,13 @@ def test_set_password_stores_no_plain_password_and_srp_works() -> None:
     challenge = srp.server_challenge(user.srp_verifier.hex(), os.urandom(32))
     block = base64.b64encode(b"block").decode()
     answer = client.process_challenge(
-        {"USER_ID_FOR_SRP": "Alice", "SALT": user.srp_salt, "SRP_B": challenge.big_b, "SECRET_BLOCK": block},
+        {"USER_ID_FOR_SRP": "Alice", "SALT": user.srp_salt.hex(), "SRP_B": challenge.big_b, "SECRET_BLOCK": block},
         {"USERNAME": "Alice"},
     )
     assert srp.verify_password_claim(
         srp.pool_name(pool.id),
         "Alice",
-        user.srp_salt,
+        user.srp_salt.hex(),
         user.srp_verifier.hex(),
         auth["SRP_A"],
         challenge,

@@ -164,3 +164,13 @@ def test_attributes_load_from_the_plain_mapping_written_before_and_write_it_back
     restored = pickle.loads(pickle.dumps(user))
     assert isinstance(restored.attributes, UserAttributes) and restored.attributes == user.attributes
     assert restored.attributes._names is user.attributes._names
+
+
+@pytest.mark.parametrize(
+    ("written", "salt"),
+    [("5f3a", b"\x5f\x3a"), ("00c4", b"\x00\xc4"), ("abc", b"\x0a\xbc"), ("0x5F3A", b"\x5f\x3a")],
+)
+def test_a_salt_written_as_text_loads_as_the_bytes_it_spells(written: str, salt: bytes) -> None:
+    user = decode(User, {**OLD_ROW, "srp_salt": written})
+    assert user.srp_salt == salt
+    assert encode(user)["srp_salt"] == salt.hex()

@@ -139,7 +139,7 @@ def check_password(pool: UserPool, user: User, password: str) -> bool:
     for a user that has no verifier)."""
     if user.srp_verifier is not None and user.srp_salt is not None:
         realm = srp.pool_name(pool.id)
-        return srp.verifier_matches(realm, user.username, password, user.srp_salt, user.srp_verifier)
+        return srp.verifier_matches(realm, user.username, password, user.srp_salt.hex(), user.srp_verifier)
     return verify_password(user.password_hash, password)
 
 
@@ -205,12 +205,12 @@ def set_password(env: Env, pool: UserPool, user: User, password: str, *, tempora
     verifier = bytes.fromhex(srp.make_verifier(srp.pool_name(pool.id), user.username, password, salt))
     if user.password_hash is None and user.srp_verifier is not None and user.srp_salt is not None:
         user.password_history = own_list(user.password_history)
-        user.password_history.append(f"{_SRP_RECORD}{user.srp_salt}${user.srp_verifier.hex()}")
+        user.password_history.append(f"{_SRP_RECORD}{user.srp_salt.hex()}${user.srp_verifier.hex()}")
     # Older data's history already holds its bcrypt hash; from now on the verifier is the only secret.
     user.password_hash = None
     if len(user.password_history) >= MAX_HISTORY:
         del user.password_history[: -(MAX_HISTORY - 1)]
-    user.srp_salt = salt
+    user.srp_salt = bytes.fromhex(salt)
     user.srp_verifier = verifier
     user.password_changed = now
     user.modified = now

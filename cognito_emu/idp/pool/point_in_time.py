@@ -49,6 +49,7 @@ from cognito_emu.idp.models import Group, ImportJobStatus, User, UserAttributes,
 from cognito_emu.idp.pool.operation_kinds import WRITING_CHALLENGES
 from cognito_emu.pagination import paginate
 from cognito_emu.state import State
+from cognito_emu.state.codec import bytes_of_hex
 
 DAY = 86400.0
 # How far back each feature plan recovers; LITE has no point-in-time recovery.
@@ -190,9 +191,12 @@ def _read(capture: Capture) -> UserData:
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
         raise InvalidParameterException(f"The history of this user pool is damaged: {exc}") from None
     for user in data[0].values():
-        # A capture taken before UserAttributes holds each user's attributes as a plain dict.
+        # A capture taken before UserAttributes holds each user's attributes as a plain dict, and
+        # before the salt was bytes, its hex.
         if not isinstance(user.attributes, UserAttributes):
             user.attributes = UserAttributes(user.attributes)
+        if isinstance(user.srp_salt, str):
+            user.srp_salt = bytes_of_hex(user.srp_salt)
     return data
 
 

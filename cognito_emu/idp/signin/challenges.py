@@ -56,7 +56,7 @@ def password_verifier(ctx: AuthContext, session: ChallengeSession) -> Step:
     correct = srp.verify_password_claim(
         srp.pool_name(ctx.pool.id),
         user.username,
-        user.srp_salt,
+        user.srp_salt.hex(),
         user.srp_verifier.hex(),
         session.srp_a,
         session.srp,

@@ -96,7 +96,7 @@ def password_verifier_challenge(
     if user is None or not user.srp_verifier or not user.srp_salt:
         salt, verifier, user_id = srp.new_salt(ctx.env), srp.new_salt(ctx.env), name
     else:
-        salt, verifier, user_id = user.srp_salt, user.srp_verifier.hex(), user.username
+        salt, verifier, user_id = user.srp_salt.hex(), user.srp_verifier.hex(), user.username
     session.srp = srp.server_challenge(verifier, ctx.env.ids.token_bytes(32))
     session.srp_a = a_hex
     return Challenge(

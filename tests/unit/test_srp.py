@@ -112,9 +112,7 @@ def _fresh(username: str = "alice") -> tuple[str, SrpServerState, dict[str, str]
     return verifier, challenge, auth, answer
 
 
-def _verify(
-    verifier: str, challenge: SrpServerState, auth: dict[str, str], answer: dict[str, str]
-) -> bool:
+def _verify(verifier: str, challenge: SrpServerState, auth: dict[str, str], answer: dict[str, str]) -> bool:
     return srp.verify_password_claim(
         REALM,
         "alice",
@@ -202,3 +200,27 @@ def test_device_flow_uses_the_same_math() -> None:
         answer["TIMESTAMP"],
         answer["PASSWORD_CLAIM_SIGNATURE"],
     )
+
+
+def test_fixed_base_powers_match_pow_before_and_after_the_windows_widen(monkeypatch) -> None:
+    monkeypatch.setattr(srp, "_WIDE_AFTER", 4)
+    srp._gmp.cache_clear()
+    try:
+        exponents = [
+            0,
+            1,
+            2,
+            (1 << 256) - 1,
+            1 << 255,
+            *(int.from_bytes(bytes([n]) * 32, "big") for n in range(1, 9)),
+        ]
+        widths = []
+        for exponent in exponents:
+            assert srp.g_pow(exponent) == pow(srp.G, exponent, srp.N)
+            widths.append(srp._gmp().g_table.bits)
+        assert widths[:3] == [6, 6, 6]
+        assert widths[-1] == 8
+        # A wider exponent takes the general powmod.
+        assert srp.g_pow(1 << 300) == pow(srp.G, 1 << 300, srp.N)
+    finally:
+        srp._gmp.cache_clear()

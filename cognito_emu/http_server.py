@@ -15,7 +15,6 @@ and dropped to keep the connection, up to ``DRAIN_LIMIT_BYTES``; past that the c
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import logging
 import selectors
 import socket
@@ -25,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
+from wsgiref.handlers import format_date_time
 
 log = logging.getLogger("cognito_emu.server")
 
@@ -163,7 +163,8 @@ def _http_date() -> str:
     global _date_cache
     now = int(time.time())
     if _date_cache[0] != now:
-        _date_cache = (now, email.utils.formatdate(now, usegmt=True))
+        # wsgiref's, not email.utils.formatdate: the email package costs about 5 ms of every start.
+        _date_cache = (now, format_date_time(now))
     return _date_cache[1]
 
 

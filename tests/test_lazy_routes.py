@@ -1,6 +1,7 @@
 """AWS calls do not load the other routes: Werkzeug and ``cognito_emu.web.site`` come in with the first
 request that needs them (the control API, well-known documents, hosted login, ...), which then works.
-Likewise gmpy2 comes with the first password (SRP), the email package with the first mail to send, and
+Likewise gmpy2 comes with the first password (SRP), the email package with the first mail to send (the
+HTTP server dates its answers without it), subprocess with the first command trigger, and
 cryptography with the first key a pool needs (its first token or JWKS): CreateUserPool makes none.
 The handler modules (``cognito_emu.ops``) come one by one with their first call, through the index of
 them that a start makes when it is missing (``cognito_emu.dispatch``).
@@ -23,13 +24,21 @@ SCRIPT = textwrap.dedent(
     import json
     import sys
 
+    import cognito_emu.cli
+    import cognito_emu.http_server
     from cognito_emu.emulator import Emulator
+
+    # What a server's start imports leaves these to the requests that need them: the email package to
+    # the first mail, subprocess and shlex to the first command trigger, html to the first XML refusal.
+    emulator = Emulator()
+    STARTED_WITHOUT = ("email", "subprocess", "shlex", "html")
+    assert not [name for name in STARTED_WITHOUT if name in sys.modules], sys.modules.keys() & STARTED_WITHOUT
+
     from cognito_emu.testing.wsgi_client import call_wsgi
 
     ROUTES = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize")
     HANDLERS = ("cognito_emu.ops.users", "cognito_emu.ops.clients", "cognito_emu.ops.auth")
     LAZY = (*ROUTES, *HANDLERS, "cognito_emu.ops.identity_pools", "gmpy2", "cryptography")
-    emulator = Emulator()
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
         "X-Amz-Target": "AWSCognitoIdentityProviderService.CreateUserPool",

@@ -22,8 +22,6 @@ import importlib.util
 import json
 import logging
 import os
-import shlex
-import subprocess
 import sys
 import threading
 import time
@@ -106,6 +104,9 @@ def parse_target(target: str) -> Spec:
     """What a target string names; ValueError (with the accepted forms) when it names nothing."""
     text = target.strip()
     if text.startswith("cmd:"):
+        # Imported with the first command trigger, not at every start (with subprocess, about 2 ms).
+        import shlex
+
         try:
             argv = tuple(shlex.split(text[4:]))
         except ValueError as exc:
@@ -248,6 +249,8 @@ def call_command(
         "COGNITO_EMU_AWS_REQUEST_ID": context.aws_request_id,
         "COGNITO_EMU_DEADLINE_MS": str(int(time.time() * 1000 + timeout * 1000)),
     }
+    import subprocess  # with the first command trigger run, as shlex with the first one parsed
+
     try:
         process = subprocess.Popen(
             list(argv),

@@ -18,7 +18,6 @@ give it to S3; here it is an UnknownOperationException).
 from __future__ import annotations
 
 import functools
-import html
 import importlib.util
 import io
 import json
@@ -204,6 +203,9 @@ def _error(
         body = json.dumps({"__type": code, "message": message}).encode()
         content_type = "application/x-amz-json-1.1"
     else:
+        # Imported with the first XML refusal, not at every start (html.entities' table, about 1 ms).
+        import html
+
         body = (
             f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
             f"<Message>{html.escape(message, quote=False)}</Message></Error></ErrorResponse>"

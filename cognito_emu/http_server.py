@@ -173,7 +173,8 @@ class HttpServer:
 
     def __init__(self, app: Any, host: str, port: int, threads: int = 0) -> None:
         self._app = app
-        self._listener = socket.create_server((host, port), backlog=128)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.create_server((host, port), family=family, backlog=128)
         self._listener.setblocking(False)
         self._host = host
         self._wake_read, self._wake_write = socket.socketpair()

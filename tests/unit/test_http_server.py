@@ -244,3 +244,18 @@ def test_shutdown_closes_idle_keep_alive_connections(server):
         conn.request("GET", "/y")
         conn.getresponse().read()
     conn.close()
+
+
+def test_an_ipv6_address_is_served():
+    served = HttpServer(echo, "::1", 0)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("::1", served.port, timeout=5)
+        conn.request("GET", "/six")
+        seen = json.loads(conn.getresponse().read())
+        conn.close()
+        assert seen["path"] == "/six"
+    finally:
+        served.shutdown()
+        thread.join(5)

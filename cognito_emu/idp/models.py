@@ -459,6 +459,11 @@ def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
     return _SHARED_NAMES.setdefault(names, names)
 
 
+# The values of the Boolean attributes (email_verified, phone_number_verified): one string each for
+# every user, not a copy per user made from each request's JSON (53 bytes a user and flag).
+_SHARED_VALUES = {"true": "true", "false": "false"}
+
+
 class UserAttributes(MutableMapping[str, str]):
     """A user's attribute values (strings, "sub" included), in the order they were first set, as a dict
     keeps them, but compact: the names as a tuple shared by every user with the same names, the values
@@ -470,7 +475,7 @@ class UserAttributes(MutableMapping[str, str]):
     def __init__(self, values: Mapping[str, str] | None = None) -> None:
         items = dict(values or {})
         self._names = _shared(tuple(items))
-        self._values = tuple(items.values())
+        self._values = tuple(_SHARED_VALUES.get(value, value) for value in items.values())
 
     def __getitem__(self, name: str) -> str:
         names = self._names
@@ -495,6 +500,7 @@ class UserAttributes(MutableMapping[str, str]):
         return _Items(self)
 
     def __setitem__(self, name: str, value: str) -> None:
+        value = _SHARED_VALUES.get(value, value)
         names = self._names
         if name in names:
             values = list(self._values)

@@ -7,7 +7,8 @@ import pickle
 
 import pytest
 
-from cognito_emu.idp.models import User, UserAttributes, UserMfa, own_mfa
+from cognito_emu.idp.models import User, UserAttributes, UserMfa, UserPool, own_mfa
+from cognito_emu.idp.users import directory
 from cognito_emu.idp.users.index import UserIndex
 from cognito_emu.state.codec import decode, encode
 
@@ -174,3 +175,25 @@ def test_a_salt_written_as_text_loads_as_the_bytes_it_spells(written: str, salt:
     user = decode(User, {**OLD_ROW, "srp_salt": written})
     assert user.srp_salt == salt
     assert encode(user)["srp_salt"] == salt.hex()
+
+
+def test_every_user_shares_one_string_for_a_boolean_attributes_value() -> None:
+    made = UserAttributes({"email_verified": "".join(["tr", "ue"])})
+    made["phone_number_verified"] = "".join(["fal", "se"])
+    assert made["email_verified"] is UserAttributes({"email_verified": "true"})["email_verified"]
+    assert made["phone_number_verified"] is UserAttributes({"x": "false"})["x"]
+
+
+def test_a_case_insensitive_pool_keys_a_lower_case_username_by_the_username_itself() -> None:
+    pool = UserPool(
+        id="us-east-1_x",
+        name="p",
+        account="000000000000",
+        region="us-east-1",
+        created=0,
+        modified=0,
+        settings={"UsernameConfiguration": {"CaseSensitive": False}},
+    )
+    lower = "".join(["ali", "ce"])
+    assert directory.user_key(pool, lower) is lower
+    assert directory.user_key(pool, "Alice") == "alice"

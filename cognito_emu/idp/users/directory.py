@@ -19,7 +19,12 @@ def case_sensitive(pool: UserPool) -> bool:
 
 
 def user_key(pool: UserPool, username: str) -> str:
-    return username if case_sensitive(pool) else username.lower()
+    if case_sensitive(pool):
+        return username
+    # The username itself when it is lower case already: lower() makes a copy even then, and the pool's
+    # user map and index would keep it (about 60 bytes a user).
+    folded = username.lower()
+    return username if folded == username else folded
 
 
 def find_user(pool: UserPool, name: str) -> User | None:

@@ -125,7 +125,7 @@ def _rekey_user(pool: UserPool, user: User, sub: Any, path: str) -> None:
     username_is_sub = user.username == user.sub
     directory.remove_user(pool, user)
     user.sub = sub
-    user.attributes["sub"] = sub
+    user.attributes = user.attributes.with_values({"sub": sub})
     if username_is_sub:
         user.username = sub
     directory.add_user(pool, user)

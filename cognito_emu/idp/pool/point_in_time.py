@@ -28,7 +28,7 @@ import hashlib
 import io
 import pickle
 import sys
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from functools import cache
 from types import ModuleType
@@ -158,7 +158,7 @@ class _CaptureUnpickler(pickle.Unpickler):
             found = getattr(builtins, name)
         elif not (
             isinstance(found, type)
-            and (dataclasses.is_dataclass(found) or issubclass(found, (Enum, dict, list, MutableMapping)))
+            and (dataclasses.is_dataclass(found) or issubclass(found, (Enum, dict, list, Mapping)))
         ):
             raise pickle.UnpicklingError(f"a capture of user data holds no {module}.{name}")
         return found

@@ -96,13 +96,13 @@ def take_alias(env: Env, pool: UserPool, losers: list[User], new_attributes: Map
         with directory.changing(pool, loser):
             for attribute, flag in attributes.VERIFIED_FLAGS.items():
                 if loser.attributes.get(attribute) == new_attributes.get(attribute):
-                    loser.attributes[flag] = "false"
+                    loser.attributes = loser.attributes.with_values({flag: "false"})
             if (
                 "preferred_username" in new_attributes
                 and loser.attributes.get("preferred_username", "").lower()
                 == new_attributes["preferred_username"].lower()
             ):
-                loser.attributes.pop("preferred_username", None)
+                loser.attributes = loser.attributes.without("preferred_username")
         loser.modified = env.clock.now()
 
 

@@ -161,20 +161,17 @@ def apply(user: User, updates: dict[str, str], now: float) -> list[str]:
     for name, value in updates.items():
         if user.attributes.get(name) == value:
             continue
-        user.attributes[name] = value
+        user.attributes = user.attributes.with_values({name: value})
         changed.append(name)
         flag = VERIFIED_FLAGS.get(name)
         if flag and flag not in updates and is_true(user.attributes.get(flag)):
-            user.attributes[flag] = "false"
+            user.attributes = user.attributes.with_values({flag: "false"})
     if changed:
         user.modified = now
     return changed
 
 
 def remove(user: User, names: list[str], now: float) -> None:
-    for name in names:
-        user.attributes.pop(name, None)
-        flag = VERIFIED_FLAGS.get(name)
-        if flag:
-            user.attributes.pop(flag, None)
+    flags = [flag for name in names if (flag := VERIFIED_FLAGS.get(name))]
+    user.attributes = user.attributes.without(*names, *flags)
     user.modified = now

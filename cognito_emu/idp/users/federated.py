@@ -77,9 +77,10 @@ class FederationError(Exception):
 def _set_identities(env: Env, pool: UserPool, user: User, entries: list[dict[str, Any]]) -> None:
     with directory.changing(pool, user):
         if entries:
-            user.attributes[IDENTITIES] = json.dumps(entries, separators=(",", ":"))
+            identities = json.dumps(entries, separators=(",", ":"))
+            user.attributes = user.attributes.with_values({IDENTITIES: identities})
         else:
-            user.attributes.pop(IDENTITIES, None)
+            user.attributes = user.attributes.without(IDENTITIES)
     user.modified = env.clock.now()
 
 

@@ -459,6 +459,9 @@ def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
     return _SHARED_NAMES.setdefault(names, names)
 
 
+# Reads a UserAttributes' own items (its names at 0, then the values), past its mapping __getitem__.
+_item = tuple.__getitem__
+
 # The values of the Boolean attributes (email_verified, phone_number_verified): one string each for
 # every user, not a copy per user made from each request's JSON (53 bytes a user and flag).
 _SHARED_VALUES = {"true": "true", "false": "false"}
@@ -480,22 +483,22 @@ class UserAttributes(tuple[Any, ...], Mapping[str, str]):
         return super().__new__(cls, (_shared(tuple(items)), *shared_values))
 
     def _names(self) -> tuple[str, ...]:
-        names: tuple[str, ...] = tuple.__getitem__(self, 0)
+        names: tuple[str, ...] = _item(self, 0)
         return names
 
     def __getitem__(self, name: str) -> str:  # type: ignore[override]
-        names = self._names()
+        names = _item(self, 0)
         if name not in names:
             raise KeyError(name)
-        value: str = tuple.__getitem__(self, names.index(name) + 1)
+        value: str = _item(self, names.index(name) + 1)
         return value
 
     def get(self, name: str, default: Any = None) -> Any:
-        names = self._names()
-        return tuple.__getitem__(self, names.index(name) + 1) if name in names else default
+        names = _item(self, 0)
+        return _item(self, names.index(name) + 1) if name in names else default
 
     def __contains__(self, name: object) -> bool:
-        return name in self._names()
+        return name in _item(self, 0)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names())

@@ -86,13 +86,17 @@ def identity_keys(user: User) -> list[tuple[str, str]]:
     ]
 
 
-def searchable_values(user: User) -> dict[str, str]:
-    values = {name: user.attributes[name] for name in SEARCHABLE_ATTRIBUTES if name in user.attributes}
-    values["sub"] = user.sub
-    values["username"] = user.username
-    values["cognito:user_status"] = user.status.value
-    values["status"] = "Enabled" if user.enabled else "Disabled"
-    return values
+def searchable_value(user: User, name: str) -> str | None:
+    """The user's value of ``name`` as a ListUsers filter reads it (the sub is the user's own)."""
+    if name == "sub":
+        return user.sub
+    if name == "username":
+        return user.username
+    if name == "cognito:user_status":
+        return user.status.value
+    if name == "status":
+        return "Enabled" if user.enabled else "Disabled"
+    return user.attributes.get(name) if name in SEARCHABLE_ATTRIBUTES else None
 
 
 # Values every user shares one of: kept interned, not as a string per user.

@@ -6,7 +6,7 @@ from cognito_emu.errors import InvalidParameterException
 from cognito_emu.idp.models import User, UserPool
 from cognito_emu.idp.users import directory
 from cognito_emu.idp.users.filters import parse_filter
-from cognito_emu.idp.users.index import searchable_values
+from cognito_emu.idp.users.index import searchable_value
 from cognito_emu.pagination import paginate
 
 # AWS's wording, whichever names are unknown.
@@ -34,7 +34,7 @@ def list_users(
     keys = [
         key
         for key in lookup(condition.attribute, condition.value, pool.users)
-        if condition.matches(searchable_values(pool.users[key]).get(condition.attribute))
+        if condition.matches(searchable_value(pool.users[key], condition.attribute))
     ]
     found = sorted((pool.users[key] for key in keys), key=lambda user: user.username)
     return paginate(found, key=lambda user: user.username, limit=limit, token=token)

@@ -461,6 +461,7 @@ def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
 
 # Reads a UserAttributes' own items (its names at 0, then the values), past its mapping __getitem__.
 _item = tuple.__getitem__
+_VALUES = slice(1, None)
 
 # The values of the Boolean attributes (email_verified, phone_number_verified): one string each for
 # every user, not a copy per user made from each request's JSON (53 bytes a user and flag).
@@ -511,9 +512,7 @@ class UserAttributes(tuple[Any, ...], Mapping[str, str]):
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """(name, value) in order, in one pass."""
-        values = tuple.__iter__(self)
-        next(values)  # the names
-        return zip(self._names(), values, strict=True)
+        return zip(_item(self, 0), _item(self, _VALUES), strict=True)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Mapping):
@@ -543,6 +542,7 @@ class UserAttributes(tuple[Any, ...], Mapping[str, str]):
 class _Items(ItemsView[str, str]):
     """The (name, value) pairs in one pass, not a lookup per name."""
 
+    __slots__ = ()
     _mapping: UserAttributes
 
     def __iter__(self) -> Iterator[tuple[str, str]]:

@@ -471,10 +471,12 @@ _SHARED_VALUES = {"true": "true", "false": "false"}
 class UserAttributes(tuple[Any, ...], Mapping[str, str]):
     """A user's attribute values (strings, "sub" included), read as a mapping in the order they were
     first set, as a dict keeps them. Kept as one tuple, the names first (a tuple shared by every user
-    with the same names) and then the values: 80 bytes a user for four attributes, where a dict cost 184
+    with the same names) and then the values: 88 bytes a user for four attributes, where a dict cost 184
     (with a copy of each name when it came from a request) and a mapping object holding a tuple 128.
     Never changed in place: ``with_values`` and ``without`` make the one the user holds next (inside
-    ``directory.changing`` where the index may be affected)."""
+    ``directory.changing`` where the index may be affected). Write it out as a mapping (``dict(...)``,
+    the state codec): code that takes any tuple as a sequence, such as ``json.dumps``, would see the
+    names and values instead."""
 
     __slots__ = ()
 

@@ -8,13 +8,15 @@ headers are read with the C ``BufferedReader`` of ``socket.makefile``, and the a
 ``sendall``.
 
 What it speaks: HTTP/1.1 keep-alive (HTTP/1.0 when the client asks for it), ``Content-Length`` and
-chunked request bodies, ``Expect: 100-continue``, HEAD. A body the application leaves unread is read
-and dropped to keep the connection, up to ``DRAIN_LIMIT_BYTES``; past that the connection closes.
+chunked request bodies (a chunked one is read whole, up to ``DRAIN_LIMIT_BYTES``, before the
+application runs), ``Expect: 100-continue``, HEAD. A body the application leaves unread is read and
+dropped to keep the connection, up to ``DRAIN_LIMIT_BYTES``; past that the connection closes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import selectors
 import socket
@@ -34,8 +36,6 @@ MAX_HEADERS = 100
 IDLE_TIMEOUT_SECONDS = 60.0
 # An unread request body up to this size is read and dropped after the answer to keep the connection.
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
-# A chunked body is read from the socket this much at a time, whatever size a chunk declares.
-CHUNK_READ_BYTES = 1024 * 1024
 # How long shutdown() waits for the requests in flight.
 SHUTDOWN_GRACE_SECONDS = 1.0
 
@@ -86,74 +86,34 @@ class Body:
         return self.remaining == 0
 
 
-class ChunkedBody:
-    """``wsgi.input`` of a chunked body, de-chunked as it is read (``wsgi.input_terminated``)."""
-
-    __slots__ = ("_file", "_pending", "_left", "_done", "_read")
-
-    def __init__(self, file: Any) -> None:
-        self._file = file
-        self._pending = b""
-        self._left = 0  # bytes of the current chunk still on the wire
-        self._done = False
-        self._read = 0
-
-    def _fill(self) -> None:
-        if self._left == 0:
-            line = self._file.readline(MAX_LINE_BYTES)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise BadRequest("malformed chunk size") from None
-            if size == 0:
-                self._skip_trailers()
-                return
-            self._left = size
-        data = self._file.read(min(self._left, CHUNK_READ_BYTES))
-        if not data:
+def _read_chunked(reader: Any) -> bytes:
+    """A whole chunked body, de-chunked. It is read before the application runs so that a malformed
+    one is this server's 400, not an error inside the application's read of ``wsgi.input``."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        line = reader.readline(MAX_LINE_BYTES)
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise BadRequest("malformed chunk size") from None
+        if size < 0:
+            raise BadRequest("malformed chunk size")
+        if size == 0:
+            break
+        total += size
+        if total > DRAIN_LIMIT_BYTES:
+            raise BadRequest("the chunked body is too large")
+        data = reader.read(size)
+        if len(data) < size:
             raise BadRequest("the body ended inside a chunk")
-        self._left -= len(data)
-        self._read += len(data)
-        self._pending += data
-        if self._left == 0 and self._file.readline(MAX_LINE_BYTES).strip():
+        parts.append(data)
+        if reader.readline(MAX_LINE_BYTES).strip():
             raise BadRequest("a chunk is longer than its size")
-
-    def _skip_trailers(self) -> None:
-        while self._file.readline(MAX_LINE_BYTES).strip():
-            pass
-        self._done = True
-
-    def read(self, size: int | None = -1) -> bytes:
-        while not self._done and (size is None or size < 0 or len(self._pending) < size):
-            self._fill()
-        cut = len(self._pending) if size is None or size < 0 else size
-        data, self._pending = self._pending[:cut], self._pending[cut:]
-        return data
-
-    def readline(self, size: int | None = -1) -> bytes:
-        while (
-            not self._done
-            and b"\n" not in self._pending
-            and (size is None or size < 0 or len(self._pending) < size)
-        ):
-            self._fill()
-        end = self._pending.find(b"\n") + 1 or len(self._pending)
-        if size is not None and size >= 0:
-            end = min(end, size)
-        line, self._pending = self._pending[:end], self._pending[end:]
-        return line
-
-    def readlines(self, hint: int = -1) -> list[bytes]:
-        return list(self)
-
-    def __iter__(self) -> Any:
-        return iter(self.readline, b"")
-
-    def finished(self) -> bool:
-        while not self._done and self._read <= DRAIN_LIMIT_BYTES:
-            self._pending = b""
-            self._fill()
-        return self._done
+    for _ in range(MAX_HEADERS + 1):
+        if not reader.readline(MAX_LINE_BYTES).strip():
+            return b"".join(parts)
+    raise BadRequest("too many trailers")
 
 
 _date_cache: tuple[int, str] = (0, "")
@@ -278,10 +238,15 @@ class HttpServer:
             return False
         if environ.get("HTTP_EXPECT", "").lower() == "100-continue":
             conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-        body: Body | ChunkedBody
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            body = ChunkedBody(reader)
+            try:
+                data = _read_chunked(reader)
+            except BadRequest as exc:
+                _send_error(conn, "400 Bad Request", str(exc))
+                return False
+            environ["CONTENT_LENGTH"] = str(len(data))
             environ["wsgi.input_terminated"] = True
+            body = Body(io.BytesIO(data), len(data))
         else:
             try:
                 length = int(environ.get("CONTENT_LENGTH") or 0)

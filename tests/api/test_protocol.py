@@ -331,6 +331,35 @@ def test_huge_declared_length_without_body_does_not_hang(emulator):
     assert b"SerializationException" in data
 
 
+def _raw_exchange(emulator: Emulator, request: bytes) -> bytes:
+    url = urlsplit(emulator.endpoint_url)
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)  # a truncated body ends here rather than waiting for more
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+_CHUNKED_HEAD = (
+    b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: "
+    + f"{IDP}.ListUserPools".encode()
+    + b"\r\nContent-Type: application/x-amz-json-1.1\r\nConnection: close\r\n"
+    + b"Transfer-Encoding: chunked\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [b"zz\r\n{}\r\n0\r\n\r\n", b"-2\r\n{}\r\n0\r\n\r\n", b"2\r\n{}xx\r\n0\r\n\r\n", b"9\r\n{}"],
+)
+def test_malformed_chunked_body_is_a_400_not_an_internal_error(emulator, chunks):
+    answer = _raw_exchange(emulator, _CHUNKED_HEAD + chunks)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request"), answer
+    assert idp_call(emulator, "ListUserPools", {"MaxResults": 5}).status == 200
+
+
 def test_unexpected_exception_is_internal_error_logged_and_state_consistent(
     emulator, idp, monkeypatch, caplog
 ):

@@ -7,13 +7,15 @@ from typing import Any
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.idp.models import UserPool
+from cognito_emu.idp.users.index import sign_in_aliases
 from cognito_emu.state.store import State
 
 
 def _pool_indexes(pool: UserPool) -> dict[str, Any]:
     index = pool.index
     return {
-        "by_alias": dict(index.by_alias),
+        # An alias attribute whose last value went may keep an empty map, as values keep empty entries.
+        "by_alias": {attribute: dict(owners) for attribute, owners in index.by_alias.items() if owners},
         # An attribute whose last value went may keep an empty entry: that is no disagreement.
         "values": {name: held for name, values in index.values.items() if (held := values.held())},
         "by_username": index.in_username_order(),
@@ -60,7 +62,11 @@ def check_invariants(emulator: Emulator) -> None:
         subs: Counter[str] = Counter()
         for store in state.stores.values():
             for pool in store.user_pools.values():
-                owners = Counter(alias for aliases in pool.index.aliases.values() for alias in aliases)
+                owners = Counter(
+                    (attribute, value.casefold())
+                    for user in pool.users.values()
+                    for attribute, value in sign_in_aliases(pool, user)
+                )
                 assert not [alias for alias, count in owners.items() if count > 1], "an alias has two owners"
                 subs.update(user.sub for user in pool.users.values())
         assert not [sub for sub, count in subs.items() if count > 1], "a user is in more than one pool"

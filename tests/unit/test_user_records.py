@@ -134,9 +134,35 @@ def test_the_index_keeps_each_users_own_values_not_folded_copies() -> None:
     assert names == ["ANN Kim", "ann Lee", "Bob", "Zoe Ray"]
     assert all(any(value is user.attributes["name"] for user in users) for value in names)
     # A removal after that sort finds the user among the sorted values.
-    index.remove("user-2", users[2])
+    index.remove("user-2", users[2], [])
     assert index.find_prefix("name", "ann", {}) == {"user-1"}
     assert index.sub_holders(users[3].sub.upper()) == {"user-3"}
+
+
+def _aliased(number: int, email: str) -> User:
+    sub = f"00000000-0000-4000-8000-{number:012d}"
+    attributes = {"sub": sub, "email": email, "email_verified": "true"}
+    return User(username=f"user-{number}", sub=sub, created=0, modified=0, attributes=attributes)
+
+
+def test_the_alias_index_keeps_only_each_users_own_value_and_finds_it_again_on_removal() -> None:
+    index = UserIndex()
+    ann, bob = _aliased(1, "ann@example.com"), _aliased(2, "Bob@Example.com")
+    index.add("user-1", ann, [("email", ann.attributes["email"])])
+    index.add("user-2", bob, [("email", bob.attributes["email"])])
+    assert index.alias_owner("email", "ANN@example.COM") == "user-1"
+    assert index.alias_owner("email", "bob@example.com") == "user-2"
+    assert index.alias_owner("phone_number", "ann@example.com") is None
+    # A lower-case value is the user's own string, not a copy; nothing else is kept per user.
+    assert next(iter(index.by_alias["email"])) is ann.attributes["email"]
+    # The value moved to another user (ForceAliasCreation): removing the earlier owner leaves it theirs.
+    carol = _aliased(3, "ann@example.com")
+    index.add("user-3", carol, [("email", "ann@example.com")])
+    index.remove("user-1", ann, [("email", ann.attributes["email"])])
+    assert index.alias_owner("email", "Ann@Example.com") == "user-3"
+    index.remove("user-2", bob, [("email", bob.attributes["email"])])
+    assert index.alias_owner("email", "bob@example.com") is None
+    assert index.by_alias == {"email": {"ann@example.com": "user-3"}}
 
 
 def test_attributes_keep_a_dicts_order_and_share_their_names() -> None:

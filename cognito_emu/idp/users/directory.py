@@ -74,7 +74,7 @@ def add_user(pool: UserPool, user: User) -> None:
 def remove_user(pool: UserPool, user: User) -> None:
     key = user_key(pool, user.username)
     pool.users.pop(key, None)
-    pool.index.remove(key, user)
+    pool.index.remove(key, user, sign_in_aliases(pool, user))
     for group in pool.groups.values():
         group.members.discard(key)
 
@@ -84,7 +84,7 @@ def changing(pool: UserPool, user: User) -> Iterator[None]:
     """Around any change to a user's attributes, status or enabled flag: the index drops the user as it
     was before the change (it keeps no copy of the old values) and takes it again after."""
     key = user_key(pool, user.username)
-    pool.index.remove(key, user)
+    pool.index.remove(key, user, sign_in_aliases(pool, user))
     try:
         yield
     finally:

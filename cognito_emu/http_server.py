@@ -157,7 +157,11 @@ class HttpServer:
                         if key.fileobj is self._listener:
                             self._accept()
         finally:
+            # The loop owns the wake-up pair: closed by shutdown() under a select() that had not yet
+            # seen its byte, the wake-up was lost and the loop slept on.
             self._listener.close()
+            self._wake_read.close()
+            self._wake_write.close()
             self._stopped.set()
 
     def _accept(self) -> None:
@@ -183,7 +187,8 @@ class HttpServer:
         if self._stopping.is_set():
             return
         self._stopping.set()
-        self._wake_write.send(b"x")
+        with contextlib.suppress(OSError):  # the loop has already stopped and closed it
+            self._wake_write.send(b"x")
         self._stopped.wait(SHUTDOWN_GRACE_SECONDS)
         with self._lock:
             connections = dict(self._connections)
@@ -194,8 +199,6 @@ class HttpServer:
         deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
         for thread in connections.values():
             thread.join(max(0.0, deadline - time.monotonic()))
-        self._wake_read.close()
-        self._wake_write.close()
 
     def _serve(self, conn: socket.socket, address: Any) -> None:
         reader = conn.makefile("rb", buffering=65536)

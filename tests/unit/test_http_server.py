@@ -259,3 +259,23 @@ def test_an_ipv6_address_is_served():
     finally:
         served.shutdown()
         thread.join(5)
+
+
+def test_a_server_shut_down_before_it_serves_returns_at_once_when_it_does():
+    # shutdown() closed the wake-up pair itself, under a loop that had not yet seen its byte (or, as
+    # here, not yet started): the loop then waited on a closed descriptor instead of stopping.
+    served = HttpServer(echo, "127.0.0.1", 0)
+    served.shutdown()
+    errors: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            served.serve_forever()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert errors == []

@@ -12,8 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.bench import peers
+from cognito_emu.emulator import Emulator
+from cognito_emu.idp.users import directory
+from scripts.bench import peers, prefill
 from scripts.bench.client import Result
+from scripts.bench.users import user_email
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = [
@@ -115,3 +118,13 @@ def test_a_peer_without_an_operation_shows_it_as_not_available() -> None:
     assert rows["CreateUserPool", "cognito-local"]["vs moto"] == 12.5
     assert "target" not in rows["CreateUserPool", "cognito-local"]
     assert rows["CreateUserPool", "cognito-emu"]["target"] == ">= 5x: met"
+
+
+def test_the_scale_suites_email_pool_signs_its_users_in_by_email() -> None:
+    emulator = Emulator()
+    prefill.create_pool(emulator, "us-east-1_BenchEmail", "email")
+    prefill.add_users(emulator, "us-east-1_BenchEmail", 0, 3, "email")
+    pool = emulator.state.find_pool("us-east-1_BenchEmail")
+    assert pool is not None and pool.settings["UsernameAttributes"] == ["email"]
+    user = directory.find_user(pool, user_email(2).upper())
+    assert user is not None and user.username == user.sub and user.attributes["email"] == user_email(2)

@@ -19,13 +19,16 @@ from cognito_emu.idp.users import directory
 from scripts.bench.users import user_email, user_name
 
 
-def create_pool(emulator: Emulator, pool_id: str) -> None:
-    """A pool as CreateUserPool makes it, with a fixed id the load client knows in advance."""
-    emulator.load_seed({"userPools": [{"PoolName": "bench-scale", "Id": pool_id}]})
+def create_pool(emulator: Emulator, pool_id: str, sign_in: str) -> None:
+    """A pool as CreateUserPool makes it, with a fixed id the load client knows in advance; with
+    ``sign_in`` "email", its users sign in by email (UsernameAttributes)."""
+    settings = {"UsernameAttributes": ["email"]} if sign_in == "email" else {}
+    emulator.load_seed({"userPools": [{"PoolName": "bench-scale", "Id": pool_id, **settings}]})
 
 
-def add_users(emulator: Emulator, pool_id: str, start: int, count: int) -> None:
-    """``count`` confirmed users numbered from ``start``, added as AdminCreateUser adds them."""
+def add_users(emulator: Emulator, pool_id: str, start: int, count: int, sign_in: str) -> None:
+    """``count`` confirmed users numbered from ``start``, added as AdminCreateUser adds them (in a pool
+    whose users sign in by email, named by their sub, as Cognito names them)."""
     rng = os.urandom
     with emulator.state.lock:
         pool = emulator.state.find_pool(pool_id)
@@ -35,7 +38,7 @@ def add_users(emulator: Emulator, pool_id: str, start: int, count: int) -> None:
         for n in range(start, start + count):
             sub = str(uuid.UUID(bytes=rng(16), version=4))
             user = User(
-                username=user_name(n),
+                username=sub if sign_in == "email" else user_name(n),
                 sub=sub,
                 created=now,
                 modified=now,

@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> list[Table]:
     table: list[dict[str, Any]] = []
     filled: list[Filled] = []
     for count, size in enumerate(sizes, 1):
-        child = start_child("emulator", args.ops_layer, args.threads, Fill(POOL_ID, tuple(sizes[:count])))
+        fill = Fill(POOL_ID, tuple(sizes[:count]), args.scale_sign_in)
+        child = start_child("emulator", args.ops_layer, args.threads, fill)
         try:
             table.extend(_queries(child.port, size, args))
         finally:

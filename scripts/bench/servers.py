@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("emulator", "moto", "minimal")
+SIGN_IN = ("username", "email")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,8 @@ class Fill:
 
     pool_id: str
     sizes: tuple[int, ...]
+    # "username", or "email": a pool whose users sign in by email (UsernameAttributes), with its alias index
+    sign_in: str = "username"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +77,13 @@ def _fill(emulator: Emulator, fill: Fill) -> None:
     # Imported here: it loads the emulator's domain, which the minimal app's child must not pay for.
     from scripts.bench import prefill
 
-    prefill.create_pool(emulator, fill.pool_id)
+    prefill.create_pool(emulator, fill.pool_id, fill.sign_in)
     gc.collect()
     _report(Filled(0, _rss_kib(), 0.0))
     start = 0
     for size in fill.sizes:
         began = time.perf_counter()
-        prefill.add_users(emulator, fill.pool_id, start, size - start)
+        prefill.add_users(emulator, fill.pool_id, start, size - start, fill.sign_in)
         _report(Filled(size, _rss_kib(), time.perf_counter() - began))
         start = size
 
@@ -147,6 +150,7 @@ def start_child(kind: str, layer: str, threads: int, fill: Fill | None = None) -
     ]
     if fill is not None:
         command += ["--fill-pool", fill.pool_id, "--fill-users", ",".join(map(str, fill.sizes))]
+        command += ["--fill-sign-in", fill.sign_in]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -183,12 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0, help="worker threads (default: the layer's)")
     parser.add_argument("--fill-pool", default="", help="emulator: make this pool and fill it before serving")
     parser.add_argument("--fill-users", default="", help="the pool's sizes after each step, ascending")
+    parser.add_argument("--fill-sign-in", choices=SIGN_IN, default="username", help="how the pool's users sign in")
     args = parser.parse_args(argv)
     fill = None
     if args.fill_pool:
         if args.kind != "emulator":
             parser.error("only the emulator's child fills a pool")
-        fill = Fill(args.fill_pool, tuple(int(size) for size in args.fill_users.split(",") if size))
+        sizes = tuple(int(size) for size in args.fill_users.split(",") if size)
+        fill = Fill(args.fill_pool, sizes, args.fill_sign_in)
     serve(args.kind, args.layer, args.threads, fill)
     return 0
 

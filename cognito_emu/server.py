@@ -124,5 +124,10 @@ def make_server(app: Any, host: str, port: int, layer: str | None = None, thread
     chosen = layer or LAYERS[0]
     if chosen not in _CLASSES:
         raise ValueError(f"unknown serving layer {chosen!r}; choose one of {', '.join(LAYERS)}")
-    server: Server = _CLASSES[chosen](app, host, port, threads)
+    try:
+        server: Server = _CLASSES[chosen](app, host, port, threads)
+    except ModuleNotFoundError as exc:
+        # cheroot and waitress are not dependencies of the package: only the benchmark compares them.
+        package = (exc.name or chosen).split(".")[0]
+        raise ValueError(f"the serving layer {chosen!r} needs the {package} package: pip install {package}") from exc
     return server

@@ -37,7 +37,7 @@ def commands() -> dict[str, list[str]]:
         # python -m from the repository's root: the code of this checkout, as the console script runs it.
         "cognito-emu serve": [sys.executable, "-m", "cognito_emu", "serve", "--port", "0", "--log-level", "warning"],
         "moto (ThreadedMotoServer)": [*child, "moto"],
-        "minimal werkzeug app (cheroot)": [*child, "minimal", "--layer", "cheroot"],
+        "minimal werkzeug app (built-in server)": [*child, "minimal", "--layer", "builtin"],
     }
 
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -37,6 +38,10 @@ def _preload() -> None:
 
     services()
     prepare()
+
+
+def _stop_requested(signum: int, frame: Any) -> None:
+    """SIGINT and SIGTERM: ``serve`` stops when the signal wake-up socket has their byte."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -240,18 +245,21 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cognito-emu: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
         return 1
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: Any) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
     if emulator.other_services.mode == "moto":
         # What moto_server sets: moto's Lambda and Step Functions call back to the port it serves on.
         os.environ.setdefault("MOTO_PORT", str(server.port))
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    # The server runs on a thread of its own while the main thread waits for SIGINT or SIGTERM on a
+    # signal wake-up socket. The kernel may hand a process's signal to any of its threads, and one
+    # that lands on a connection's thread does not interrupt a main thread blocked in select() or a
+    # join: Python's handler would wait for the main thread's next bytecode, with an idle server never.
+    # The wake-up socket is written by whichever thread the signal reaches.
+    serving = threading.Thread(target=server.serve_forever, name="cognito-emu-serve", daemon=True)
+    woken, wake = socket.socketpair()
+    wake.setblocking(False)
+    signal.set_wakeup_fd(wake.fileno())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop_requested)
+    serving.start()
     logging.getLogger("cognito_emu").info(
         "cognito-emu %s listening on http://%s:%d (region %s, account %s)",
         __version__,
@@ -265,7 +273,15 @@ def serve(args: argparse.Namespace) -> int:
         f"cognito-emu ready on http://{config.host}:{server.port} ({_since_process_start() * 1000:.0f} ms)",
         flush=True,
     )
-    server.serve_forever()
+    woken.recv(1)
+    # A second signal during the shutdown ends the process at once.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    woken.close()
+    wake.close()
+    server.shutdown()
+    serving.join(timeout=5)
     emulator.close()
     logging.getLogger("cognito_emu").info("cognito-emu stopped")
     return 0

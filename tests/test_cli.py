@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
 import os
@@ -329,6 +330,26 @@ def test_every_serving_layer_serves_and_stops(layer):
         finally:
             idle.close()
         assert "Traceback" not in served.log_text()
+
+
+def test_a_signal_that_lands_on_another_thread_stops_the_server():
+    # The kernel may hand SIGTERM to any thread of the process; tgkill picks one that is not the main
+    # thread. The main thread blocked in select() once slept on, and the server never stopped.
+    libc = ctypes.CDLL(None, use_errno=True)
+    with serving("--port", "0") as served:
+        idle = http.client.HTTPConnection(served.host, served.port, timeout=10)
+        idle.request(
+            "POST", "/", body=b'{"MaxResults": 5}', headers={"X-Amz-Target": f"{TARGET}.ListUserPools"}
+        )
+        assert idle.getresponse().read()
+        pid = served.process.pid
+        others = sorted(int(tid) for tid in os.listdir(f"/proc/{pid}/task") if int(tid) != pid)
+        assert others
+        try:
+            assert libc.tgkill(pid, others[-1], signal.SIGTERM) == 0, ctypes.get_errno()
+            assert served.process.wait(timeout=10) == 0
+        finally:
+            idle.close()
 
 
 def test_control_routes_are_logged_too():

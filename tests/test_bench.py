@@ -91,6 +91,8 @@ def test_every_suite_runs_and_prints_its_table() -> None:
     assert _first_column(ops) == OPERATIONS
     assert _first_column(done.stdout.split("\nPeers: user directory")[1]) == OPERATIONS
     assert _first_column(done.stdout.split("Server memory")[1]) == ["0", "200"]
+    srp_rows = _first_column(done.stdout.split("\nUSER_SRP_AUTH sign-ins")[1])
+    assert srp_rows[:2] == ["USER_PASSWORD_AUTH sign-in (1 client)", "USER_SRP_AUTH sign-in (1 client)"]
 
 
 def test_a_peer_without_an_operation_shows_it_as_not_available() -> None:

@@ -142,7 +142,7 @@ def _answers(port: int) -> bool:
         return False
 
 
-def _tree_cpu_seconds(pid: int) -> float:
+def tree_cpu_seconds(pid: int) -> float:
     """User and system CPU of ``pid`` and its descendants (a launcher script may fork the server)."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
@@ -220,9 +220,9 @@ def _measure(server: Running, args: argparse.Namespace) -> tuple[dict[str, Measu
     measured: dict[str, Measured] = {}
     for op, source in cases.sources.items():
         load(server.port, source, args.clients, min(0.5, args.seconds), limit=args.limit and max(20, args.limit // 5))
-        before = _tree_cpu_seconds(server.process.pid)
+        before = tree_cpu_seconds(server.process.pid)
         result = load(server.port, source, args.clients, args.seconds, limit=args.limit)
-        cpu = _tree_cpu_seconds(server.process.pid) - before
+        cpu = tree_cpu_seconds(server.process.pid) - before
         measured[op] = Measured(result, cpu / max(1, result.requests))
     return measured, cases.unsupported
 

@@ -116,11 +116,6 @@ def _fold(name: str, value: str) -> str:
     return sys.intern(folded) if name in _SHARED_VALUE_NAMES else folded
 
 
-def _searchable(user: User, name: str) -> str | None:
-    # The sub is the user's own (what lookups by sub find), not its copy among the attributes.
-    return user.sub if name == "sub" else user.attributes.get(name)
-
-
 # What the index keeps values of (all ListUsers filters on but the shared values), in
 # ``_indexed_values``' order.
 _OWN_NAMES = (*SEARCHABLE_ATTRIBUTES, "username")
@@ -128,7 +123,7 @@ _OWN_NAMES = (*SEARCHABLE_ATTRIBUTES, "username")
 
 def _indexed_values(user: User) -> tuple[str | None, ...]:
     """The user's own values of _OWN_NAMES, unfolded: the index orders them by their fold."""
-    return (*(_searchable(user, name) for name in SEARCHABLE_ATTRIBUTES), user.username)
+    return tuple(searchable_value(user, name) for name in _OWN_NAMES)
 
 
 def _scan(users: Mapping[str, User], attribute: str, matches: Callable[[str], bool]) -> set[str]:

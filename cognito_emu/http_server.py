@@ -1,16 +1,25 @@
-"""cognito-emu's own HTTP/1.1 server: a thread per connection, reading with C buffered I/O.
+"""cognito-emu's own HTTP/1.1 server: one thread answers every connection while no request waits.
 
-Chosen by measurement (``python -m scripts.bench --suites layers``): cheroot reads requests through the
-pure-Python ``_pyio`` module and hands every keep-alive connection back to a selector between requests,
-which cost more server CPU per request than a whole AdminGetUser. Here a connection keeps its thread,
-blocked in ``recv`` between requests (SDKs keep a handful of connections each), its request line and
-headers are read with the C ``BufferedReader`` of ``socket.makefile``, and the answer leaves in one
-``sendall``.
+Chosen by measurement (``python -m scripts.bench --suites layers``). cheroot read requests through the
+pure-Python ``_pyio`` module and went back to a selector between requests; a thread per connection
+(this server's first form) spent about 0.1 ms of every call on four connection threads handing the
+GIL to one another. So one thread, the leader, waits on a selector for every connection, reads a
+request whole, runs the application inline and sends the answer in one ``send``: no hand-off at all
+between requests.
+
+A request that waits must not hold up the others, and some call back into this server (a Lambda
+trigger's handler calling Cognito). Such a request says so first (``cognito_emu.blocking``), and a
+watchdog catches the rest (any request still running after two of its ticks): either way a new thread
+becomes the leader and serves the other connections, and the old one returns its connection to the
+selector when its request is answered. Requests the fast path does not read (chunked bodies, ``Expect:
+100-continue``, bodies over ``FAST_BODY_LIMIT_BYTES``, heads ended by bare LFs) move their connection
+to a thread of its own, which reads it with a C ``BufferedReader``.
 
 What it speaks: HTTP/1.1 keep-alive (HTTP/1.0 when the client asks for it), ``Content-Length`` and
 chunked request bodies (a chunked one is read whole, up to ``DRAIN_LIMIT_BYTES``, before the
-application runs), ``Expect: 100-continue``, HEAD. A body the application leaves unread is read and
-dropped to keep the connection, up to ``DRAIN_LIMIT_BYTES``; past that the connection closes.
+application runs), ``Expect: 100-continue``, HEAD, pipelining. A body the application leaves unread
+is read and dropped to keep the connection, up to ``DRAIN_LIMIT_BYTES``; past that the connection
+closes.
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.handlers import format_date_time
 
+from cognito_emu import blocking
+
 log = logging.getLogger("cognito_emu.server")
 
 MAX_LINE_BYTES = 65536
@@ -38,6 +49,12 @@ IDLE_TIMEOUT_SECONDS = 60.0
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 # How long shutdown() waits for the requests in flight.
 SHUTDOWN_GRACE_SECONDS = 1.0
+# A request still running after two ticks of the watchdog (20-40 ms) gets a new leader for the others.
+WATCH_SECONDS = 0.02
+# How often the leader looks for idle connections.
+SWEEP_SECONDS = 5.0
+# Larger bodies are read by a connection thread, not whole into the leader's memory.
+FAST_BODY_LIMIT_BYTES = 1024 * 1024
 
 _NO_BODY_STATUSES = ("1", "204", "304")
 
@@ -128,8 +145,25 @@ def _http_date() -> str:
     return _date_cache[1]
 
 
+class _Connection:
+    """A connection the leader serves: its socket, its unanswered bytes, when it last sent any."""
+
+    __slots__ = ("address", "base", "last_active", "pending", "sock")
+
+    def __init__(self, sock: socket.socket, address: Any, base: dict[str, Any], now: float) -> None:
+        self.sock = sock
+        self.address = address
+        self.base = base
+        self.pending = b""
+        self.last_active = now
+
+
+class _HandOff(Exception):
+    """A request the leader's fast path does not read: its connection gets a thread of its own."""
+
+
 class HttpServer:
-    """Accepts on ``host:port`` and serves each connection on a thread of its own."""
+    """Accepts on ``host:port``; a leader thread answers every connection, as described above."""
 
     def __init__(self, app: Any, host: str, port: int, threads: int = 0) -> None:
         self._app = app
@@ -137,74 +171,257 @@ class HttpServer:
         self._listener = socket.create_server((host, port), family=family, backlog=128)
         self._listener.setblocking(False)
         self._host = host
+        self._port = int(self._listener.getsockname()[1])
         self._wake_read, self._wake_write = socket.socketpair()
+        self._wake_read.setblocking(False)
+        self._selector = selectors.DefaultSelector()
         self._stopping = threading.Event()
         self._stopped = threading.Event()
+        # Guards who leads: the generation (one more at every promotion), the request it is in (a
+        # sequence number, 0 between requests) and the connection that request came on.
         self._lock = threading.Lock()
-        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._generation = 0
+        self._in_request = 0
+        self._sequence = 0
+        self._busy: _Connection | None = None
+        self._returned: list[_Connection] = []
+        self._leader = threading.current_thread()
+        # Threads that may still be answering at shutdown: a connection's own, or a demoted leader's.
+        self._workers: dict[threading.Thread, socket.socket | None] = {}
 
     @property
     def port(self) -> int:
-        return int(self._listener.getsockname()[1])
+        return self._port
 
     def serve_forever(self) -> None:
-        try:
-            with selectors.DefaultSelector() as selector:
-                selector.register(self._listener, selectors.EVENT_READ)
-                selector.register(self._wake_read, selectors.EVENT_READ)
-                while not self._stopping.is_set():
-                    for key, _ in selector.select():
-                        if key.fileobj is self._listener:
-                            self._accept()
-        finally:
-            # The loop owns the wake-up pair: closed by shutdown() under a select() that had not yet
-            # seen its byte, the wake-up was lost and the loop slept on.
-            self._listener.close()
-            self._wake_read.close()
-            self._wake_write.close()
-            self._stopped.set()
-
-    def _accept(self) -> None:
-        try:
-            conn, address = self._listener.accept()
-        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-            return
-        conn.setblocking(True)
-        conn.settimeout(IDLE_TIMEOUT_SECONDS)
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        thread = threading.Thread(
-            target=self._serve, args=(conn, address), name="cognito-emu-conn", daemon=True
-        )
-        with self._lock:
-            if self._stopping.is_set():
-                conn.close()
-                return
-            self._connections[conn] = thread
-        thread.start()
+        """Serve until shutdown(); returns once the server is closed, whichever thread leads then."""
+        if not self._stopping.is_set():
+            watchdog = threading.Thread(target=self._watch, name="cognito-emu-watchdog", daemon=True)
+            watchdog.start()
+            self._selector.register(self._listener, selectors.EVENT_READ)
+            self._selector.register(self._wake_read, selectors.EVENT_READ)
+            self._leader = threading.current_thread()
+            self._lead(0)
+            self._stopped.wait()
+        else:
+            self._close()
 
     def shutdown(self) -> None:
         """Stop accepting, let the requests in flight answer (briefly), close every connection."""
         if self._stopping.is_set():
             return
         self._stopping.set()
-        with contextlib.suppress(OSError):  # the loop has already stopped and closed it
+        with contextlib.suppress(OSError):  # the leader has already closed it
             self._wake_write.send(b"x")
         self._stopped.wait(SHUTDOWN_GRACE_SECONDS)
         with self._lock:
-            connections = dict(self._connections)
-        for conn in connections:
+            workers = dict(self._workers)
+        for sock in workers.values():
             # Wakes a thread idle in recv; a request in flight still sends its answer.
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RD)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RD)
         deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
-        for thread in connections.values():
+        for thread in workers:
             thread.join(max(0.0, deadline - time.monotonic()))
 
-    def _serve(self, conn: socket.socket, address: Any) -> None:
-        reader = conn.makefile("rb", buffering=65536)
-        base = {
+    # -- the leader --------------------------------------------------------------------------------
+
+    def _lead(self, generation: int) -> None:
+        """Answer every connection on this thread until stopped or demoted (another thread leads)."""
+        blocking.set_hook(lambda: self._promote(generation, self._in_request))
+        try:
+            for conn in self._take_returned():
+                if not self._answer(conn, generation):
+                    return
+            next_sweep = time.monotonic() + SWEEP_SECONDS
+            while not self._stopping.is_set():
+                events = self._selector.select(SWEEP_SECONDS)
+                now = time.monotonic()
+                for key, _ in events:
+                    conn = key.data
+                    if conn is not None:
+                        if not self._receive(conn, generation, now):
+                            return
+                    elif key.fileobj is self._listener:
+                        self._accept(now)
+                    else:
+                        with contextlib.suppress(OSError):
+                            self._wake_read.recv(4096)
+                        for returned in self._take_returned():
+                            if not self._answer(returned, generation):
+                                return
+                if now >= next_sweep:
+                    self._sweep(now)
+                    next_sweep = now + SWEEP_SECONDS
+            self._close()
+        finally:
+            blocking.set_hook(None)
+
+    def _accept(self, now: float) -> None:
+        while True:
+            try:
+                sock, address = self._listener.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                return
+            except OSError:  # out of descriptors: the next select tries again
+                log.warning("cannot accept a connection", exc_info=True)
+                return
+            sock.setblocking(False)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn = _Connection(sock, address, self._environ_base(address), now)
+            self._selector.register(sock, selectors.EVENT_READ, conn)
+
+    def _receive(self, conn: _Connection, generation: int, now: float) -> bool:
+        """Read what arrived and answer what is complete; False when this thread no longer leads."""
+        try:
+            data = conn.sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return True
+        except OSError:
+            data = b""
+        if not data:
+            self._drop(conn)
+            return True
+        conn.pending = conn.pending + data if conn.pending else data
+        conn.last_active = now
+        return self._answer(conn, generation)
+
+    def _answer(self, conn: _Connection, generation: int) -> bool:
+        """Answer the complete requests in ``conn.pending``; False when this thread no longer leads."""
+        while conn.pending:
+            try:
+                request = _parse(conn)
+            except BadRequest as exc:
+                _send_error(conn.sock, "400 Bad Request", str(exc))
+                self._drop(conn)
+                return True
+            except _HandOff:
+                self._hand_off(conn)
+                return True
+            if request is None:
+                return True
+            environ, keep_alive = request
+            self._sequence += 1
+            self._busy = conn
+            self._in_request = self._sequence
+            try:
+                message, keep_alive = self._respond(environ, keep_alive)
+                _send(conn.sock, message)
+            except OSError:
+                keep_alive = False
+            with self._lock:
+                demoted = self._generation != generation
+                if not demoted:
+                    self._in_request = 0
+                    self._busy = None
+                elif keep_alive and not self._stopping.is_set():
+                    # The new leader takes the connection back, with any request already pipelined.
+                    self._returned.append(conn)
+                    self._workers.pop(threading.current_thread(), None)
+            if demoted:
+                if keep_alive and not self._stopping.is_set():
+                    with contextlib.suppress(OSError):
+                        self._wake_write.send(b"x")
+                else:
+                    self._close_socket(conn.sock)
+                    with self._lock:
+                        self._workers.pop(threading.current_thread(), None)
+                return False
+            if not keep_alive:
+                self._drop(conn)
+                return True
+        return True
+
+    def _take_returned(self) -> list[_Connection]:
+        with self._lock:
+            returned, self._returned = self._returned, []
+        for conn in returned:
+            self._selector.register(conn.sock, selectors.EVENT_READ, conn)
+        return returned
+
+    def _promote(self, generation: int, sequence: int) -> None:
+        """Make a new thread the leader, if ``generation``'s leader is still in request ``sequence``."""
+        with self._lock:
+            if self._stopping.is_set() or self._generation != generation or not sequence:
+                return
+            if self._in_request != sequence:
+                return
+            # No thread is in select() now (the leader is in a request), so the selector is ours.
+            if self._busy is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    self._selector.unregister(self._busy.sock)
+            self._workers[self._leader] = None
+            self._generation += 1
+            self._in_request = 0
+            self._busy = None
+            leader = threading.Thread(
+                target=self._lead, args=(self._generation,), name="cognito-emu-leader", daemon=True
+            )
+            self._leader = leader
+            leader.start()
+
+    def _watch(self) -> None:
+        """Promote a new leader when one request has run through two ticks."""
+        seen = (0, 0)
+        while not self._stopping.wait(WATCH_SECONDS):
+            now = (self._generation, self._in_request)
+            if now[1] and now == seen:
+                self._promote(*now)
+            seen = now
+
+    def _sweep(self, now: float) -> None:
+        """Close connections idle (or stalled mid-request) longer than IDLE_TIMEOUT_SECONDS."""
+        for key in list(self._selector.get_map().values()):
+            conn = key.data
+            if conn is not None and now - conn.last_active > IDLE_TIMEOUT_SECONDS:
+                self._drop(conn)
+
+    def _drop(self, conn: _Connection) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(conn.sock)
+        self._close_socket(conn.sock)
+
+    @staticmethod
+    def _close_socket(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.close()
+
+    def _close(self) -> None:
+        """Close the listener, the wake-up pair and every connection the leader holds."""
+        with contextlib.suppress(OSError, RuntimeError):
+            for key in list(self._selector.get_map().values()):
+                if key.data is not None:
+                    self._close_socket(key.data.sock)
+        with self._lock:
+            returned, self._returned = self._returned, []
+        for conn in returned:
+            self._close_socket(conn.sock)
+        self._selector.close()
+        self._listener.close()
+        # The leader owns the wake-up pair: closed by shutdown() under a select() that had not yet
+        # seen its byte, the wake-up was lost and the loop slept on.
+        self._wake_read.close()
+        self._wake_write.close()
+        self._stopped.set()
+
+    def _hand_off(self, conn: _Connection) -> None:
+        """Give ``conn`` a thread of its own, which reads it from what is already here."""
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(conn.sock)
+        conn.sock.settimeout(IDLE_TIMEOUT_SECONDS)
+        reader = io.BufferedReader(_PrefixedSocket(conn.sock, conn.pending), 65536)
+        thread = threading.Thread(
+            target=self._serve, args=(conn.sock, reader, conn.base), name="cognito-emu-conn", daemon=True
+        )
+        with self._lock:
+            self._workers[thread] = conn.sock
+        thread.start()
+
+    def _environ_base(self, address: Any) -> dict[str, Any]:
+        return {
             "SERVER_NAME": self._host,
-            "SERVER_PORT": str(self.port),
+            "SERVER_PORT": str(self._port),
             "SCRIPT_NAME": "",
             "REMOTE_ADDR": str(address[0]),
             "REMOTE_PORT": str(address[1]),
@@ -215,6 +432,10 @@ class HttpServer:
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
         }
+
+    # -- a connection on a thread of its own --------------------------------------------------------
+
+    def _serve(self, conn: socket.socket, reader: Any, base: dict[str, Any]) -> None:
         try:
             while not self._stopping.is_set() and self._serve_one(conn, reader, base):
                 pass
@@ -222,7 +443,7 @@ class HttpServer:
             pass  # the client went away, timed out, or shutdown() closed the socket under us
         finally:
             with self._lock:
-                self._connections.pop(conn, None)
+                self._workers.pop(threading.current_thread(), None)
             reader.close()
             conn.close()
 
@@ -258,14 +479,14 @@ class HttpServer:
                 return False
             body = Body(reader, max(length, 0))
         environ["wsgi.input"] = body
-        try:
-            keep_alive = self._respond(conn, environ, keep_alive)
-            return keep_alive and body.finished()
-        except BadRequest as exc:
-            _send_error(conn, "400 Bad Request", str(exc))
-            return False
+        message, keep_alive = self._respond(environ, keep_alive)
+        _send(conn, message)
+        return keep_alive and body.finished()
 
-    def _respond(self, conn: socket.socket, environ: dict[str, Any], keep_alive: bool) -> bool:
+    # -- the application ------------------------------------------------------------------------------
+
+    def _respond(self, environ: dict[str, Any], keep_alive: bool) -> tuple[bytes, bool]:
+        """The application's answer as bytes to send, and whether the connection stays open."""
         started: list[Any] = []
         written: list[bytes] = []
 
@@ -285,20 +506,16 @@ class HttpServer:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-        except BadRequest:
-            raise
         except Exception:
             log.exception(
                 "unexpected error answering %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
             )
-            _send_error(conn, "500 Internal Server Error", "Internal Server Error")
-            return False
+            return _error_message("500 Internal Server Error", "Internal Server Error"), False
         if not started:
             log.error(
                 "%s %s answered without a status", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
             )
-            _send_error(conn, "500 Internal Server Error", "Internal Server Error")
-            return False
+            return _error_message("500 Internal Server Error", "Internal Server Error"), False
         status, headers, _ = started
         started[2] = True
         payload = b"".join(written) + b"".join(chunks) if written else b"".join(chunks)
@@ -321,8 +538,77 @@ class HttpServer:
         message = "".join(head).encode("latin-1")
         if environ["REQUEST_METHOD"] != "HEAD" and not bodiless:
             message += payload
-        conn.sendall(message)
-        return keep_alive
+        return message, keep_alive
+
+
+class _PrefixedSocket(io.RawIOBase):
+    """A socket's bytes, after those the leader had already read from it."""
+
+    def __init__(self, sock: socket.socket, prefix: bytes) -> None:
+        self._sock = sock
+        self._prefix = prefix
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            count = min(len(buffer), len(self._prefix))
+            buffer[:count] = self._prefix[:count]
+            self._prefix = self._prefix[count:]
+            return count
+        return self._sock.recv_into(buffer)
+
+
+def _parse(conn: _Connection) -> tuple[dict[str, Any], bool] | None:
+    """The next request in ``conn.pending`` as (environ, keep-alive), taken off it; None while it is
+    incomplete. Raises _HandOff for one a connection thread should read."""
+    data = conn.pending
+    if data[:1] in (b"\r", b"\n"):  # RFC 9112: ignore empty lines before a request
+        data = conn.pending = data.lstrip(b"\r\n")
+    end = data.find(b"\r\n\r\n")
+    bare = data.find(b"\n\n")
+    if bare >= 0 and (end < 0 or bare < end):
+        raise _HandOff
+    if end < 0:
+        if len(data) > MAX_LINE_BYTES:
+            raise _HandOff
+        return None
+    line_end = data.find(b"\n") + 1
+    environ = dict(conn.base)
+    keep_alive = _read_head(data[:line_end], io.BytesIO(data[line_end : end + 4]), environ)
+    if "HTTP_TRANSFER_ENCODING" in environ or "HTTP_EXPECT" in environ:
+        raise _HandOff
+    try:
+        length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        raise BadRequest("malformed Content-Length") from None
+    if length > FAST_BODY_LIMIT_BYTES:
+        raise _HandOff
+    total = end + 4 + length
+    if len(data) < total:
+        return None
+    environ["wsgi.input"] = Body(io.BytesIO(data[end + 4 : total]), length)
+    conn.pending = data[total:]
+    return environ, keep_alive
+
+
+def _send(sock: socket.socket, message: bytes) -> None:
+    """Send all of ``message``; on the leader's non-blocking sockets, waiting (up to the idle timeout)
+    only if the first ``send`` could not take it all."""
+    if sock.gettimeout() != 0:
+        sock.sendall(message)
+        return
+    try:
+        sent = sock.send(message)
+    except BlockingIOError:
+        sent = 0
+    if sent < len(message):
+        sock.settimeout(IDLE_TIMEOUT_SECONDS)
+        try:
+            sock.sendall(memoryview(message)[sent:])
+        finally:
+            sock.setblocking(False)
 
 
 def _read_head(line: bytes, reader: Any, environ: dict[str, Any]) -> bool:
@@ -371,11 +657,15 @@ def _read_head(line: bytes, reader: Any, environ: dict[str, Any]) -> bool:
     return "close" not in connection
 
 
-def _send_error(conn: socket.socket, status: str, text: str) -> None:
+def _error_message(status: str, text: str) -> bytes:
     body = text.encode()
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: close\r\n\r\n".encode()
+        + body
+    )
+
+
+def _send_error(sock: socket.socket, status: str, text: str) -> None:
     with contextlib.suppress(OSError):
-        conn.sendall(
-            f"HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
-            f"Connection: close\r\n\r\n".encode()
-            + body
-        )
+        _send(sock, _error_message(status, text))

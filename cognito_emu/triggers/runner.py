@@ -24,6 +24,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from cognito_emu.blocking import before_blocking
 from cognito_emu.errors import (
     InvalidLambdaResponseException,
     UnexpectedLambdaException,
@@ -113,6 +114,8 @@ def invoke(env: Env, pool: UserPool, trigger: str, event: dict[str, Any]) -> dic
         raise UnexpectedLambdaException(message)
     name = describe(target)
     context = invokers.new_context(arn, env.ids.request_id(), registry.timeout)
+    # The handler may take its time, or call this emulator back: the server answers others meanwhile.
+    before_blocking()
     try:
         with released(env.state.lock):
             answer = invokers.call(target, registry.loader, event, context, registry.timeout)

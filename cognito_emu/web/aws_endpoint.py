@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cognito_emu import errors as aws_errors
+from cognito_emu.blocking import before_blocking
 from cognito_emu.dispatch import Call, dispatch
 from cognito_emu.env import Env
 from cognito_emu.errors import (
@@ -139,8 +140,10 @@ def _answer(
         raise UnknownOperationException(f"Unknown operation {target or '(no X-Amz-Target)'}.")
     fault = env.faults.take(op_name)
     if fault is not None:
-        # Outside the state lock: a delayed call holds up no other.
-        time.sleep(fault.delay)
+        # Outside the state lock, and off the server's leader thread: a delayed call holds up no other.
+        if fault.delay:
+            before_blocking()
+            time.sleep(fault.delay)
         fault.raise_error()
     params = parse_body(_read_body(environ))
     errors = validation_errors(input_node(spec.name, op_name), params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from cognito_emu import blocking, http_server
 from cognito_emu.http_server import HttpServer
 
 
@@ -279,3 +281,144 @@ def test_a_server_shut_down_before_it_serves_returns_at_once_when_it_does():
     thread.join(5)
     assert not thread.is_alive()
     assert errors == []
+
+
+# -- the leader: one thread answers every connection until a request waits ------------------------
+
+
+def waiting_app(released: threading.Event, announce: bool) -> Any:
+    """``/wait`` waits until ``/release`` is called (saying so first when ``announce``)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ["PATH_INFO"]
+        if path == "/wait":
+            if announce:
+                blocking.before_blocking()
+            answer = b"released" if released.wait(10) else b"never released"
+        else:
+            released.set()
+            answer = b"released it"
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [answer]
+
+    return app
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[HttpServer]:
+    served = HttpServer(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served
+    finally:
+        served.shutdown()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def wait_and_release(served: HttpServer) -> None:
+    """A request that waits for another one, on a second connection, to release it; then the waiting
+    request's connection is served again (its leader handed it back to the new one)."""
+    waiting = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    answers: list[bytes] = []
+
+    def wait() -> None:
+        waiting.request("GET", "/wait")
+        answers.append(waiting.getresponse().read())
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    releasing = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    releasing.request("GET", "/release")
+    assert releasing.getresponse().read() == b"released it"
+    waiter.join(10)
+    assert answers == [b"released"]
+    waiting.request("GET", "/release")
+    assert waiting.getresponse().read() == b"released it"
+    waiting.close()
+    releasing.close()
+
+
+def test_a_request_that_says_it_waits_leaves_the_other_connections_served(monkeypatch):
+    # The watchdog would come too late: only before_blocking() can have moved the leader.
+    monkeypatch.setattr(http_server, "WATCH_SECONDS", 60.0)
+    with serving(waiting_app(threading.Event(), announce=True)) as served:
+        wait_and_release(served)
+
+
+def test_a_request_that_waits_unannounced_gets_a_new_leader_from_the_watchdog():
+    with serving(waiting_app(threading.Event(), announce=False)) as served:
+        wait_and_release(served)
+
+
+def test_before_blocking_outside_the_server_does_nothing():
+    blocking.before_blocking()
+
+
+def test_a_request_arriving_a_byte_at_a_time_is_answered(server):
+    data = b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        for byte in data:
+            sock.sendall(bytes([byte]))
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    seen = json.loads(received.split(b"\r\n\r\n", 1)[1])
+    assert (seen["path"], seen["body"]) == ("/slow", "body")
+
+
+def test_a_body_over_the_fast_limit_is_read_by_a_connection_thread(server):
+    body = b"x" * (http_server.FAST_BODY_LIMIT_BYTES + 10)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    for _ in range(2):
+        conn.request("POST", "/big", body=body)
+        seen = json.loads(conn.getresponse().read())
+        assert len(seen["body"]) == len(body)
+    conn.close()
+
+
+def test_a_head_ended_by_bare_line_feeds_is_answered(server):
+    answer = raw(server, b"GET /lf HTTP/1.1\nHost: x\nConnection: close\n\n")
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert b'"path": "/lf"' in answer
+
+
+def test_an_idle_connection_is_closed_by_the_sweep(monkeypatch):
+    monkeypatch.setattr(http_server, "IDLE_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(http_server, "SWEEP_SECONDS", 0.05)
+    with serving(echo) as served, socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+        sock.sendall(b"GET /half")  # a request that never ends
+        assert sock.recv(65536) == b""
+
+
+def test_shutdown_waits_for_a_request_a_demoted_leader_is_answering():
+    entered, released = threading.Event(), threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        blocking.before_blocking()
+        entered.set()
+        released.wait(10)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"answered"]
+
+    served = HttpServer(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    answers: list[bytes] = []
+
+    def ask() -> None:
+        conn.request("GET", "/")
+        answers.append(conn.getresponse().read())
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    assert entered.wait(5)
+    threading.Timer(0.3, released.set).start()
+    served.shutdown()
+    asker.join(5)
+    thread.join(5)
+    assert answers == [b"answered"]
+    assert not thread.is_alive()
+    conn.close()

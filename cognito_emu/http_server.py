@@ -336,7 +336,10 @@ class HttpServer:
     def _take_returned(self) -> list[_Connection]:
         with self._lock:
             returned, self._returned = self._returned, []
+        now = time.monotonic()
         for conn in returned:
+            # Its request may have waited longer than the idle timeout: that was not the client idling.
+            conn.last_active = now
             self._selector.register(conn.sock, selectors.EVENT_READ, conn)
         return returned
 

@@ -7,6 +7,7 @@ import http.client
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -422,3 +423,18 @@ def test_shutdown_waits_for_a_request_a_demoted_leader_is_answering():
     assert answers == [b"answered"]
     assert not thread.is_alive()
     conn.close()
+
+
+def test_a_connection_whose_request_waited_past_the_idle_timeout_stays_open(monkeypatch):
+    monkeypatch.setattr(http_server, "IDLE_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(http_server, "SWEEP_SECONDS", 0.02)
+    released = threading.Event()
+    threading.Timer(1.0, released.set).start()
+    with serving(waiting_app(released, announce=True)) as served:
+        conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        conn.request("GET", "/wait")
+        assert conn.getresponse().read() == b"released"
+        time.sleep(0.1)  # a client's pause, well inside the idle timeout, and several sweeps long
+        conn.request("GET", "/release")
+        assert conn.getresponse().read() == b"released it"
+        conn.close()

@@ -7,6 +7,7 @@ what the emulator reasons about (schema, users, clients, groups) is typed.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import ItemsView, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -166,7 +167,7 @@ class TokenSession:
     origin_jti: str
     client_id: str
     auth_time: float
-    # When its refresh tokens stop working.
+    # When its refresh tokens stop working; moved through TokenSessions.reschedule once held there.
     expires: float
     revoked: bool = False
     # Refresh token -> when refresh token rotation replaced it (None while it is the current one).
@@ -179,6 +180,50 @@ class TokenSession:
     # Its session record when the pool tracked user sessions as it began (idp.user_sessions): the
     # "tkn..." SessionId, the SSO session it came through ("sso..."), and its activity.
     tracking: SessionRecord | None = None
+
+
+class TokenSessions(dict[str, TokenSession]):
+    """A user's token sessions by origin_jti (``User.sessions`` once a sign-in has written it), with a
+    heap of when each one expires, so that a sign-in finds the sessions to forget without looking at
+    the others: a user signed in thousands of times holds thousands of sessions for the refresh
+    token's lifetime. The heap is derived: exports and ``--data-dir`` keep the sessions as a plain
+    dict, and ``idp.tokens`` makes them a TokenSessions again when it next writes them (a point-in-time
+    capture pickles the heap along, and its unpickler takes this class as the dict it is).
+
+    Every session held has an entry (its expiry, its origin_jti) in the heap: ``add`` pushes one and
+    ``reschedule`` one more when a session's expiry moves (refresh token rotation; earlier too, when
+    the clock went back or the client's validity shrank). An entry whose session has gone or has
+    moved on is dropped when it comes to the top."""
+
+    __slots__ = ("_expiries",)
+
+    def __init__(self, sessions: Mapping[str, TokenSession] | None = None) -> None:
+        super().__init__(sessions or {})
+        self._expiries = [(session.expires, origin_jti) for origin_jti, session in self.items()]
+        heapq.heapify(self._expiries)
+
+    def add(self, session: TokenSession) -> None:
+        self[session.origin_jti] = session
+        heapq.heappush(self._expiries, (session.expires, session.origin_jti))
+
+    def reschedule(self, session: TokenSession, expires: float) -> None:
+        """Move a held session's expiry."""
+        if expires != session.expires:
+            session.expires = expires
+            heapq.heappush(self._expiries, (expires, session.origin_jti))
+
+    def pop_expired(self, now: float, kept_for: float) -> list[TokenSession]:
+        """Remove and return the sessions whose expiry plus ``kept_for`` is before ``now``, in no
+        promised order. (The sum, not ``now - kept_for``: float rounding could tell them apart.)"""
+        expiries = self._expiries
+        expired = []
+        while expiries and expiries[0][0] + kept_for < now:
+            expires, origin_jti = heapq.heappop(expiries)
+            session = self.get(origin_jti)
+            if session is not None and session.expires == expires:
+                del self[origin_jti]
+                expired.append(session)
+        return expired
 
 
 @dataclass(slots=True)
@@ -569,7 +614,8 @@ class UserExtras:
     failed_sign_ins: int = 0
     last_failed_sign_in: float | None = None
     locked_until: float | None = None
-    # Signed-in sessions by origin_jti (idp.tokens); GlobalSignOut revokes them all.
+    # Signed-in sessions by origin_jti (idp.tokens), a TokenSessions once a sign-in wrote them;
+    # GlobalSignOut revokes them all.
     sessions: dict[str, TokenSession] = field(default_factory=vacant_dict)
     # Managed-login SSO sessions by their "sso..." SessionId, kept while the pool tracks user sessions.
     sso_sessions: dict[str, SsoSession] = field(default_factory=vacant_dict)

@@ -29,7 +29,7 @@ from cognito_emu.errors import (
     UserNotFoundException,
 )
 from cognito_emu.idp import claims, keys, user_sessions
-from cognito_emu.idp.models import AppClient, TokenSession, User, UserPool, own_dict
+from cognito_emu.idp.models import AppClient, TokenSession, TokenSessions, User, UserPool
 from cognito_emu.idp.pool import clients
 from cognito_emu.idp.users import directory
 from cognito_emu.triggers import token_generation
@@ -103,10 +103,21 @@ def new_refresh_token(env: Env) -> str:
 # -- issuing -----------------------------------------------------------------------------------
 
 
+def _token_sessions(user: User) -> TokenSessions:
+    """The user's sessions as a TokenSessions of its own: a new one in place of the shared vacant dict,
+    or of the plain dict an import or ``--data-dir`` gave back (its heap is built once, here)."""
+    sessions = user.sessions
+    if not isinstance(sessions, TokenSessions):
+        sessions = user.sessions = TokenSessions(sessions)
+    return sessions
+
+
 def _prune_sessions(env: Env, user: User) -> None:
-    now = env.clock.now()
-    for origin_jti in [o for o, s in user.sessions.items() if s.expires + _MAX_ACCESS_VALIDITY < now]:
-        session = user.sessions.pop(origin_jti)
+    """Forget the user's sessions that expired more than a day ago, and their refresh tokens. Each sign-in
+    does it, looking only at the sessions it drops: none at all while nothing has expired."""
+    if not user.sessions:
+        return
+    for session in _token_sessions(user).pop_expired(env.clock.now(), _MAX_ACCESS_VALIDITY):
         for token in session.refresh_tokens:
             env.state.refresh_tokens.pop(token, None)
 
@@ -136,8 +147,7 @@ def _start_session(
     user_sessions.track_token_session(
         env, pool, user, session, user_agent=user_agent, ip_address=ip_address, sso_session_id=sso_session_id
     )
-    user.sessions = own_dict(user.sessions)
-    user.sessions[session.origin_jti] = session
+    _token_sessions(user).add(session)
     env.state.refresh_tokens[token] = (pool.id, directory.user_key(pool, user.username), session.origin_jti)
     return session
 
@@ -345,7 +355,7 @@ def refresh(
         session.refresh_tokens[refresh_token] = now
     new_token = new_refresh_token(env)
     session.refresh_tokens[new_token] = None
-    session.expires = now + clients.token_validity_seconds(client)["refresh"]
+    _token_sessions(user).reschedule(session, now + clients.token_validity_seconds(client)["refresh"])
     env.state.refresh_tokens[new_token] = env.state.refresh_tokens[refresh_token]
     issued = authentication_result(
         env,

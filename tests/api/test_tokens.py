@@ -13,7 +13,18 @@ from botocore.exceptions import ClientError
 
 from cognito_emu.config import Config
 from cognito_emu.emulator import Emulator
-from tests.api.support import base_url, error_of, make_user, minted_tokens, send
+from cognito_emu.idp.models import TokenSession, User
+from tests.api.support import (
+    base_url,
+    error_of,
+    make_client_id,
+    make_user,
+    minted_tokens,
+    password_sign_in,
+    send,
+)
+
+DAY = 86400
 
 
 def verify(emulator: Emulator, pool_id: str, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -326,3 +337,104 @@ def test_tokens_survive_state_export_and_import(emulator, idp, pool_id, client_i
     assert idp.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
     renewed = idp.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client_id)
     assert renewed["AuthenticationResult"]["AccessToken"]
+
+
+# -- forgetting expired sessions ----------------------------------------------------------------
+
+
+def stored_user(emulator: Emulator, pool_id: str) -> User:
+    pool = emulator.state.find_pool(pool_id)
+    assert pool is not None
+    return pool.users["alice"]
+
+
+def refresh_error(idp: Any, client_id: str, refresh_token: str) -> tuple[str, str]:
+    with pytest.raises(ClientError) as err:
+        idp.get_tokens_from_refresh_token(RefreshToken=refresh_token, ClientId=client_id)
+    return error_of(err)
+
+
+def origin_of(result: dict[str, Any]) -> str:
+    return str(jwt.decode(result["IdToken"], options={"verify_signature": False})["origin_jti"])
+
+
+def test_a_sign_in_reads_the_expiry_of_no_session_but_its_own_while_none_can_be_forgotten(
+    emulator, idp, pool_id, client_id, monkeypatch
+):
+    # A user signed in thousands of times holds thousands of sessions; every sign-in used to read
+    # them all, looking for the expired ones.
+    make_user(idp, pool_id)
+    for _ in range(20):
+        minted_tokens(emulator, pool_id, client_id, "alice")
+    slot = TokenSession.expires
+    read: list[str] = []
+
+    def expires(session: TokenSession) -> float:
+        read.append(session.origin_jti)
+        return float(slot.__get__(session, TokenSession))
+
+    monkeypatch.setattr(TokenSession, "expires", property(expires, slot.__set__))
+    new = {origin_of(minted_tokens(emulator, pool_id, client_id, "alice")) for _ in range(20)}
+    assert read and set(read) <= new
+    assert len(stored_user(emulator, pool_id).sessions) == 40
+
+
+def test_a_sign_in_forgets_the_sessions_expired_a_day_ago_with_their_refresh_tokens(emulator, idp, pool_id):
+    client_id = make_client_id(
+        idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
+    make_user(idp, pool_id)
+    emulator.clock.freeze()
+    first = password_sign_in(idp, client_id)["AuthenticationResult"]["RefreshToken"]
+    # Its refresh token lasts 30 days; the session is kept a day longer, while access tokens it issued
+    # may still be presented, so that they answer "revoked" or "expired" as they should.
+    emulator.clock.advance(31 * DAY)
+    password_sign_in(idp, client_id)
+    assert refresh_error(idp, client_id, first) == ("NotAuthorizedException", "Refresh Token has expired")
+    emulator.clock.advance(1)
+    # Nothing forgets it but the user's next sign-in.
+    assert refresh_error(idp, client_id, first) == ("NotAuthorizedException", "Refresh Token has expired")
+    latest = password_sign_in(idp, client_id)["AuthenticationResult"]["RefreshToken"]
+    assert refresh_error(idp, client_id, first) == ("NotAuthorizedException", "Invalid Refresh Token")
+    assert first not in emulator.state.refresh_tokens
+    assert len(stored_user(emulator, pool_id).sessions) == 2
+    assert idp.get_tokens_from_refresh_token(RefreshToken=latest, ClientId=client_id)["AuthenticationResult"]
+
+
+def test_a_rotated_session_is_forgotten_by_its_new_expiry_later_or_earlier(emulator, idp, pool_id):
+    client_id = make_client_id(idp, pool_id, RefreshTokenRotation={"Feature": "ENABLED"})
+    make_user(idp, pool_id)
+    start = emulator.clock.freeze()
+    minted = minted_tokens(emulator, pool_id, client_id, "alice")["RefreshToken"]
+
+    def rotate(token: str) -> str:
+        result = idp.get_tokens_from_refresh_token(RefreshToken=token, ClientId=client_id)
+        return str(result["AuthenticationResult"]["RefreshToken"])
+
+    emulator.clock.advance(20 * DAY)
+    later = rotate(minted)
+    # Past the first expiry and its day: the rotation's new 30 days keep the session.
+    emulator.clock.set(start + 32 * DAY)
+    minted_tokens(emulator, pool_id, client_id, "alice")
+    # With the clock set back, the next rotation's 30 days end before the ones the session had.
+    emulator.clock.set(start)
+    earlier = rotate(later)
+    emulator.clock.set(start + 31 * DAY + 1)
+    minted_tokens(emulator, pool_id, client_id, "alice")
+    assert refresh_error(idp, client_id, earlier) == ("NotAuthorizedException", "Invalid Refresh Token")
+    assert not {minted, later, earlier} & emulator.state.refresh_tokens.keys()
+
+
+def test_imported_sessions_are_forgotten_once_expired(emulator, idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    emulator.clock.freeze()
+    first = minted_tokens(emulator, pool_id, client_id, "alice")["RefreshToken"]
+    minted_tokens(emulator, pool_id, client_id, "alice")
+    exported = send(emulator, "GET", "/_emu/state").body
+    emulator.reset()
+    send(emulator, "PUT", "/_emu/state", exported, {"Content-Type": "application/json"})
+    emulator.clock.freeze()
+    emulator.clock.advance(31 * DAY + 1)
+    minted_tokens(emulator, pool_id, client_id, "alice")
+    assert refresh_error(idp, client_id, first) == ("NotAuthorizedException", "Invalid Refresh Token")
+    assert len(stored_user(emulator, pool_id).sessions) == 1

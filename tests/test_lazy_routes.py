@@ -1,6 +1,7 @@
 """AWS calls do not load the other routes: Werkzeug and ``cognito_emu.web.site`` come in with the first
 request that needs them (the control API, well-known documents, hosted login, ...), which then works.
-Likewise gmpy2 comes with the first password (SRP), the email package with the first mail to send (the
+Likewise gmpy2 comes with the first password (SRP), ``regex`` with the first value whose model pattern
+``re`` cannot read (a username's), the email package with the first mail to send (the
 HTTP server dates its answers without it), subprocess with the first command trigger, and
 cryptography with the first key a pool needs (its first token or JWKS): CreateUserPool makes none.
 The handler modules (``cognito_emu.ops``) come one by one with their first call, through the index of
@@ -38,7 +39,7 @@ SCRIPT = textwrap.dedent(
 
     ROUTES = ("werkzeug", "cognito_emu.web.site", "cognito_emu.web.control", "cognito_emu.oauth.authorize")
     HANDLERS = ("cognito_emu.ops.users", "cognito_emu.ops.clients", "cognito_emu.ops.auth")
-    LAZY = (*ROUTES, *HANDLERS, "cognito_emu.ops.identity_pools", "gmpy2", "cryptography")
+    LAZY = (*ROUTES, *HANDLERS, "cognito_emu.ops.identity_pools", "gmpy2", "cryptography", "regex")
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
         "X-Amz-Target": "AWSCognitoIdentityProviderService.CreateUserPool",
@@ -62,6 +63,8 @@ SCRIPT = textwrap.dedent(
 
     call("AdminCreateUser", {"UserPoolId": pool_id, "Username": "u", "TemporaryPassword": "Passw0rd!x"})
     assert "gmpy2" in sys.modules
+    # A username's pattern (Unicode property classes) is the first that re cannot read.
+    assert "regex" in sys.modules
     password = {"UserPoolId": pool_id, "Username": "u", "Password": "Passw0rd!y", "Permanent": True}
     call("AdminSetUserPassword", password)
     client = call(

@@ -1,16 +1,19 @@
-"""Shape trees compiled from botocore's model (``protocol.model``) for fast validation and rendering.
+r"""Shape trees compiled from botocore's model (``protocol.model``) for fast validation and rendering.
 
 A compiled ``Node`` keeps only what the emulator needs (type, constraints, members); each shape is
 compiled on its first use and then kept for the process, and its pattern on the first value checked
-against it (``compiled``): most patterns of a tree never see one, and the output trees' none.
+against it (``compiled``): most patterns of a tree never see one, and the output trees' none. A
+pattern is compiled by ``re`` when ``re`` reads it, so the ``regex`` module (about 13 ms to import)
+comes only with the first value checked against a pattern that needs it (Unicode classes such as
+``\p{L}``, in usernames and the like), not with every start.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
-
-import regex
+from typing import Any
 
 from cognito_emu.protocol.model import service
 
@@ -97,8 +100,15 @@ _EMPTY = Node(name="Empty", type="structure")
 
 
 @cache
-def compiled(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern, regex.V0)
+def compiled(pattern: str) -> Any:
+    """``pattern`` compiled: a ``re.Pattern``, or a ``regex`` one (in its re-compatible V0 mode) for
+    what ``re`` cannot read. Both answer ``fullmatch`` alike."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        import regex
+
+        return regex.compile(pattern, regex.V0)
 
 
 @cache

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-
-import regex
 
 from cognito_emu.errors import InvalidParameterException, NotAuthorizedException
 from cognito_emu.idp.models import AppClient, AttributeDataType, SchemaAttribute, User, UserPool
@@ -16,8 +15,8 @@ VERIFIED_FLAGS = {"email": "email_verified", "phone_number": "phone_number_verif
 # Attributes Cognito maintains itself: never written by a caller.
 SYSTEM_ATTRIBUTES = frozenset({"sub", "identities"})
 
-_EMAIL = regex.compile(r"[^@\s]+@[^@\s]+")
-_PHONE = regex.compile(r"\+[0-9]{4,15}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_PHONE = re.compile(r"\+[0-9]{4,15}")
 
 SCHEMA_ERROR = "Attributes did not conform to the schema: "
 UNAUTHORIZED_WRITE = "A client attempted to write unauthorized attribute"

@@ -318,18 +318,24 @@ def serving(app: Any) -> Iterator[HttpServer]:
     assert not thread.is_alive()
 
 
+def ask_in_background(conn: http.client.HTTPConnection, path: str) -> tuple[threading.Thread, list[bytes]]:
+    """GET ``path`` on a thread of its own; the answer's body lands in the list."""
+    answers: list[bytes] = []
+
+    def ask() -> None:
+        conn.request("GET", path)
+        answers.append(conn.getresponse().read())
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    return thread, answers
+
+
 def wait_and_release(served: HttpServer) -> None:
     """A request that waits for another one, on a second connection, to release it; then the waiting
     request's connection is served again (its leader handed it back to the new one)."""
     waiting = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
-    answers: list[bytes] = []
-
-    def wait() -> None:
-        waiting.request("GET", "/wait")
-        answers.append(waiting.getresponse().read())
-
-    waiter = threading.Thread(target=wait)
-    waiter.start()
+    waiter, answers = ask_in_background(waiting, "/wait")
     releasing = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
     releasing.request("GET", "/release")
     assert releasing.getresponse().read() == b"released it"
@@ -407,14 +413,7 @@ def test_shutdown_waits_for_a_request_a_demoted_leader_is_answering():
     thread = threading.Thread(target=served.serve_forever, daemon=True)
     thread.start()
     conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
-    answers: list[bytes] = []
-
-    def ask() -> None:
-        conn.request("GET", "/")
-        answers.append(conn.getresponse().read())
-
-    asker = threading.Thread(target=ask)
-    asker.start()
+    asker, answers = ask_in_background(conn, "/")
     assert entered.wait(5)
     threading.Timer(0.3, released.set).start()
     served.shutdown()

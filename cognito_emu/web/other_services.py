@@ -13,6 +13,13 @@ presigned URLs), when it is one of STS's unsigned actions (AssumeRoleWithWebIden
 AssumeRoleWithSAML), or when its Host is another service's AWS host name. Everything else is the
 emulator's, including an unsigned call with an X-Amz-Target that is not Cognito's (moto_server would
 give it to S3; here it is an UnknownOperationException).
+
+A request signed for another service is answered here without moto, with a 400 (never a 500, which
+an SDK retries), when moto could not answer it: when it carries a Cognito X-Amz-Target (a client
+that signed a Cognito call for the wrong service; Cognito answers that InvalidSignatureException,
+and no other service uses Cognito's target prefix), when the scope's service is not a signing name
+at all, when moto_server cannot read the scope (it then sends the request to S3), or when moto has
+no backend for the service.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import importlib.util
 import io
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -34,6 +42,14 @@ MOTO = "moto"
 NONE = "none"
 MODES = (MOTO, NONE)
 COGNITO_SERVICES = frozenset({"cognito-idp", "cognito-identity"})
+# X-Amz-Target prefix -> the service a Cognito call must be signed for.
+_COGNITO_TARGETS = {
+    "AWSCognitoIdentityProviderService": "cognito-idp",
+    "AWSCognitoIdentityService": "cognito-identity",
+}
+# Every signing name in botocore's models, lower-cased as routing compares them: letters and digits,
+# words joined by single hyphens.
+_SIGNING_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # STS's two actions an SDK sends unsigned (moto_server routes them by the Action in the form body).
 _UNSIGNED_STS_ACTIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
 # Unsigned STS forms are small; a body larger than this is not one of them and is left unread.
@@ -52,18 +68,33 @@ def moto_installed() -> bool:
 
 def service_of(environ: dict[str, Any]) -> str | None:
     """The AWS service a request is for when that is not Cognito; None when it is the emulator's own."""
-    authorization = environ.get("HTTP_AUTHORIZATION") or ""
-    query = environ.get("QUERY_STRING", "")
-    if authorization.startswith("AWS4-"):
-        service = _scope_service(authorization.partition("Credential=")[2].partition(",")[0])
-    elif "X-Amz-Credential=" in query:
-        service = _scope_service(parse_qs(query).get("X-Amz-Credential", [""])[0])
-    elif authorization.startswith("AWS ") or ("AWSAccessKeyId=" in query and "Signature=" in query):
-        # Signature version 2 (a header, or a presigned URL's query): only S3 still takes it.
+    credential = _credential(environ)
+    if credential is not None:
+        service = _scope_service(credential)
+    elif _signed_v2(environ):
         service = "s3"
     else:
         service = _unsigned_service(environ)
     return None if service is None or service in COGNITO_SERVICES else service
+
+
+def _credential(environ: dict[str, Any]) -> str | None:
+    """The SigV4 credential of a signed request (its Authorization header) or a presigned URL; None unsigned."""
+    authorization = environ.get("HTTP_AUTHORIZATION") or ""
+    if authorization.startswith("AWS4-"):
+        return authorization.partition("Credential=")[2].partition(",")[0]
+    query = environ.get("QUERY_STRING", "")
+    if "X-Amz-Credential=" in query:
+        return parse_qs(query).get("X-Amz-Credential", [""])[0]
+    return None
+
+
+def _signed_v2(environ: dict[str, Any]) -> bool:
+    """Signature version 2 (a header, or a presigned URL's query): only S3 still takes it."""
+    query = environ.get("QUERY_STRING", "")
+    return (environ.get("HTTP_AUTHORIZATION") or "").startswith("AWS ") or (
+        "AWSAccessKeyId=" in query and "Signature=" in query
+    )
 
 
 def _scope_service(credential: str) -> str | None:
@@ -128,15 +159,35 @@ class OtherServices:
                 if self._moto_app is None:
                     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-                    self._moto_app = DomainDispatcherApplication(create_backend_app)
+                    def create_app(backend: Any) -> Any:
+                        # moto_server hands on None when no backend matches the service it read, and
+                        # then fails building an app for it (AttributeError in get_backend).
+                        if backend is None:
+                            raise _NoMotoBackend
+                        return create_backend_app(backend)
+
+                    self._moto_app = DomainDispatcherApplication(create_app)
         return self._moto_app
 
     def answer(
         self, environ: dict[str, Any], start_response: Any, service: str, headers: Headers
     ) -> Iterable[bytes]:
         """Answer one request for ``service``; ``headers`` go on an error the emulator answers itself."""
+        signed_for_service = _credential(environ) is not None
+        if signed_for_service:
+            cognito = _COGNITO_TARGETS.get(environ.get("HTTP_X_AMZ_TARGET", "").partition(".")[0])
+            if cognito is not None:
+                return _wrong_service(environ, start_response, cognito, headers)
+            if not _SIGNING_NAME.fullmatch(service):
+                return _unserved(environ, start_response, service, "that is not an AWS signing name", headers)
         if self.mode == NONE:
             return _refuse(environ, start_response, service, headers)
+        if signed_for_service and service != "s3" and not _moto_reads_scope(environ):
+            why = (
+                "moto_server reads a service only from an Authorization header's "
+                "<key>/<date>/<region>/<service>/aws4_request and sends any other signed request to S3"
+            )
+            return _unserved(environ, start_response, service, why, headers)
         started = time.perf_counter()
         status: list[str] = []
 
@@ -146,6 +197,8 @@ class OtherServices:
 
         try:
             body = self._moto()(environ, recording_start_response)
+        except _NoMotoBackend:
+            return _unserved(environ, start_response, service, "moto has no backend for it", headers)
         except Exception:
             log.exception("moto failed on a %s request to %s", service, environ.get("PATH_INFO"))
             message = f"moto failed to answer this {service} request; the emulator's log has the traceback."
@@ -183,6 +236,36 @@ class OtherServices:
         from moto.moto_api._internal.models import moto_api_backend
 
         moto_api_backend.reset()
+
+
+class _NoMotoBackend(Exception):
+    """moto has no backend for the service a request is signed for."""
+
+
+def _moto_reads_scope(environ: dict[str, Any]) -> bool:
+    """Whether moto_server reads a service from the request's scope: only from an Authorization header
+    whose first field's second word is ``Credential=<key>/<date>/<region>/<service>/aws4_request``."""
+    words = (environ.get("HTTP_AUTHORIZATION") or "").split(",")[0].split()
+    return len(words) > 1 and words[1].count("/") == 4
+
+
+def _wrong_service(
+    environ: dict[str, Any], start_response: Any, cognito: str, headers: Headers
+) -> Iterable[bytes]:
+    """What Cognito answers a call signed for another service (as every AWS JSON service does, e.g.
+    aws-sdk-ruby #431, AWS.jl #334; the message ends in a space there too)."""
+    message = f"Credential should be scoped to correct service: '{cognito}'. "
+    return _error(environ, start_response, "400 Bad Request", "InvalidSignatureException", message, headers)
+
+
+def _unserved(
+    environ: dict[str, Any], start_response: Any, service: str, why: str, headers: Headers
+) -> Iterable[bytes]:
+    message = (
+        f"The credential scope names the service '{service}', but {why}; neither Cognito "
+        "(cognito-idp, cognito-identity) nor moto answers it. Sign the request for the service you call."
+    )
+    return _error(environ, start_response, "400 Bad Request", "InvalidSignatureException", message, headers)
 
 
 def _refuse(environ: dict[str, Any], start_response: Any, service: str, headers: Headers) -> Iterable[bytes]:

@@ -166,6 +166,40 @@ def test_none_refuses_other_services_by_name(cognito_only, service, call):
     assert make_client(cognito_only, "cognito-idp").list_user_pools(MaxResults=5)["UserPools"] == []
 
 
+def _signed_for(emulator: Emulator, service: str, target: str | None) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(f"{emulator.endpoint_url}/", data=b"{}", method="POST")
+    request.add_header("Content-Type", "application/x-amz-json-1.1")
+    request.add_header(
+        "Authorization",
+        f"AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, "
+        "Signature=0",
+    )
+    if target is not None:
+        request.add_header("X-Amz-Target", target)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_none_answers_a_bad_scope_as_with_moto(cognito_only):
+    # Regression: these were 501 NotImplemented (a server error) with other services off.
+    assert _signed_for(cognito_only, "sns", "AWSCognitoIdentityProviderService.ListUserPools") == (
+        400,
+        {
+            "__type": "InvalidSignatureException",
+            "message": "Credential should be scoped to correct service: 'cognito-idp'. ",
+        },
+    )
+    status, error = _signed_for(cognito_only, "cognito-id)", None)
+    assert (status, error["__type"]) == (400, "InvalidSignatureException")
+    assert "names the service 'cognito-id)', but that is not an AWS signing name" in error["message"]
+    # A well-formed name may be a service moto would answer: refused as other services are.
+    status, error = _signed_for(cognito_only, "foo", None)
+    assert (status, error["__type"]) == (501, "NotImplemented")
+
+
 def test_none_keeps_moto_api_to_the_resets(cognito_only):
     assert _post(cognito_only, "/moto-api/reset") == {"reset": True, "account": None}
     with pytest.raises(urllib.error.HTTPError) as caught:

@@ -182,10 +182,11 @@ class OtherServices:
                 return _unserved(environ, start_response, service, "that is not an AWS signing name", headers)
         if self.mode == NONE:
             return _refuse(environ, start_response, service, headers)
-        if signed_for_service and service != "s3" and not _moto_reads_scope(environ):
+        if signed_for_service and not _moto_routes(environ, service):
             why = (
-                "moto_server reads a service only from an Authorization header's "
-                "<key>/<date>/<region>/<service>/aws4_request and sends any other signed request to S3"
+                "moto_server cannot read that scope (it reads the Authorization header's second word as "
+                "Credential=<key>/<date>/<region>/<service>/aws4_request and sends any other signed "
+                "request to S3)"
             )
             return _unserved(environ, start_response, service, why, headers)
         started = time.perf_counter()
@@ -242,11 +243,16 @@ class _NoMotoBackend(Exception):
     """moto has no backend for the service a request is signed for."""
 
 
-def _moto_reads_scope(environ: dict[str, Any]) -> bool:
-    """Whether moto_server reads a service from the request's scope: only from an Authorization header
-    whose first field's second word is ``Credential=<key>/<date>/<region>/<service>/aws4_request``."""
-    words = (environ.get("HTTP_AUTHORIZATION") or "").split(",")[0].split()
-    return len(words) > 1 and words[1].count("/") == 4
+def _moto_routes(environ: dict[str, Any], service: str) -> bool:
+    """Whether moto_server takes a request signed for ``service`` to that service. It reads the service
+    only from an Authorization header whose first field's second word is
+    ``Credential=<key>/<date>/<region>/<service>/aws4_request``, sends a request whose scope it cannot
+    read so (a presigned URL, a SigV4a scope) to S3, and fails on a header with no second word."""
+    authorization = environ.get("HTTP_AUTHORIZATION") or ""
+    words = authorization.split(",")[0].split()
+    if len(words) > 1 and words[1].count("/") == 4:
+        return True
+    return service == "s3" and (not authorization or len(words) > 1)
 
 
 def _wrong_service(

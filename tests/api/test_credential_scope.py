@@ -71,7 +71,7 @@ def test_a_cognito_call_signed_for_another_real_service(emulator):
     [
         (GARBLED["punctuation"], "cognito-id)", "that is not an AWS signing name"),
         (GARBLED["non-ascii"], "cogn\xeato-idp", "that is not an AWS signing name"),
-        (GARBLED["no-region"], "usdp", "moto_server reads a service only from"),
+        (GARBLED["no-region"], "usdp", "moto_server cannot read that scope"),
         (GARBLED["made-up"], "foo", "moto has no backend for it"),
     ],
     ids=GARBLED.keys(),
@@ -91,6 +91,26 @@ def test_a_query_protocol_call_gets_the_error_in_xml(emulator):
     assert error is not None
     assert error.findtext("Code") == "InvalidSignatureException"
     assert "names the service 'foo'" in (error.findtext("Message") or "")
+
+
+@pytest.mark.parametrize(
+    ("authorization", "service"),
+    [
+        # moto_server reads the first field's second word: here there is none (it raised IndexError).
+        ("AWS4-HMAC-SHA256,Credential=AKID/20260101/us-east-1/s3/aws4_request, Signature=0", "s3"),
+        ("AWS4-HMAC-SHA256 SignedHeaders=host, Credential=AKID/20260101/us-east-1/sns/aws4_request", "sns"),
+    ],
+    ids=["no-second-word", "credential-not-first"],
+)
+def test_a_header_moto_server_cannot_read(emulator, authorization, service):
+    answer = send(emulator, "GET", "/", b"", {"Authorization": authorization})
+    assert answer.status == 400
+    error = ElementTree.fromstring(answer.body).find("Error")
+    assert error is not None
+    assert error.findtext("Code") == "InvalidSignatureException"
+    assert f"names the service '{service}', but moto_server cannot read that scope" in (
+        error.findtext("Message") or ""
+    )
 
 
 def test_a_scope_without_a_region_still_reaches_moto_for_s3(emulator):

@@ -33,8 +33,8 @@ peers   With ``--peers moto,cognito-local,ministack``: those emulators beside co
         saying why); start-up, and the ops cases with req/s, percentiles, the server's CPU per
         request and the ratio to moto (``peers``); an operation a peer lacks is shown n/a, with why.
 scale   ListUsers latency on 10,000 and 100,000 users (10,000 only with --quick; ``--scale-users``
-        to choose; ``--scale-sign-in email`` for a pool whose users sign in by email, with its alias
-        index), and the server's memory per 10,000 users (VmRSS of the server process). The
+        to choose; ``--scale-sign-in email`` for a pool whose users sign in by email, ``alias`` for
+        one whose users sign in by username or email (AliasAttributes), each with its alias index), and the server's memory per 10,000 users (VmRSS of the server process). The
         bench's emulator child makes the pool and fills it before it serves, through the emulator's
         ``directory.add_user``, each user with hash, SRP salt and verifier strings of real size, so
         the pool is filled in seconds instead of hashing 100,000 passwords; queries go over HTTP.
@@ -54,6 +54,7 @@ from typing import Any
 
 from scripts.bench import layers, mock, ops, peers, scale, srp, startup
 from scripts.bench.report import Table, print_table
+from scripts.bench.users import SIGN_IN_SETTINGS
 
 SUITES: dict[str, Callable[[argparse.Namespace], list[Table]]] = {
     "startup": startup.run,
@@ -109,9 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--scale-sign-in",
-        choices=("username", "email"),
+        choices=tuple(SIGN_IN_SETTINGS),
         default="username",
-        help="scale suite: users sign in by username, or by email (UsernameAttributes: the alias index too)",
+        help="scale suite: users sign in by username, by email (UsernameAttributes), or by either "
+        "(alias: AliasAttributes email); email and alias keep the alias index too",
     )
     parser.add_argument("--mock-tests", type=int, default=0, help="mock suite: tests in the file (50; 10 with --quick)")
     parser.add_argument("--startup-runs", type=int, default=5, help="startup suite: spawns of each (5)")

@@ -16,13 +16,14 @@ from cognito_emu.emulator import Emulator
 from cognito_emu.idp.factors import srp
 from cognito_emu.idp.models import User, UserAttributes, UserStatus
 from cognito_emu.idp.users import directory
-from scripts.bench.users import user_email, user_name
+from scripts.bench.users import SIGN_IN_SETTINGS, user_email, user_name
 
 
 def create_pool(emulator: Emulator, pool_id: str, sign_in: str) -> None:
     """A pool as CreateUserPool makes it, with a fixed id the load client knows in advance; with
-    ``sign_in`` "email", its users sign in by email (UsernameAttributes)."""
-    settings = {"UsernameAttributes": ["email"]} if sign_in == "email" else {}
+    ``sign_in`` "email", its users sign in by email (UsernameAttributes); with "alias", by their
+    username or their email (AliasAttributes)."""
+    settings = SIGN_IN_SETTINGS[sign_in]
     emulator.load_seed({"userPools": [{"PoolName": "bench-scale", "Id": pool_id, **settings}]})
 
 

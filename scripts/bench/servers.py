@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scripts.bench.users import SIGN_IN_SETTINGS
+
 if TYPE_CHECKING:
     from cognito_emu.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("emulator", "moto", "minimal")
-SIGN_IN = ("username", "email")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class Fill:
 
     pool_id: str
     sizes: tuple[int, ...]
-    # "username", or "email": a pool whose users sign in by email (UsernameAttributes), with its alias index
+    # How its users sign in: a key of users.SIGN_IN_SETTINGS
     sign_in: str = "username"
 
 
@@ -187,7 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0, help="worker threads (default: the layer's)")
     parser.add_argument("--fill-pool", default="", help="emulator: make this pool and fill it before serving")
     parser.add_argument("--fill-users", default="", help="the pool's sizes after each step, ascending")
-    parser.add_argument("--fill-sign-in", choices=SIGN_IN, default="username", help="how the pool's users sign in")
+    parser.add_argument(
+        "--fill-sign-in",
+        choices=tuple(SIGN_IN_SETTINGS),
+        default="username",
+        help="how the pool's users sign in",
+    )
     args = parser.parse_args(argv)
     fill = None
     if args.fill_pool:

@@ -6,6 +6,13 @@ from scripts.bench.client import Api
 
 PASSWORD = "Bench-Passw0rd!"
 CLIENT_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+# The scale suite's pool (--scale-sign-in): how its users sign in; "email" and "alias" keep the alias
+# index too.
+SIGN_IN_SETTINGS: dict[str, dict[str, list[str]]] = {
+    "username": {},
+    "email": {"UsernameAttributes": ["email"]},
+    "alias": {"AliasAttributes": ["email"]},
+}
 
 
 def user_name(n: int) -> str:

@@ -185,6 +185,8 @@ class HttpServer:
         self._sequence = 0
         self._busy: _Connection | None = None
         self._returned: list[_Connection] = []
+        # Handed-back connections the leader is resuming one by one (see _resume_returned).
+        self._resuming: list[_Connection] = []
         self._leader = threading.current_thread()
         # Threads that may still be answering at shutdown: a connection's own, or a demoted leader's.
         self._workers: dict[threading.Thread, socket.socket | None] = {}
@@ -231,9 +233,8 @@ class HttpServer:
         """Answer every connection on this thread until stopped or demoted (another thread leads)."""
         blocking.set_hook(lambda: self._promote(generation, self._in_request))
         try:
-            for conn in self._take_returned():
-                if not self._answer(conn, generation):
-                    return
+            if not self._resume_returned(generation):
+                return
             next_sweep = time.monotonic() + SWEEP_SECONDS
             while not self._stopping.is_set():
                 events = self._selector.select(SWEEP_SECONDS)
@@ -248,9 +249,8 @@ class HttpServer:
                     else:
                         with contextlib.suppress(OSError):
                             self._wake_read.recv(4096)
-                        for returned in self._take_returned():
-                            if not self._answer(returned, generation):
-                                return
+                        if not self._resume_returned(generation):
+                            return
                 if now >= next_sweep:
                     self._sweep(now)
                     next_sweep = now + SWEEP_SECONDS
@@ -315,33 +315,49 @@ class HttpServer:
                 if not demoted:
                     self._in_request = 0
                     self._busy = None
-                elif keep_alive and not self._stopping.is_set():
-                    # The new leader takes the connection back, with any request already pipelined.
-                    self._returned.append(conn)
+                else:
                     self._workers.pop(threading.current_thread(), None)
             if demoted:
-                if keep_alive and not self._stopping.is_set():
-                    with contextlib.suppress(OSError):
-                        self._wake_write.send(b"x")
+                # The new leader takes the connection back, with any request already pipelined.
+                if keep_alive:
+                    self._give_back(conn)
                 else:
                     self._close_socket(conn.sock)
-                    with self._lock:
-                        self._workers.pop(threading.current_thread(), None)
                 return False
             if not keep_alive:
                 self._drop(conn)
                 return True
         return True
 
-    def _take_returned(self) -> list[_Connection]:
+    def _resume_returned(self, generation: int) -> bool:
+        """Serve again the connections demoted leaders handed back, answering what they already hold;
+        False when this thread no longer leads. The ones not yet resumed then belong to the next
+        leader: ``_promote`` hands them over with the lead, since what they hold raises no event."""
         with self._lock:
-            returned, self._returned = self._returned, []
+            self._resuming, self._returned = self._returned, []
         now = time.monotonic()
-        for conn in returned:
+        while True:
+            with self._lock:
+                if not self._resuming:
+                    return True
+                conn = self._resuming.pop(0)
             # Its request may have waited longer than the idle timeout: that was not the client idling.
             conn.last_active = now
             self._selector.register(conn.sock, selectors.EVENT_READ, conn)
-        return returned
+            if not self._answer(conn, generation):
+                return False
+
+    def _give_back(self, conn: _Connection) -> None:
+        """Hand a connection this thread no longer serves to the leader (closed when stopping)."""
+        with self._lock:
+            stopping = self._stopping.is_set()
+            if not stopping:
+                self._returned.append(conn)
+        if stopping:
+            self._close_socket(conn.sock)
+            return
+        with contextlib.suppress(OSError):
+            self._wake_write.send(b"x")
 
     def _promote(self, generation: int, sequence: int) -> None:
         """Make a new thread the leader, if ``generation``'s leader is still in request ``sequence``."""
@@ -358,6 +374,8 @@ class HttpServer:
             self._generation += 1
             self._in_request = 0
             self._busy = None
+            self._returned[:0] = self._resuming
+            self._resuming = []
             leader = threading.Thread(
                 target=self._lead, args=(self._generation,), name="cognito-emu-leader", daemon=True
             )

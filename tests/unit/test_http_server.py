@@ -437,3 +437,60 @@ def test_a_connection_whose_request_waited_past_the_idle_timeout_stays_open(monk
         conn.request("GET", "/release")
         assert conn.getresponse().read() == b"released it"
         conn.close()
+
+
+def test_connections_handed_back_together_are_all_served_when_resuming_one_demotes_the_leader(monkeypatch):
+    # A and B each wait in a request with the next one already pipelined; both are handed back while
+    # the leader answers D. Resuming A answers its pipelined request, which waits too and demotes that
+    # leader: B, not yet resumed, must go to the next leader, whose first act is to answer B's.
+    monkeypatch.setattr(http_server, "WATCH_SECONDS", 60.0)
+    names = ("a", "b", "c")
+    entered = {name: threading.Event() for name in names}
+    released = {name: threading.Event() for name in names}
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ["PATH_INFO"]
+        if path.startswith("/wait/"):
+            name = path.rsplit("/", 1)[1]
+            entered[name].set()
+            blocking.before_blocking()
+            answer = name.encode() if released[name].wait(10) else b"never released"
+        elif path == "/release-a-then-b":
+            released["a"].set()
+            time.sleep(0.1)
+            released["b"].set()
+            time.sleep(0.3)
+            answer = b"released"
+        else:
+            answer = b"quick"
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(answer)))])
+        return [answer]
+
+    def get(path: str) -> bytes:
+        return f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+
+    def answers(sock: socket.socket, count: int) -> list[bytes]:
+        received = b""
+        while received.count(b"HTTP/1.1 200") < count or not received.endswith((b"a", b"b", b"c", b"quick")):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        return [part.split(b"\r\n\r\n", 1)[1] for part in received.split(b"HTTP/1.1 ")[1:]]
+
+    with serving(app) as served:
+        a = socket.create_connection(("127.0.0.1", served.port), timeout=10)
+        b = socket.create_connection(("127.0.0.1", served.port), timeout=10)
+        a.sendall(get("/wait/a") + get("/wait/c"))
+        assert entered["a"].wait(5)
+        b.sendall(get("/wait/b") + get("/quick"))
+        assert entered["b"].wait(5)
+        d = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        d.request("GET", "/release-a-then-b")
+        assert d.getresponse().read() == b"released"
+        assert answers(b, 2) == [b"b", b"quick"]
+        assert entered["c"].wait(5)
+        released["c"].set()
+        assert answers(a, 2) == [b"a", b"c"]
+        for conn in (a, b, d):
+            conn.close()

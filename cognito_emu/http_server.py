@@ -288,7 +288,26 @@ class HttpServer:
         return self._answer(conn, generation)
 
     def _answer(self, conn: _Connection, generation: int) -> bool:
-        """Answer the complete requests in ``conn.pending``; False when this thread no longer leads."""
+        """Answer the complete requests in ``conn.pending``; False when this thread no longer leads.
+        An error of this server's own closes that connection and leaves the leader leading."""
+        try:
+            return self._answer_requests(conn, generation)
+        except Exception:
+            log.exception("unexpected error serving a connection; it is closed")
+            with self._lock:
+                demoted = self._generation != generation
+                if demoted:
+                    self._workers.pop(threading.current_thread(), None)
+                else:
+                    self._in_request = 0
+                    self._busy = None
+            if demoted:  # the selector is the new leader's now, and the connection not in it
+                self._close_socket(conn.sock)
+            else:
+                self._drop(conn)
+            return not demoted
+
+    def _answer_requests(self, conn: _Connection, generation: int) -> bool:
         while conn.pending:
             try:
                 request = _parse(conn)
@@ -507,7 +526,18 @@ class HttpServer:
     # -- the application ------------------------------------------------------------------------------
 
     def _respond(self, environ: dict[str, Any], keep_alive: bool) -> tuple[bytes, bool]:
-        """The application's answer as bytes to send, and whether the connection stays open."""
+        """The application's answer as bytes to send, and whether the connection stays open; a 500
+        when the application fails or answers something HTTP cannot carry (say, a header that is not
+        Latin-1)."""
+        try:
+            return self._message(environ, keep_alive)
+        except Exception:
+            log.exception(
+                "unexpected error answering %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+            )
+            return _error_message("500 Internal Server Error", "Internal Server Error"), False
+
+    def _message(self, environ: dict[str, Any], keep_alive: bool) -> tuple[bytes, bool]:
         started: list[Any] = []
         written: list[bytes] = []
 
@@ -519,24 +549,15 @@ class HttpServer:
             started[:] = [status, headers, False]
             return written.append
 
+        result: Iterable[bytes] = self._app(environ, start_response)
         try:
-            result: Iterable[bytes] = self._app(environ, start_response)
-            try:
-                chunks = result if isinstance(result, list) else list(result)
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
-        except Exception:
-            log.exception(
-                "unexpected error answering %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
-            )
-            return _error_message("500 Internal Server Error", "Internal Server Error"), False
+            chunks = result if isinstance(result, list) else list(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
         if not started:
-            log.error(
-                "%s %s answered without a status", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
-            )
-            return _error_message("500 Internal Server Error", "Internal Server Error"), False
+            raise RuntimeError("the application answered without a status")
         status, headers, _ = started
         started[2] = True
         payload = b"".join(written) + b"".join(chunks) if written else b"".join(chunks)

@@ -34,6 +34,9 @@ def echo(environ: dict[str, Any], start_response: Any) -> Any:
     if path == "/empty":
         start_response("204 No Content", [])
         return [b""]
+    if path == "/not-latin-1":
+        start_response("200 OK", [("X-Price", "5 \u20ac")])
+        return [b"priced"]
     body = environ["wsgi.input"].read()
     seen = {
         "method": environ["REQUEST_METHOD"],
@@ -494,3 +497,25 @@ def test_connections_handed_back_together_are_all_served_when_resuming_one_demot
         assert answers(a, 2) == [b"a", b"c"]
         for conn in (a, b, d):
             conn.close()
+
+
+def test_a_header_http_cannot_carry_is_a_500_and_the_server_keeps_serving(server, caplog):
+    answer = raw(server, b"GET /not-latin-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert "unexpected error answering GET /not-latin-1" in caplog.text
+    assert b"200 OK" in raw(server, b"GET /fine HTTP/1.1\r\nConnection: close\r\n\r\n")
+
+
+def test_an_error_of_the_server_itself_closes_that_connection_and_the_leader_leads_on(
+    server, monkeypatch, caplog
+):
+    sent = http_server._send
+
+    def fail_once(sock: socket.socket, message: bytes) -> None:
+        monkeypatch.setattr(http_server, "_send", sent)
+        raise RuntimeError("a bug in sending")
+
+    monkeypatch.setattr(http_server, "_send", fail_once)
+    assert raw(server, b"GET /lost HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+    assert "unexpected error serving a connection" in caplog.text
+    assert b"200 OK" in raw(server, b"GET /fine HTTP/1.1\r\nConnection: close\r\n\r\n")

@@ -2,7 +2,8 @@
 
 The built-in server answers requests on one thread while none of them waits; a request that is about
 to wait (a Lambda trigger's handler, which may itself call this emulator, or an injected delay) calls
-``before_blocking()`` first, and the server hands its other connections to a new thread. Outside
+``before_blocking()`` first, and the server hands its other connections to a new thread if the wait
+lasts beyond a short grace (2 ms: a handler that answers sooner costs no hand-over). Outside
 that server (in-process, other serving layers) nothing is registered and the call costs a lookup.
 """
 

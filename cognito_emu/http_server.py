@@ -8,10 +8,10 @@ request whole, runs the application inline and sends the answer in one ``send``:
 between requests.
 
 A request that waits must not hold up the others, and some call back into this server (a Lambda
-trigger's handler calling Cognito). Such a request says so first (``cognito_emu.blocking``), and a
-watchdog catches the rest (any request still running after two of its ticks): either way a new thread
-becomes the leader and serves the other connections, and the old one returns its connection to the
-selector when its request is answered. Requests the fast path does not read (chunked bodies, ``Expect:
+trigger's handler calling Cognito). Such a request says so first (``cognito_emu.blocking``), and if it
+still runs ``BLOCKING_GRACE_SECONDS`` later (most trigger handlers have answered by then), or if any
+request runs through two ticks of the watchdog, a new thread becomes the leader and serves the other
+connections; the old one returns its connection to the selector when its request is answered. Requests the fast path does not read (chunked bodies, ``Expect:
 100-continue``, bodies over ``FAST_BODY_LIMIT_BYTES``, heads ended by bare LFs) move their connection
 to a thread of its own, which reads it with a C ``BufferedReader``.
 
@@ -51,6 +51,9 @@ DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 1.0
 # A request still running after two ticks of the watchdog (20-40 ms) gets a new leader for the others.
 WATCH_SECONDS = 0.02
+# A request that said it waits gets a new leader for the others if it still runs this much later: most
+# trigger handlers answer sooner, and then the lead does not change hands (two threads' worth of work).
+BLOCKING_GRACE_SECONDS = 0.002
 # How often the leader looks for idle connections.
 SWEEP_SECONDS = 5.0
 # Larger bodies are read by a connection thread, not whole into the leader's memory.
@@ -188,6 +191,9 @@ class HttpServer:
         # Handed-back connections the leader is resuming one by one (see _resume_returned).
         self._resuming: list[_Connection] = []
         self._leader = threading.current_thread()
+        # Set by a request that says it waits (before_blocking), with its (generation, sequence).
+        self._blocking = threading.Event()
+        self._armed = (0, 0)
         # Threads that may still be answering at shutdown: a connection's own, or a demoted leader's.
         self._workers: dict[threading.Thread, socket.socket | None] = {}
 
@@ -213,6 +219,7 @@ class HttpServer:
         if self._stopping.is_set():
             return
         self._stopping.set()
+        self._blocking.set()
         with contextlib.suppress(OSError):  # the leader has already closed it
             self._wake_write.send(b"x")
         self._stopped.wait(SHUTDOWN_GRACE_SECONDS)
@@ -231,7 +238,7 @@ class HttpServer:
 
     def _lead(self, generation: int) -> None:
         """Answer every connection on this thread until stopped or demoted (another thread leads)."""
-        blocking.set_hook(lambda: self._promote(generation, self._in_request))
+        blocking.set_hook(lambda: self._arm(generation))
         try:
             if not self._resume_returned(generation):
                 return
@@ -401,10 +408,22 @@ class HttpServer:
             self._leader = leader
             leader.start()
 
+    def _arm(self, generation: int) -> None:
+        """The leader's request is about to wait: have the watchdog promote a new leader soon."""
+        self._armed = (generation, self._in_request)
+        self._blocking.set()
+
     def _watch(self) -> None:
-        """Promote a new leader when one request has run through two ticks."""
+        """Promote a new leader for a request that said it waits and still runs after a short grace,
+        and for any request that has run through two ticks."""
         seen = (0, 0)
-        while not self._stopping.wait(WATCH_SECONDS):
+        while not self._stopping.is_set():
+            if self._blocking.wait(WATCH_SECONDS):
+                self._blocking.clear()
+                armed = self._armed
+                if not self._stopping.wait(BLOCKING_GRACE_SECONDS):
+                    self._promote(*armed)
+                continue
             now = (self._generation, self._in_request)
             if now[1] and now == seen:
                 self._promote(*now)

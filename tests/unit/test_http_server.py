@@ -519,3 +519,25 @@ def test_an_error_of_the_server_itself_closes_that_connection_and_the_leader_lea
     assert raw(server, b"GET /lost HTTP/1.1\r\nHost: x\r\n\r\n") == b""
     assert "unexpected error serving a connection" in caplog.text
     assert b"200 OK" in raw(server, b"GET /fine HTTP/1.1\r\nConnection: close\r\n\r\n")
+
+
+def test_a_request_that_says_it_waits_but_answers_within_the_grace_keeps_its_leader(monkeypatch):
+    # Handing the lead over costs two threads' worth of work; a trigger that answers at once need not.
+    monkeypatch.setattr(http_server, "BLOCKING_GRACE_SECONDS", 1.0)
+    monkeypatch.setattr(http_server, "WATCH_SECONDS", 60.0)
+    threads: list[threading.Thread] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        blocking.before_blocking()
+        threads.append(threading.current_thread())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"answered"]
+
+    with serving(app) as served:
+        conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        for _ in range(20):
+            conn.request("GET", "/")
+            assert conn.getresponse().read() == b"answered"
+        conn.close()
+    assert len(threads) == 20
+    assert len(set(threads)) == 1

@@ -32,12 +32,12 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.handlers import format_date_time
 
 from cognito_emu import blocking
+from cognito_emu.wsgi import run_app
 
 log = logging.getLogger("cognito_emu.server")
 
@@ -557,29 +557,7 @@ class HttpServer:
             return _error_message("500 Internal Server Error", "Internal Server Error"), False
 
     def _message(self, environ: dict[str, Any], keep_alive: bool) -> tuple[bytes, bool]:
-        started: list[Any] = []
-        written: list[bytes] = []
-
-        def start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Callable[[bytes], None]:
-            if exc_info is not None and started and started[2]:
-                raise exc_info[1].with_traceback(exc_info[2])
-            started[:] = [status, headers, False]
-            return written.append
-
-        result: Iterable[bytes] = self._app(environ, start_response)
-        try:
-            chunks = result if isinstance(result, list) else list(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        if not started:
-            raise RuntimeError("the application answered without a status")
-        status, headers, _ = started
-        started[2] = True
-        payload = b"".join(written) + b"".join(chunks) if written else b"".join(chunks)
+        status, headers, payload = run_app(self._app, environ)
         head = [f"HTTP/1.1 {status}\r\n"]
         has_length = False
         for name, value in headers:

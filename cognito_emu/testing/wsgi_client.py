@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
+from cognito_emu.wsgi import run_app
+
 WsgiApp = Any  # a callable (environ, start_response) -> Iterable[bytes]
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -85,23 +87,5 @@ def call_wsgi(
     body: bytes = b"",
 ) -> WsgiResponse:
     environ = make_environ(method, url, headers or {}, body)
-    started: list[Any] = []
-    written: list[bytes] = []
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        if exc_info is not None and started:
-            raise exc_info[1].with_traceback(exc_info[2])
-        started[:] = [status, list(response_headers)]
-        return written.append
-
-    result = app(environ, start_response)
-    try:
-        chunks = [chunk for chunk in result if chunk]
-    finally:
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
-    if not started:
-        raise RuntimeError("the WSGI application returned without calling start_response")
-    status_line, response_headers = started
-    return WsgiResponse(int(status_line.split(" ", 1)[0]), response_headers, b"".join(written + chunks))
+    status_line, response_headers, answer = run_app(app, environ)
+    return WsgiResponse(int(status_line.split(" ", 1)[0]), response_headers, answer)

@@ -111,15 +111,21 @@ def _modulus(pem: str) -> int:
     return int(key_reserve.load_private_key(pem).public_key().public_numbers().n)
 
 
-def test_past_the_store_keys_are_made_of_known_primes_not_generated(
-    store: Path, made: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A suite making more pools than the store has keys for: no key is generated while pairs of the
-    # primes handed out remain, and no two keys (nor any store key) share a modulus.
+@pytest.fixture
+def store_only(store: Path, made: list[str], monkeypatch: pytest.MonkeyPatch) -> KeyReserve:
+    """A reserve of the three made keys' store, with no thread making keys beside it."""
     write_store(store, "".join(made))
     reserve = KeyReserve(0)
     monkeypatch.setattr(reserve, "_start_filler", lambda: None)
+    return reserve
 
+
+def test_past_the_store_keys_are_made_of_known_primes_not_generated(
+    store_only: KeyReserve, made: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A suite making more pools than the store has keys for: no key is generated while pairs of the
+    # primes handed out remain, and no two keys (nor any store key) share a modulus.
+    reserve = store_only
     generate = key_reserve.generate_pem
     this_thread = threading.current_thread()
 
@@ -149,13 +155,9 @@ def test_past_the_store_keys_are_made_of_known_primes_not_generated(
         reserve.take()
 
 
-def test_a_forked_child_pairs_primes_from_the_start_again(
-    store: Path, made: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_forked_child_pairs_primes_from_the_start_again(store_only: KeyReserve) -> None:
     # As it takes the store's keys again: separate processes share keys, one process never.
-    write_store(store, "".join(made))
-    reserve = KeyReserve(0)
-    monkeypatch.setattr(reserve, "_start_filler", lambda: None)
+    reserve = store_only
     first = [reserve.take() for _ in range(4)]
     reserve.forget()
     assert [reserve.take() for _ in range(4)] == first

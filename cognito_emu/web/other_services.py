@@ -295,8 +295,10 @@ def _error(
         # Imported with the first XML refusal, not at every start (html.entities' table, about 1 ms).
         import html
 
+        # The query protocol says whose fault it is: the caller's (4xx) or the service's (5xx).
+        fault = "Receiver" if status.startswith("5") else "Sender"
         body = (
-            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<ErrorResponse><Error><Type>{fault}</Type><Code>{code}</Code>"
             f"<Message>{html.escape(message, quote=False)}</Message></Error></ErrorResponse>"
         ).encode()
         content_type = "text/xml"

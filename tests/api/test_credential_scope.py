@@ -90,6 +90,7 @@ def test_a_query_protocol_call_gets_the_error_in_xml(emulator):
     error = ElementTree.fromstring(answer.body).find("Error")
     assert error is not None
     assert error.findtext("Code") == "InvalidSignatureException"
+    assert error.findtext("Type") == "Sender"
     assert "names the service 'foo'" in (error.findtext("Message") or "")
 
 
@@ -137,3 +138,4 @@ def test_moto_failing_on_a_request_it_routes_is_still_a_server_error(emulator, m
     error = ElementTree.fromstring(answer.body).find("Error")
     assert error is not None
     assert error.findtext("Code") == "InternalFailure"
+    assert error.findtext("Type") == "Receiver"

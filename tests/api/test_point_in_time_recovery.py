@@ -707,3 +707,26 @@ def test_a_capture_taken_before_the_compact_user_records_recovers_into_them(emul
     assert isinstance(alice.attributes, UserAttributes)
     assert isinstance(alice.srp_salt, bytes)
     assert password_sign_in(idp, client_id, "alice")["AuthenticationResult"]["AccessToken"]
+
+
+def test_a_capture_leaves_out_token_sessions_and_a_recovery_keeps_them(emulator, idp, pool_id, client_id):
+    # A recovery keeps the sessions users hold now, so a capture has no use for their refresh tokens.
+    make_user(idp, pool_id, "alice")
+    moment_before_sign_in = float(emulator.clock.now())
+    emulator.clock.advance(MINUTE)
+    refresh_token = password_sign_in(idp, client_id)["AuthenticationResult"]["RefreshToken"]
+    emulator.clock.advance(point_in_time.QUIET_SECONDS)
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="alice", UserAttributes=[{"Name": "name", "Value": "Alice"}]
+    )
+    captures = emulator.state.find_pool(pool_id).captures
+    newest = dict.__getitem__(captures, max(dict.keys(captures)))
+    assert b"alice" in newest.data
+    assert refresh_token.encode() not in newest.data
+    emulator.clock.advance(20 * MINUTE)
+    recover(idp, pool_id, moment_before_sign_in + MINUTE)
+    assert "name" not in attrs(idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserAttributes"])
+    refreshed = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token}
+    )
+    assert refreshed["AuthenticationResult"]["AccessToken"]

@@ -23,6 +23,7 @@ not writes: they replace the pools together with the history they carry.
 from __future__ import annotations
 
 import builtins
+import copyreg
 import dataclasses
 import hashlib
 import io
@@ -45,7 +46,15 @@ from cognito_emu.errors import (
 )
 from cognito_emu.idp import models, tokens
 from cognito_emu.idp.continuity import Capture, PlanPeriod, PreviewCount, Restoration, RestoreStatus
-from cognito_emu.idp.models import Group, ImportJobStatus, User, UserAttributes, UserMfa, UserPool
+from cognito_emu.idp.models import (
+    Group,
+    ImportJobStatus,
+    TokenSessions,
+    User,
+    UserAttributes,
+    UserMfa,
+    UserPool,
+)
 from cognito_emu.idp.pool.operation_kinds import WRITING_CHALLENGES
 from cognito_emu.pagination import paginate
 from cognito_emu.state import State
@@ -118,7 +127,7 @@ def before_write(env: Env, pool: UserPool, user_data: bool, challenge: Any) -> N
     ):
         since = last_write if last_write is not None else now
         sequence = int(newest) + 1 if newest is not None else 1
-        data = pickle.dumps(_user_data(pool), pickle.HIGHEST_PROTOCOL)
+        data = _capture_bytes(_user_data(pool))
         captures[f"{sequence:010d}"] = Capture(since, now, data, _layout())
         _prune(captures, now)
     pool.user_data_written = now
@@ -132,6 +141,23 @@ def _ordered(captures: dict[str, Capture]) -> list[tuple[str, Capture]]:
 def _user_data(pool: UserPool) -> UserData:
     # dict.items, not the mapping's own: a TrackedDict would count every key as touched.
     return dict(dict.items(pool.users)), dict(dict.items(pool.groups))
+
+
+def _capture_bytes(data: UserData) -> bytes:
+    """``data`` pickled, leaving out the users' token sessions: a recovery keeps the sessions users hold
+    now (``_apply``), so a capture never needs them, and each one carries refresh tokens of about 1.1
+    KB (a user signed in a hundred times made every capture of the pool 150 KB larger). They come back
+    as an empty TokenSessions."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    # Only for this class: pickle asks the table about no other object (plain dicts are its own).
+    pickler.dispatch_table = {**copyreg.dispatch_table, TokenSessions: _no_sessions}
+    pickler.dump(data)
+    return buffer.getvalue()
+
+
+def _no_sessions(_: TokenSessions) -> tuple[type[TokenSessions], tuple[()]]:
+    return TokenSessions, ()
 
 
 def _prune(captures: dict[str, Capture], now: float) -> None:

@@ -235,9 +235,7 @@ class KeyReserve:
             stock = self._load_stock()
             while stock:
                 pem = stock.pop()
-                primes = _primes(pem)
-                if primes is not None:
-                    self._known_primes.extend(primes)
+                if self._remember(pem):
                     if len(stock) <= self._size:
                         self._start_filler()
                     return pem
@@ -256,10 +254,14 @@ class KeyReserve:
             self._remember(pem)
         return pem
 
-    def _remember(self, pem: str) -> None:
+    def _remember(self, pem: str) -> bool:
+        """Keep the primes of a key handed out, for pairing; False when it is no whole key (a damaged
+        one from the store)."""
         primes = _primes(pem)
-        if primes is not None:
-            self._known_primes.extend(primes)
+        if primes is None:
+            return False
+        self._known_primes.extend(primes)
+        return True
 
     def _paired(self) -> str | None:
         """A key of two known primes no key handed out has had together; None when there is no such pair."""

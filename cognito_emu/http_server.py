@@ -191,9 +191,14 @@ class HttpServer:
         # Handed-back connections the leader is resuming one by one (see _resume_returned).
         self._resuming: list[_Connection] = []
         self._leader = threading.current_thread()
-        # Set by a request that says it waits (before_blocking), with its (generation, sequence).
+        # Wakes the watchdog: set by a request that says it waits (before_blocking), which first adds
+        # its (generation, sequence) to _arms, and by the first request after the watchdog dozed off.
         self._blocking = threading.Event()
-        self._armed = (0, 0)
+        self._arms: list[tuple[int, int]] = []
+        # The watchdog sleeps while no request runs (an idle server then uses no CPU at all) and the
+        # leader wakes it when one begins. Either side writes its own field before it reads the other's
+        # (under the GIL), so a request never starts unwatched.
+        self._dozing = False
         # Threads that may still be answering at shutdown: a connection's own, or a demoted leader's.
         self._workers: dict[threading.Thread, socket.socket | None] = {}
 
@@ -331,6 +336,8 @@ class HttpServer:
             self._sequence += 1
             self._busy = conn
             self._in_request = self._sequence
+            if self._dozing:
+                self._blocking.set()
             try:
                 message, keep_alive = self._respond(environ, keep_alive)
                 _send(conn.sock, message)
@@ -410,7 +417,7 @@ class HttpServer:
 
     def _arm(self, generation: int) -> None:
         """The leader's request is about to wait: have the watchdog promote a new leader soon."""
-        self._armed = (generation, self._in_request)
+        self._arms.append((generation, self._in_request))
         self._blocking.set()
 
     def _watch(self) -> None:
@@ -418,15 +425,22 @@ class HttpServer:
         and for any request that has run through two ticks."""
         seen = (0, 0)
         while not self._stopping.is_set():
-            if self._blocking.wait(WATCH_SECONDS):
+            if self._blocking.wait(None if self._dozing else WATCH_SECONDS):
                 self._blocking.clear()
-                armed = self._armed
-                if not self._stopping.wait(BLOCKING_GRACE_SECONDS):
-                    self._promote(*armed)
+                self._dozing = False
+                # Swapped, not cleared, so that an arm added meanwhile is not lost. Only the latest
+                # matters: the request behind an earlier one has answered, or it is the same request.
+                arms, self._arms = self._arms, []
+                if arms and not self._stopping.wait(BLOCKING_GRACE_SECONDS):
+                    self._promote(*arms[-1])
                 continue
             now = (self._generation, self._in_request)
             if now[1] and now == seen:
                 self._promote(*now)
+            elif not now[1]:
+                self._dozing = True
+                if self._in_request:  # a request began after the read above: it may not have seen _dozing
+                    self._dozing = False
             seen = now
 
     def _sweep(self, now: float) -> None:

@@ -308,9 +308,22 @@ def waiting_app(released: threading.Event, announce: bool) -> Any:
     return app
 
 
+class CountingEvent(threading.Event):
+    """An Event that counts the waits on it: the watchdog's ticks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits += 1
+        return super().wait(timeout)
+
+
 @contextlib.contextmanager
 def serving(app: Any) -> Iterator[HttpServer]:
     served = HttpServer(app, "127.0.0.1", 0)
+    served._blocking = CountingEvent()
     thread = threading.Thread(target=served.serve_forever, daemon=True)
     thread.start()
     try:
@@ -359,6 +372,38 @@ def test_a_request_that_says_it_waits_leaves_the_other_connections_served(monkey
 
 def test_a_request_that_waits_unannounced_gets_a_new_leader_from_the_watchdog():
     with serving(waiting_app(threading.Event(), announce=False)) as served:
+        wait_and_release(served)
+
+
+def dozing(served: HttpServer) -> CountingEvent:
+    """The watchdog's wake-up Event, once the watchdog dozes between requests."""
+    deadline = time.monotonic() + 5
+    while not served._dozing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert served._dozing
+    return served._blocking
+
+
+def test_an_idle_server_watchdog_sleeps_until_a_request_begins():
+    # An idle emulator (make run, left open) wakes no thread at all; a request wakes the watchdog.
+    with serving(waiting_app(threading.Event(), announce=False)) as served:
+        ticks = dozing(served)
+        asleep = ticks.waits
+        time.sleep(10 * http_server.WATCH_SECONDS)
+        assert ticks.waits == asleep
+        conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        conn.request("GET", "/release")
+        assert conn.getresponse().read() == b"released it"
+        conn.close()
+        deadline = time.monotonic() + 5
+        while ticks.waits == asleep and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ticks.waits > asleep
+
+
+def test_a_request_after_the_watchdog_dozed_off_that_waits_unannounced_gets_a_new_leader():
+    with serving(waiting_app(threading.Event(), announce=False)) as served:
+        dozing(served)
         wait_and_release(served)
 
 
@@ -413,6 +458,7 @@ def test_shutdown_waits_for_a_request_a_demoted_leader_is_answering():
         return [b"answered"]
 
     served = HttpServer(app, "127.0.0.1", 0)
+    served._blocking = CountingEvent()
     thread = threading.Thread(target=served.serve_forever, daemon=True)
     thread.start()
     conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)

@@ -88,9 +88,7 @@ def next_step(
     srp_a: str | None,
 ) -> Step:
     """Ask DefineAuthChallenge what follows ``history``, and do it."""
-    decision = runner.response_of(
-        runner.invoke(ctx.env, ctx.pool, DEFINE, _event(ctx, user, DEFINE, history))
-    )
+    decision = _run(ctx, user, DEFINE, history)
     if decision.get("failAuthentication") is True or len(history) >= MAX_CHALLENGES:
         _fail(previous)
     if decision.get("issueTokens") is True:
@@ -119,9 +117,7 @@ def answer(ctx: AuthContext, session: ChallengeSession, user: User | None) -> St
     given = ctx.required("ANSWER")
     history = list(session.custom_history or [])
     request = {"privateChallengeParameters": dict(session.private_parameters), "challengeAnswer": given}
-    verdict = runner.response_of(
-        runner.invoke(ctx.env, ctx.pool, VERIFY, _event(ctx, user, VERIFY, history, request))
-    )
+    verdict = _run(ctx, user, VERIFY, history, request)
     if session.used:  # answered by another request while the trigger ran
         raise NotAuthorizedException(sessions.USED)
     history.append(_entry(CUSTOM_CHALLENGE, verdict.get("answerCorrect") is True, session.challenge_metadata))
@@ -152,9 +148,7 @@ def _custom_challenge(
     srp_a: str | None,
 ) -> Step:
     request = {"challengeName": CUSTOM_CHALLENGE}
-    created = runner.response_of(
-        runner.invoke(ctx.env, ctx.pool, CREATE, _event(ctx, user, CREATE, history, request))
-    )
+    created = _run(ctx, user, CREATE, history, request)
     public = _string_map(created.get("publicChallengeParameters"), "publicChallengeParameters")
     private = created.get("privateChallengeParameters")
     metadata = created.get("challengeMetadata")
@@ -215,13 +209,14 @@ def _entry(challenge: str, result: bool, metadata: str | None = None) -> dict[st
     return entry
 
 
-def _event(
+def _run(
     ctx: AuthContext,
     user: User | None,
     trigger: str,
     history: list[dict[str, Any]],
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Run one of the three triggers on the challenges so far; its ``response`` ({} when it has none)."""
     request: dict[str, Any] = {"userAttributes": events.user_attributes(user) if user else {}}
     if trigger != VERIFY:
         request["session"] = [dict(entry) for entry in history]
@@ -231,7 +226,7 @@ def _event(
         request["clientMetadata"] = dict(metadata)
     if prevents_existence_errors(ctx.client):
         request["userNotFound"] = user is None
-    return events.base_event(
+    event = events.base_event(
         ctx.env,
         ctx.pool,
         f"{trigger}_Authentication",
@@ -239,6 +234,7 @@ def _event(
         client_id=ctx.client.client_id,
         request=request,
     )
+    return runner.response_of(runner.invoke(ctx.env, ctx.pool, trigger, event))
 
 
 def _string_map(value: Any, name: str) -> dict[str, str]:

@@ -55,7 +55,7 @@ def delivery_details(attribute: str, value: str) -> CodeDelivery:
     return CodeDelivery(attribute, mask(attribute, value))
 
 
-def _record(
+def record(
     env: Env,
     pool: UserPool,
     user: User,
@@ -65,6 +65,7 @@ def _record(
     body: str,
     **extra: Any,
 ) -> None:
+    """Put one message to the user's ``attribute`` (email or phone_number) in the outbox, as sent now."""
     env.outbox.record(
         Message(
             id=env.ids.uuid(),
@@ -126,7 +127,7 @@ def send_code(
     if custom_message.has_link_placeholder(body) and reason in custom_message.LINK_SOURCES:
         link = link or _confirmation_link(pool, user, code, client_id)
         body = _replace_link(body, link)
-    _record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code, link=link)
+    record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code, link=link)
     return delivery_details(attribute, user.attributes[attribute])
 
 
@@ -159,7 +160,7 @@ def send_authentication_code(
     subject, body = custom_message.customize(
         env, pool, user, attribute, reason, subject, body, client_id=client_id, trigger_input=trigger_input
     )
-    _record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code)
+    record(env, pool, user, attribute, reason, subject, _fill(body, code, user.username), code=code)
     return delivery_details(attribute, user.attributes[attribute])
 
 
@@ -191,7 +192,7 @@ def send_invitation(
     subject, body = custom_message.customize(
         env, pool, user, attribute, "AdminCreateUser", subject, body, client_id=None, trigger_input=trigger_input
     )
-    _record(
+    record(
         env,
         pool,
         user,

@@ -34,7 +34,6 @@ import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 
-from cognito_emu.delivery.outbox import Message
 from cognito_emu.env import Env
 from cognito_emu.errors import (
     InvalidParameterException,
@@ -45,6 +44,7 @@ from cognito_emu.errors import (
 from cognito_emu.idp.factors import mfa
 from cognito_emu.idp.models import AuthEvent, User, UserPool, UserStatus, own_list
 from cognito_emu.idp.pool import pool_settings
+from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import auth_events, compromised, lockout
 from cognito_emu.idp.signin.context import RESET_REQUIRED, AuthContext, RiskVerdict
 from cognito_emu.idp.users import directory
@@ -231,8 +231,7 @@ def _remember(known: list[str], value: str | None) -> list[str]:
 
 def _notify(ctx: AuthContext, user: User, takeover: dict[str, Any], template: str) -> None:
     """The NotifyConfiguration's email for this response, to the user's email address (if any)."""
-    address = user.attributes.get("email")
-    if not address:
+    if not user.attributes.get("email"):
         return
     configured = (takeover.get("NotifyConfiguration") or {}).get(template) or {}
     default_subject, default_body = _DEFAULT_EMAILS[template]
@@ -247,18 +246,6 @@ def _notify(ctx: AuthContext, user: User, takeover: dict[str, Any], template: st
     }
     for placeholder, value in values.items():
         body = body.replace(placeholder, value)
-    ctx.env.outbox.record(
-        Message(
-            id=ctx.env.ids.uuid(),
-            time=ctx.env.clock.now(),
-            account=ctx.pool.account,
-            region=ctx.pool.region,
-            user_pool_id=ctx.pool.id,
-            username=user.username,
-            channel="EMAIL",
-            destination=address,
-            subject=configured.get("Subject") or default_subject,
-            body=body,
-            reason=NOTIFICATION,
-        )
+    messages.record(
+        ctx.env, ctx.pool, user, "email", NOTIFICATION, configured.get("Subject") or default_subject, body
     )

@@ -152,14 +152,13 @@ def _start_session(
     return session
 
 
-def _session_of(env: Env, pool: UserPool, refresh_token: str) -> tuple[User | None, TokenSession | None]:
+def session_of(env: Env, pool: UserPool, refresh_token: str) -> TokenSession | None:
+    """The sign-in session a refresh token of this pool belongs to, or None."""
     address = env.state.refresh_tokens.get(refresh_token)
     if address is None or address[0] != pool.id:
-        return None, None
+        return None
     user = pool.users.get(address[1])
-    if user is None:
-        return None, None
-    return user, user.sessions.get(address[2])
+    return user.sessions.get(address[2]) if user is not None else None
 
 
 def authentication_result(
@@ -202,7 +201,7 @@ def authentication_result(
     now = env.clock.now()
     session: TokenSession | None = None
     if refresh_token is not None:
-        _, session = _session_of(env, pool, refresh_token)
+        session = session_of(env, pool, refresh_token)
         if session is None:
             raise NotAuthorizedException(INVALID_REFRESH_TOKEN)
         scope = session.scope or scope
@@ -348,7 +347,7 @@ def refresh(
             ip_address=ip_address,
             oauth_endpoint=oauth_endpoint,
         )
-    _, session = _session_of(env, pool, refresh_token)
+    session = session_of(env, pool, refresh_token)
     assert session is not None
     now = env.clock.now()
     if session.refresh_tokens.get(refresh_token) is None:
@@ -389,7 +388,7 @@ def revoke(env: Env, pool: UserPool, client: AppClient, token: str) -> None:
 
 def revoke_refresh_token(env: Env, pool: UserPool, client: AppClient, refresh_token: str) -> bool:
     """RevokeToken: end the session behind a refresh token of this client. False when it is not one."""
-    _, session = _session_of(env, pool, refresh_token)
+    session = session_of(env, pool, refresh_token)
     if session is None or session.client_id != client.client_id:
         return False
     session.revoked = True

@@ -104,16 +104,10 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
     return _tokens_body(issued, scopes.OPENID in grant.scopes)
 
 
-def _session_scope(env: Env, pool: UserPool, refresh_token: str) -> str | None:
-    address = env.state.refresh_tokens.get(refresh_token)
-    user = pool.users.get(address[1]) if address else None
-    session = user.sessions.get(address[2]) if user and address else None
-    return session.scope if session else None
-
-
 def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:
     token = _required(request, "refresh_token")
-    scope = _session_scope(env, pool, token)
+    session = tokens.session_of(env, pool, token)
+    scope = session.scope if session else None
     try:
         issued = tokens.refresh(
             env,

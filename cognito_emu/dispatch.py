@@ -29,6 +29,7 @@ from cognito_emu.idp.continuity import UserPoolReplica, served_by
 from cognito_emu.protocol.model import service
 from cognito_emu.protocol.sigv4 import Caller
 from cognito_emu.state import Store
+from cognito_emu.triggers.events import TriggerInput, name_value_map
 
 
 @dataclass(slots=True)
@@ -61,6 +62,14 @@ class Call:
     @property
     def store(self) -> Store:
         return self.env.state.store(self.caller.account, self.home_region or self.caller.region)
+
+    def trigger_input(self, params: dict[str, Any]) -> TriggerInput:
+        """ClientMetadata, ValidationData and the User-Agent, for the Lambda triggers the call fires."""
+        return TriggerInput(
+            client_metadata=dict(params.get("ClientMetadata") or {}),
+            validation_data=name_value_map(params.get("ValidationData")),
+            user_agent=self.user_agent,
+        )
 
 
 Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]

@@ -10,7 +10,6 @@ from cognito_emu.idp.self_service import profile
 from cognito_emu.idp.users import attributes
 from cognito_emu.ops.presenters import attribute_list, code_delivery_details, user_mfa_fields
 from cognito_emu.protocol.model import IDP
-from cognito_emu.triggers.events import TriggerInput
 
 SERVICE = IDP
 
@@ -46,7 +45,7 @@ def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]
         principal.client,
         principal.user,
         attributes.as_dict(params["UserAttributes"]),
-        TriggerInput(client_metadata=dict(params.get("ClientMetadata") or {}), user_agent=call.user_agent),
+        call.trigger_input(params),
     )
     return {"CodeDeliveryDetailsList": [code_delivery_details(d) for d in deliveries]} if deliveries else {}
 
@@ -72,7 +71,7 @@ def get_user_attribute_verification_code(call: Call, params: dict[str, Any]) -> 
         principal.client,
         principal.user,
         params["AttributeName"],
-        TriggerInput(client_metadata=dict(params.get("ClientMetadata") or {}), user_agent=call.user_agent),
+        call.trigger_input(params),
     )
     return {"CodeDeliveryDetails": code_delivery_details(details)}
 

@@ -16,7 +16,6 @@ from cognito_emu.idp.self_service import recovery, sign_up
 from cognito_emu.idp.users import attributes
 from cognito_emu.ops.presenters import code_delivery_details
 from cognito_emu.protocol.model import IDP
-from cognito_emu.triggers.events import TriggerInput, name_value_map
 
 SERVICE = IDP
 
@@ -25,15 +24,6 @@ def _client(call: Call, params: dict[str, Any]) -> tuple[UserPool, AppClient]:
     pool, client = clients.find_client(call.env.state, params["ClientId"])
     client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return pool, client
-
-
-def _trigger_input(call: Call, params: dict[str, Any]) -> TriggerInput:
-    """ClientMetadata, ValidationData and the User-Agent, for the Lambda triggers the call fires."""
-    return TriggerInput(
-        client_metadata=dict(params.get("ClientMetadata") or {}),
-        validation_data=name_value_map(params.get("ValidationData")),
-        user_agent=call.user_agent,
-    )
 
 
 def sign_up_handler(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +35,7 @@ def sign_up_handler(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params["Username"],
         params.get("Password"),
         attributes.as_dict(params.get("UserAttributes")),
-        _trigger_input(call, params),
+        call.trigger_input(params),
     )
     return {
         # A PreSignUp trigger may confirm the user at once (autoConfirmUser).
@@ -64,7 +54,7 @@ def confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params["Username"],
         params["ConfirmationCode"],
         bool(params.get("ForceAliasCreation")),
-        _trigger_input(call, params),
+        call.trigger_input(params),
     )
     return {}
 
@@ -72,14 +62,14 @@ def confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def resend_confirmation_code(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = _client(call, params)
     delivery = sign_up.resend_confirmation_code(
-        call.env, pool, client, params["Username"], _trigger_input(call, params)
+        call.env, pool, client, params["Username"], call.trigger_input(params)
     )
     return {"CodeDeliveryDetails": code_delivery_details(delivery)}
 
 
 def forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = _client(call, params)
-    delivery = recovery.forgot_password(call.env, pool, client, params["Username"], _trigger_input(call, params))
+    delivery = recovery.forgot_password(call.env, pool, client, params["Username"], call.trigger_input(params))
     return {"CodeDeliveryDetails": code_delivery_details(delivery)}
 
 
@@ -92,7 +82,7 @@ def confirm_forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any
         params["Username"],
         params["ConfirmationCode"],
         params["Password"],
-        _trigger_input(call, params),
+        call.trigger_input(params),
     )
     return {}
 

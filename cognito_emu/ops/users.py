@@ -11,7 +11,6 @@ from cognito_emu.idp.pool.pools import get_user_pool
 from cognito_emu.idp.users import accounts, attributes, directory, listing
 from cognito_emu.ops.presenters import attribute_list, user_mfa_fields
 from cognito_emu.protocol.model import IDP
-from cognito_emu.triggers.events import TriggerInput, name_value_map
 
 SERVICE = IDP
 
@@ -59,18 +58,9 @@ def admin_create_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         message_action=params.get("MessageAction"),
         mediums=params.get("DesiredDeliveryMediums"),
         force_alias=bool(params.get("ForceAliasCreation")),
-        trigger_input=_trigger_input(call, params),
+        trigger_input=call.trigger_input(params),
     )
     return {"User": present_user(user)}
-
-
-def _trigger_input(call: Call, params: dict[str, Any]) -> TriggerInput:
-    """ClientMetadata, ValidationData and the User-Agent, for the Lambda triggers the call fires."""
-    return TriggerInput(
-        client_metadata=dict(params.get("ClientMetadata") or {}),
-        validation_data=name_value_map(params.get("ValidationData")),
-        user_agent=call.user_agent,
-    )
 
 
 def admin_get_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +82,7 @@ def admin_disable_user(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def admin_confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    accounts.admin_confirm_sign_up(call.env, *_pool_and_user(call, params), _trigger_input(call, params))
+    accounts.admin_confirm_sign_up(call.env, *_pool_and_user(call, params), call.trigger_input(params))
     return {}
 
 

@@ -109,7 +109,9 @@ def _ops() -> tuple[Mapping[tuple[str, str], Handler], Mapping[str, Admit]]:
             modules.setdefault(spec.name, {})[name] = module.__name__
     if _index() is None:
         index = {"fingerprint": _fingerprint(), "handlers": modules, "admits": admit_modules}
-        write_whole(_index_file(), json.dumps(index, separators=(",", ":")))
+        write_whole(
+            _index_file(), json.dumps(index, separators=(",", ":")), f"ops-index-{_INDEX_FORMAT}-*.json"
+        )
     return table, admits
 
 

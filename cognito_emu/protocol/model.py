@@ -101,7 +101,7 @@ def _load_compact() -> dict[str, dict[str, Any]]:
         if set(cached) == set(SERVICES):
             return cached
     built = {name: _compact(name) for name in SERVICES}
-    write_whole(path, json.dumps(built, separators=(",", ":")))
+    write_whole(path, json.dumps(built, separators=(",", ":")), f"botocore-*-models-{FORMAT}.json")
     return built
 
 

@@ -4,12 +4,14 @@ by a later start, and answering what the full table answers while importing only
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cognito_emu import dispatch
+from cognito_emu import cache_dir, dispatch
 from cognito_emu.protocol.model import IDENTITY, IDP
 
 
@@ -39,6 +41,21 @@ def test_a_missing_index_is_made_at_start_and_read_back(cache_home: Path) -> Non
     assert index["handlers"][IDENTITY]["GetId"] == "cognito_emu.ops.identities"
     assert index["admits"] == {IDP: "cognito_emu.ops.availability"}
     assert not [path for path in dispatch._index_file().parent.iterdir() if path.suffix == ".tmp"]
+
+
+def test_writing_the_index_removes_the_stale_indexes_of_other_checkouts(cache_home: Path) -> None:
+    # One index per checkout or install: those no process has written for a month go when another is written.
+    folder = dispatch._index_file().parent
+    folder.mkdir(parents=True)
+    stale, recent = folder / "ops-index-1-0000000000000000.json", folder / "ops-index-1-1111111111111111.json"
+    stale.write_text("{}")
+    recent.write_text("{}")
+    month_ago = time.time() - cache_dir.STALE_AFTER_SECONDS - 60
+    os.utime(stale, (month_ago, month_ago))
+    dispatch.prepare()
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [dispatch._index_file().name, recent.name]
+    )
 
 
 def test_the_index_answers_what_the_full_table_does(cache_home: Path) -> None:

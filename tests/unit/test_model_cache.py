@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import botocore.session
 import pytest
 
+from cognito_emu import cache_dir
 from cognito_emu.protocol import model
 
 
@@ -58,3 +61,19 @@ def test_the_compact_model_says_what_botocore_says() -> None:
             for key in ("min", "max", "pattern", "sensitive", "required", "enum"):
                 assert kept.get(key) == shape.metadata.get(key), (shape_name, key)
             assert "documentation" not in json.dumps(kept)
+
+
+def test_writing_the_cache_removes_the_stale_files_of_other_botocore_versions(cache_home: Path) -> None:
+    # One file per botocore version: those no process has written for a month go when another is written.
+    path = model.cache_file()
+    path.parent.mkdir(parents=True)
+    stale = path.with_name(f"botocore-0.0.1-models-{model.FORMAT}.json")
+    recent = path.with_name(f"botocore-0.0.2-models-{model.FORMAT}.json")
+    other_kind = path.with_name("signing-keys.pem")
+    for file in (stale, recent, other_kind):
+        file.write_text("{}")
+    month_ago = time.time() - cache_dir.STALE_AFTER_SECONDS - 60
+    os.utime(stale, (month_ago, month_ago))
+    os.utime(other_kind, (month_ago, month_ago))
+    model._load_compact()
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, recent.name, other_kind.name])

@@ -44,7 +44,12 @@ def make_pool(idp: Any, **settings: Any) -> tuple[str, str]:
     client_id = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="app",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_USER_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
     )["UserPoolClient"]["ClientId"]
     return pool_id, client_id
 
@@ -174,6 +179,153 @@ def test_sender_failure_fails_the_operation(idp: Any, triggers: TriggerRegistry)
             UserAttributes=[{"Name": "email", "Value": "erin@example.com"}],
         )
     assert excinfo.value.response["Error"]["Code"] == "UserLambdaValidationException"
+
+
+# -- sign-in codes and ClientMetadata -------------------------------------------------------------------
+# API reference, InitiateAuth / AdminInitiateAuth ClientMetadata: the request invokes the custom email and
+# SMS senders without it. Developer guide, custom email / SMS sender, request "clientMetadata": pass it
+# with the ClientMetadata of AdminRespondToAuthChallenge and RespondToAuthChallenge.
+
+
+def make_user(idp: Any, pool_id: str) -> None:
+    """alice, CONFIRMED with PASSWORD, a verified email and a verified phone number."""
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="alice",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "alice@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "phone_number", "Value": "+15555550100"},
+            {"Name": "phone_number_verified", "Value": "true"},
+        ],
+    )
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True)
+
+
+def mfa_user(idp: Any, pool_id: str, **preference: dict[str, bool]) -> None:
+    """alice (make_user) in a pool with optional SMS and email MFA, her MFA set to ``preference``."""
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OPTIONAL",
+        SmsMfaConfiguration={
+            "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns", "ExternalId": "ext"}
+        },
+        EmailMfaConfiguration={"Message": "Your code: {####}", "Subject": "Sign-in code"},
+    )
+    make_user(idp, pool_id)
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="alice", **preference)
+
+
+def initiate(idp: Any, pool_id: str, client_id: str, admin: bool, metadata: dict[str, str]) -> dict[str, Any]:
+    parameters = {"USERNAME": "alice", "PASSWORD": PASSWORD}
+    if admin:
+        return idp.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters=parameters,
+            ClientMetadata=metadata,
+        )
+    return idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=parameters, ClientMetadata=metadata
+    )
+
+
+def respond(
+    idp: Any,
+    pool_id: str,
+    client_id: str,
+    admin: bool,
+    challenge: dict[str, Any],
+    metadata: dict[str, str],
+    **answers: str,
+) -> dict[str, Any]:
+    request = {
+        "ClientId": client_id,
+        "ChallengeName": challenge["ChallengeName"],
+        "Session": challenge["Session"],
+        "ChallengeResponses": {"USERNAME": "alice", **answers},
+        "ClientMetadata": metadata,
+    }
+    if admin:
+        return idp.admin_respond_to_auth_challenge(UserPoolId=pool_id, **request)
+    return idp.respond_to_auth_challenge(**request)
+
+
+@pytest.mark.parametrize("admin", [False, True], ids=["InitiateAuth", "AdminInitiateAuth"])
+def test_code_sent_by_initiate_auth_comes_without_its_client_metadata(
+    idp: Any, seen: list[dict[str, Any]], admin: bool
+) -> None:
+    pool_id, client_id = make_pool(idp)
+    mfa_user(idp, pool_id, SMSMfaSettings={"Enabled": True, "PreferredMfa": True})
+    challenge = initiate(idp, pool_id, client_id, admin, {"app": "web"})
+    assert challenge["ChallengeName"] == "SMS_MFA"
+    [item] = seen
+    assert item["event"]["triggerSource"] == "CustomSMSSender_Authentication"
+    assert item["event"]["request"]["clientMetadata"] == {}
+    result = respond(
+        idp, pool_id, client_id, admin, challenge, {"app": "web"}, SMS_MFA_CODE=item["code"]
+    )
+    assert "AuthenticationResult" in result
+
+
+@pytest.mark.parametrize("admin", [False, True], ids=["RespondToAuthChallenge", "AdminRespondToAuthChallenge"])
+@pytest.mark.parametrize(
+    ("factor", "trigger", "code_name"),
+    [
+        ("SMS_MFA", "CustomSMSSender_Authentication", "SMS_MFA_CODE"),
+        ("EMAIL_OTP", "CustomEmailSender_Authentication", "EMAIL_OTP_CODE"),
+    ],
+)
+def test_code_sent_by_respond_to_auth_challenge_carries_its_client_metadata(
+    idp: Any, seen: list[dict[str, Any]], admin: bool, factor: str, trigger: str, code_name: str
+) -> None:
+    pool_id, client_id = make_pool(idp)
+    mfa_user(idp, pool_id, SMSMfaSettings={"Enabled": True}, EmailMfaSettings={"Enabled": True})
+    select = initiate(idp, pool_id, client_id, admin, {"step": "initiate"})
+    assert select["ChallengeName"] == "SELECT_MFA_TYPE"
+    assert seen == []
+    challenge = respond(idp, pool_id, client_id, admin, select, {"step": "select"}, ANSWER=factor)
+    assert challenge["ChallengeName"] == factor
+    [item] = seen
+    assert item["event"]["triggerSource"] == trigger
+    assert item["event"]["request"]["clientMetadata"] == {"step": "select"}
+    result = respond(idp, pool_id, client_id, admin, challenge, {}, **{code_name: item["code"]})
+    assert "AuthenticationResult" in result
+
+
+def test_user_auth_one_time_password_follows_the_call_that_sends_it(
+    idp: Any, seen: list[dict[str, Any]]
+) -> None:
+    pool_id, client_id = make_pool(
+        idp, Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
+    )
+    make_user(idp, pool_id)
+    preferred = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "alice", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+        ClientMetadata={"step": "initiate"},
+    )
+    assert preferred["ChallengeName"] == "EMAIL_OTP"
+    [item] = seen
+    assert item["event"]["triggerSource"] == "CustomEmailSender_Authentication"
+    assert item["event"]["request"]["clientMetadata"] == {}
+
+    select = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "alice"},
+        ClientMetadata={"step": "initiate"},
+    )
+    assert select["ChallengeName"] == "SELECT_CHALLENGE"
+    challenge = respond(idp, pool_id, client_id, False, select, {"step": "select"}, ANSWER="EMAIL_OTP")
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    item = seen[-1]
+    assert item["event"]["request"]["clientMetadata"] == {"step": "select"}
+    result = respond(idp, pool_id, client_id, False, challenge, {}, EMAIL_OTP_CODE=item["code"])
+    assert "AuthenticationResult" in result
 
 
 # -- the encryption ------------------------------------------------------------------------------------

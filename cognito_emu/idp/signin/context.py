@@ -63,7 +63,9 @@ class AuthContext:
     params: dict[str, str] = field(default_factory=dict)
     client_metadata: dict[str, str] = field(default_factory=dict)
     # True for RespondToAuthChallenge / AdminRespondToAuthChallenge: only they pass ClientMetadata to
-    # PreTokenGeneration and the custom challenge triggers (API reference, InitiateAuth ClientMetadata).
+    # PreTokenGeneration, the custom challenge triggers and the custom senders (API reference, InitiateAuth
+    # ClientMetadata, which names all of them; the custom sender pages' clientMetadata says to pass it with
+    # (Admin)RespondToAuthChallenge, which the RespondToAuthChallenge reference's list of triggers omits).
     responding: bool = False
     # Threat protection's view of the call (idp.signin.risk): the caller's IP address (UserContextData /
     # ContextData IpAddress, else X-Forwarded-For), its device fingerprint (their EncodedData), whether

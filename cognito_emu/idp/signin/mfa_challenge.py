@@ -65,6 +65,7 @@ def start_factor(ctx: AuthContext, user: User, previous: ChallengeSession | None
         session.mfa_code,
         ctx.client.client_id,
         trigger_input=trigger_input(ctx),
+        client_metadata=ctx.trigger_metadata(),
     )
     return Challenge(
         factor,

@@ -301,6 +301,7 @@ def _send_otp(
             session.mfa_code,
             ctx.client.client_id,
             trigger_input=trigger_input(ctx),
+            client_metadata=ctx.trigger_metadata(),
         )
         medium, destination = details.medium, details.destination
     return Challenge(

@@ -432,11 +432,32 @@ def test_custom_message_authentication(emulator, idp, message_trigger):
     assert [event["triggerSource"] for event in message_trigger] == ["CustomMessage_Authentication"]
     event = message_trigger[0]
     assert event["request"]["codeParameter"] == "{####}"
-    assert event["request"]["clientMetadata"] == {"app": "web"}
+    # The InitiateAuth API reference names CustomMessage among the triggers it invokes without ClientMetadata.
+    assert event["request"]["clientMetadata"] is None
     assert event["callerContext"]["clientId"] == client["ClientId"]
     message = emulator.outbox.last("alice")
     assert message.body == f"Hello {PHONE}: {message.code}"
     assert "AuthenticationResult" in respond(idp, client, challenge, SMS_MFA_CODE=message.code)
+
+
+def test_custom_message_authentication_for_a_code_an_answer_sent_has_its_client_metadata(
+    emulator, idp, message_trigger
+):
+    pool_id, client = make_pool(idp, LambdaConfig={"CustomMessage": MESSAGE_ARN})
+    make_user(idp, pool_id, phone_number=PHONE)
+    add_totp(emulator, idp, pool_id)
+    prefer(idp, pool_id, SMSMfaSettings={"Enabled": True}, SoftwareTokenMfaSettings={"Enabled": True})
+    challenge = sign_in(idp, client)
+    assert challenge["ChallengeName"] == "SELECT_MFA_TYPE"
+    idp.respond_to_auth_challenge(
+        ClientId=client["ClientId"],
+        ChallengeName="SELECT_MFA_TYPE",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "alice", "ANSWER": "SMS_MFA"},
+        ClientMetadata={"app": "web"},
+    )
+    assert [event["triggerSource"] for event in message_trigger] == ["CustomMessage_Authentication"]
+    assert message_trigger[0]["request"]["clientMetadata"] == {"app": "web"}
 
 
 # -- seeds -------------------------------------------------------------------------------------------------

@@ -119,13 +119,16 @@ def _all(figures: Figures, count: int, work: Callable[[int], Any]) -> list[Any]:
         return list(pool.map(one, range(count), timeout=300))
 
 
-def _calling_back(emulator: Emulator) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def _calling_back(
+    emulator: Emulator, calling: dict[str, int]
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """A PostAuthentication handler that writes to the signed-in user through the emulator's own API:
-    the sign-in waits on the handler, which waits on a request the server must serve meanwhile."""
+    the sign-in waits on the handler, which waits on a request the server must serve meanwhile. It
+    writes while ``calling`` names the round (InitiateAuth hands PostAuthentication no ClientMetadata)."""
     callback = boto_client(emulator)
 
     def post_authentication(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        round_ = (event["request"].get("clientMetadata") or {}).get("round")
+        round_ = calling.get("round")
         if round_ is not None:
             callback.admin_update_user_attributes(
                 UserPoolId=event["userPoolId"],
@@ -141,7 +144,8 @@ def test_mixed_traffic_from_eight_threads(served: Emulator, capsys: pytest.Captu
     figures = Figures()
     clients = [boto_client(served) for _ in range(THREADS)]
     admin = clients[0]
-    served.triggers.register(POST_AUTHENTICATION, _calling_back(served))
+    calling: dict[str, int] = {}
+    served.triggers.register(POST_AUTHENTICATION, _calling_back(served, calling))
     pool_id = admin.create_user_pool(
         PoolName="soak", LambdaConfig={"PostAuthentication": POST_AUTHENTICATION}
     )["UserPool"]["Id"]
@@ -230,10 +234,11 @@ def test_mixed_traffic_from_eight_threads(served: Emulator, capsys: pytest.Captu
                 ClientId=client_id,
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": f"caller{i}", "PASSWORD": PASSWORD},
-                ClientMetadata={"round": str(round_)},
             )
 
+        calling["round"] = round_
         signed = _all(figures, THREADS, sign_in_calling_back)
+        del calling["round"]
         assert all(isinstance(answer, dict) for answer in signed), signed
         for n in range(THREADS):
             attributes = admin.admin_get_user(UserPoolId=pool_id, Username=f"caller{n}")["UserAttributes"]

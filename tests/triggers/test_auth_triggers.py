@@ -55,7 +55,9 @@ def test_pre_and_post_authentication(emulator: Emulator, idp: Any, triggers: Tri
     assert "userNotFound" not in pre["request"]
     assert post["triggerSource"] == "PostAuthentication_Authentication"
     assert post["request"]["newDeviceUsed"] is False
-    assert post["request"]["clientMetadata"] == {"app": "web"}
+    # The InitiateAuth API reference names PostAuthentication among the triggers it invokes without
+    # ClientMetadata (test_post_authentication_after_an_answer_has_its_client_metadata has one).
+    assert post["request"]["clientMetadata"] is None
     assert post["callerContext"]["clientId"] == client_id
     # A refresh is not a sign-in: no trigger runs.
     idp.initiate_auth(
@@ -68,6 +70,27 @@ def test_pre_and_post_authentication(emulator: Emulator, idp: Any, triggers: Tri
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         _sign_in(idp, client_id, "alice", "Wr0ng-password")
     assert [e["triggerSource"] for e in seen[2:]] == ["PreAuthentication_Authentication"]
+
+
+def test_post_authentication_after_an_answer_has_its_client_metadata(
+    emulator: Emulator, idp: Any, triggers: TriggerRegistry
+) -> None:
+    seen: list[dict[str, Any]] = []
+    pool_id, client_id = make_pool(idp, {"PostAuthentication": arn("post")})
+    triggers.register("post", _recorder(seen))
+    idp.admin_create_user(
+        UserPoolId=pool_id, Username="alice", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS"
+    )
+    challenge = _sign_in(idp, client_id, "alice", "Temp-Passw0rd!", ClientMetadata={"step": "initiate"})
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED" and seen == []
+    idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": PASSWORD},
+        ClientMetadata={"step": "answer"},
+    )
+    assert [event["request"]["clientMetadata"] for event in seen] == [{"step": "answer"}]
 
 
 def test_pre_authentication_for_an_unknown_user(

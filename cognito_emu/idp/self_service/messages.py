@@ -140,15 +140,14 @@ def send_authentication_code(
     client_id: str | None = None,
     *,
     trigger_input: TriggerInput = NO_INPUT,
-    client_metadata: dict[str, str] | None = None,
 ) -> CodeDelivery:
     """An MFA sign-in code (SMS_MFA to phone_number, EMAIL_OTP to email), reason "Authentication": the
     pool's SmsAuthenticationMessage or EmailMfaConfiguration Message/Subject, through the custom sender
-    or the CustomMessage_Authentication trigger like every other code. ``client_metadata`` is what the
-    custom sender gets: the sign-in decides it (``AuthContext.trigger_metadata``), not the call's input."""
+    or the CustomMessage_Authentication trigger like every other code."""
     reason = "Authentication"
+    metadata = trigger_input.client_metadata
     if custom_senders.deliver(
-        env, pool, user, attribute, reason, code, client_id=client_id, client_metadata=client_metadata
+        env, pool, user, attribute, reason, code, client_id=client_id, client_metadata=metadata
     ):
         return delivery_details(attribute, user.attributes[attribute])
     if attribute == "email":

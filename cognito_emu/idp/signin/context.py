@@ -98,8 +98,16 @@ class AuthContext:
 
 
 def trigger_input(ctx: AuthContext) -> TriggerInput:
-    """What the sign-in hands its Lambda triggers: ClientMetadata (PreAuthentication's validationData)."""
+    """What the sign-in hands the triggers that may run before the user is known to have signed in
+    (PreAuthentication's validationData, UserMigration, PreSignUp): the call's ClientMetadata."""
     return TriggerInput(client_metadata=dict(ctx.client_metadata), user_agent=ctx.user_agent)
+
+
+def answer_trigger_input(ctx: AuthContext) -> TriggerInput:
+    """What the sign-in hands PostAuthentication, CustomMessage_Authentication and the custom senders:
+    the ClientMetadata of an (Admin)RespondToAuthChallenge, none of an (Admin)InitiateAuth, whose API
+    reference names them among the triggers it invokes without ClientMetadata."""
+    return TriggerInput(client_metadata=dict(ctx.trigger_metadata() or {}), user_agent=ctx.user_agent)
 
 
 def clean(params: dict[str, Any] | None) -> dict[str, str]:

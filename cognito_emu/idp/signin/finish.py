@@ -14,7 +14,7 @@ from cognito_emu.idp import tokens
 from cognito_emu.idp.factors import passwords
 from cognito_emu.idp.models import ChallengeSession, User, UserPool, UserStatus
 from cognito_emu.idp.signin import device_challenge, risk, sessions, step_up
-from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, trigger_input
+from cognito_emu.idp.signin.context import USER_NOT_CONFIRMED, AuthContext, answer_trigger_input
 from cognito_emu.idp.signin.mfa_challenge import challenge_after_password, start_factor
 from cognito_emu.idp.signin.result import Authenticated, Challenge, ChallengeName, Step
 from cognito_emu.triggers import authentication as authentication_triggers
@@ -89,7 +89,7 @@ def authenticated(
     if refresh_token is None:
         # PostAuthentication_Authentication after every sign-in (not a refresh); its error fails it.
         authentication_triggers.post_authentication(
-            ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=trigger_input(ctx)
+            ctx.env, ctx.pool, user, client_id=ctx.client.client_id, trigger_input=answer_trigger_input(ctx)
         )
         risk.signed_in(ctx, user)
     new_device = None

@@ -16,7 +16,7 @@ from cognito_emu.idp.models import ChallengeSession, User
 from cognito_emu.idp.pool import pools
 from cognito_emu.idp.self_service import messages
 from cognito_emu.idp.signin import device_challenge, sessions
-from cognito_emu.idp.signin.context import AuthContext, trigger_input
+from cognito_emu.idp.signin.context import AuthContext, answer_trigger_input
 from cognito_emu.idp.signin.result import Challenge, ChallengeName
 
 
@@ -64,8 +64,7 @@ def start_factor(ctx: AuthContext, user: User, previous: ChallengeSession | None
         mfa.DELIVERY_ATTRIBUTE[factor],
         session.mfa_code,
         ctx.client.client_id,
-        trigger_input=trigger_input(ctx),
-        client_metadata=ctx.trigger_metadata(),
+        trigger_input=answer_trigger_input(ctx),
     )
     return Challenge(
         factor,

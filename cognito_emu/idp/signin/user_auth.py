@@ -40,9 +40,9 @@ from cognito_emu.idp.signin.context import (
     INCORRECT,
     USER_NOT_CONFIRMED,
     AuthContext,
+    answer_trigger_input,
     flow_user,
     pre_authentication,
-    trigger_input,
     unknown_user,
 )
 from cognito_emu.idp.signin.finish import after_password, authenticated, passwordless
@@ -300,8 +300,7 @@ def _send_otp(
             _OTP_ATTRIBUTE[factor],
             session.mfa_code,
             ctx.client.client_id,
-            trigger_input=trigger_input(ctx),
-            client_metadata=ctx.trigger_metadata(),
+            trigger_input=answer_trigger_input(ctx),
         )
         medium, destination = details.medium, details.destination
     return Challenge(

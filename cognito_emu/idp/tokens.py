@@ -327,11 +327,16 @@ def refresh(
     user_agent: str = "",
     ip_address: str | None = None,
     oauth_endpoint: bool = False,
+    client_metadata: dict[str, str] | None = None,
 ) -> IssuedTokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
 
     With rotation the submitted token stays usable for RetryGracePeriodSeconds, then answers
     RefreshTokenReuseException (RefreshTokenRotationType); the new token gets a full lifetime.
+    ``client_metadata`` is GetTokensFromRefreshToken's ClientMetadata, for PreTokenGeneration (its API
+    reference: the action "invokes the Lambda function the pre token generation trigger"); a refresh through
+    InitiateAuth or the token endpoint brings none (InitiateAuth's reference names Pre token generation
+    among the triggers it invokes without ClientMetadata).
     """
     user, _ = user_from_refresh_token(env, pool, client, refresh_token)
     if rotation(client) is None:
@@ -346,6 +351,7 @@ def refresh(
             user_agent=user_agent,
             ip_address=ip_address,
             oauth_endpoint=oauth_endpoint,
+            client_metadata=client_metadata,
         )
     session = session_of(env, pool, refresh_token)
     assert session is not None
@@ -367,6 +373,7 @@ def refresh(
         user_agent=user_agent,
         ip_address=ip_address,
         oauth_endpoint=oauth_endpoint,
+        client_metadata=client_metadata,
     )
     return dataclasses.replace(issued, refresh_token=new_token)
 

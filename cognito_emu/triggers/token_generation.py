@@ -20,7 +20,7 @@ Developer guide, "Pre token generation Lambda trigger"
   ``cognito:preferred_role`` change only through ``groupOverrideDetails`` (or are suppressed).
 - ``clientMetadata`` is the ClientMetadata of RespondToAuthChallenge / AdminRespondToAuthChallenge
   (the API reference lists PreTokenGeneration among the triggers that get it there, not for
-  InitiateAuth).
+  InitiateAuth), of GetTokensFromRefreshToken and of GetClientToken (each invokes only this trigger).
 
 Trigger sources: TokenGeneration_Authentication (sign-in), TokenGeneration_NewPasswordChallenge,
 TokenGeneration_RefreshTokens, TokenGeneration_HostedAuth (the OAuth authorization code and implicit

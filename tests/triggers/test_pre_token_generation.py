@@ -220,6 +220,30 @@ def test_refresh_trigger_source(idp: Any, triggers: TriggerRegistry) -> None:
     assert claims(result["IdToken"])["fresh"] == "yes"
 
 
+def test_get_tokens_from_refresh_token_passes_its_client_metadata(idp: Any, triggers: TriggerRegistry) -> None:
+    # API reference, GetTokensFromRefreshToken ClientMetadata: the action invokes the pre token generation
+    # trigger with it. InitiateAuth's REFRESH_TOKEN_AUTH does not pass its own (InitiateAuth ClientMetadata).
+    pool_id, client_id = make_pool(idp, {"PreTokenGeneration": arn("ptg")})
+    make_user(idp, pool_id)
+    recorder = Recorder()
+    triggers.register(arn("ptg"), recorder)
+    refresh_token = sign_in(idp, client_id)["AuthenticationResult"]["RefreshToken"]
+    idp.get_tokens_from_refresh_token(
+        ClientId=client_id, RefreshToken=refresh_token, ClientMetadata={"origin": "refresh"}
+    )
+    idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": refresh_token},
+        ClientMetadata={"origin": "initiate"},
+    )
+    _, by_operation, by_initiate_auth = recorder.events
+    assert by_operation["triggerSource"] == "TokenGeneration_RefreshTokens"
+    assert by_operation["request"]["clientMetadata"] == {"origin": "refresh"}
+    assert by_initiate_auth["triggerSource"] == "TokenGeneration_RefreshTokens"
+    assert "clientMetadata" not in by_initiate_auth["request"]
+
+
 def test_new_password_challenge_trigger_source_and_client_metadata(
     idp: Any, triggers: TriggerRegistry
 ) -> None:

@@ -93,7 +93,7 @@ def admin_set_user_password(call: Call, params: dict[str, Any]) -> dict[str, Any
 
 
 def admin_reset_user_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    accounts.admin_reset_password(call.env, *_pool_and_user(call, params))
+    accounts.admin_reset_password(call.env, *_pool_and_user(call, params), call.trigger_input(params))
     return {}
 
 

@@ -9,6 +9,7 @@ from trigger_support import arn, handler, make_pool
 
 from cognito_emu.emulator import Emulator
 from cognito_emu.triggers.registry import TriggerRegistry
+from tests.api import support
 
 
 def _setup(idp: Any, triggers: TriggerRegistry, function: str = "handler") -> tuple[str, str]:
@@ -110,6 +111,24 @@ def test_event_shape(emulator: Emulator, idp: Any, triggers: TriggerRegistry) ->
     assert event["response"] == {"smsMessage": None, "emailMessage": None, "emailSubject": None}
     message = emulator.outbox.last("dave")
     assert message is not None and message.body == f"Your verification code is {message.code}. "
+
+
+def test_admin_reset_user_password_passes_its_client_metadata(idp: Any, triggers: TriggerRegistry) -> None:
+    # API reference, AdminResetUserPassword ClientMetadata: the custom message trigger's payload "contains a
+    # clientMetadata attribute, which provides the data that you assigned to the ClientMetadata parameter".
+    seen: list[dict[str, Any]] = []
+    pool_id, _ = make_pool(idp, {"CustomMessage": arn("msg")})
+    support.make_user(idp, pool_id, "erin", email="erin@example.com", email_verified="true")
+
+    def record(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.append(event)
+        return event
+
+    triggers.register("msg", record)
+    idp.admin_reset_user_password(UserPoolId=pool_id, Username="erin", ClientMetadata={"reason": "audit"})
+    [event] = seen
+    assert event["triggerSource"] == "CustomMessage_ForgotPassword"
+    assert event["request"]["clientMetadata"] == {"reason": "audit"}
 
 
 def test_a_message_without_the_code_is_refused(

@@ -293,13 +293,14 @@ def send_reset_code(
     return messages.send_code(env, pool, user, attribute, code, reason, client_id, trigger_input=trigger_input)
 
 
-def admin_reset_password(env: Env, pool: UserPool, user: User) -> None:
+def admin_reset_password(env: Env, pool: UserPool, user: User, trigger_input: TriggerInput = NO_INPUT) -> None:
     """AdminResetUserPassword: refused, as Cognito refuses it, for a disabled user and for one still on a
-    temporary password (the answers ForgotPassword gives those users)."""
+    temporary password (the answers ForgotPassword gives those users). The code's CustomMessage_ForgotPassword
+    gets the call's ClientMetadata (API reference, AdminResetUserPassword ClientMetadata)."""
     directory.refuse_disabled(user)
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         raise NotAuthorizedException(CANNOT_RESET)
-    send_reset_code(env, pool, user, "ForgotPassword")
+    send_reset_code(env, pool, user, "ForgotPassword", trigger_input=trigger_input)
     set_status(env, pool, user, UserStatus.RESET_REQUIRED)
 
 

@@ -128,6 +128,50 @@ def test_admin_create_user_temporary_password(
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
 
 
+def test_codes_outside_sign_in_carry_the_call_client_metadata(idp: Any, seen: list[dict[str, Any]]) -> None:
+    # The API reference of each of these operations (ClientMetadata): every function the action invokes gets
+    # "the data that you assigned to the ClientMetadata parameter in your request"; only InitiateAuth's
+    # names the custom senders among the triggers invoked without it.
+    pool_id, client_id = make_pool(idp)
+    email = [{"Name": "email", "Value": "alice@example.com"}]
+    idp.sign_up(
+        ClientId=client_id, Username="alice", Password=PASSWORD, UserAttributes=email, ClientMetadata={"op": "1"}
+    )
+    idp.resend_confirmation_code(ClientId=client_id, Username="alice", ClientMetadata={"op": "2"})
+    idp.confirm_sign_up(ClientId=client_id, Username="alice", ConfirmationCode=seen[-1]["code"])
+    idp.forgot_password(ClientId=client_id, Username="alice", ClientMetadata={"op": "3"})
+    access_token = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    idp.get_user_attribute_verification_code(
+        AccessToken=access_token, AttributeName="email", ClientMetadata={"op": "4"}
+    )
+    idp.admin_reset_user_password(UserPoolId=pool_id, Username="alice", ClientMetadata={"op": "5"})
+    idp.update_user_attributes(
+        AccessToken=access_token,
+        UserAttributes=[{"Name": "email", "Value": "alice2@example.com"}],
+        ClientMetadata={"op": "6"},
+    )
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+        DesiredDeliveryMediums=["EMAIL"],
+        ClientMetadata={"op": "7"},
+    )
+    assert [(item["event"]["triggerSource"], item["event"]["request"]["clientMetadata"]) for item in seen] == [
+        ("CustomEmailSender_SignUp", {"op": "1"}),
+        ("CustomEmailSender_ResendCode", {"op": "2"}),
+        ("CustomEmailSender_ForgotPassword", {"op": "3"}),
+        ("CustomEmailSender_VerifyUserAttribute", {"op": "4"}),
+        ("CustomEmailSender_ForgotPassword", {"op": "5"}),
+        ("CustomEmailSender_UpdateUserAttribute", {"op": "6"}),
+        ("CustomEmailSender_AdminCreateUser", {"op": "7"}),
+    ]
+
+
 def test_sms_sender(emulator: Emulator, idp: Any, seen: list[dict[str, Any]]) -> None:
     pool_id, client_id = make_pool(idp, AutoVerifiedAttributes=["phone_number"])
     idp.sign_up(

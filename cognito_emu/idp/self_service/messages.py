@@ -99,8 +99,15 @@ def send_code(
     *,
     trigger_input: TriggerInput = NO_INPUT,
 ) -> CodeDelivery:
-    """A verification-style code (sign-up, resend, attribute verification, password reset)."""
-    if custom_senders.deliver(env, pool, user, attribute, reason, code, client_id=client_id):
+    """A verification-style code (sign-up, resend, attribute verification, password reset).
+
+    The custom sender gets the call's ClientMetadata, as the custom message trigger does: the API reference
+    of each operation that sends such a code (SignUp, ForgotPassword, UpdateUserAttributes, ...) says every
+    function the action invokes gets "the data that you assigned to the ClientMetadata parameter in your
+    request". The custom sender pages name only (Admin)RespondToAuthChallenge as a way to pass it; where
+    the two differ, the operation's reference decides (only InitiateAuth's excludes the senders)."""
+    metadata = trigger_input.client_metadata
+    if custom_senders.deliver(env, pool, user, attribute, reason, code, client_id=client_id, client_metadata=metadata):
         return delivery_details(attribute, user.attributes[attribute])
     settings = pool.settings
     template = settings.get("VerificationMessageTemplate") or {}
@@ -178,7 +185,8 @@ def send_invitation(
     For a user with a password, a template without {####} sends nothing: "If your template doesn't have
     this placeholder, Amazon Cognito doesn't deliver the invitation message" (AdminCreateUser)."""
     secret = temporary_password or ""
-    if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", secret):
+    metadata = trigger_input.client_metadata
+    if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", secret, client_metadata=metadata):
         return
     template = (pool.settings.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
     if attribute == "email":

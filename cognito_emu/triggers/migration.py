@@ -2,8 +2,9 @@
 
 Cognito invokes it for a name nobody in the pool has: UserMigration_Authentication at a password
 sign-in (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH; request ``password``,
-``validationData``, ``clientMetadata``) and UserMigration_ForgotPassword at ForgotPassword (request
-``clientMetadata``). The response names the user: ``userAttributes``, ``finalUserStatus``
+``validationData`` (the sign-in's ClientMetadata), ``clientMetadata`` (an (Admin)RespondToAuthChallenge's,
+null at (Admin)InitiateAuth)) and UserMigration_ForgotPassword at ForgotPassword (request
+``clientMetadata``: ForgotPassword's). The response names the user: ``userAttributes``, ``finalUserStatus``
 (CONFIRMED, the default, or RESET_REQUIRED), ``messageAction`` (SUPPRESS), ``desiredDeliveryMediums``
 and ``forceAliasCreation``. The caller creates the user from it (with the password at sign-in).
 
@@ -58,7 +59,7 @@ def migrate_user(
     request: dict[str, Any] = {"clientMetadata": dict(trigger_input.client_metadata) or None}
     if password is not None:
         request["password"] = password
-        request["validationData"] = dict(trigger_input.validation_data or trigger_input.client_metadata) or None
+        request["validationData"] = dict(trigger_input.validation_data) or None
     event = events.base_event(
         env,
         pool,

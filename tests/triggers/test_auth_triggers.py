@@ -165,6 +165,40 @@ def test_user_migration_at_sign_in(emulator: Emulator, idp: Any, triggers: Trigg
         idp.admin_get_user(UserPoolId=pool_id, Username="stranger")
 
 
+@pytest.mark.parametrize("admin", [False, True], ids=["InitiateAuth", "AdminInitiateAuth"])
+def test_user_migration_at_sign_in_gets_the_client_metadata_as_validation_data(
+    idp: Any, triggers: TriggerRegistry, admin: bool
+) -> None:
+    # API reference, (Admin)InitiateAuth ClientMetadata: User migration's payload "contains a validationData
+    # attribute" with it. Migrate user page: clientMetadata comes from AdminRespondToAuthChallenge and
+    # ForgotPassword, validationData from InitiateAuth and AdminInitiateAuth.
+    pool_id, client_id = make_pool(idp, {"UserMigration": arn("migrate")})
+    seen: list[dict[str, Any]] = []
+
+    def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.append(event)
+        event["response"]["userAttributes"] = {"email": "legacy@legacy.example.com", "email_verified": "true"}
+        event["response"]["finalUserStatus"] = "CONFIRMED"
+        return event
+
+    triggers.register("migrate", migrate)
+    parameters = {"USERNAME": "legacy", "PASSWORD": PASSWORD}
+    if admin:
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters=parameters,
+            ClientMetadata={"app": "web"},
+        )
+    else:
+        _sign_in(idp, client_id, "legacy", ClientMetadata={"app": "web"})
+    [event] = seen
+    assert event["triggerSource"] == "UserMigration_Authentication"
+    assert event["request"]["validationData"] == {"app": "web"}
+    assert event["request"]["clientMetadata"] is None
+
+
 def test_user_migration_reset_required(emulator: Emulator, idp: Any, triggers: TriggerRegistry) -> None:
     pool_id, client_id = make_pool(idp, {"UserMigration": arn("migrate")})
     triggers.register("migrate", handler("migrate_user.py"))

@@ -99,8 +99,20 @@ class AuthContext:
 
 def trigger_input(ctx: AuthContext) -> TriggerInput:
     """What the sign-in hands the triggers that may run before the user is known to have signed in
-    (PreAuthentication's validationData, UserMigration, PreSignUp): the call's ClientMetadata."""
+    (PreAuthentication's validationData, PreSignUp): the call's ClientMetadata."""
     return TriggerInput(client_metadata=dict(ctx.client_metadata), user_agent=ctx.user_agent)
+
+
+def migration_trigger_input(ctx: AuthContext) -> TriggerInput:
+    """What the sign-in hands UserMigration_Authentication: the call's ClientMetadata as validationData (API
+    reference, InitiateAuth ClientMetadata: the User migration payload "contains a validationData attribute"
+    with it), and as clientMetadata only an (Admin)RespondToAuthChallenge's (the migrate user page names
+    AdminRespondToAuthChallenge and ForgotPassword for clientMetadata, InitiateAuth for validationData)."""
+    return TriggerInput(
+        client_metadata=dict(ctx.trigger_metadata() or {}),
+        validation_data=dict(ctx.client_metadata),
+        user_agent=ctx.user_agent,
+    )
 
 
 def answer_trigger_input(ctx: AuthContext) -> TriggerInput:

@@ -18,10 +18,10 @@ from cognito_emu.idp.signin.context import (
     AuthContext,
     check_can_sign_in,
     check_confirmed,
+    migration_trigger_input,
     password_checked,
     pre_authentication,
     prevents_existence_errors,
-    trigger_input,
     unknown_user,
     user_for_sign_in,
 )
@@ -62,7 +62,7 @@ def migrate_at_sign_in(ctx: AuthContext, name: str, password: str) -> User | Non
         username=name,
         password=password,
         client_id=ctx.client.client_id,
-        trigger_input=trigger_input(ctx),
+        trigger_input=migration_trigger_input(ctx),
     )
     if migrated is None or user_for_sign_in(ctx.pool, name) is not None:
         # No trigger, or someone created the user while the trigger ran: sign in as usual.

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from cognito_emu.delivery.outbox import Message
 from cognito_emu.triggers import code_encryption, events, runner
 from cognito_emu.triggers.code_encryption import CodeDecryptionError
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 if TYPE_CHECKING:
     from cognito_emu.env import Env
@@ -49,12 +50,13 @@ def deliver(
     code: str,
     *,
     client_id: str | None = None,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> bool:
     """Hand a code to the pool's custom sender for this channel; False when there is none.
 
     ``reason`` is the message's reason (SignUp, ForgotPassword, ..., AdminCreateUser, where ``code``
-    is the temporary password)."""
+    is the temporary password); ``trigger_input`` is what the call that sends it brings (its ClientMetadata
+    and User-Agent, as the other triggers of that call get them)."""
     channel = _CHANNEL_OF_ATTRIBUTE[attribute]
     trigger = TRIGGER_OF_CHANNEL[channel]
     arn = runner.trigger_arn(pool, trigger)
@@ -63,11 +65,17 @@ def deliver(
     request = {
         "type": REQUEST_TYPE[channel],
         "code": code_encryption.encrypt_code(env, pool.id, pool.lambda_config().get("KMSKeyID"), code),
-        "clientMetadata": dict(client_metadata or {}),
+        "clientMetadata": dict(trigger_input.client_metadata),
         "userAttributes": events.user_attributes(user),
     }
     event = events.base_event(
-        env, pool, f"{trigger}_{reason}", username=user.username, client_id=client_id, request=request
+        env,
+        pool,
+        f"{trigger}_{reason}",
+        username=user.username,
+        client_id=client_id,
+        request=request,
+        user_agent=trigger_input.user_agent,
     )
     answer = runner.invoke(env, pool, trigger, event)
     if answer is None and env.triggers.lookup(arn) is None:

@@ -31,11 +31,12 @@ def seen(triggers: TriggerRegistry) -> list[dict[str, Any]]:
     return module["SEEN"]
 
 
-def make_pool(idp: Any, **settings: Any) -> tuple[str, str]:
+def make_pool(idp: Any, other_triggers: dict[str, str] | None = None, **settings: Any) -> tuple[str, str]:
     lambda_config = {
         "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": arn("sender-email")},
         "CustomSMSSender": {"LambdaVersion": "V1_0", "LambdaArn": arn("sender-sms")},
         "KMSKeyID": KMS_KEY,
+        **(other_triggers or {}),
     }
     settings.setdefault("AutoVerifiedAttributes", ["email"])
     pool_id = idp.create_user_pool(PoolName="senders", LambdaConfig=lambda_config, **settings)["UserPool"][
@@ -169,6 +170,44 @@ def test_codes_outside_sign_in_carry_the_call_client_metadata(idp: Any, seen: li
         ("CustomEmailSender_ForgotPassword", {"op": "5"}),
         ("CustomEmailSender_UpdateUserAttribute", {"op": "6"}),
         ("CustomEmailSender_AdminCreateUser", {"op": "7"}),
+    ]
+
+
+def test_sender_event_names_the_callers_sdk_as_the_other_triggers_of_the_call(
+    idp: Any, triggers: TriggerRegistry, seen: list[dict[str, Any]]
+) -> None:
+    # Developer guide, Lambda trigger common parameters: callerContext.awsSdkVersion is "the version of the
+    # AWS SDK that generated the request", the same for every trigger the request invokes.
+    pre_sign_up: list[dict[str, Any]] = []
+
+    def record(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        pre_sign_up.append(event)
+        return event
+
+    triggers.register(arn("pre"), record)
+    pool_id, client_id = make_pool(idp, {"PreSignUp": arn("pre")})
+    idp.sign_up(
+        ClientId=client_id,
+        Username="alice",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "alice@example.com"}],
+    )
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    sdk = pre_sign_up[0]["callerContext"]["awsSdkVersion"]
+    assert sdk.startswith("aws-sdk-boto3-")
+    assert [(event["triggerSource"], event["callerContext"]["awsSdkVersion"]) for event in pre_sign_up] == [
+        ("PreSignUp_SignUp", sdk),
+        ("PreSignUp_AdminCreateUser", sdk),
+    ]
+    senders = [item["event"] for item in seen]
+    assert [(event["triggerSource"], event["callerContext"]["awsSdkVersion"]) for event in senders] == [
+        ("CustomEmailSender_SignUp", sdk),
+        ("CustomEmailSender_AdminCreateUser", sdk),
     ]
 
 
@@ -335,6 +374,7 @@ def test_code_sent_by_respond_to_auth_challenge_carries_its_client_metadata(
     [item] = seen
     assert item["event"]["triggerSource"] == trigger
     assert item["event"]["request"]["clientMetadata"] == {"step": "select"}
+    assert item["event"]["callerContext"]["awsSdkVersion"].startswith("aws-sdk-boto3-")
     result = respond(idp, pool_id, client_id, admin, challenge, {}, **{code_name: item["code"]})
     assert "AuthenticationResult" in result
 

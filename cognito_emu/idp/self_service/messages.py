@@ -106,8 +106,9 @@ def send_code(
     function the action invokes gets "the data that you assigned to the ClientMetadata parameter in your
     request". The custom sender pages name only (Admin)RespondToAuthChallenge as a way to pass it; where
     the two differ, the operation's reference decides (only InitiateAuth's excludes the senders)."""
-    metadata = trigger_input.client_metadata
-    if custom_senders.deliver(env, pool, user, attribute, reason, code, client_id=client_id, client_metadata=metadata):
+    if custom_senders.deliver(
+        env, pool, user, attribute, reason, code, client_id=client_id, trigger_input=trigger_input
+    ):
         return delivery_details(attribute, user.attributes[attribute])
     settings = pool.settings
     template = settings.get("VerificationMessageTemplate") or {}
@@ -152,9 +153,8 @@ def send_authentication_code(
     pool's SmsAuthenticationMessage or EmailMfaConfiguration Message/Subject, through the custom sender
     or the CustomMessage_Authentication trigger like every other code."""
     reason = "Authentication"
-    metadata = trigger_input.client_metadata
     if custom_senders.deliver(
-        env, pool, user, attribute, reason, code, client_id=client_id, client_metadata=metadata
+        env, pool, user, attribute, reason, code, client_id=client_id, trigger_input=trigger_input
     ):
         return delivery_details(attribute, user.attributes[attribute])
     if attribute == "email":
@@ -185,8 +185,9 @@ def send_invitation(
     For a user with a password, a template without {####} sends nothing: "If your template doesn't have
     this placeholder, Amazon Cognito doesn't deliver the invitation message" (AdminCreateUser)."""
     secret = temporary_password or ""
-    metadata = trigger_input.client_metadata
-    if custom_senders.deliver(env, pool, user, attribute, "AdminCreateUser", secret, client_metadata=metadata):
+    if custom_senders.deliver(
+        env, pool, user, attribute, "AdminCreateUser", secret, trigger_input=trigger_input
+    ):
         return
     template = (pool.settings.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
     if attribute == "email":

@@ -22,6 +22,7 @@ from cognito_emu.idp import keys
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.idp.pool import client_auth, clients, resource_servers
 from cognito_emu.triggers import token_generation
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 FLOW_NOT_ENABLED = f"{clients.CLIENT_TOKEN_AUTH} is not enabled for this client."
 SCOPE_NOT_ALLOWED = "Scope {scope} is not allowed for client {client_id}."
@@ -43,9 +44,9 @@ def issue(
     scopes: list[str],
     *,
     issuer: str,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> ClientToken:
-    """The M2M access token for ``scopes`` (already checked)."""
+    """The M2M access token for ``scopes`` (already checked); ``trigger_input`` goes to PreTokenGeneration."""
     now = int(env.clock.now())
     validity = clients.token_validity_seconds(client)["access"]
     claims: dict[str, Any] = {
@@ -60,7 +61,7 @@ def issue(
         "jti": env.ids.uuid(),
         "client_id": client.client_id,
     }
-    token_generation.customize_client_credentials(env, pool, client, claims, client_metadata=client_metadata)
+    token_generation.customize_client_credentials(env, pool, client, claims, trigger_input=trigger_input)
     return ClientToken(keys.sign(pool, claims), validity)
 
 
@@ -72,7 +73,7 @@ def get_client_token(
     requested: list[str] | None,
     *,
     issuer: str,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> ClientToken:
     """GetClientToken: the client authenticates with one of its secrets and gets an M2M access token."""
     if not client_auth.secret_matches(client, secret):
@@ -90,4 +91,4 @@ def get_client_token(
     granted = list(dict.fromkeys(requested or allowed))
     if not granted:
         raise InvalidParameterException(NO_CUSTOM_SCOPES)
-    return issue(env, pool, client, granted, issuer=issuer, client_metadata=client_metadata)
+    return issue(env, pool, client, granted, issuer=issuer, trigger_input=trigger_input)

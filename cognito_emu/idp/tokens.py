@@ -33,6 +33,7 @@ from cognito_emu.idp.models import AppClient, TokenSession, TokenSessions, User,
 from cognito_emu.idp.pool import clients
 from cognito_emu.idp.users import directory
 from cognito_emu.triggers import token_generation
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 INVALID_ACCESS_TOKEN = "Invalid Access Token"
 EXPIRED_ACCESS_TOKEN = "Access Token has expired"
@@ -173,7 +174,7 @@ def authentication_result(
     scope: str = claims.ADMIN_SCOPE,
     device_key: str | None = None,
     trigger_source: str | None = None,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
     nonce: str | None = None,
     user_agent: str = "",
     ip_address: str | None = None,
@@ -190,7 +191,9 @@ def authentication_result(
     and ``sso_session_id`` (the managed-login SSO session it came through) feed the session's record when
     the pool tracks user sessions (``idp.user_sessions``).
     The pool's PreTokenGeneration trigger sees ``trigger_source`` (TokenGeneration_RefreshTokens for a
-    refresh, TokenGeneration_Authentication for a sign-in when not given) and ``client_metadata``.
+    refresh, TokenGeneration_Authentication for a sign-in when not given) and ``trigger_input`` (the
+    ClientMetadata and User-Agent of an API call; the OAuth endpoints hand none, and their browser's
+    ``user_agent`` goes to the session record only).
     Tokens for the OAuth endpoints (``oauth_endpoint``: the authorization code and implicit grants, a
     refresh at /oauth2/token) are as Cognito's hosted login issues them: the access token carries
     ``"version": 2`` and the ID token ``at_hash``.
@@ -264,7 +267,7 @@ def authentication_result(
         id_claims,
         access,
         trigger_source=trigger_source,
-        client_metadata=client_metadata,
+        trigger_input=trigger_input,
     )
     if session.acr is not None:
         for token_claims in (access, id_claims):
@@ -327,16 +330,16 @@ def refresh(
     user_agent: str = "",
     ip_address: str | None = None,
     oauth_endpoint: bool = False,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> IssuedTokens:
     """GetTokensFromRefreshToken: new ID and access tokens, and with RefreshTokenRotation a new refresh token.
 
     With rotation the submitted token stays usable for RetryGracePeriodSeconds, then answers
     RefreshTokenReuseException (RefreshTokenRotationType); the new token gets a full lifetime.
-    ``client_metadata`` is GetTokensFromRefreshToken's ClientMetadata, for PreTokenGeneration (its API
-    reference: the action "invokes the Lambda function the pre token generation trigger"); a refresh through
-    InitiateAuth or the token endpoint brings none (InitiateAuth's reference names Pre token generation
-    among the triggers it invokes without ClientMetadata).
+    ``trigger_input`` carries GetTokensFromRefreshToken's ClientMetadata and User-Agent to PreTokenGeneration
+    (its API reference: the action "invokes the Lambda function the pre token generation trigger"); a refresh
+    through the token endpoint brings none (InitiateAuth's REFRESH_TOKEN_AUTH goes through the sign-in, whose
+    reference names Pre token generation among the triggers it invokes without ClientMetadata).
     """
     user, _ = user_from_refresh_token(env, pool, client, refresh_token)
     if rotation(client) is None:
@@ -351,7 +354,7 @@ def refresh(
             user_agent=user_agent,
             ip_address=ip_address,
             oauth_endpoint=oauth_endpoint,
-            client_metadata=client_metadata,
+            trigger_input=trigger_input,
         )
     session = session_of(env, pool, refresh_token)
     assert session is not None
@@ -373,7 +376,7 @@ def refresh(
         user_agent=user_agent,
         ip_address=ip_address,
         oauth_endpoint=oauth_endpoint,
-        client_metadata=client_metadata,
+        trigger_input=trigger_input,
     )
     return dataclasses.replace(issued, refresh_token=new_token)
 

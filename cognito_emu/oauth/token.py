@@ -33,6 +33,7 @@ from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
 from cognito_emu.oauth.errors import OAuthError
 from cognito_emu.oauth.wire import OAuthRequest, Reply, json_reply
 from cognito_emu.triggers import token_generation
+from cognito_emu.triggers.events import TriggerInput
 
 FORM = "application/x-www-form-urlencoded"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -143,16 +144,16 @@ def client_credentials(env: Env, request: OAuthRequest, pool: UserPool, client: 
         client,
         granted,
         issuer=tokens.issuer(env, request.base_url, pool),
-        client_metadata=_client_metadata(request),
+        trigger_input=TriggerInput(client_metadata=_client_metadata(request)),
     )
     return {"access_token": issued.access_token, "expires_in": issued.expires_in, "token_type": "Bearer"}
 
 
-def _client_metadata(request: OAuthRequest) -> dict[str, str] | None:
+def _client_metadata(request: OAuthRequest) -> dict[str, str]:
     """``aws_client_metadata``: a JSON object the V3_0 trigger gets as ``request.clientMetadata``."""
     raw = request.form.get("aws_client_metadata")
     if not raw:
-        return None
+        return {}
     try:
         data = json.loads(raw)
     except ValueError:

@@ -57,7 +57,7 @@ def get_client_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params["Secret"],
         params.get("Scopes") or None,
         issuer=tokens.issuer(call.env, call.base_url, pool),
-        client_metadata=params.get("ClientMetadata"),
+        trigger_input=call.trigger_input(params),
     )
     return {
         "ClientAuthenticationResult": {

@@ -32,7 +32,7 @@ def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[st
         device_key=params.get("DeviceKey"),
         user_agent=call.user_agent,
         ip_address=call.source_ip,
-        client_metadata=call.trigger_input(params).client_metadata,
+        trigger_input=call.trigger_input(params),
     )
     return {"AuthenticationResult": authentication_result(issued)}
 

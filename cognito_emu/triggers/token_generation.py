@@ -21,11 +21,14 @@ Developer guide, "Pre token generation Lambda trigger"
 - ``clientMetadata`` is the ClientMetadata of RespondToAuthChallenge / AdminRespondToAuthChallenge
   (the API reference lists PreTokenGeneration among the triggers that get it there, not for
   InitiateAuth), of GetTokensFromRefreshToken and of GetClientToken (each invokes only this trigger).
+  Both come in the call's ``TriggerInput``, with the User-Agent that ``callerContext.awsSdkVersion`` names,
+  as for every other trigger of the call. The OAuth endpoints (``cognito_emu.oauth``) are no AWS SDK's
+  API and hand none: their events say ``aws-sdk-unknown-unknown``.
 
 Trigger sources: TokenGeneration_Authentication (sign-in), TokenGeneration_NewPasswordChallenge,
-TokenGeneration_RefreshTokens, TokenGeneration_HostedAuth (the OAuth authorization code and implicit
-grants of ``cognito_emu.oauth``); TokenGeneration_AuthenticateDevice belongs to device authentication,
-which the emulator does not have yet.
+TokenGeneration_RefreshTokens, TokenGeneration_AuthenticateDevice (a sign-in with a remembered device,
+``idp.signin.device_answers``), TokenGeneration_HostedAuth (the OAuth authorization code and implicit
+grants of ``cognito_emu.oauth``) and TokenGeneration_ClientCredentials.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from cognito_emu.errors import InvalidLambdaResponseException
 from cognito_emu.triggers import events, runner
+from cognito_emu.triggers.events import NO_INPUT, TriggerInput
 
 if TYPE_CHECKING:
     from cognito_emu.env import Env
@@ -94,7 +98,7 @@ def customize(
     access_claims: dict[str, Any],
     *,
     trigger_source: str,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> None:
     """Run the pool's PreTokenGeneration trigger (if any) and apply its answer to the claims, in place."""
     trigger_version = version(pool)
@@ -107,10 +111,16 @@ def customize(
     }
     if trigger_version != "V1_0":
         request["scopes"] = scopes
-    if client_metadata:
-        request["clientMetadata"] = dict(client_metadata)
+    if trigger_input.client_metadata:
+        request["clientMetadata"] = dict(trigger_input.client_metadata)
     event = events.base_event(
-        env, pool, trigger_source, username=user.username, client_id=client.client_id, request=request
+        env,
+        pool,
+        trigger_source,
+        username=user.username,
+        client_id=client.client_id,
+        request=request,
+        user_agent=trigger_input.user_agent,
     )
     event["version"] = VERSIONS.get(trigger_version, "1")
     response = runner.response_of(runner.invoke(env, pool, TRIGGER, event))
@@ -126,7 +136,7 @@ def customize_client_credentials(
     client: AppClient,
     access_claims: dict[str, Any],
     *,
-    client_metadata: dict[str, str] | None = None,
+    trigger_input: TriggerInput = NO_INPUT,
 ) -> None:
     """TokenGeneration_ClientCredentials: a V3_0 trigger edits an M2M access token, in place."""
     if version(pool) != "V3_0":
@@ -136,10 +146,16 @@ def customize_client_credentials(
         "groupConfiguration": group_configuration({}),
         "scopes": str(access_claims.get("scope", "")).split(),
     }
-    if client_metadata:
-        request["clientMetadata"] = dict(client_metadata)
+    if trigger_input.client_metadata:
+        request["clientMetadata"] = dict(trigger_input.client_metadata)
     event = events.base_event(
-        env, pool, CLIENT_CREDENTIALS, username=None, client_id=client.client_id, request=request
+        env,
+        pool,
+        CLIENT_CREDENTIALS,
+        username=None,
+        client_id=client.client_id,
+        request=request,
+        user_agent=trigger_input.user_agent,
     )
     event["version"] = VERSIONS["V3_0"]
     response = runner.response_of(runner.invoke(env, pool, TRIGGER, event))

@@ -133,6 +133,8 @@ def test_pre_token_generation_v3_sees_client_credentials_and_hosted_auth(
     assert event["callerContext"]["clientId"] == m2m["ClientId"]
     assert event["request"]["scopes"] == [f"{API}/read"]
     assert event["request"]["clientMetadata"] == {"k": "v"}
+    # The token endpoint is not an AWS SDK's API: no SDK to name.
+    assert event["callerContext"]["awsSdkVersion"] == "aws-sdk-unknown-unknown"
 
     make_user(idp, pool_id)
     web = make_web_client(idp, pool_id)
@@ -151,6 +153,7 @@ def test_pre_token_generation_v3_sees_client_credentials_and_hosted_auth(
     assert events[-1]["triggerSource"] == "TokenGeneration_HostedAuth"
     assert events[-1]["userName"] == "alice"
     assert events[-1]["request"]["scopes"] == ["openid", "email"]
+    assert events[-1]["callerContext"]["awsSdkVersion"] == "aws-sdk-unknown-unknown"
     assert verified(emulator.endpoint_url, pool_id, tokens["id_token"])["tenant"] == "t-id"
     assert verified(emulator.endpoint_url, pool_id, tokens["access_token"])["tenant"] == "t-1"
 

@@ -13,6 +13,7 @@ from cognito_emu.triggers.registry import TriggerRegistry
 from tests.api import support
 from tests.api.support import claims
 
+API = "https://api.example.com"
 ROLE_A = "arn:aws:iam::123456789012:role/a"
 ROLE_B = "arn:aws:iam::123456789012:role/b"
 
@@ -244,6 +245,47 @@ def test_get_tokens_from_refresh_token_passes_its_client_metadata(idp: Any, trig
     assert "clientMetadata" not in by_initiate_auth["request"]
 
 
+def test_event_names_the_callers_sdk_as_post_authentication_does(idp: Any, triggers: TriggerRegistry) -> None:
+    # Developer guide, Lambda trigger common parameters: callerContext.awsSdkVersion is "the version of the
+    # AWS SDK that generated the request"; the sign-in and both refresh operations come from boto3.
+    pool_id, client_id = make_pool(idp, {"PreTokenGeneration": arn("ptg"), "PostAuthentication": arn("post")})
+    make_user(idp, pool_id)
+    pre_token, post_authentication = Recorder(), Recorder()
+    triggers.register(arn("ptg"), pre_token)
+    triggers.register(arn("post"), post_authentication)
+    refresh_token = sign_in(idp, client_id)["AuthenticationResult"]["RefreshToken"]
+    idp.initiate_auth(
+        ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token}
+    )
+    idp.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken=refresh_token)
+    [signed_in] = post_authentication.events
+    sdk = signed_in["callerContext"]["awsSdkVersion"]
+    assert sdk.startswith("aws-sdk-boto3-")
+    assert [(e["triggerSource"], e["callerContext"]["awsSdkVersion"]) for e in pre_token.events] == [
+        ("TokenGeneration_Authentication", sdk),
+        ("TokenGeneration_RefreshTokens", sdk),
+        ("TokenGeneration_RefreshTokens", sdk),
+    ]
+
+
+def test_get_client_token_event_names_the_callers_sdk(idp: Any, triggers: TriggerRegistry) -> None:
+    pool_id, _ = make_pool(idp, v2_config("ptg", "V3_0"))
+    support.make_resource_server(idp, pool_id, API)
+    m2m = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="m2m",
+        GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_CLIENT_TOKEN_AUTH"],
+        AllowedOAuthScopes=[f"{API}/read"],
+    )["UserPoolClient"]
+    recorder = Recorder()
+    triggers.register(arn("ptg"), recorder)
+    idp.get_client_token(ClientId=m2m["ClientId"], Secret=m2m["ClientSecret"])
+    [event] = recorder.events
+    assert event["triggerSource"] == "TokenGeneration_ClientCredentials"
+    assert event["callerContext"]["awsSdkVersion"].startswith("aws-sdk-boto3-")
+
+
 def test_new_password_challenge_trigger_source_and_client_metadata(
     idp: Any, triggers: TriggerRegistry
 ) -> None:
@@ -263,6 +305,7 @@ def test_new_password_challenge_trigger_source_and_client_metadata(
     [event] = recorder.events
     assert event["triggerSource"] == "TokenGeneration_NewPasswordChallenge"
     assert event["request"]["clientMetadata"] == {"origin": "web"}
+    assert event["callerContext"]["awsSdkVersion"].startswith("aws-sdk-boto3-")
 
 
 def test_handler_failure_refuses_the_sign_in(idp: Any, triggers: TriggerRegistry) -> None:

@@ -116,9 +116,10 @@ def migration_trigger_input(ctx: AuthContext) -> TriggerInput:
 
 
 def answer_trigger_input(ctx: AuthContext) -> TriggerInput:
-    """What the sign-in hands PostAuthentication, CustomMessage_Authentication and the custom senders:
-    the ClientMetadata of an (Admin)RespondToAuthChallenge, none of an (Admin)InitiateAuth, whose API
-    reference names them among the triggers it invokes without ClientMetadata."""
+    """What the sign-in hands PostAuthentication, CustomMessage_Authentication, the custom senders and
+    PreTokenGeneration: the ClientMetadata of an (Admin)RespondToAuthChallenge, none of an
+    (Admin)InitiateAuth, whose API reference names them among the triggers it invokes without
+    ClientMetadata."""
     return TriggerInput(client_metadata=dict(ctx.trigger_metadata() or {}), user_agent=ctx.user_agent)
 
 

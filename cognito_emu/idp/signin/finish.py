@@ -105,7 +105,7 @@ def authenticated(
         auth_time=auth_time,
         refresh_token=refresh_token,
         trigger_source=trigger_source,
-        client_metadata=ctx.trigger_metadata(),
+        trigger_input=answer_trigger_input(ctx),
         device_key=device_key,
         user_agent=ctx.user_agent,
         ip_address=ctx.ip_address,

@@ -55,10 +55,12 @@ def base_event(
     username: str | None,
     client_id: str | None,
     request: dict[str, Any],
+    user_agent: str,
     response: dict[str, Any] | None = None,
-    user_agent: str = "",
 ) -> dict[str, Any]:
-    """The event of one trigger invocation, as Cognito sends it."""
+    """The event of one trigger invocation, as Cognito sends it. ``user_agent`` is the calling request's
+    (a ``TriggerInput``'s), "" when no AWS SDK made the call; every builder passes it, so that no trigger
+    of an SDK's call says ``aws-sdk-unknown-unknown`` where its siblings name the SDK."""
     return {
         "version": "1",
         "triggerSource": trigger_source,

@@ -103,6 +103,8 @@ def test_otp_end_to_end(idp: Any, otp: list[dict[str, Any]]) -> None:
     assert define_again["request"]["session"] == [
         {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": True, "challengeMetadata": "OTP-1"}
     ]
+    # Every event of the sign-in names the SDK of the calls (boto3's), as the other triggers do.
+    assert all(event["callerContext"]["awsSdkVersion"].startswith("aws-sdk-boto3-") for event in otp)
     # The answered session is spent.
     with pytest.raises(ClientError) as excinfo:
         answer(idp, client_id, challenge, "123456")

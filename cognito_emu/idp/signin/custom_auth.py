@@ -233,6 +233,7 @@ def _run(
         username=user.username if user else ctx.params.get("USERNAME"),
         client_id=ctx.client.client_id,
         request=request,
+        user_agent=ctx.user_agent,
     )
     return runner.response_of(runner.invoke(ctx.env, ctx.pool, trigger, event))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from cognito_emu.dispatch import Call
 from cognito_emu.idp import tokens
-from cognito_emu.idp.self_service import profile
+from cognito_emu.idp.self_service import attribute_updates, profile
 from cognito_emu.idp.users import attributes
 from cognito_emu.ops.presenters import attribute_list, code_delivery_details, user_mfa_fields
 from cognito_emu.protocol.model import IDP
@@ -39,12 +39,12 @@ def change_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    deliveries = profile.update_attributes(
+    deliveries = attribute_updates.update(
         call.env,
         principal.pool,
-        principal.client,
         principal.user,
         attributes.as_dict(params["UserAttributes"]),
+        principal.client,
         call.trigger_input(params),
     )
     return {"CodeDeliveryDetailsList": [code_delivery_details(d) for d in deliveries]} if deliveries else {}

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -115,6 +118,109 @@ def test_lifecycle_operations(idp, pool_id):
         idp.admin_get_user(UserPoolId=pool_id, Username="erin")
     assert code_of(err) == "UserNotFoundException"
     assert err.value.response["Error"]["Message"] == "User does not exist."
+
+
+NEW_EMAIL = [{"Name": "email", "Value": "new@example.com"}]
+MESSAGE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:admin-update-message"
+
+
+def _email(idp: Any, pool_id: str, username: str = "alice") -> tuple[str, str]:
+    values = attrs(idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserAttributes"])
+    return values["email"], values["email_verified"]
+
+
+def test_admin_update_of_an_auto_verified_email_sends_a_code_unless_marked_verified(emulator, idp):
+    """Developer guide, "Verifying updates to email addresses and phone numbers": a changed email in
+    AutoVerifiedAttributes gets a code. AdminUpdateUserAttributes' reference: with email_verified true in the
+    same request "Amazon Cognito doesn't send a verification message"; its response is empty."""
+    pool_id = idp.create_user_pool(PoolName="p", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    make_user(idp, pool_id, email="alice@example.com", email_verified="true")
+    answer = idp.admin_update_user_attributes(UserPoolId=pool_id, Username="alice", UserAttributes=NEW_EMAIL)
+    assert set(answer) == {"ResponseMetadata"}
+    assert _email(idp, pool_id) == ("new@example.com", "false")
+    message = emulator.outbox.last("alice")
+    assert message is not None
+    assert (message.reason, message.destination) == ("UpdateUserAttribute", "new@example.com")
+    token = password_sign_in(idp, client_id)["AuthenticationResult"]["AccessToken"]
+    idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code=message.code)
+    assert _email(idp, pool_id) == ("new@example.com", "true")
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="alice",
+        UserAttributes=[
+            {"Name": "email", "Value": "other@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    assert _email(idp, pool_id) == ("other@example.com", "true")
+    assert len(emulator.outbox.messages(reason="UpdateUserAttribute")) == 1
+
+
+def test_admin_update_of_an_email_requiring_verification_before_update(emulator, idp):
+    """AdminUpdateUserAttributes' reference (UserAttributes): where the pool requires verification before
+    update, "Amazon Cognito doesn't immediately update the value"; the user "can sign in and receive messages
+    with the original attribute value until they verify the new value". email_verified true in the same
+    request updates it at once, without a message."""
+    pool_id = idp.create_user_pool(
+        PoolName="held",
+        AliasAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )["UserPool"]["Id"]
+    client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    make_user(idp, pool_id, email="alice@example.com", email_verified="true")
+    idp.admin_update_user_attributes(UserPoolId=pool_id, Username="alice", UserAttributes=NEW_EMAIL)
+    assert _email(idp, pool_id) == ("alice@example.com", "true")
+    message = emulator.outbox.last("alice")
+    assert message is not None
+    assert (message.reason, message.destination) == ("UpdateUserAttribute", "new@example.com")
+    assert error_of(password_sign_in, idp, client_id, "new@example.com")[0] == "UserNotFoundException"
+    token = password_sign_in(idp, client_id, "alice@example.com")["AuthenticationResult"]["AccessToken"]
+    idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code=message.code)
+    assert _email(idp, pool_id) == ("new@example.com", "true")
+    assert password_sign_in(idp, client_id, "new@example.com")["AuthenticationResult"]["AccessToken"]
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id,
+        Username="alice",
+        UserAttributes=[
+            {"Name": "email", "Value": "other@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    assert _email(idp, pool_id) == ("other@example.com", "true")
+    assert len(emulator.outbox.messages(reason="UpdateUserAttribute")) == 1
+
+
+@pytest.fixture
+def message_events(emulator: Any) -> Iterator[list[dict[str, Any]]]:
+    seen: list[dict[str, Any]] = []
+
+    def record(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.append(event)
+        return event
+
+    emulator.triggers.register(MESSAGE_ARN, record)
+    yield seen
+    emulator.triggers.unregister(MESSAGE_ARN)
+
+
+def test_admin_update_hands_its_client_metadata_to_custom_message(emulator, idp, message_events):
+    """AdminUpdateUserAttributes' reference (ClientMetadata): "Amazon Cognito invokes the function that is
+    assigned to the custom message trigger" with the request's ClientMetadata. No app client is involved:
+    callerContext says so as it does for AdminCreateUser's triggers."""
+    pool_id = idp.create_user_pool(
+        PoolName="p", AutoVerifiedAttributes=["email"], LambdaConfig={"CustomMessage": MESSAGE_ARN}
+    )["UserPool"]["Id"]
+    make_user(idp, pool_id, email="alice@example.com", email_verified="true")
+    idp.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="alice", UserAttributes=NEW_EMAIL, ClientMetadata={"by": "support"}
+    )
+    [event] = message_events
+    assert event["triggerSource"] == "CustomMessage_UpdateUserAttribute"
+    assert event["request"]["clientMetadata"] == {"by": "support"}
+    assert event["request"]["userAttributes"]["email"] == "new@example.com"
+    assert event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
 
 
 def test_admin_reset_needs_a_verified_channel(idp, pool_id, emulator):

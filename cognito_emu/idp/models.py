@@ -174,6 +174,9 @@ class TokenSession:
     refresh_tokens: dict[str, float | None] = field(default_factory=dict)
     # The access token's scope at sign-in; refreshes keep it (OAuth grants ask for their own scopes).
     scope: str | None = None
+    # Begun by an OAuth grant (not an API sign-in): its refreshes at /oauth2/token issue an ID token only
+    # when ``scope`` has openid, as its grant did; an API sign-in's always had one.
+    oauth: bool = False
     # The acr and amr claims of a sign-in that asked for an authentication level; refreshes keep them.
     acr: str | None = None
     amr: list[str] | None = None

@@ -222,6 +222,7 @@ def authentication_result(
             sso_session_id=sso_session_id,
         )
         session.acr, session.amr = acr, amr
+        session.oauth = oauth_endpoint
     validity = clients.token_validity_seconds(client)
     issued = int(now)
     auth = int(session.auth_time)

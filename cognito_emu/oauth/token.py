@@ -27,7 +27,7 @@ from cognito_emu.errors import (
     RefreshTokenReuseException,
     UserNotFoundException,
 )
-from cognito_emu.idp import claims, client_tokens, token_exchange, tokens
+from cognito_emu.idp import client_tokens, token_exchange, tokens
 from cognito_emu.idp.models import AppClient, UserPool
 from cognito_emu.oauth import authorization_codes, client_auth, pkce, scopes
 from cognito_emu.oauth.errors import OAuthError
@@ -108,7 +108,9 @@ def authorization_code(env: Env, request: OAuthRequest, pool: UserPool, client: 
 def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:
     token = _required(request, "refresh_token")
     session = tokens.session_of(env, pool, token)
-    scope = session.scope if session else None
+    # An API sign-in's session always had an ID token; an OAuth grant's only with openid, and so do its
+    # refreshes ("Because openid scope was not requested, Amazon Cognito doesn't return an ID token").
+    with_id_token = not (session and session.oauth) or scopes.OPENID in (session.scope or "").split()
     try:
         issued = tokens.refresh(
             env,
@@ -122,9 +124,7 @@ def refresh_token(env: Env, request: OAuthRequest, pool: UserPool, client: AppCl
         )
     except (NotAuthorizedException, UserNotFoundException, RefreshTokenReuseException) as error:
         raise OAuthError("invalid_grant", error.message) from None
-    # A session from InitiateAuth (scope aws.cognito.signin.user.admin) always had an ID token.
-    granted = (scope or claims.ADMIN_SCOPE).split()
-    return _tokens_body(issued, scopes.OPENID in granted or granted == [claims.ADMIN_SCOPE])
+    return _tokens_body(issued, with_id_token)
 
 
 def client_credentials(env: Env, request: OAuthRequest, pool: UserPool, client: AppClient) -> dict[str, Any]:

@@ -37,6 +37,10 @@ UNAUTHENTICATED_NOT_SUPPORTED = "Unauthenticated access is not supported for thi
 LOGINS_DONT_MATCH = (
     "Logins don't match. Please include at least one valid login for this identity or identity pool."
 )
+CLASSIC_FLOW_DISABLED = "Basic (classic) flow is not enabled, please use enhanced flow."
+CLASSIC_FLOW_WITH_ROLE_MAPPINGS = (
+    "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
+)
 CONFLICT = "Logins are already linked to another identity of this identity pool for the same provider."
 # https://docs.aws.amazon.com/cognito/latest/developerguide/limits.html: linked logins per identity
 MAX_LOGINS = 20
@@ -227,8 +231,13 @@ def _providers(identity: Identity, checked: list[Login]) -> list[str]:
 
 
 def get_open_id_token(env: Env, identity_id: str, login_map: dict[str, str] | None) -> tuple[Identity, str]:
-    """GetOpenIdToken (basic flow). The token works whatever AllowClassicFlow says; the STS
-    AssumeRoleWithWebIdentity step that would consume it is not emulated."""
+    """GetOpenIdToken, the basic (classic) flow's first step: refused unless the pool allows the classic
+    flow and has no role mappings (developer guide, "Identity pools authentication flow")."""
+    pool, _ = find_identity(env, identity_id)
+    if not pool.settings.get("AllowClassicFlow"):
+        raise InvalidParameterException(CLASSIC_FLOW_DISABLED)
+    if pool.role_mappings:
+        raise InvalidParameterException(CLASSIC_FLOW_WITH_ROLE_MAPPINGS)
     pool, identity, checked = _sign_in(env, identity_id, login_map)
     return identity, openid.issue(env, pool, identity.id, _providers(identity, checked))
 

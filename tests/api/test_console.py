@@ -177,9 +177,9 @@ def test_token_decoder_verifies_against_the_pool_keys(
 
 
 def test_token_decoder_verifies_identity_pool_openid_tokens(emulator: Emulator, identity: Any) -> None:
-    pool_id = identity.create_identity_pool(IdentityPoolName="ids", AllowUnauthenticatedIdentities=True)[
-        "IdentityPoolId"
-    ]
+    pool_id = identity.create_identity_pool(
+        IdentityPoolName="ids", AllowUnauthenticatedIdentities=True, AllowClassicFlow=True
+    )["IdentityPoolId"]
     identity_id = identity.get_id(IdentityPoolId=pool_id)["IdentityId"]
     token = identity.get_open_id_token(IdentityId=identity_id)["Token"]
     shown = text(post_form(emulator, "/_emu/ui/tokens", token=token).body.decode())

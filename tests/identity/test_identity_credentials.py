@@ -381,6 +381,35 @@ def test_get_open_id_token(emulator, identity, setup):
         assert len(json.loads(response.read())["keys"]) == 1
 
 
+def test_basic_flow_needs_allow_classic_flow_and_no_role_mappings(emulator, identity, setup):
+    """Developer guide, "Identity pools authentication flow": GetOpenIdToken is the basic (classic) flow.
+
+    A pool without AllowClassicFlow refuses it (aws-cli #7652, amplify-js #9704), and so does a pool with
+    role mappings ("When you attempt GetOpenIdToken in an identity pool with role mappings, you receive
+    the following error.").
+    """
+    enhanced_only = make_identity_pool(identity, setup)
+    guest = identity.get_id(IdentityPoolId=enhanced_only)["IdentityId"]
+    with pytest.raises(ClientError) as err:
+        identity.get_open_id_token(IdentityId=guest)
+    assert error_of(err) == (
+        "InvalidParameterException",
+        "Basic (classic) flow is not enabled, please use enhanced flow.",
+    )
+    classic = make_identity_pool(identity, setup, AllowClassicFlow=True)
+    guest = identity.get_id(IdentityPoolId=classic)["IdentityId"]
+    assert identity.get_open_id_token(IdentityId=guest)["Token"]
+    set_roles(identity, classic, RoleMappings=_token_mapping(setup, "AuthenticatedRole"))
+    with pytest.raises(ClientError) as err:
+        identity.get_open_id_token(IdentityId=guest)
+    assert error_of(err) == (
+        "InvalidParameterException",
+        "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.",
+    )
+    # The enhanced flow is unaffected.
+    assert identity.get_credentials_for_identity(IdentityId=guest)["Credentials"]["AccessKeyId"]
+
+
 def test_developer_identities(emulator, identity):
     pool_id = make_identity_pool(
         identity, DeveloperProviderName="login.example", AllowUnauthenticatedIdentities=False

@@ -228,9 +228,9 @@ def test_state_export_and_import_keep_identity_pools(emulator, identity):
     import json
     import urllib.request
 
-    pool_id = identity.create_identity_pool(IdentityPoolName="p", AllowUnauthenticatedIdentities=True)[
-        "IdentityPoolId"
-    ]
+    pool_id = identity.create_identity_pool(
+        IdentityPoolName="p", AllowUnauthenticatedIdentities=True, AllowClassicFlow=True
+    )["IdentityPoolId"]
     identity_id = identity.get_id(IdentityPoolId=pool_id)["IdentityId"]
     identity.get_open_id_token(IdentityId=identity_id)
     with urllib.request.urlopen(f"{emulator.endpoint_url}/_emu/state") as response:

@@ -24,7 +24,8 @@ from cognito_emu.identity.logins import Login
 from cognito_emu.identity.models import AUTHENTICATED, UNAUTHENTICATED, IdentityPool
 
 NO_ROLE = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
-DENIED = "Unable to determine the role for this identity: the role mapping denies ambiguous identities."
+# AWS's answer when AmbiguousRoleResolution is Deny and no role resolves (amplify-js #8644).
+DENIED = "The ambiguous role mapping rules denied this request."
 
 
 def _pool_role(pool: IdentityPool, kind: str) -> str:

@@ -4,6 +4,8 @@ unlinking, merging, describing, listing and deleting.
 Linking and merging (developer guide, "Identity pools concepts"; API reference, GetId and
 ResourceConflictException):
 - The same login always maps to the same identity.
+- A call naming an identity that has logins must carry one of them (or its OpenID token); otherwise
+  "Logins don't match" (NotAuthorizedException), whatever else the call carries.
 - Logins not yet seen are linked to the identity the call names or that owns the other logins.
 - When the logins of one call belong to different identities, those identities are merged into one:
   the identity the call names if it already has logins, else the oldest one that has logins (an
@@ -195,10 +197,20 @@ def _sign_in(
     for login in checked:
         if login.identity_token and login.user != identity.id:
             raise NotAuthorizedException(LOGINS_DONT_MATCH)
+    if identity.logins and not any(_proves(pool, identity, login) for login in checked):
+        # A signed-in identity answers only to one of its own logins: another user's (a cached identity
+        # id after a user switch) neither links to it nor merges into it.
+        raise NotAuthorizedException(LOGINS_DONT_MATCH)
     pairs = _pairs(checked)
     if pairs:
         identity = link(env, pool, pairs, named=identity)
     return pool, identity, checked
+
+
+def _proves(pool: IdentityPool, identity: Identity, login: Login) -> bool:
+    if login.identity_token:
+        return login.user == identity.id
+    return pool.login_index.get(login_key(login.provider, login.user)) == identity.id
 
 
 def get_credentials(

@@ -29,6 +29,9 @@ READER_ROLE = "arn:aws:iam::123456789012:role/reader"
 OIDC_HOST = "issuer.example.com"
 # AmbiguousRoleResolution Deny with no role resolved: AWS's message (amplify-js #8644).
 DENIED = "The ambiguous role mapping rules denied this request."
+LOGINS_DONT_MATCH = (
+    "Logins don't match. Please include at least one valid login for this identity or identity pool."
+)
 
 
 @pytest.fixture
@@ -230,7 +233,9 @@ def test_linking_two_providers_and_conflicts(emulator, identity, setup):
     )
     # The same identity with a second Facebook user: a conflict.
     with pytest.raises(ClientError) as err:
-        identity.get_credentials_for_identity(IdentityId=identity_id, Logins={"graph.facebook.com": "fb-2"})
+        identity.get_credentials_for_identity(
+            IdentityId=identity_id, Logins={**user_pool_login, "graph.facebook.com": "fb-2"}
+        )
     assert error_of(err)[0] == "ResourceConflictException"
     # Two identities, each with a user of the same provider, cannot merge.
     other = identity.get_id(IdentityPoolId=pool_id, Logins={"graph.facebook.com": "fb-3"})["IdentityId"]
@@ -238,6 +243,35 @@ def test_linking_two_providers_and_conflicts(emulator, identity, setup):
     with pytest.raises(ClientError) as err:
         identity.get_id(IdentityPoolId=pool_id, Logins={"graph.facebook.com": "fb-3", **user_pool_login})
     assert error_of(err)[0] == "ResourceConflictException"
+
+
+def test_an_authenticated_identity_needs_one_of_its_own_logins(emulator, identity, setup):
+    """Another user's login on a signed-in identity (a cached identity id after a user switch) is refused
+    with "Logins don't match" (amplify-js #2945, amazon-cognito-identity-js #378): it neither links nor
+    merges into the identity; with one of the identity's own logins beside it, it links."""
+    pool_id = make_identity_pool(
+        identity, setup, SupportedLoginProviders={"graph.facebook.com": "app"}, AllowClassicFlow=True
+    )
+    set_roles(identity, pool_id)
+    alice = {setup.provider: mint_id_token(emulator, setup, sub="alice")}
+    alice_id = identity.get_id(IdentityPoolId=pool_id, Logins=alice)["IdentityId"]
+    bob = {setup.provider: mint_id_token(emulator, setup, sub="bob")}
+    carol_fb = {"graph.facebook.com": "carol"}
+    dave_fb = {"graph.facebook.com": "dave"}
+    dave_id = identity.get_id(IdentityPoolId=pool_id, Logins=dave_fb)["IdentityId"]
+    for logins in (bob, carol_fb, dave_fb):
+        for call in (identity.get_credentials_for_identity, identity.get_open_id_token):
+            with pytest.raises(ClientError) as err:
+                call(IdentityId=alice_id, Logins=logins)
+            assert error_of(err) == ("NotAuthorizedException", LOGINS_DONT_MATCH)
+    assert identity.describe_identity(IdentityId=alice_id)["Logins"] == [setup.provider]
+    assert identity.describe_identity(IdentityId=dave_id)["Logins"] == ["graph.facebook.com"]
+    linked = identity.get_credentials_for_identity(IdentityId=alice_id, Logins={**alice, **carol_fb})
+    assert linked["IdentityId"] == alice_id
+    assert sorted(identity.describe_identity(IdentityId=alice_id)["Logins"]) == [
+        setup.provider,
+        "graph.facebook.com",
+    ]
 
 
 def test_social_tokens_are_opaque_user_ids(identity):

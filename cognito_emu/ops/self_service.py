@@ -52,8 +52,8 @@ def update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]
 
 def delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     principal = tokens.authenticate(call.env, params["AccessToken"])
-    profile.delete_attributes(
-        call.env, principal.pool, principal.client, principal.user, params["UserAttributeNames"]
+    attribute_updates.delete(
+        call.env, principal.pool, principal.user, params["UserAttributeNames"], principal.client
     )
     return {}
 

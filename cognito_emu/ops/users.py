@@ -108,8 +108,7 @@ def admin_update_user_attributes(call: Call, params: dict[str, Any]) -> dict[str
 
 def admin_delete_user_attributes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     pool, user = _pool_and_user(call, params)
-    attributes.check_deletion(pool, params["UserAttributeNames"])
-    accounts.delete_attributes(call.env, pool, user, params["UserAttributeNames"])
+    attribute_updates.delete(call.env, pool, user, params["UserAttributeNames"], None)
     return {}
 
 

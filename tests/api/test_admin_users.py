@@ -192,6 +192,26 @@ def test_admin_update_of_an_email_requiring_verification_before_update(emulator,
     assert len(emulator.outbox.messages(reason="UpdateUserAttribute")) == 1
 
 
+def test_admin_deleting_an_attribute_drops_its_pending_value_and_code(emulator, idp):
+    """A deleted email takes the new value waiting for verification, and its code, with it, whichever
+    operation deletes it (DeleteUserAttributes did; AdminDeleteUserAttributes left both behind)."""
+    pool_id = idp.create_user_pool(
+        PoolName="held",
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )["UserPool"]["Id"]
+    client_id = make_client_id(idp, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    make_user(idp, pool_id, email="alice@example.com", email_verified="true")
+    idp.admin_update_user_attributes(UserPoolId=pool_id, Username="alice", UserAttributes=NEW_EMAIL)
+    code = emulator.outbox.last("alice").code
+    idp.admin_delete_user_attributes(UserPoolId=pool_id, Username="alice", UserAttributeNames=["email"])
+    token = password_sign_in(idp, client_id)["AuthenticationResult"]["AccessToken"]
+    failure = error_of(idp.verify_user_attribute, AccessToken=token, AttributeName="email", Code=code)
+    assert failure[0] == "ExpiredCodeException"
+    names = {a["Name"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserAttributes"]}
+    assert "email" not in names
+
+
 @pytest.fixture
 def message_events(emulator: Any) -> Iterator[list[dict[str, Any]]]:
     seen: list[dict[str, Any]] = []

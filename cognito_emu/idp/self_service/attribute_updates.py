@@ -95,3 +95,13 @@ def update(
         if given and name in auto_verified and not verified_given:
             deliveries.append(send_code(env, pool, user, name, given, UPDATE_REASON, client_id, trigger_input))
     return deliveries
+
+
+def delete(env: Env, pool: UserPool, user: User, names: list[str], client: AppClient | None) -> None:
+    """Check and delete attributes by the user's app client, or by an administrator when ``client`` is
+    None; a deleted email or phone number takes its pending new value and its verification code with it."""
+    attributes.check_deletion(pool, names, client)
+    accounts.delete_attributes(env, pool, user, names)
+    for name in names:
+        user.pending_attributes.pop(name, None)
+        user.codes.pop(codes.verify_purpose(name), None)

@@ -51,14 +51,6 @@ def change_password(
     )
 
 
-def delete_attributes(env: Env, pool: UserPool, client: AppClient, user: User, names: list[str]) -> None:
-    attributes.check_deletion(pool, names, client)
-    accounts.delete_attributes(env, pool, user, names)
-    for name in names:
-        user.pending_attributes.pop(name, None)
-        user.codes.pop(codes.verify_purpose(name), None)
-
-
 def delete_user(env: Env, pool: UserPool, user: User) -> None:
     tokens.forget_user(env, user)
     accounts.delete_user(pool, user)

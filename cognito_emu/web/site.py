@@ -97,11 +97,16 @@ def _route(app: Application, request: Request) -> Response:
 
 
 def _http_error(exc: HTTPException) -> Response:
-    return Response(
+    response = Response(
         json.dumps({"error": exc.name, "message": exc.description}),
         status=exc.code or 500,
         mimetype="application/json",
     )
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        # RFC 9110 section 15.5.6: a 405 names the methods the resource takes (Cognito's domain
+        # endpoints send "allow: GET" for a POST to a GET-only path, amplify-js issue 5284).
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 def _aws_error(code: str, message: str, status: int = 400) -> Response:

@@ -1,11 +1,14 @@
 """What /oauth2/token answers for each grant, by the developer guide's "Token endpoint" and "Authorize
 endpoint": an ID token only for a grant with the openid scope ("Because openid scope was not requested,
-Amazon Cognito doesn't return an ID token"), and the same for every refresh of that grant."""
+Amazon Cognito doesn't return an ID token"), and the same for every refresh of that grant; a method the
+endpoint does not take answers 405 with the methods it does."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+import requests
 from oauth_support import (
     PASSWORD,
     Browser,
@@ -64,3 +67,22 @@ def test_refreshes_of_an_openid_grant_and_of_an_api_sign_in_get_an_id_token(
         AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
     )["AuthenticationResult"]
     assert "id_token" in _refresh(emulator, client_id, signed_in["RefreshToken"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/oauth2/token", {"POST"}),
+        ("GET", "/oauth2/revoke", {"POST"}),
+        ("POST", "/logout", {"GET", "HEAD"}),
+        ("PUT", "/oauth2/userInfo", {"GET", "HEAD", "POST"}),
+    ],
+)
+def test_a_method_an_endpoint_does_not_take_is_405_naming_those_it_does(
+    emulator: Emulator, idp: Any, method: str, path: str, allowed: set[str]
+) -> None:
+    """The developer guide: the token and revoke endpoints "only support HTTPS POST", logout only GET."""
+    make_pool(idp)
+    response = requests.request(method, Browser(emulator.endpoint_url).oauth_url(path), timeout=10)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == allowed

@@ -1,9 +1,10 @@
-"""Compact RS256 JSON Web Signatures (RFC 7515): the tokens of user pools and of the identity service.
+"""Compact RSA JSON Web Signatures (RFC 7515): the tokens of user pools (RS256) and of the identity
+service (RS512, as the keys at ``https://cognito-identity.amazonaws.com/.well-known/jwks_uri`` say).
 
-Written here rather than taken from PyJWT: the header must be exactly ``{"kid": ..., "alg": "RS256"}``
+Written here rather than taken from PyJWT: the header must be exactly ``{"kid": ..., "alg": ...}``
 in that order (PyJWT adds ``typ`` and sorts the members), and importing PyJWT loads all of
-``cryptography.x509`` at start-up. Only RS256 is produced or accepted; time, issuer and audience
-checks are the callers'.
+``cryptography.x509`` at start-up. A token is accepted only with the algorithm its caller expects;
+time, issuer and audience checks are the callers'.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from cognito_emu import crypto
 
 ALGORITHM = "RS256"
+RS512 = "RS512"
 
 
 class MalformedToken(ValueError):
@@ -54,15 +56,20 @@ def _object(part: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=256)
-def _header(kid: str) -> str:
-    return b64url(json.dumps({"kid": kid, "alg": ALGORITHM}, separators=(",", ":")).encode())
+def _header(kid: str, alg: str) -> str:
+    return b64url(json.dumps({"kid": kid, "alg": alg}, separators=(",", ":")).encode())
 
 
-def sign(key: crypto.rsa.RSAPrivateKey, kid: str, claims: dict[str, Any]) -> str:
-    header = _header(kid)
+def _digest(alg: str) -> crypto.hashes.HashAlgorithm:
+    # Looked up per call: ``crypto`` loads cryptography only when a key is first used.
+    return crypto.hashes.SHA512() if alg == RS512 else crypto.hashes.SHA256()
+
+
+def sign(key: crypto.rsa.RSAPrivateKey, kid: str, claims: dict[str, Any], alg: str = ALGORITHM) -> str:
+    header = _header(kid, alg)
     payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}"
-    signature = key.sign(signing_input.encode(), crypto.padding.PKCS1v15(), crypto.hashes.SHA256())
+    signature = key.sign(signing_input.encode(), crypto.padding.PKCS1v15(), _digest(alg))
     return f"{signing_input}.{b64url(signature)}"
 
 
@@ -84,13 +91,13 @@ def claims(token: str | bytes) -> dict[str, Any]:
     return _object(_parts(token)[1])
 
 
-def verify(key: crypto.rsa.RSAPublicKey, token: str | bytes) -> dict[str, Any]:
-    """The payload of ``token`` if it is RS256-signed by ``key``; MalformedToken or BadSignature if not."""
+def verify(key: crypto.rsa.RSAPublicKey, token: str | bytes, alg: str = ALGORITHM) -> dict[str, Any]:
+    """The payload of ``token`` if it is ``alg``-signed by ``key``; MalformedToken or BadSignature if not."""
     head, payload, signature = _parts(token)
-    if _object(head).get("alg") != ALGORITHM:
-        raise BadSignature("not RS256")
+    if _object(head).get("alg") != alg:
+        raise BadSignature(f"not {alg}")
     try:
-        key.verify(_unb64url(signature), f"{head}.{payload}".encode(), crypto.padding.PKCS1v15(), crypto.hashes.SHA256())
+        key.verify(_unb64url(signature), f"{head}.{payload}".encode(), crypto.padding.PKCS1v15(), _digest(alg))
     except crypto.InvalidSignature as exc:
         raise BadSignature("bad signature") from exc
     return _object(payload)

@@ -25,12 +25,13 @@ from cognito_emu import crypto, jws
 from cognito_emu.env import Env
 from cognito_emu.identity.models import IdentityPool
 from cognito_emu.idp.key_reserve import load_private_key, new_private_key_pem
-from cognito_emu.idp.keys import ALGORITHM
 
 if TYPE_CHECKING:
     from cognito_emu.state import State, Store
 
 ISSUER = "https://cognito-identity.amazonaws.com"
+# The identity service signs with RS512: its JWKS (``/.well-known/jwks_uri``) lists its keys with that alg.
+ALGORITHM = jws.RS512
 # GetOpenIdToken: "The OpenID token is valid for 10 minutes."
 DEFAULT_DURATION = 600
 # GetOpenIdTokenForDeveloperIdentity's TokenDuration defaults to 15 minutes.
@@ -61,7 +62,7 @@ def _ensure_key(store: Store) -> str:
 
 def sign(env: Env, pool: IdentityPool, claims: dict[str, Any]) -> str:
     pem = _ensure_key(env.state.store(pool.account, pool.region))
-    return jws.sign(load_private_key(pem), _kid(pem), claims)
+    return jws.sign(load_private_key(pem), _kid(pem), claims, ALGORITHM)
 
 
 def issue(
@@ -95,7 +96,7 @@ def verify(env: Env, pool: IdentityPool, token: str) -> dict[str, Any]:
     try:
         if jws.header(token).get("kid") != _kid(pem):
             raise InvalidOpenIdToken("unknown key")
-        claims = jws.verify(load_private_key(pem).public_key(), token)
+        claims = jws.verify(load_private_key(pem).public_key(), token, ALGORITHM)
     except (jws.MalformedToken, jws.BadSignature) as exc:
         raise InvalidOpenIdToken(str(exc)) from exc
     if claims.get("iss") != ISSUER or not isinstance(claims.get("exp"), (int, float)):

@@ -398,10 +398,12 @@ def test_get_open_id_token(emulator, identity, setup):
     pool_id = make_identity_pool(identity, setup, AllowClassicFlow=True)
     guest = identity.get_id(IdentityPoolId=pool_id)["IdentityId"]
     token = identity.get_open_id_token(IdentityId=guest)["Token"]
+    # Signed RS512, as the keys of https://cognito-identity.amazonaws.com/.well-known/jwks_uri say.
+    assert jwt.get_unverified_header(token)["alg"] == "RS512"
     claims = jwt.decode(
         token,
         _jwks_key(emulator, token),
-        algorithms=["RS256"],
+        algorithms=["RS512"],
         audience=pool_id,
         issuer="https://cognito-identity.amazonaws.com",
     )
@@ -411,10 +413,11 @@ def test_get_open_id_token(emulator, identity, setup):
     logins = {setup.provider: mint_id_token(emulator, setup)}
     member = identity.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
     token = identity.get_open_id_token(IdentityId=member, Logins=logins)["Token"]
-    claims = jwt.decode(token, _jwks_key(emulator, token), algorithms=["RS256"], audience=pool_id)
+    claims = jwt.decode(token, _jwks_key(emulator, token), algorithms=["RS512"], audience=pool_id)
     assert claims["amr"] == ["authenticated", setup.provider]
     with urllib.request.urlopen(f"{emulator.endpoint_url}/_emu/identity/jwks.json") as response:
-        assert len(json.loads(response.read())["keys"]) == 1
+        keys = json.loads(response.read())["keys"]
+    assert len(keys) == 1 and keys[0]["alg"] == "RS512"
 
 
 def test_basic_flow_needs_allow_classic_flow_and_no_role_mappings(emulator, identity, setup):
@@ -458,7 +461,7 @@ def test_developer_identities(emulator, identity):
         PrincipalTags={"dept": "eng"},
     )
     identity_id, token = result["IdentityId"], result["Token"]
-    claims = jwt.decode(token, _jwks_key(emulator, token), algorithms=["RS256"], audience=pool_id)
+    claims = jwt.decode(token, _jwks_key(emulator, token), algorithms=["RS512"], audience=pool_id)
     assert claims["exp"] - claims["iat"] == 120 and claims["amr"] == ["authenticated", "login.example"]
     again = identity.get_open_id_token_for_developer_identity(
         IdentityPoolId=pool_id, Logins={"login.example": "user-1"}

@@ -251,7 +251,17 @@ def get_open_id_token(env: Env, identity_id: str, login_map: dict[str, str] | No
     if pool.role_mappings:
         raise InvalidParameterException(CLASSIC_FLOW_WITH_ROLE_MAPPINGS)
     pool, identity, checked = _sign_in(env, identity_id, login_map)
-    return identity, openid.issue(env, pool, identity.id, _providers(identity, checked))
+    providers = _providers(identity, checked)
+    return identity, openid.issue(env, pool, identity.id, providers, sign_ins=_user_pool_sign_ins(checked))
+
+
+def _user_pool_sign_ins(checked: list[Login]) -> list[str]:
+    """The ``amr`` entries naming the user pool users of the call's logins."""
+    return [
+        f"{login.provider}:CognitoSignIn:{login.user}"
+        for login in checked
+        if login.provider.startswith("cognito-idp.")
+    ]
 
 
 # -- developer identities --------------------------------------------------------------------------
@@ -273,12 +283,14 @@ def get_open_id_token_for_developer_identity(
     login_map: dict[str, str] = params["Logins"]
     pairs: list[tuple[str, str]] = []
     developer_users: list[str] = []
+    checked: list[Login] = []
     for provider, token in login_map.items():
         if provider == pool.developer_provider:
             pairs.append((provider, token))
             developer_users.append(token)
         else:
             login = logins.validate_one(env, pool, provider, token)
+            checked.append(login)
             if not login.identity_token:
                 pairs.append((login.provider, login.user))
     named: Identity | None = None
@@ -294,8 +306,15 @@ def get_open_id_token_for_developer_identity(
                 )
     identity = link(env, pool, pairs, named=named) if pairs else named or _new_identity(env, pool)
     duration = params.get("TokenDuration") or openid.DEVELOPER_DEFAULT_DURATION
+    sign_ins = [f"{pool.developer_provider}:{pool.id}:{user}" for user in developer_users]
     token = openid.issue(
-        env, pool, identity.id, list(identity.logins), int(duration), params.get("PrincipalTags") or None
+        env,
+        pool,
+        identity.id,
+        list(identity.logins),
+        int(duration),
+        params.get("PrincipalTags") or None,
+        sign_ins=sign_ins + _user_pool_sign_ins(checked),
     )
     return identity, token
 

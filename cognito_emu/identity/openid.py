@@ -3,8 +3,11 @@
 Signed with one RSA-2048 key per (account, region), made on first need and kept as a PEM on the
 ``Store`` (``identity_signing_key_pem``), so state export/import carries it and tokens stay valid
 across a reload. Claims follow Cognito's: ``iss`` ``https://cognito-identity.amazonaws.com``, ``aud``
-the identity pool id, ``sub`` the identity id, ``amr`` ``["authenticated", <providers>...]`` or
-``["unauthenticated"]``.
+the identity pool id, ``sub`` the identity id, ``amr`` ``["unauthenticated"]`` or
+``["authenticated", <providers>..., <sign-ins>...]``, a sign-in being
+``<user pool provider>:CognitoSignIn:<sub>`` for a user pool login (the form API Gateway hands on as
+``cognitoAuthenticationProvider``) and ``<developer provider>:<identity pool id>:<developer user>`` for a
+developer login.
 
 The public keys are served at ``GET /.well-known/jwks_uri`` (the path of AWS's
 ``https://cognito-identity.amazonaws.com/.well-known/jwks_uri``) and at
@@ -72,13 +75,14 @@ def issue(
     providers: list[str],
     duration: int = DEFAULT_DURATION,
     principal_tags: dict[str, str] | None = None,
+    sign_ins: list[str] | None = None,
 ) -> str:
     now = int(env.clock.now())
     claims: dict[str, Any] = {
         "sub": identity_id,
         "aud": pool.id,
         "iss": ISSUER,
-        "amr": ["authenticated", *providers] if providers else ["unauthenticated"],
+        "amr": ["authenticated", *providers, *(sign_ins or [])] if providers else ["unauthenticated"],
         "https://cognito-identity.amazonaws.com/identity-pool-arn": pool.arn,
         "iat": now,
         "exp": now + duration,

@@ -414,7 +414,9 @@ def test_get_open_id_token(emulator, identity, setup):
     member = identity.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
     token = identity.get_open_id_token(IdentityId=member, Logins=logins)["Token"]
     claims = jwt.decode(token, _jwks_key(emulator, token), algorithms=["RS512"], audience=pool_id)
-    assert claims["amr"] == ["authenticated", setup.provider]
+    # The user pool user signs in as <provider>:CognitoSignIn:<sub>, the form API Gateway hands on.
+    sub = "11111111-2222-3333-4444-555555555555"
+    assert claims["amr"] == ["authenticated", setup.provider, f"{setup.provider}:CognitoSignIn:{sub}"]
     with urllib.request.urlopen(f"{emulator.endpoint_url}/_emu/identity/jwks.json") as response:
         keys = json.loads(response.read())["keys"]
     assert len(keys) == 1 and keys[0]["alg"] == "RS512"
@@ -462,7 +464,8 @@ def test_developer_identities(emulator, identity):
     )
     identity_id, token = result["IdentityId"], result["Token"]
     claims = jwt.decode(token, _jwks_key(emulator, token), algorithms=["RS512"], audience=pool_id)
-    assert claims["exp"] - claims["iat"] == 120 and claims["amr"] == ["authenticated", "login.example"]
+    assert claims["exp"] - claims["iat"] == 120
+    assert claims["amr"] == ["authenticated", "login.example", f"login.example:{pool_id}:user-1"]
     again = identity.get_open_id_token_for_developer_identity(
         IdentityPoolId=pool_id, Logins={"login.example": "user-1"}
     )

@@ -243,10 +243,12 @@ def _providers(identity: Identity, checked: list[Login]) -> list[str]:
 
 
 def get_open_id_token(env: Env, identity_id: str, login_map: dict[str, str] | None) -> tuple[Identity, str]:
-    """GetOpenIdToken, the basic (classic) flow's first step: refused unless the pool allows the classic
-    flow and has no role mappings (developer guide, "Identity pools authentication flow")."""
+    """GetOpenIdToken, the basic (classic) flow's first step: refused in a pool whose AllowClassicFlow is
+    false and in one with role mappings (developer guide, "Identity pools authentication flow"). Only an
+    explicit false refuses it: Cognito hands out the token in a pool created without AllowClassicFlow
+    (aws-cli #7652, whose report shows the refusal only after --no-allow-classic-flow)."""
     pool, _ = find_identity(env, identity_id)
-    if not pool.settings.get("AllowClassicFlow"):
+    if pool.settings.get("AllowClassicFlow") is False:
         raise InvalidParameterException(CLASSIC_FLOW_DISABLED)
     if pool.role_mappings:
         raise InvalidParameterException(CLASSIC_FLOW_WITH_ROLE_MAPPINGS)

@@ -44,7 +44,6 @@ def not_found(pool_id: str) -> ResourceNotFoundException:
 
 def _settings(params: dict[str, Any]) -> dict[str, Any]:
     settings = {key: params[key] for key in SETTINGS if params.get(key) is not None}
-    settings.setdefault("AllowClassicFlow", False)
     providers = []
     for provider in settings.get("CognitoIdentityProviders", []):
         providers.append({"ServerSideTokenCheck": False, **provider})

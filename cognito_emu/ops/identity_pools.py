@@ -13,8 +13,10 @@ SERVICE = IDENTITY
 
 
 def present_identity_pool(pool: IdentityPool) -> dict[str, Any]:
-    """IdentityPool (Create/Describe/UpdateIdentityPool)."""
+    """IdentityPool (Create/Describe/UpdateIdentityPool). AllowClassicFlow reads false when it was never
+    set, though such a pool still serves the classic flow (``identities.get_open_id_token``)."""
     return {
+        "AllowClassicFlow": False,
         **pool.settings,
         "IdentityPoolId": pool.id,
         "IdentityPoolName": pool.name,

@@ -429,7 +429,7 @@ def test_basic_flow_needs_allow_classic_flow_and_no_role_mappings(emulator, iden
     role mappings ("When you attempt GetOpenIdToken in an identity pool with role mappings, you receive
     the following error.").
     """
-    enhanced_only = make_identity_pool(identity, setup)
+    enhanced_only = make_identity_pool(identity, setup, AllowClassicFlow=False)
     guest = identity.get_id(IdentityPoolId=enhanced_only)["IdentityId"]
     with pytest.raises(ClientError) as err:
         identity.get_open_id_token(IdentityId=guest)
@@ -449,6 +449,15 @@ def test_basic_flow_needs_allow_classic_flow_and_no_role_mappings(emulator, iden
     )
     # The enhanced flow is unaffected.
     assert identity.get_credentials_for_identity(IdentityId=guest)["Credentials"]["AccessKeyId"]
+
+
+def test_a_pool_created_without_allow_classic_flow_serves_the_basic_flow(emulator, identity, setup):
+    """aws-cli #7652: GetOpenIdToken refuses the basic flow after an explicit --no-allow-classic-flow, and
+    hands out a token in a pool created without AllowClassicFlow, which DescribeIdentityPool shows as false."""
+    unset = make_identity_pool(identity, setup)
+    assert identity.describe_identity_pool(IdentityPoolId=unset)["AllowClassicFlow"] is False
+    guest = identity.get_id(IdentityPoolId=unset)["IdentityId"]
+    assert identity.get_open_id_token(IdentityId=guest)["Token"]
 
 
 def test_developer_identities(emulator, identity):

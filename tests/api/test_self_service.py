@@ -117,6 +117,27 @@ def test_update_email_with_auto_verification(emulator, idp, verified_pool):
     assert attrs(idp.get_user(AccessToken=token)["UserAttributes"])["email_verified"] == "true"
 
 
+def test_setting_an_email_to_its_own_value_sends_no_code(emulator, idp, verified_pool):
+    """Users report Cognito sending no new code when an email or phone number is set to the value it
+    already has, verified or not (amazon-cognito-identity-js #350, amplify-cli #13833), whichever
+    operation sets it."""
+    client_id = make_client_id(idp, verified_pool)
+    make_user(idp, verified_pool, email="alice@example.com", email_verified="true")
+    token = minted_tokens(emulator, verified_pool, client_id, "alice")["AccessToken"]
+    same = [{"Name": "email", "Value": "alice@example.com"}]
+    assert "CodeDeliveryDetailsList" not in idp.update_user_attributes(AccessToken=token, UserAttributes=same)
+    idp.admin_update_user_attributes(UserPoolId=verified_pool, Username="alice", UserAttributes=same)
+    new = [{"Name": "email", "Value": "new@example.com"}]
+    idp.update_user_attributes(AccessToken=token, UserAttributes=new)
+    assert len(emulator.outbox.messages(reason="UpdateUserAttribute")) == 1
+    # Still unverified, the same value again sends nothing more.
+    assert "CodeDeliveryDetailsList" not in idp.update_user_attributes(AccessToken=token, UserAttributes=new)
+    idp.admin_update_user_attributes(UserPoolId=verified_pool, Username="alice", UserAttributes=new)
+    assert len(emulator.outbox.messages(reason="UpdateUserAttribute")) == 1
+    values = attrs(idp.get_user(AccessToken=token)["UserAttributes"])
+    assert (values["email"], values["email_verified"]) == ("new@example.com", "false")
+
+
 def test_update_email_requiring_verification_before_update(emulator, idp):
     pool_id = idp.create_user_pool(
         PoolName="held",

@@ -83,7 +83,7 @@ def update(
         else:
             direct[name] = value
             user.pending_attributes.pop(name, None)
-    accounts.update_attributes(env, pool, user, direct)
+    changed = accounts.update_attributes(env, pool, user, direct)
     deliveries: list[CodeDelivery] = []
     for name, value in pending.items():
         user.pending_attributes = own_dict(user.pending_attributes)
@@ -92,7 +92,9 @@ def update(
     for name in attributes.VERIFIED_FLAGS:
         given = direct.get(name)
         verified_given = is_true(direct.get(attributes.VERIFIED_FLAGS[name]))
-        if given and name in auto_verified and not verified_given:
+        # A value set to what it already is sends nothing, verified or not: users report Cognito sending no
+        # new code then (amazon-cognito-identity-js #350, amplify-cli #13833).
+        if given and name in changed and name in auto_verified and not verified_given:
             deliveries.append(send_code(env, pool, user, name, given, UPDATE_REASON, client_id, trigger_input))
     return deliveries
 
